@@ -1,0 +1,42 @@
+"""Every finding the compiler can report, by code. The README's table is generated from this."""
+
+from __future__ import annotations
+
+from .model import Diagnostic, Location, Severity
+
+# code: (severity, one-line summary for the README)
+CODES: dict[str, tuple[Severity, str]] = {
+    # reading files
+    "SG101": (Severity.ERROR, "a file cannot be read (missing, unreadable, or a folder)"),
+    "SG102": (Severity.WARNING, "a file is not UTF-8; it was decoded as GB 18030 (GBK)"),
+    "SG103": (Severity.ERROR, "a file is neither UTF-8 nor GB 18030 text"),
+    "SG104": (Severity.NOTE, "a file has CRLF or CR line endings (read as LF)"),
+    "SG105": (Severity.ERROR, "front matter is not valid YAML, or has a value of the wrong type"),
+    "SG106": (Severity.WARNING, "a file holds no text"),
+    "SG107": (Severity.ERROR, "no Markdown files were found at the given path"),
+    # structure
+    "SG201": (Severity.WARNING, "a chapter holds no questions"),
+    "SG202": (Severity.WARNING, "two chapters have the same number"),
+    "SG203": (Severity.NOTE, "a section holds no questions and answers; it is shown as chapter notes"),
+    "SG204": (Severity.WARNING, "text before the first question of a chapter is shown as chapter notes"),
+    # cards
+    "SG301": (Severity.WARNING, "a question has no answer"),
+    "SG302": (Severity.WARNING, "an answer looks like the next question"),
+    "SG303": (Severity.WARNING, "a question number is used twice in a chapter"),
+    "SG304": (Severity.WARNING, "question numbers skip"),
+    "SG305": (Severity.WARNING, "text could not be placed in any card"),
+    # characters and fonts
+    "SG401": (Severity.ERROR, "a character is missing from the bundled fonts"),
+    "SG402": (Severity.WARNING, "an invisible control or format character"),
+    # links and images
+    "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
+    "SG503": (Severity.ERROR, "a layout or stylesheet asked for a file or URL outside the allowed folders"),
+    "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing) is shown as text"),
+}
+
+
+def finding(code: str, message: str, location: Location | None = None, hint: str = "",
+            severity: Severity | None = None) -> Diagnostic:
+    """A Diagnostic for a registered code, with the code's default severity."""
+    default, _ = CODES[code]
+    return Diagnostic(severity if severity is not None else default, code, message, location, hint)

@@ -1,0 +1,255 @@
+"""The Markdown dialect of questions and answers: CommonMark, tables, maths, no raw HTML.
+
+Two parsers share one configuration: `structure_parser` finds blocks and their source lines
+for the reader; `Renderer` turns a card's Markdown into the HTML the layouts place.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Callable
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline.image import image as image_rule
+from markdown_it.rules_inline.link import link as link_rule
+from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+# Link targets we follow: a URL with a scheme people click. Everything else in `[..](..)`,
+# such as the seed's `[-1，0，1](刹车，不加速，加速)`, is text the author wrote.
+_URL = re.compile(r"^(?:https?://|mailto:|ftp://)[^\s\u3000-\u303f\uff00-\uffef]+$", re.IGNORECASE)
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+
+
+def _base_parser(breaks: bool = False) -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "breaks": breaks, "linkify": False})
+    parser.enable(["table", "strikethrough"])
+    # `$5 and $10` stays money: digits right after a `$` do not open maths
+    dollarmath_plugin(parser, allow_labels=False, allow_space=False, allow_digits=False,
+                      double_inline=True)
+    return parser
+
+
+def structure_parser() -> MarkdownIt:
+    """For finding blocks; links and images are irrelevant to structure."""
+    return _base_parser()
+
+
+@dataclass
+class Rejected:
+    """A `[..](..)` or `![..](..)` shown as text, and why."""
+
+    kind: str  # link | image
+    target: str
+    line: int  # 0-based, within the Markdown snippet
+    reason: str
+
+
+@dataclass
+class _Pass:
+    """What one rendering pass saw; reset for every snippet."""
+
+    kind: str = "link"
+    rejected: list[Rejected] = field(default_factory=list)
+    line: int = 0  # of the block being parsed
+    offset: int = 0  # lines into that block
+
+
+class Renderer:
+    """Markdown of one card side to HTML.
+
+    `resolve_image(target)` returns a file URL for an image the build may read, or raises
+    ValueError with the reason it may not; `highlight(code, lang)` returns highlighted HTML.
+    """
+
+    def __init__(self, *, breaks: bool = True,
+                 resolve_image: Callable[[str], str] | None = None,
+                 highlight: Callable[[str, str], str] | None = None,
+                 math: Callable[[str, bool], str] | None = None) -> None:
+        self._pass = _Pass()
+        self._resolve_image = resolve_image
+        self._math = math
+        parser = _base_parser(breaks)
+        parser.validateLink = self._validate
+        parser.inline.ruler.at("link", self._link)
+        parser.inline.ruler.at("image", self._image)
+        parser.core.ruler.push("autospace", _autospace)
+        if highlight:
+            parser.options["highlight"] = lambda code, lang, attrs: highlight(code, lang)
+        # markdown-it binds render rules to its renderer, so they take that as their first argument
+        parser.add_render_rule("image", lambda _renderer, *args: self._render_image(*args))
+        for name in ("math_inline", "math_inline_double", "math_block"):
+            parser.add_render_rule(name, lambda _renderer, *args: self._render_math(*args))
+        self.parser = parser
+
+    # -- links and images -------------------------------------------------------------------
+    def _link(self, state, silent):
+        return self._run_as("link", "[", link_rule, state, silent)
+
+    def _image(self, state, silent):
+        return self._run_as("image", "!", image_rule, state, silent)
+
+    def _run_as(self, kind: str, opener: str, rule, state, silent) -> bool:
+        """Run a link or image rule, so `_validate` knows which of the two asks."""
+        if state.src[state.pos] != opener:
+            return False
+        saved = self._pass.kind, self._pass.offset
+        self._pass.kind, self._pass.offset = kind, state.src.count("\n", 0, state.pos)
+        try:
+            return rule(state, silent)
+        finally:
+            self._pass.kind, self._pass.offset = saved
+
+    def _validate(self, url: str) -> bool:
+        if self._pass.kind == "link":
+            if _URL.match(url):
+                return True
+            self._reject("link", url, "the target is not a URL (http, https or mailto)")
+            return False
+        if url.lower().startswith("data:image/"):
+            return True
+        if self._resolve_image is None:
+            self._reject("image", url, "images are not allowed here")
+            return False
+        try:
+            self._resolve_image(url)
+        except ValueError as exc:
+            self._reject("image", url, str(exc))
+            return False
+        return True
+
+    def _reject(self, kind: str, target: str, reason: str) -> None:
+        target = unquote(target)  # markdown-it percent-encodes targets before validating them
+        line = self._pass.line + self._pass.offset
+        if all((r.kind, r.target, r.line) != (kind, target, line) for r in self._pass.rejected):
+            self._pass.rejected.append(Rejected(kind, target, line, reason))
+
+    def _render_image(self, tokens, idx, options, env):
+        token = tokens[idx]
+        src = token.attrGet("src") or ""
+        if not src.lower().startswith("data:"):
+            src = self._resolve_image(src)
+        alt = self.parser.renderer.renderInlineAsText(token.children or [], options, env)
+        return f'<img src="{html.escape(src)}" alt="{html.escape(alt)}">'
+
+    def _render_math(self, tokens, idx, options, env):
+        token = tokens[idx]
+        display = token.type == "math_block"
+        if self._math is None:
+            text = html.escape(token.content)
+            return f'<code class="tex">{text}</code>'
+        return self._math(token.content, display)
+
+    # -- public ------------------------------------------------------------------------------
+    def html(self, markdown: str) -> Markup:
+        self._pass = _Pass()
+        return Markup(self.parser.render(markdown))
+
+    def check(self, markdown: str) -> list[Rejected]:
+        """Links and images that will be shown as text, with their line in the snippet."""
+        tokens = self.parser.parse(markdown)
+        self._pass = _Pass()
+        for token in tokens:
+            if token.type == "inline" and token.map:
+                self._pass.line = token.map[0]
+                self.parser.inline.parse(token.content, self.parser, {}, [])
+        return self._pass.rejected
+
+
+# -- a thin gap between Han characters and Latin letters or digits -------------------------------
+# Only an empty span is inserted: the copied text stays exactly what the author wrote.
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _needs_gap(left: str, right: str) -> bool:
+    return (is_han(left) and _is_latin(right)) or (_is_latin(left) and is_han(right))
+
+
+_GAP = '<span class="autospace"></span>'
+
+
+def _autospace(state) -> None:
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        out: list[Token] = []
+        previous_char = ""
+        for child in block.children:
+            if child.type == "text":
+                pieces = _split_for_gaps(child.content, previous_char)
+                for kind, piece in pieces:
+                    if kind == "gap":
+                        out.append(_gap_token())
+                    else:
+                        token = Token("text", "", 0)
+                        token.content = piece
+                        out.append(token)
+                if child.content:
+                    previous_char = child.content[-1]
+                continue
+            if child.type == "code_inline":
+                if child.content and previous_char and _needs_gap(previous_char, child.content[0]):
+                    out.append(_gap_token())
+                out.append(child)
+                previous_char = child.content[-1] if child.content else previous_char
+                continue
+            out.append(child)
+            if child.type in ("softbreak", "hardbreak", "image"):
+                previous_char = ""
+        block.children = out
+
+
+def _split_for_gaps(text: str, previous_char: str) -> list[tuple[str, str]]:
+    pieces: list[tuple[str, str]] = []
+    start = 0
+    if text and previous_char and _needs_gap(previous_char, text[0]):
+        pieces.append(("gap", ""))
+    for i in range(1, len(text)):
+        if _needs_gap(text[i - 1], text[i]):
+            pieces.append(("text", text[start:i]))
+            pieces.append(("gap", ""))
+            start = i
+    pieces.append(("text", text[start:]))
+    return pieces
+
+
+def _gap_token() -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = _GAP
+    return token
+
+
+# -- text as a reader sees it ------------------------------------------------------------------
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(fragment: str) -> str:
+    """The characters an HTML fragment shows, in order (tags dropped, entities decoded)."""
+    extractor = _TextExtractor()
+    extractor.feed(fragment)
+    extractor.close()
+    return "".join(extractor.parts)
+
+
+def non_blank(text: str) -> str:
+    """The text with every kind of whitespace removed, for comparing what survives."""
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")

@@ -1,0 +1,156 @@
+"""Read: content files in, chapters and cards out, with every finding located by file and line."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ..diagnostics import finding
+from ..model import Card, Chapter, Diagnostic, Guide, Location
+from .cards import ChapterReader, ChapterDraft, is_question_line
+from .source import load
+
+CONTENT_SUFFIXES = (".md", ".markdown")
+
+
+def natural_key(path: Path) -> list:
+    """`2-x.md` before `10-x.md`."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", str(path))]
+
+
+def find_files(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The content files named or found (recursively, *.md) under the given paths."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            found = [p for p in path.rglob("*") if p.suffix.lower() in CONTENT_SUFFIXES
+                     and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            if not found:
+                problems.append(finding("SG107", "no Markdown (.md) files in this folder", Location(path),
+                                        "put one file per chapter here, such as 01-基础.md"))
+            files += sorted(found, key=natural_key)
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            problems.append(finding("SG101", "no such file or folder", Location(path),
+                                    "check the path"))
+    return files, problems
+
+
+def detect_language(text: str) -> str:
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "zh-CN" if han and han * 3 >= latin else "en"
+
+
+def read_guide(paths: list[Path], base: Path | None = None) -> Guide:
+    """Every chapter and card of the given files or folders, in order, with diagnostics."""
+    files, diagnostics = find_files(paths)
+    chapters: list[Chapter] = []
+    sources: list[Path] = []
+    all_text: list[str] = []
+    last_number = 0
+    for path in files:
+        shown = _shown(path, base)
+        source, problems = load(path, shown)
+        diagnostics += problems
+        if source is None:
+            continue
+        sources.append(path)
+        all_text.append(source.text)
+        reader = ChapterReader(source)
+        drafts = reader.chapters()
+        diagnostics += reader.diagnostics
+        for draft in drafts:
+            number = draft.number if draft.number is not None else last_number + 1
+            last_number = number
+            chapter, more = _chapter(draft, number, len(chapters) + 1, source.path,
+                                     source.front_matter, path.resolve())
+            chapters.append(chapter)
+            diagnostics += more
+    diagnostics += _duplicate_chapters(chapters)
+    language = detect_language("\n".join(all_text))
+    return Guide(tuple(chapters), tuple(diagnostics), tuple(sources), language)
+
+
+def _shown(path: Path, base: Path | None) -> Path:
+    try:
+        return Path(os.path.relpath(path, base or Path.cwd()))
+    except ValueError:
+        return path
+
+
+def _text(lines: list[tuple[int, str]]) -> str:
+    return "\n".join(text for _, text in lines).strip("\n")
+
+
+def _chapter(draft: ChapterDraft, number: int, index: int, path: Path, front: dict,
+             absolute: Path) -> tuple[Chapter, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    cards = []
+    for position, raw in enumerate(draft.cards, start=1):
+        split = raw["split"]
+        question, answer = _text(split.question), _text(split.answer)
+        answer_line = next((n + 1 for n, text in split.answer if text.strip()), 0)
+        location = Location(path, raw["line"] + 1)
+        card = Card(number, index, position, raw["number"], question, answer, location, answer_line,
+                    raw["section"])
+        cards.append(card)
+        if not answer.strip():
+            problems.append(finding(
+                "SG301", f"question {card.label} has no answer", location,
+                "write the answer on the next line, indented under the question"))
+        elif "\n" not in answer.strip() and is_question_line(answer) and not question.strip().endswith(("？", "?")):
+            problems.append(finding(
+                "SG302", f"the answer of {card.label} looks like a question", Location(path, answer_line),
+                "if it is the next question, number it"))
+        elif "\n" not in answer.strip() and is_question_line(answer):
+            problems.append(finding(
+                "SG302", f"the answer of {card.label} looks like the next question",
+                Location(path, answer_line), "number it as a question of its own, and give it an answer"))
+    problems += _numbering(cards)
+    notes = "\n".join(text for _, text in draft.notes)
+    language = front.get("language") or front.get("lang") or ""
+    tags = tuple(str(t) for t in front.get("tags", ()))
+    chapter = Chapter(index, number, draft.title, Location(path, draft.line + 1), tuple(cards), notes,
+                      language, tags, absolute)
+    return chapter, problems
+
+
+def _numbering(cards: list[Card]) -> list[Diagnostic]:
+    problems = []
+    seen: dict[str, Card] = {}
+    previous = None
+    for card in cards:
+        if not card.number:
+            continue
+        if card.number in seen:
+            problems.append(finding(
+                "SG303", f"question number {card.number} is used twice in chapter {card.chapter} "
+                f"(first at line {seen[card.number].location.line})", card.location,
+                "renumber the questions"))
+        seen.setdefault(card.number, card)
+        value = int(card.number) if card.number.isdigit() else None
+        if previous is not None and value is not None and value > previous + 1:
+            missing = f"{previous + 1}" if value == previous + 2 else f"{previous + 1}–{value - 1}"
+            problems.append(finding(
+                "SG304", f"question numbers skip {missing} in chapter {card.chapter}", card.location,
+                "renumber the questions, or add the missing ones"))
+        previous = value if value is not None else previous
+    return problems
+
+
+def _duplicate_chapters(chapters: list[Chapter]) -> list[Diagnostic]:
+    problems = []
+    first: dict[int, Chapter] = {}
+    for chapter in chapters:
+        if chapter.number in first:
+            earlier = first[chapter.number]
+            problems.append(finding(
+                "SG202", f"chapter number {chapter.number} is used twice (first at "
+                f"{earlier.location.path}:{earlier.location.line})", chapter.location,
+                "renumber one of the chapters"))
+        first.setdefault(chapter.number, chapter)
+    return problems

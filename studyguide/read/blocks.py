@@ -1,0 +1,106 @@
+"""A file's top-level Markdown blocks, each with its source line range, from markdown-it tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from ..markdown import structure_parser
+
+
+@dataclass(frozen=True)
+class Block:
+    """One top-level block. Lines are 0-based indices into the file, `end` exclusive."""
+
+    kind: str  # heading | item | paragraph | code | other
+    start: int
+    end: int
+    level: int = 0  # heading level, 1-6
+    text: str = ""  # a heading's or paragraph's inline source
+    number: str = ""  # an item's number as written; "" for bullets
+    ordered: bool = False  # an item of a numbered list
+    list_id: int = 0  # items of the same list share it
+
+
+_KINDS = {
+    "paragraph_open": "paragraph",
+    "fence": "code",
+    "code_block": "code",
+    "blockquote_open": "other",
+    "table_open": "other",
+    "hr": "other",
+    "html_block": "other",
+    "math_block": "other",
+    "math_block_label": "other",
+}
+
+
+def read_blocks(lines: list[str], first_line: int = 0, parser: MarkdownIt | None = None) -> list[Block]:
+    """Top-level blocks of lines[first_line:], with line numbers counted in the whole file.
+
+    Lines that no token covers but are not blank (link reference definitions, for one) come
+    back as `other` blocks, so that no text is ever outside a block.
+    """
+    parser = parser or structure_parser()
+    tokens = parser.parse("\n".join(lines[first_line:]))
+    blocks: list[Block] = []
+    list_count = 0
+    inline_after: dict[int, str] = {}
+    for i, token in enumerate(tokens):
+        if token.type == "inline" and i > 0:
+            inline_after[i - 1] = token.content
+    for i, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        start, end = token.map[0] + first_line, token.map[1] + first_line
+        if token.level == 0 and token.type in ("ordered_list_open", "bullet_list_open"):
+            list_count += 1
+        elif token.level == 1 and token.type == "list_item_open":
+            ordered = tokens[_list_opener(tokens, i)].type == "ordered_list_open"
+            blocks.append(Block("item", start, end, number=token.info if ordered else "",
+                                ordered=ordered, list_id=list_count))
+        elif token.level == 0 and token.type == "heading_open":
+            blocks.append(Block("heading", start, end, level=int(token.tag[1]),
+                                text=inline_after.get(i, "")))
+        elif token.level == 0 and token.type in _KINDS:
+            blocks.append(Block(_KINDS[token.type], start, end, text=inline_after.get(i, "")))
+    return _fill_gaps(_trim(blocks, lines), lines, first_line)
+
+
+def _list_opener(tokens, index: int) -> int:
+    level = tokens[index].level - 1
+    for j in range(index, -1, -1):
+        if tokens[j].level == level and tokens[j].type.endswith("_list_open"):
+            return j
+    raise AssertionError("list item outside a list")
+
+
+def _trim(blocks: list[Block], lines: list[str]) -> list[Block]:
+    """Drop trailing blank lines from each block's range (list items keep the gap after them)."""
+    trimmed = []
+    for block in blocks:
+        end = block.end
+        while end > block.start + 1 and not lines[end - 1].strip():
+            end -= 1
+        trimmed.append(Block(block.kind, block.start, end, block.level, block.text, block.number,
+                             block.ordered, block.list_id))
+    return trimmed
+
+
+def _fill_gaps(blocks: list[Block], lines: list[str], first_line: int) -> list[Block]:
+    covered = [False] * len(lines)
+    for block in blocks:
+        for n in range(block.start, block.end):
+            covered[n] = True
+    extra = []
+    n = first_line
+    while n < len(lines):
+        if covered[n] or not lines[n].strip():
+            n += 1
+            continue
+        start = n
+        while n < len(lines) and not covered[n] and lines[n].strip():
+            n += 1
+        extra.append(Block("other", start, n, text="\n".join(lines[start:n])))
+    return sorted(blocks + extra, key=lambda b: b.start)

@@ -1,0 +1,117 @@
+"""Loading one content file: bytes to text with known line numbers, front matter split off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..diagnostics import finding
+from ..model import Diagnostic, Location, Severity
+
+FRONT_MATTER_KEYS = {"title": str, "chapter": int, "language": str, "lang": str, "tags": list}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's text, normalised to LF line endings; line numbers match the file's own."""
+
+    path: Path  # as shown in messages (relative to where the user ran the command)
+    text: str
+    front_matter: dict = field(default_factory=dict)
+    body_start: int = 0  # 0-based line where the Markdown starts (after front matter)
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def decode(data: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
+    """UTF-8 (with or without BOM), else GB 18030 with a warning, else an error."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None, [finding(
+            "SG103", "the file is not UTF-8 text (nor GBK)", Location(path, line),
+            "save it as UTF-8 text; in most editors: Save As, Encoding: UTF-8")]
+    return text, [finding(
+        "SG102", "the file is not UTF-8; it was read as GBK (GB 18030)", Location(path, line),
+        "re-save it as UTF-8 so every tool reads it the same way")]
+
+
+def normalise_newlines(text: str, path: Path) -> tuple[str, list[Diagnostic]]:
+    if "\r" not in text:
+        return text, []
+    line = text[: text.index("\r")].count("\n") + 1
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, [finding("SG104", "CRLF or CR line endings were read as LF", Location(path, line))]
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, int, list[Diagnostic]]:
+    """YAML between a first line `---` and the next `---` line; returns (data, body start line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return {}, 0, []
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        return {}, 0, [finding("SG105", "front matter starts with `---` but never ends",
+                               Location(path, 1), "close it with a line holding only `---`")]
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 2 + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return {}, end + 1, [finding("SG105", f"front matter is not valid YAML: {problem}",
+                                     Location(path, line), "check the indentation and quoting")]
+    if not isinstance(data, dict):
+        return {}, end + 1, [finding("SG105", "front matter must be key: value pairs",
+                                     Location(path, 2), "for example `title: 神经网络`")]
+    problems = []
+    clean = {}
+    for key, value in data.items():
+        expected = FRONT_MATTER_KEYS.get(key)
+        line = next((i + 1 for i in range(1, end) if lines[i].startswith(f"{key}:")), 2)
+        if expected is None:
+            problems.append(finding(
+                "SG105", f"unknown front matter key `{key}`", Location(path, line),
+                "known keys: " + ", ".join(sorted(FRONT_MATTER_KEYS)), severity=Severity.WARNING))
+            continue
+        if expected is list and isinstance(value, str):
+            value = [value]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            problems.append(finding(
+                "SG105", f"front matter `{key}` should be {expected.__name__}, not {type(value).__name__}",
+                Location(path, line)))
+            continue
+        clean[key] = value
+    return clean, end + 1, problems
+
+
+def load(path: Path, shown_as: Path | None = None) -> tuple[Source | None, list[Diagnostic]]:
+    """Read a content file; None (with an error) when it cannot be read as text at all."""
+    shown = shown_as or path
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [finding("SG101", f"cannot read the file: {exc.strerror or exc}",
+                              Location(shown, 1), "check that it exists and is readable")]
+    text, problems = decode(data, shown)
+    if text is None:
+        return None, problems
+    text, more = normalise_newlines(text, shown)
+    problems += more
+    front, body_start, more = split_front_matter(text, shown)
+    problems += more
+    if not text.strip():
+        problems.append(finding("SG106", "the file is empty", Location(shown, 1),
+                                "add a chapter heading and numbered questions, or remove the file"))
+    return Source(shown, text, front, body_start, tuple(problems)), problems
