@@ -1,0 +1,64 @@
+"""Checks on what was read, before anything is rendered: characters, fonts, links and images."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from .diagnostics import finding
+from .fonts import check_coverage
+from .layout.content import ContentRenderer
+from .model import Diagnostic, Guide, Location
+
+
+def check_guide(guide: Guide, fonts: Path, content_roots: list[Path]) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    texts = []
+    for path in guide.sources:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # already reported when reading
+        texts.append((_shown(guide, path), text.replace("\r\n", "\n").replace("\r", "\n"), 1))
+    problems += check_coverage(texts, fonts)
+    problems += _invisible(texts)
+    problems += _links(guide, content_roots)
+    return problems
+
+
+def _shown(guide: Guide, path: Path) -> Path:
+    for chapter in guide.chapters:
+        if chapter.source == path.resolve():
+            return chapter.location.path
+    return path
+
+
+def _invisible(texts) -> list[Diagnostic]:
+    problems = []
+    for path, text, first in texts:
+        for offset, line in enumerate(text.split("\n")):
+            for column, ch in enumerate(line, start=1):
+                if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cf") and ch != "\ufeff":
+                    name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+                    problems.append(finding(
+                        "SG402", f"invisible character U+{ord(ch):04X} {name}", Location(path, first + offset, column),
+                        "delete it unless you need it; it prints as nothing"))
+    return problems
+
+
+def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
+    renderer = ContentRenderer(roots)
+    problems = []
+    for chapter in guide.chapters:
+        for card in chapter.cards:
+            for text, first_line in ((card.question, card.location.line), (card.answer, card.answer_line)):
+                for rejected in renderer.check(text, chapter):
+                    location = Location(card.location.path, first_line + rejected.line)
+                    if rejected.kind == "link":
+                        problems.append(finding(
+                            "SG501", f"`[…]({rejected.target})` is shown as text: {rejected.reason}", location))
+                    else:
+                        problems.append(finding(
+                            "SG502", f"image `{rejected.target}` is shown as text: {rejected.reason}", location,
+                            "put the image file inside the content folder and link it by a relative path"))
+    return problems

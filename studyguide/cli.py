@@ -1,0 +1,143 @@
+"""The command line: parse options, call the pipeline, print what happened. No rendering logic here.
+
+Exit codes: 0 when everything was built (or checked) without errors, 1 when the content has
+errors, 2 when the command line or the configuration cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import CONFIG_NAME, ConfigError, Settings, find_config, load, override
+from .model import Diagnostic, Severity
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("build", "check")
+
+EXAMPLES = """\
+examples:
+  python compile.py                        build content/ into out/
+  python compile.py notes/ --out handouts  build another folder
+  python compile.py seed.txt               build from one file
+  python compile.py check                  check content/ without rendering
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits with 2 too, but we want our wording
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="studyguide", description="Compile question-and-answer Markdown into a PDF "
+                     "workbook, duplex flashcards and HTML pages.", epilog=EXAMPLES,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"studyguide {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="command")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                         help="content files or folders (default: content/, or build.content in the config)")
+        sub.add_argument("--config", type=Path, metavar="FILE",
+                         help=f"settings file (default: {CONFIG_NAME} in the current folder, if any)")
+
+    build = commands.add_parser("build", help="build the workbook, flashcards and HTML (the default)",
+                                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common(build)
+    build.add_argument("--out", "-o", type=Path, metavar="DIR", help="output folder (default: out/)")
+    check = commands.add_parser("check", help="read and check the content without rendering anything")
+    common(check)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    path = args.config
+    if path is not None and not path.is_file():
+        raise ConfigError(path, "", "no such settings file")
+    settings = load(path or find_config(Path.cwd()))
+    changes = {}
+    if getattr(args, "out", None) is not None:
+        changes["build.out"] = str(args.out)
+    if args.paths:
+        changes["build.content"] = [str(p) for p in args.paths]
+    return override(settings, changes) if changes else settings
+
+
+def _content_paths(settings: Settings) -> list[Path]:
+    base = settings.source.parent if settings.source else Path.cwd()
+    return [Path(p) if Path(p).is_absolute() or not settings.source else base / p
+            for p in settings.build.content]
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], stream=sys.stderr) -> None:
+    for diagnostic in sorted(diagnostics, key=lambda d: (str(d.location.path) if d.location else "",
+                                                         d.location.line if d.location else 0)):
+        print(diagnostic, file=stream)
+
+
+def summary_line(chapters: int, cards: int, diagnostics: list[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    return (f"{chapters} chapters, {cards} cards, {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "build")
+    try:
+        args = _parser().parse_args(argv)
+        settings = _settings(args)
+    except UsageError as exc:
+        print(f"studyguide: {exc}\nTry `python compile.py --help`.", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"studyguide: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    content = _content_paths(settings)
+    if args.command == "check":
+        return _check(settings, content)
+    return _build(settings, content)
+
+
+def _check(settings: Settings, content: list[Path]) -> int:
+    from .check import check_guide
+    from .fonts import font_dir
+    from .read import read_guide
+
+    guide = read_guide(content)
+    roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in content]
+    diagnostics = list(guide.diagnostics) + check_guide(guide, font_dir(), roots)
+    print_diagnostics(diagnostics, sys.stdout)
+    print(summary_line(len(guide.chapters), len(guide.cards), diagnostics))
+    return EXIT_CONTENT if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
+
+
+def _build(settings: Settings, content: list[Path]) -> int:
+    from .build import build
+
+    out = Path(settings.build.out)
+    if settings.source and not out.is_absolute():
+        out = settings.source.parent / out
+    result = build(settings, content, out)
+    print_diagnostics(result.diagnostics)
+    guide = result.guide
+    if result.failed:
+        count = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
+        print(f"studyguide: {count} error{'s' * (count != 1)}; nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT
+    for output in result.outputs:
+        pages = f"{output.pages:4d} pages" if output.pages else "          "
+        print(f"{output.path}  {pages}  {output.cards} cards  {output.size_bytes / 1024:8.0f} KB  "
+              f"{output.seconds:5.2f} s")
+    if guide is not None:
+        print(summary_line(len(guide.chapters), len(guide.cards), result.diagnostics))
+    return EXIT_OK

@@ -1,0 +1,268 @@
+"""Settings: every option, its type, default and meaning, in one place.
+
+`studyguide.toml` (or `[tool.studyguide]` in `pyproject.toml`) and the command line fill the same
+frozen dataclasses; the JSON Schema for editors is generated from them too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_origin, get_type_hints
+
+CONFIG_NAME = "studyguide.toml"
+
+
+def _option(default, help: str, choices: tuple = (), minimum: float | None = None,
+            maximum: float | None = None, pattern: str | None = None):
+    meta = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum, "pattern": pattern}
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class GuideSettings:
+    """What the guide is: shown on the title page and in the PDF metadata."""
+
+    title: str = _option("", "title on the title page and in the PDF metadata (default: 复习题 / Study guide)")
+    subtitle: str = _option("", "subtitle on the title page")
+    course: str = _option("", "course name on the title page")
+    author: str = _option("", "author, on the title page and in the PDF metadata")
+    date: str = _option("", "date on the title page, as written (default: none)")
+    keywords: list = _option([], "keywords for the PDF metadata")
+    language: str = _option("auto", "language of the content and of studyguide's own words",
+                            choices=("auto", "zh-CN", "zh-TW", "en"))
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What to read, what to write, and where."""
+
+    content: list = _option(["content"], "content files or folders, read in order")
+    out: str = _option("out", "output folder")
+    outputs: list = _option(["workbook", "flashcards", "html"], "what to build",
+                            choices=("workbook", "flashcards", "html", "study"))
+    chapters: str = _option("", "chapters to include, such as `1-3,7` (default: all)",
+                            pattern=r"^\s*(\d+(\s*-\s*\d+)?)(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$|^$")
+    layouts: str = _option("layouts", "folder whose templates and CSS override the built-in ones")
+    line_breaks: str = _option("auto", "line breaks inside a paragraph: keep them, join them, "
+                               "or auto (keep for Chinese, join for English)", choices=("auto", "keep", "join"))
+
+
+@dataclass(frozen=True)
+class WorkbookSettings:
+    """The PDF workbook."""
+
+    paper: str = _option("a4", "paper: a4, letter, a5, b5, or WxH in mm such as `180x250mm`",
+                         pattern=r"^(a4|a5|b5|letter|\d+(\.\d+)?x\d+(\.\d+)?mm)$")
+    answer_space: str = _option("lines", "space left for writing each answer",
+                                choices=("lines", "box", "grid", "none"))
+    answer_lines: int = _option(0, "a fixed number of answer lines (0: scale with the answer's length)",
+                                minimum=0, maximum=60)
+    answer_factor: float = _option(1.0, "answer lines per line of the printed answer", minimum=0.1, maximum=10)
+    min_answer_lines: int = _option(2, "fewest answer lines", minimum=1, maximum=60)
+
+
+@dataclass(frozen=True)
+class CardSettings:
+    """Flashcard sheets."""
+
+    preset: str = _option("a7", "card size and sheet: a7, poker, business, index",
+                          choices=("a7", "poker", "business", "index"))
+    flip: str = _option("long", "how the sheet is turned for the back side", choices=("long", "short"))
+    base_size_pt: float = _option(12.0, "text size a card starts at", minimum=4, maximum=40)
+    min_size_pt: float = _option(7.0, "smallest text size before a card continues on another", minimum=4, maximum=40)
+
+
+@dataclass(frozen=True)
+class Settings:
+    guide: GuideSettings = field(default_factory=GuideSettings)
+    build: BuildSettings = field(default_factory=BuildSettings)
+    workbook: WorkbookSettings = field(default_factory=WorkbookSettings)
+    cards: CardSettings = field(default_factory=CardSettings)
+    source: Path | None = None  # the file the settings came from, if any
+
+
+SECTIONS = {f.name: f.type for f in fields(Settings) if f.name != "source"}
+
+
+class ConfigError(Exception):
+    """A setting that cannot be used, with the file, the key and what was expected."""
+
+    def __init__(self, path: Path | None, key: str, message: str, hint: str = "", line: int = 0) -> None:
+        self.path, self.key, self.hint, self.line = path, key, hint, line
+        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
+        super().__init__(f"{where}`{key}`: {message}" + (f" ({hint})" if hint else ""))
+
+
+def _section_classes() -> dict[str, type]:
+    hints = get_type_hints(Settings)
+    return {name: hints[name] for name in SECTIONS}
+
+
+def _line_of(text: str, section: str, key: str) -> int:
+    """The line where a key is set in a TOML file, for messages (0 when it cannot tell)."""
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[+\s*([^\]]+?)\s*\]+", stripped)
+        if header:
+            current = header.group(1).removeprefix("tool.studyguide").strip(".")
+            continue
+        if current == section and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return number
+        if not section and current == "" and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return number
+    return 0
+
+
+def _check_value(path, text, section: str, name: str, value: Any, f: dataclasses.Field, hint_type) -> Any:
+    key = f"{section}.{name}"
+    line = _line_of(text, section, name) if text else 0
+    expected = get_origin(hint_type) or hint_type
+    meta = f.metadata
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if expected is list and isinstance(value, str):
+        value = [value]
+    if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+        raise ConfigError(path, key, f"expected {_type_name(expected)}, got {_type_name(type(value))} {value!r}",
+                          line=line)
+    choices = meta.get("choices") or ()
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if choices and item not in choices:
+            close = difflib.get_close_matches(str(item), [str(c) for c in choices], n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "one of: " + ", ".join(map(str, choices))
+            raise ConfigError(path, key, f"{item!r} is not one of {', '.join(map(str, choices))}", hint, line)
+    if meta.get("pattern") and isinstance(value, str) and not re.match(meta["pattern"], value.strip().lower()):
+        raise ConfigError(path, key, f"{value!r} is not in the expected form", meta["help"], line)
+    if meta.get("minimum") is not None and value < meta["minimum"]:
+        raise ConfigError(path, key, f"{value} is below the minimum {meta['minimum']}", line=line)
+    if meta.get("maximum") is not None and value > meta["maximum"]:
+        raise ConfigError(path, key, f"{value} is above the maximum {meta['maximum']}", line=line)
+    return value
+
+
+def _type_name(t) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+            list: "a list"}.get(t, t.__name__)
+
+
+def from_mapping(data: dict, path: Path | None = None, text: str = "", base: Settings | None = None) -> Settings:
+    """Settings from a parsed TOML table, over `base` (default: the defaults)."""
+    base = base or Settings()
+    classes = _section_classes()
+    sections = {}
+    for section, value in data.items():
+        if section not in classes:
+            close = difflib.get_close_matches(section, list(classes), n=1)
+            raise ConfigError(path, section, "unknown section",
+                              f"did you mean `[{close[0]}]`?" if close else "sections: " + ", ".join(classes),
+                              _line_of(text, "", section) or _section_line(text, section))
+        if not isinstance(value, dict):
+            raise ConfigError(path, section, "expected a table such as `[" + section + "]`",
+                              line=_line_of(text, "", section))
+        cls = classes[section]
+        hints = get_type_hints(cls)
+        known = {f.name: f for f in fields(cls)}
+        changes = {}
+        for name, item in value.items():
+            if name not in known:
+                close = difflib.get_close_matches(name, list(known), n=1)
+                hint = f"did you mean `{section}.{close[0]}`?" if close else "keys: " + ", ".join(known)
+                raise ConfigError(path, f"{section}.{name}", "unknown key", hint, _line_of(text, section, name))
+            changes[name] = _check_value(path, text, section, name, item, known[name], hints[name])
+        sections[section] = dataclasses.replace(getattr(base, section), **changes)
+    return dataclasses.replace(base, **sections, source=path or base.source)
+
+
+def _section_line(text: str, section: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*\[\s*(tool\.studyguide\.)?{re.escape(section)}\s*\]", line):
+            return number
+    return 0
+
+
+def find_config(start: Path) -> Path | None:
+    """studyguide.toml in the folder, or a pyproject.toml there with [tool.studyguide]."""
+    candidate = start / CONFIG_NAME
+    if candidate.is_file():
+        return candidate
+    pyproject = start / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            return None
+        if "studyguide" in data.get("tool", {}):
+            return pyproject
+    return None
+
+
+def load(path: Path | None) -> Settings:
+    """Settings from a file (studyguide.toml or pyproject.toml), or the defaults for None."""
+    if path is None:
+        return Settings()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, "", f"cannot read the file: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 0
+        raise ConfigError(path, "", f"not valid TOML: {exc}", line=line) from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("studyguide", {})
+    return from_mapping(data, path, text)
+
+
+def override(settings: Settings, changes: dict[str, Any]) -> Settings:
+    """Settings with `section.key` values from the command line, validated like the file's."""
+    nested: dict[str, dict] = {}
+    for dotted, value in changes.items():
+        section, key = dotted.split(".", 1)
+        nested.setdefault(section, {})[key] = value
+    try:
+        return from_mapping(nested, None, "", settings)
+    except ConfigError as exc:
+        raise ConfigError(None, exc.key, str(exc).split(": ", 1)[-1].split(" (")[0], exc.hint) from None
+
+
+def json_schema() -> dict:
+    """A JSON Schema of studyguide.toml, for editor completion and checking."""
+    classes = _section_classes()
+    properties = {}
+    for section, cls in classes.items():
+        hints = get_type_hints(cls)
+        props = {}
+        for f in fields(cls):
+            expected = get_origin(hints[f.name]) or hints[f.name]
+            entry: dict[str, Any] = {"description": f.metadata["help"]}
+            kind = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array"}[expected]
+            entry["type"] = kind
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            entry["default"] = default
+            if f.metadata["choices"]:
+                if kind == "array":
+                    entry["items"] = {"enum": list(f.metadata["choices"])}
+                else:
+                    entry["enum"] = list(f.metadata["choices"])
+            elif kind == "array":
+                entry["items"] = {"type": "string"}
+            if f.metadata["minimum"] is not None:
+                entry["minimum"] = f.metadata["minimum"]
+            if f.metadata["maximum"] is not None:
+                entry["maximum"] = f.metadata["maximum"]
+            props[f.name] = entry
+        properties[section] = {"type": "object", "description": (cls.__doc__ or "").strip(),
+                               "properties": props, "additionalProperties": False}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "studyguide.toml", "type": "object", "properties": properties,
+            "additionalProperties": False}

@@ -1,0 +1,131 @@
+"""Layout: chapters and cards to HTML through the Jinja templates and CSS in layouts/.
+
+A guide's own `layouts/` folder comes first on the search path, so a user overrides any built-in
+template or stylesheet by giving a file the same name.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .. import __version__
+from ..fonts import FACES
+from ..i18n import strings
+from ..markdown import is_han, visible_text
+from ..model import Card, Chapter, Guide
+from ..resources import LAYOUTS
+from .content import ContentRenderer
+
+
+@dataclass(frozen=True)
+class CardView:
+    """A card as the templates see it: its data and both sides already in HTML."""
+
+    card: Card
+    chapter_title: str
+    question: Markup
+    answer: Markup
+    answer_weight: float  # printed length of the answer, in Chinese-character widths
+    first_in_section: bool = False
+    answer_lines: int = 0
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    chapter: Chapter
+    label: str  # 第 1 章 / Chapter 1
+    title: str
+    notes: Markup
+    cards: tuple[CardView, ...]
+
+    @property
+    def anchor(self) -> str:
+        return self.chapter.anchor
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the title page and the PDF metadata say."""
+
+    title: str
+    subtitle: str = ""
+    course: str = ""
+    author: str = ""
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    created: str = ""  # ISO 8601, for reproducible files
+    date: str = ""
+
+
+def text_weight(fragment: str) -> float:
+    """Printed length of HTML text in Chinese-character widths (Latin letters count about half)."""
+    text = visible_text(fragment)
+    return sum(1.0 if is_han(ch) or ord(ch) > 0x2E80 else 0.55 for ch in text if not ch.isspace())
+
+
+class Layouts:
+    """The Jinja environment over the user's layouts folder (if any) and the built-in one."""
+
+    def __init__(self, user_dir: Path | None = None) -> None:
+        search = [str(user_dir)] if user_dir and user_dir.is_dir() else []
+        search.append(str(LAYOUTS))
+        self.env = Environment(
+            loader=FileSystemLoader(search),
+            autoescape=select_autoescape(["html", "html.j2", "svg"], default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.globals["version"] = __version__
+        self.env.globals["faces"] = FACES
+
+    def render(self, name: str, **context) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def stylesheet(self, *names: str, **context) -> Markup:
+        """CSS files (plain `.css`, or `.css.j2` templates) joined into one stylesheet."""
+        parts = []
+        for name in names:
+            template = self.env.get_template(name)
+            parts.append(template.render(**context) if name.endswith(".j2") else template.render())
+        return Markup("\n".join(parts))
+
+    def source_files(self) -> list[Path]:
+        """Every file that can change what a layout renders, for cache keys."""
+        files = []
+        for folder in self.env.loader.searchpath:  # type: ignore[attr-defined]
+            files += sorted(p for p in Path(folder).rglob("*") if p.is_file())
+        return files
+
+
+def chapter_views(guide: Guide, renderer: ContentRenderer) -> tuple[ChapterView, ...]:
+    """Every chapter and card with its Markdown rendered once, for every output to share."""
+    words = strings(guide.language)
+    views = []
+    for chapter in guide.chapters:
+        cards = []
+        section = None
+        for card in chapter.cards:
+            question = renderer.html(card.question, chapter)
+            answer = renderer.html(card.answer, chapter)
+            first = bool(card.section) and card.section != section
+            section = card.section
+            cards.append(CardView(card, chapter.title, question, answer, text_weight(answer), first))
+        notes = renderer.html(chapter.notes, chapter) if chapter.notes else Markup("")
+        views.append(ChapterView(chapter, words["chapter"].format(number=chapter.number), chapter.title,
+                                 notes, tuple(cards)))
+    return tuple(views)
+
+
+def answer_lines(weight: float, text_width_mm: float, factor: float, minimum: int, fixed: int) -> int:
+    """Ruled lines for a handwritten answer as long as the printed one, times `factor`."""
+    if fixed:
+        return fixed
+    per_line = max(1.0, text_width_mm / 5.5)  # a handwritten Chinese character takes about 5.5 mm
+    return max(minimum, math.ceil(weight * factor / per_line))
