@@ -12,14 +12,17 @@ from pathlib import Path
 from . import __version__
 from .check import check_guide
 from .config import Settings
+from .diagnostics import finding
 from .fonts import FACES, font_dir, subset, woff_data_uri
 from .i18n import strings
-from .layout import Layouts, Meta, chapter_views
-from .layout.content import ContentRenderer
-from .layout.flashcards import flashcards_html
+from .layout import ChapterView, Layouts, Meta, chapter_views
+from .layout.content import ContentRenderer, highlight_css
+from .layout.fit import choose, measure_items, measured_ids
+from .layout.flashcards import flashcards_html, measure_html
 from .layout.sheets import PRESETS
 from .layout.workbook import workbook_html
-from .model import Diagnostic, Guide
+from .model import Diagnostic, Guide, Severity
+from .printing.pool import Job, Pool, Rendered
 from .read import read_guide
 from .resources import LAYOUTS
 from .write import write_atomic
@@ -44,7 +47,7 @@ class Result:
 
     @property
     def failed(self) -> bool:
-        return any(d.severity.name == "ERROR" for d in self.diagnostics)
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
 def created_date(sources: list[Path]) -> str:
@@ -70,6 +73,36 @@ def language_of(settings: Settings, guide: Guide) -> str:
     return guide.language if settings.guide.language == "auto" else settings.guide.language
 
 
+def identifier(html: str) -> bytes:
+    """The PDF /ID comes from what is printed, so the same input gives the same file."""
+    return hashlib.sha256(f"{__version__}\n{html}".encode()).hexdigest()[:32].encode()
+
+
+@dataclass
+class _Context:
+    """What every output of one build shares."""
+
+    settings: Settings
+    guide: Guide
+    views: tuple[ChapterView, ...]
+    meta: Meta
+    language: str
+    layouts: Layouts
+    fonts: Path
+    roots: tuple[str, ...]
+    out_dir: Path
+
+    def font_url(self, name: str) -> str:
+        return (self.fonts / name).resolve().as_uri()
+
+    def job(self, key: str, html: str, measure: tuple[str, ...] = ()) -> Job:
+        return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure)
+
+    @property
+    def cards(self):
+        return [view for chapter in self.views for view in chapter.cards]
+
+
 def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None) -> Result:
     result = Result()
     fonts = font_dir()
@@ -83,75 +116,85 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     language = language_of(settings, guide)
     breaks = settings.build.line_breaks == "keep" or (
         settings.build.line_breaks == "auto" and language.startswith("zh"))
-    renderer = ContentRenderer(roots, breaks=breaks)
-    views = chapter_views(guide, renderer)
-    meta = guide_meta(settings, guide, language)
-    layouts = Layouts(user_layouts)
-    files: dict[Path, tuple[bytes | str, int, int, float]] = {}
+    views = chapter_views(guide, ContentRenderer(roots, breaks=breaks))
+    allowed = [str(p) for p in roots + [LAYOUTS, fonts] + ([user_layouts] if user_layouts else [])]
+    context = _Context(settings, guide, views, guide_meta(settings, guide, language), language,
+                       Layouts(user_layouts), fonts, tuple(allowed), out_dir)
     wanted = set(settings.build.outputs)
+    files: dict[Path, tuple[bytes | str, int, float]] = {}
+    started = time.perf_counter()
 
-    if wanted & {"workbook", "flashcards"}:
+    jobs, follow = [], {}
+    if "workbook" in wanted:
+        jobs.append(context.job("workbook", workbook_html(
+            context.layouts, views, context.meta, settings, language, "workbook", font_url=context.font_url)))
+    if "flashcards" in wanted:
+        stock = PRESETS[settings.cards.preset]
+        items = measure_items(context.cards, stock, settings.cards.base_size_pt, settings.cards.min_size_pt)
+        ids = measured_ids(items)
+        jobs.append(context.job("flashcards:measure", measure_html(
+            context.layouts, items, stock, language, context.meta, context.font_url), measure=ids))
+
+        def after_measure(rendered: Rendered) -> list[Job]:
+            fits = choose(context.cards, stock, items, rendered.anchors)
+            for (anchor, side), fit in fits.items():
+                if not fit.fits:
+                    result.diagnostics.append(finding(
+                        "SG601", f"card {anchor} ({side}) does not fit even at {fit.size_pt:g} pt"))
+            html = flashcards_html(context.layouts, context.cards, stock, settings, language, context.meta,
+                                   context.font_url, fits)
+            return [context.job("flashcards", html)]
+        follow["flashcards:measure"] = after_measure
+
+    if jobs:
         from .printing.finish import finish_flashcards, finish_workbook
-        from .printing.render import Printer
 
-        allowed = roots + [LAYOUTS, fonts] + ([user_layouts] if user_layouts else [])
-        printer = Printer(allowed)
-        font_url = lambda name: (fonts / name).resolve().as_uri()  # noqa: E731
-        if "workbook" in wanted:
-            started = time.perf_counter()
-            html = workbook_html(layouts, views, meta, settings, language, "workbook", font_url=font_url)
-            document = printer.render(html, out_dir)
-            pdf = finish_workbook(printer.pdf(document, _identifier(html)), meta, language)
-            files[out_dir / "workbook.pdf"] = (pdf, len(document.pages), len(guide.cards),
-                                               time.perf_counter() - started)
-        if "flashcards" in wanted:
-            started = time.perf_counter()
-            stock = PRESETS[settings.cards.preset]
-            cards = [view for chapter in views for view in chapter.cards]
-            html = flashcards_html(layouts, cards, stock, settings, language, meta, font_url)
-            document = printer.render(html, out_dir)
-            pdf = finish_flashcards(printer.pdf(document, _identifier(html)), meta, language, settings.cards.flip)
-            files[out_dir / "flashcards.pdf"] = (pdf, len(document.pages), len(guide.cards),
-                                                 time.perf_counter() - started)
-        for url, reason in printer.fetcher.refused:
-            result.diagnostics.append(_refused(url, reason))
+        workers = settings.build.jobs or min(len(jobs), os.cpu_count() or 1)
+        with Pool(workers) as pool:
+            rendered = pool.run(jobs, lambda r: follow[r.key](r) if r.key in follow else [])
+        for item in rendered.values():
+            for url, reason in item.refused:
+                result.diagnostics.append(finding(
+                    "SG503", f"the renderer was refused {url}: {reason}",
+                    hint="use only files inside the content, layouts and fonts folders"))
         if result.failed:
             return result
+        if "workbook" in rendered:
+            item = rendered["workbook"]
+            files[out_dir / "workbook.pdf"] = (finish_workbook(item.pdf, context.meta, language), item.pages,
+                                               time.perf_counter() - started)
+        if "flashcards" in rendered:
+            item = rendered["flashcards"]
+            files[out_dir / "flashcards.pdf"] = (
+                finish_flashcards(item.pdf, context.meta, language, settings.cards.flip), item.pages,
+                time.perf_counter() - started)
 
     if "html" in wanted:
-        started = time.perf_counter()
-        characters = set()
-        for chapter in views:
-            for view in chapter.cards:
-                characters |= set(view.card.question + view.card.answer + view.chapter_title)
-            characters |= set(chapter.label + chapter.title + chapter.chapter.notes)
-        characters |= set(meta.title + "".join(strings(language).values()) + "0123456789")
-        uris = {face.file: None for face in FACES}
-        for file in uris:
-            uris[file] = woff_data_uri(subset(fonts, file, characters))
-        font_url = lambda name: uris[name]  # noqa: E731
-        words = strings(language)
-        for side, other in (("questions", "answers"), ("answers", "questions")):
-            stylesheet = layouts.stylesheet("fonts.css.j2", "typography.css", "screen.css", font_url=font_url)
-            from .layout.content import highlight_css
-            page = layouts.render(f"{side}.html.j2", language=language, meta=meta, words=words,
-                                  chapters=views, stylesheet=stylesheet + "\n" + highlight_css(),
-                                  side_name=words[f"{side}_page"], other_page=f"{other}.html")
-            files[out_dir / f"{side}.html"] = (page, 0, len(guide.cards), time.perf_counter() - started)
+        for name, page in html_pages(context).items():
+            files[out_dir / name] = (page, 0, time.perf_counter() - started)
 
-    for path, (data, pages, cards, seconds) in files.items():
+    for path, (data, pages, seconds) in files.items():
         write_atomic(path, data)
         size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
-        result.outputs.append(Output(path, pages, cards, size, seconds))
+        result.outputs.append(Output(path, pages, len(guide.cards), size, seconds))
     return result
 
 
-def _identifier(html: str) -> bytes:
-    """The PDF /ID comes from what is printed, so the same input gives the same file."""
-    return hashlib.sha256(f"{__version__}\n{html}".encode()).hexdigest()[:32].encode()
-
-
-def _refused(url: str, reason: str) -> Diagnostic:
-    from .diagnostics import finding
-    return finding("SG503", f"the renderer was refused {url}: {reason}",
-                   hint="use only files inside the content, layouts and fonts folders")
+def html_pages(context: _Context) -> dict[str, str]:
+    """questions.html and answers.html, each a single file with its fonts inside."""
+    words = strings(context.language)
+    characters = set(context.meta.title + "".join(words.values()) + "0123456789")
+    for chapter in context.views:
+        characters |= set(chapter.label + chapter.title + chapter.chapter.notes)
+        for view in chapter.cards:
+            characters |= set(view.card.question + view.card.answer + view.chapter_title)
+    uris = {face.file: woff_data_uri(subset(context.fonts, face.file, characters)) for face in FACES}
+    stylesheet = context.layouts.stylesheet("fonts.css.j2", "typography.css", "screen.css",
+                                            font_url=uris.__getitem__)
+    pages = {}
+    for side, other in (("questions", "answers"), ("answers", "questions")):
+        pages[f"{side}.html"] = context.layouts.render(
+            f"{side}.html.j2", language=context.language, meta=context.meta, words=words,
+            chapters=context.views, stylesheet=stylesheet + "\n" + highlight_css(),
+            side_name=words[f"{side}_page"], other_page=f"{other}.html")
+    return pages

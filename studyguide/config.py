@@ -50,6 +50,7 @@ class BuildSettings:
     chapters: str = _option("", "chapters to include, such as `1-3,7` (default: all)",
                             pattern=r"^\s*(\d+(\s*-\s*\d+)?)(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$|^$")
     layouts: str = _option("layouts", "folder whose templates and CSS override the built-in ones")
+    jobs: int = _option(0, "worker processes for rendering (0: one per CPU core)", minimum=0, maximum=64)
     line_breaks: str = _option("auto", "line breaks inside a paragraph: keep them, join them, "
                                "or auto (keep for Chinese, join for English)", choices=("auto", "keep", "join"))
 
@@ -75,7 +76,7 @@ class CardSettings:
     preset: str = _option("a7", "card size and sheet: a7, poker, business, index",
                           choices=("a7", "poker", "business", "index"))
     flip: str = _option("long", "how the sheet is turned for the back side", choices=("long", "short"))
-    base_size_pt: float = _option(12.0, "text size a card starts at", minimum=4, maximum=40)
+    base_size_pt: float = _option(14.0, "text size a card starts at", minimum=4, maximum=40)
     min_size_pt: float = _option(7.0, "smallest text size before a card continues on another", minimum=4, maximum=40)
 
 

@@ -28,6 +28,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     # characters and fonts
     "SG401": (Severity.ERROR, "a character is missing from the bundled fonts"),
     "SG402": (Severity.WARNING, "an invisible control or format character"),
+    # layout
+    "SG601": (Severity.WARNING, "a flashcard's text does not fit its card even at the smallest size"),
     # links and images
     "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
     "SG503": (Severity.ERROR, "a layout or stylesheet asked for a file or URL outside the allowed folders"),

@@ -30,7 +30,10 @@ class CardView:
     chapter_title: str
     question: Markup
     answer: Markup
-    answer_weight: float  # printed length of the answer, in Chinese-character widths
+    question_weight: float  # printed length of the question, in Chinese-character widths
+    answer_weight: float
+    question_paragraphs: int  # lines the text starts anew on (paragraphs, line breaks)
+    answer_paragraphs: int
     first_in_section: bool = False
     answer_lines: int = 0
 
@@ -116,11 +119,16 @@ def chapter_views(guide: Guide, renderer: ContentRenderer) -> tuple[ChapterView,
             answer = renderer.html(card.answer, chapter)
             first = bool(card.section) and card.section != section
             section = card.section
-            cards.append(CardView(card, chapter.title, question, answer, text_weight(answer), first))
+            cards.append(CardView(card, chapter.title, question, answer, text_weight(question),
+                                  text_weight(answer), _lines(card.question), _lines(card.answer), first))
         notes = renderer.html(chapter.notes, chapter) if chapter.notes else Markup("")
         views.append(ChapterView(chapter, words["chapter"].format(number=chapter.number), chapter.title,
                                  notes, tuple(cards)))
     return tuple(views)
+
+
+def _lines(markdown: str) -> int:
+    return max(1, sum(1 for line in markdown.split("\n") if line.strip()))
 
 
 def answer_lines(weight: float, text_width_mm: float, factor: float, minimum: int, fixed: int) -> int:

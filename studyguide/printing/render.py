@@ -26,6 +26,7 @@ class Printer:
     """Renders HTML with one font configuration, reading only files under `roots`."""
 
     def __init__(self, roots: list[Path]) -> None:
+        self.roots = tuple(str(root) for root in roots)
         self.fetcher = GuardedFetcher(roots)
         self.font_config = FontConfiguration()
         self.log = RenderLog()
