@@ -1,0 +1,44 @@
+"""Shared fixtures: the seed, the repository's content, and one real build of it through the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = FIXTURES / "seed.txt"  # the course's questions as first received, in one file
+
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300):
+    """Run `python compile.py …` as a user would; returns the CompletedProcess."""
+    return subprocess.run([sys.executable, str(ROOT / "compile.py"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """content/ built once into a temporary folder, through the command line."""
+    out = tmp_path_factory.mktemp("out")
+    result = run_cli("--out", str(out))
+    assert result.returncode == 0, result.stderr + result.stdout
+    return out
+
+
+@pytest.fixture(scope="session")
+def guide():
+    from studyguide.read import read_guide
+
+    return read_guide([CONTENT])

@@ -1,0 +1,47 @@
+"""out/questions.html and out/answers.html: every card, offline, with the bundled fonts inside."""
+
+import re
+
+import pytest
+
+from conftest import CONTENT
+from pdfread import squash
+from studyguide.layout.content import ContentRenderer
+from studyguide.markdown import visible_text
+
+
+@pytest.fixture(scope="module")
+def pages(built):
+    return {side: (built / f"{side}.html").read_text(encoding="utf-8") for side in ("questions", "answers")}
+
+
+def test_question_page_holds_every_question_and_no_answer(pages, guide):
+    renderer = ContentRenderer([CONTENT])
+    text = squash(visible_text(pages["questions"]))
+    for chapter in guide.chapters:
+        for card in chapter.cards:
+            assert squash(visible_text(renderer.html(card.question, chapter))) in text
+    long_answers = [c.answer for c in guide.cards if len(c.answer) > 15 and "`" not in c.answer]
+    assert not any(squash(answer) in text for answer in long_answers)
+
+
+def test_answer_page_holds_every_answer(pages, guide):
+    renderer = ContentRenderer([CONTENT])
+    text = squash(visible_text(pages["answers"]))
+    for chapter in guide.chapters:
+        for card in chapter.cards:
+            assert squash(visible_text(renderer.html(card.answer, chapter))) in text, card.label
+
+
+def test_pages_are_self_contained(pages):
+    for html in pages.values():
+        assert '<html lang="zh-CN">' in html
+        fonts = re.findall(r'src: url\("([^"]+)"\)', html)
+        assert len(fonts) >= 4 and all(url.startswith("data:font/woff;base64,") for url in fonts)
+        assert not re.search(r'(?:src|href)="(?:https?:|file:|/)', html)
+
+
+def test_each_label_links_to_the_other_side(pages, guide):
+    for card in guide.cards:
+        assert f'href="answers.html#{card.anchor}"' in pages["questions"]
+        assert f'href="questions.html#{card.anchor}"' in pages["answers"]
