@@ -30,6 +30,18 @@ class UsageError(Exception):
     pass
 
 
+def _list(value: str) -> list[str]:
+    return [value]
+
+
+# Build options: (flags, settings key, argparse keywords). The settings validate every value, so
+# a flag and the same key in studyguide.toml behave alike; the command line wins.
+BUILD_FLAGS: list[tuple[tuple[str, ...], str, dict]] = [
+    (("--out", "-o"), "build.out", dict(metavar="DIR", help="output folder (default: out)")),
+    (("--jobs", "-j"), "build.jobs", dict(type=int, metavar="N", help="worker processes (default: one per core)")),
+]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse exits with 2 too, but we want our wording
         raise UsageError(message)
@@ -51,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the workbook, flashcards and HTML (the default)",
                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     common(build)
-    build.add_argument("--out", "-o", type=Path, metavar="DIR", help="output folder (default: out/)")
+    for flags, key, options in BUILD_FLAGS:
+        build.add_argument(*flags, dest=key, default=None, **options)
     check = commands.add_parser("check", help="read and check the content without rendering anything")
     common(check)
     return parser
@@ -62,11 +75,13 @@ def _settings(args: argparse.Namespace) -> Settings:
     if path is not None and not path.is_file():
         raise ConfigError(path, "", "no such settings file")
     settings = load(path or find_config(Path.cwd()))
-    changes = {}
-    if getattr(args, "out", None) is not None:
-        changes["build.out"] = str(args.out)
+    changes = {key: value for _, key, _ in BUILD_FLAGS
+               if (value := getattr(args, key, None)) is not None}
+    # paths on the command line are relative to where the command runs, not to the config file
+    if "build.out" in changes:
+        changes["build.out"] = str(Path(changes["build.out"]).absolute())
     if args.paths:
-        changes["build.content"] = [str(p) for p in args.paths]
+        changes["build.content"] = [str(p.absolute()) for p in args.paths]
     return override(settings, changes) if changes else settings
 
 

@@ -1,0 +1,59 @@
+"""Outputs: what each file of a build needs rendered, and how its pieces become the file.
+
+Each output module offers `plan(context) -> Plan`. The build runs the jobs of every plan in
+one worker pool, so pieces of different outputs render side by side; a plan's `then` may add
+jobs when one finishes (a render after a measuring pass), and its `files` turns the rendered
+pieces into the bytes of its files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .. import __version__
+from ..config import Settings
+from ..layout import ChapterView, Layouts, Meta
+from ..model import Diagnostic, Guide
+from ..printing.pool import Job, Rendered
+
+
+def identifier(html: str) -> bytes:
+    """The PDF /ID comes from what is printed, so the same input gives the same file."""
+    return hashlib.sha256(f"{__version__}\n{html}".encode()).hexdigest()[:32].encode()
+
+
+@dataclass
+class Context:
+    """What every output of one build shares."""
+
+    settings: Settings
+    guide: Guide
+    views: tuple[ChapterView, ...]
+    meta: Meta
+    language: str
+    layouts: Layouts
+    fonts: Path
+    roots: tuple[str, ...]  # folders the renderer may read
+    out_dir: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # found while planning or finishing
+
+    def font_url(self, name: str) -> str:
+        return (self.fonts / name).resolve().as_uri()
+
+    def job(self, key: str, html: str, measure: tuple[str, ...] = ()) -> Job:
+        return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure)
+
+    @property
+    def cards(self):
+        return [view for chapter in self.views for view in chapter.cards]
+
+
+@dataclass
+class Plan:
+    jobs: list[Job]
+    files: Callable[[dict[str, Rendered]], dict[str, bytes | str]]
+    then: Callable[[Rendered], list[Job]] = lambda rendered: []
+    pages: Callable[[dict[str, Rendered]], dict[str, int]] = lambda rendered: {}

@@ -1,0 +1,36 @@
+"""out/questions.html and out/answers.html: the two sides for reading on screen, fonts inside."""
+
+from __future__ import annotations
+
+from ..fonts import FACES, subset, woff_data_uri
+from ..i18n import strings
+from ..layout.content import highlight_css
+from . import Context, Plan
+
+
+def embedded_font_urls(context: Context) -> dict[str, str]:
+    """Each bundled face cut down to the guide's characters, as a data: URL."""
+    words = strings(context.language)
+    characters = set(context.meta.title + "".join(words.values()) + "0123456789")
+    for chapter in context.views:
+        characters |= set(chapter.label + chapter.title + chapter.chapter.notes)
+        for view in chapter.cards:
+            characters |= set(view.card.question + view.card.answer + view.chapter_title)
+    return {face.file: woff_data_uri(subset(context.fonts, face.file, characters)) for face in FACES}
+
+
+def plan(context: Context) -> Plan:
+    def files(rendered):
+        words = strings(context.language)
+        urls = embedded_font_urls(context)
+        stylesheet = context.layouts.stylesheet("fonts.css.j2", "typography.css", "screen.css",
+                                                font_url=urls.__getitem__)
+        pages = {}
+        for side, other in (("questions", "answers"), ("answers", "questions")):
+            pages[f"{side}.html"] = context.layouts.render(
+                f"{side}.html.j2", language=context.language, meta=context.meta, words=words,
+                chapters=context.views, stylesheet=stylesheet + "\n" + highlight_css(),
+                side_name=words[f"{side}_page"], other_page=f"{other}.html")
+        return pages
+
+    return Plan([], files)
