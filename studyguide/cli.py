@@ -15,7 +15,6 @@ from .config import CONFIG_NAME, ConfigError, Settings, find_config, load, overr
 from .model import Diagnostic, Severity
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check")
 
 EXAMPLES = """\
 examples:
@@ -34,9 +33,9 @@ def _list(value: str) -> list[str]:
     return [value]
 
 
-# Build options: (flags, settings key, argparse keywords). The settings validate every value, so
-# a flag and the same key in studyguide.toml behave alike; the command line wins.
-BUILD_FLAGS: list[tuple[tuple[str, ...], str, dict]] = [
+# Build options: (flags, settings key or keys, argparse keywords). The settings validate every
+# value, so a flag and the same key in studyguide.toml behave alike; the command line wins.
+BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
     (("--out", "-o"), "build.out", dict(metavar="DIR", help="output folder (default: out)")),
     (("--jobs", "-j"), "build.jobs", dict(type=int, metavar="N", help="worker processes (default: one per core)")),
 ]
@@ -45,6 +44,10 @@ BUILD_FLAGS: list[tuple[tuple[str, ...], str, dict]] = [
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse exits with 2 too, but we want our wording
         raise UsageError(message)
+
+
+def _dest(keys: str | tuple[str, ...]) -> str:
+    return keys if isinstance(keys, str) else keys[0]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,11 +66,18 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the workbook, flashcards and HTML (the default)",
                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     common(build)
-    for flags, key, options in BUILD_FLAGS:
-        build.add_argument(*flags, dest=key, default=None, **options)
+    for flags, keys, options in BUILD_FLAGS:
+        build.add_argument(*flags, dest=_dest(keys), default=None, **options)
     check = commands.add_parser("check", help="read and check the content without rendering anything")
     common(check)
     return parser
+
+
+def _commands() -> set[str]:
+    for action in _parser()._subparsers._group_actions:  # type: ignore[union-attr]
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -75,8 +85,11 @@ def _settings(args: argparse.Namespace) -> Settings:
     if path is not None and not path.is_file():
         raise ConfigError(path, "", "no such settings file")
     settings = load(path or find_config(Path.cwd()))
-    changes = {key: value for _, key, _ in BUILD_FLAGS
-               if (value := getattr(args, key, None)) is not None}
+    changes = {}
+    for _, keys, _ in BUILD_FLAGS:
+        value = getattr(args, _dest(keys), None)
+        if value is not None:
+            changes.update({key: value for key in ((keys,) if isinstance(keys, str) else keys)})
     # paths on the command line are relative to where the command runs, not to the config file
     if "build.out" in changes:
         changes["build.out"] = str(Path(changes["build.out"]).absolute())
@@ -106,7 +119,8 @@ def summary_line(chapters: int, cards: int, diagnostics: list[Diagnostic]) -> st
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+    commands = _commands()
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     try:
         args = _parser().parse_args(argv)
