@@ -38,6 +38,16 @@ def _list(value: str) -> list[str]:
 BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
     (("--out", "-o"), "build.out", dict(metavar="DIR", help="output folder (default: out)")),
     (("--jobs", "-j"), "build.jobs", dict(type=int, metavar="N", help="worker processes (default: one per core)")),
+    (("--edition",), "workbook.editions", dict(type=_list, metavar="NAME",
+                                               help="build one workbook edition: handout, workbook or teacher")),
+    (("--answer-space",), "workbook.answer_space", dict(metavar="KIND",
+                                                        help="lines (default), box, grid or none")),
+    (("--double-sided",), "workbook.duplex", dict(action="store_const", const=True,
+                                                  help="workbook printed on both sides: binding margin alternates")),
+    (("--booklet",), "workbook.booklet", dict(action="store_const", const=True,
+                                              help="also write handout-booklet.pdf: A5 pages on A4 for saddle stitching")),
+    (("--pdf-variant",), "workbook.pdf_variant", dict(metavar="NAME",
+                                                      help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival)")),
 ]
 
 

@@ -57,16 +57,26 @@ class BuildSettings:
 
 @dataclass(frozen=True)
 class WorkbookSettings:
-    """The PDF workbook."""
+    """The PDF workbook, in its three editions."""
 
+    editions: list = _option(["handout", "workbook", "teacher"],
+                             "editions to build: handout (no answers), workbook (answer key at the end), "
+                             "teacher (each answer under its question)", choices=("handout", "workbook", "teacher"))
     paper: str = _option("a4", "paper: a4, letter, a5, b5, or WxH in mm such as `180x250mm`",
-                         pattern=r"^(a4|a5|b5|letter|\d+(\.\d+)?x\d+(\.\d+)?mm)$")
-    answer_space: str = _option("lines", "space left for writing each answer",
-                                choices=("lines", "box", "grid", "none"))
+                         pattern=r"^(a4|a5|b5|letter|\d+(\.\d+)?\s*x\s*\d+(\.\d+)?\s*mm)$")
+    duplex: bool = _option(False, "printed on both sides: the wider binding margin alternates, and chapters "
+                           "start on a right-hand page")
+    answer_space: str = _option("lines", "space left for writing each answer: ruled lines, a blank box, a grid, "
+                                "or none", choices=("lines", "box", "grid", "none"))
     answer_lines: int = _option(0, "a fixed number of answer lines (0: scale with the answer's length)",
                                 minimum=0, maximum=60)
-    answer_factor: float = _option(1.0, "answer lines per line of the printed answer", minimum=0.1, maximum=10)
+    answer_factor: float = _option(1.0, "answer lines per line the printed answer would take in handwriting",
+                                   minimum=0.1, maximum=10)
     min_answer_lines: int = _option(2, "fewest answer lines", minimum=1, maximum=60)
+    pdf_variant: str = _option("", "a PDF standard to follow: pdf/ua-1 (tagged, accessible) or pdf/a-3b "
+                               "(archival); empty for plain PDF", choices=("", "pdf/ua-1", "pdf/a-3b"))
+    booklet: bool = _option(False, "also impose the handout as an A5 booklet on A4 sheets "
+                            "(handout-booklet.pdf), for saddle stitching")
 
 
 @dataclass(frozen=True)

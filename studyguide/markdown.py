@@ -151,6 +151,17 @@ class Renderer:
         self._pass = _Pass()
         return Markup(self.parser.render(markdown))
 
+    def fragment(self, markdown: str) -> tuple[Markup, bool]:
+        """HTML of the Markdown, and whether it is inline: a single paragraph comes back without
+        its <p>, so a layout can run it on after a number (and lay out one box fewer)."""
+        self._pass = _Pass()
+        env: dict = {}
+        tokens = self.parser.parse(markdown, env)
+        renderer = self.parser.renderer
+        if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
+            return Markup(renderer.renderInline(tokens[1].children or [], self.parser.options, env)), True
+        return Markup(renderer.render(tokens, self.parser.options, env)), False
+
     def check(self, markdown: str) -> list[Rejected]:
         """Links and images that will be shown as text, with their line in the snippet."""
         tokens = self.parser.parse(markdown)

@@ -38,6 +38,14 @@ def built(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def settings():
+    """The repository's own studyguide.toml, which the default build reads."""
+    from studyguide.config import load
+
+    return load(ROOT / "studyguide.toml")
+
+
+@pytest.fixture(scope="session")
 def guide():
     from studyguide.read import read_guide
 

@@ -81,3 +81,54 @@ def outline(path: Path) -> list[tuple[int, str, int]]:
 
     walk(reader.outline, 1)
     return entries
+
+
+def _to_unicode(font) -> dict[bytes, str]:
+    """Code → text from a font's ToUnicode CMap (the bfchar and bfrange forms WeasyPrint writes)."""
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return {}
+    data = stream.get_object().get_data().decode("latin-1")
+    mapping = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            mapping[bytes.fromhex(code)] = bytes.fromhex(text).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+        for start, end, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            first, last, value = int(start, 16), int(end, 16), int(text, 16)
+            for offset in range(last - first + 1):
+                mapping[(first + offset).to_bytes(len(start) // 2, "big")] = chr(value + offset)
+    return mapping
+
+
+def pieces(page) -> list[tuple[str, float, float]]:
+    """(text, x, size) in points for each text-showing operator, positioned by its own Tm.
+
+    Finer than `runs`: pypdf's text extraction joins neighbouring pieces, which hides the small
+    gaps this is for measuring.
+    """
+    fonts = {name: ref.get_object() for name, ref in (page["/Resources"].get("/Font") or {}).items()}
+    maps = {name: _to_unicode(font) for name, font in fonts.items()}
+    found = []
+    state = {"font": None, "size": 0.0, "x": 0.0, "scale": 1.0}
+
+    def before(operator, operands, cm, tm):
+        if operator == b"Tf":
+            state["font"], state["size"] = operands[0], float(operands[1])
+        elif operator == b"Tm":
+            state["x"] = float(operands[4])
+            state["scale"] = float(cm[0])
+        elif operator in (b"TJ", b"Tj"):
+            items = operands[0] if operator == b"TJ" else [operands[0]]
+            mapping = maps.get(state["font"], {})
+            text = ""
+            for item in items:
+                if isinstance(item, (bytes, str)):
+                    raw = item if isinstance(item, bytes) else item.encode("latin-1")
+                    raw = bytes(raw)
+                    text += "".join(mapping.get(raw[i:i + 2], "") for i in range(0, len(raw), 2))
+            x = state["x"] * state["scale"] + float(cm[4])
+            found.append((text, x, state["size"] * state["scale"]))
+
+    page.extract_text(visitor_operand_before=before)
+    return found

@@ -12,8 +12,8 @@ def test_check_reads_the_seed_as_one_file():
 def test_build_from_the_seed_file(tmp_path):
     result = run_cli(str(SEED), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert {p.name for p in tmp_path.iterdir()} == {"workbook.pdf", "flashcards.pdf", "questions.html",
-                                                     "answers.html"}
+    assert {p.name for p in tmp_path.iterdir()} == {"handout.pdf", "workbook.pdf", "teacher.pdf",
+                                                     "flashcards.pdf", "questions.html", "answers.html"}
     assert "15 chapters, 113 cards" in result.stdout
 
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+import studyguide
 from conftest import CONTENT
 from pdfread import embedded_fonts, outline, page_texts, runs, squash
 from studyguide.layout.content import ContentRenderer
@@ -45,8 +46,9 @@ def key_start(texts) -> int:
     return next(i for i, t in enumerate(texts) if t.startswith("参考答案") and i > 1)
 
 
-def test_title_page_then_contents(texts):
-    assert "复习题" in texts[0] and "15章·113题" in texts[0]
+def test_title_page_then_contents(texts, settings):
+    assert texts[0].startswith(squash(settings.guide.title + settings.guide.subtitle))
+    assert "练习册·附参考答案" in texts[0] and "15章·113题" in texts[0]
     assert texts[1].startswith("目录")
 
 
@@ -125,11 +127,12 @@ def test_footers_number_every_page_but_the_title_page(workbook, texts):
         assert text.endswith(f"第{number}页，共{total}页"), number
 
 
-def test_language_and_metadata(workbook):
+def test_language_and_metadata(workbook, settings):
     reader = PdfReader(workbook)
     assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
-    assert reader.metadata.title == "复习题"
-    assert reader.metadata.creator.startswith("studyguide ")
+    assert reader.metadata.title == settings.guide.title
+    assert reader.metadata.subject == settings.guide.subtitle
+    assert reader.metadata.creator == f"studyguide {studyguide.__version__}"
 
 
 def test_only_the_bundled_fonts_are_embedded(workbook):

@@ -28,14 +28,22 @@ class CardView:
 
     card: Card
     chapter_title: str
-    question: Markup
+    question: Markup  # inline HTML when the question is a single paragraph, else blocks
     answer: Markup
+    question_inline: bool
+    answer_inline: bool
     question_weight: float  # printed length of the question, in Chinese-character widths
     answer_weight: float
     question_paragraphs: int  # lines the text starts anew on (paragraphs, line breaks)
     answer_paragraphs: int
     first_in_section: bool = False
     answer_lines: int = 0
+
+    @property
+    def bookmark(self) -> str:
+        """`1.3 连续因变量的损失函数与二元因…`: the card's label and the start of its question."""
+        text = " ".join(visible_text(self.question).split())
+        return f"{self.card.label} {text[:24]}{'…' if len(text) > 24 else ''}"
 
 
 @dataclass(frozen=True)
@@ -115,12 +123,13 @@ def chapter_views(guide: Guide, renderer: ContentRenderer) -> tuple[ChapterView,
         cards = []
         section = None
         for card in chapter.cards:
-            question = renderer.html(card.question, chapter)
-            answer = renderer.html(card.answer, chapter)
+            question, question_inline = renderer.fragment(card.question, chapter)
+            answer, answer_inline = renderer.fragment(card.answer, chapter)
             first = bool(card.section) and card.section != section
             section = card.section
-            cards.append(CardView(card, chapter.title, question, answer, text_weight(question),
-                                  text_weight(answer), _lines(card.question), _lines(card.answer), first))
+            cards.append(CardView(card, chapter.title, question, answer, question_inline, answer_inline,
+                                  text_weight(question), text_weight(answer), _lines(card.question),
+                                  _lines(card.answer), first))
         notes = renderer.html(chapter.notes, chapter) if chapter.notes else Markup("")
         views.append(ChapterView(chapter, words["chapter"].format(number=chapter.number), chapter.title,
                                  notes, tuple(cards)))

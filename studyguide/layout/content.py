@@ -61,6 +61,11 @@ class ContentRenderer:
         self._chapter_dir = chapter.source.parent if chapter.source else None
         return self.renderer.html(markdown)
 
+    def fragment(self, markdown: str, chapter: Chapter) -> tuple[Markup, bool]:
+        """HTML and whether it is inline (one paragraph, rendered without its <p>)."""
+        self._chapter_dir = chapter.source.parent if chapter.source else None
+        return self.renderer.fragment(markdown)
+
     def check(self, markdown: str, chapter: Chapter) -> list[Rejected]:
         """Links and images in the Markdown that will be shown as text, and why."""
         self._chapter_dir = chapter.source.parent if chapter.source else None

@@ -1,4 +1,10 @@
-"""The workbook's HTML: title page, contents, chapters of questions, and the answer key."""
+"""The workbook's HTML: title page, contents, chapters of questions, and the answer key.
+
+One edition is normally one document. A large one is rendered as several documents ("parts":
+the front matter, runs of chapters, runs of the answer key) that the printing step joins; the
+same templates serve both, told which parts a document holds and, for the front matter of a
+joined edition, the page numbers to print.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,9 @@ from typing import Callable
 
 from ..config import Settings
 from ..i18n import css_string, strings
-from . import ChapterView, Layouts, Meta, answer_lines
+from . import CardView, ChapterView, Layouts, Meta, answer_lines
 from .content import highlight_css
-from .paper import parse_paper
+from .paper import Paper, parse_paper
 
 EDITIONS = ("handout", "workbook", "teacher")
 LINE_PITCH_MM = 8.0  # ruled lines for handwriting
@@ -18,37 +24,73 @@ LINE_PITCH_MM = 8.0  # ruled lines for handwriting
 
 @dataclass(frozen=True)
 class Margins:
-    top_mm: float = 20
-    bottom_mm: float = 20
-    inner_mm: float = 22  # the binding side
-    outer_mm: float = 16
+    top_mm: float
+    bottom_mm: float
+    inner_mm: float  # the binding side
+    outer_mm: float
 
 
-def workbook_html(layouts: Layouts, chapters: tuple[ChapterView, ...], meta: Meta, settings: Settings,
-                  language: str, edition: str = "workbook", duplex: bool = False,
-                  font_url: Callable[[str], str] = str) -> str:
+@dataclass(frozen=True)
+class ChapterPart:
+    """A chapter, or the run of its cards that one document of a joined edition holds."""
+
+    anchor: str
+    label: str
+    title: str
+    notes: object
+    cards: tuple[CardView, ...]
+    continued: bool = False  # the chapter started in an earlier document (no heading here)
+    key_continued: bool = False  # its answers started in an earlier document
+
+
+def margins_for(paper: Paper) -> Margins:
+    if paper.width_mm >= 170:
+        return Margins(top_mm=20, bottom_mm=20, inner_mm=22, outer_mm=16)
+    return Margins(top_mm=15, bottom_mm=16, inner_mm=17, outer_mm=12)
+
+
+def with_answer_lines(chapters: tuple[ChapterView, ...], settings: Settings) -> tuple[ChapterView, ...]:
+    """Each card's number of ruled lines, from the length of its answer and the settings."""
     paper = parse_paper(settings.workbook.paper)
-    margins = Margins() if paper.width_mm >= 170 else Margins(15, 16, 17, 12)
+    margins = margins_for(paper)
     text_width = paper.width_mm - margins.inner_mm - margins.outer_mm - 9  # less the number column
     wb = settings.workbook
-    chapters = tuple(
+    return tuple(
         dataclasses.replace(chapter, cards=tuple(
             dataclasses.replace(view, answer_lines=answer_lines(
                 view.answer_weight, text_width, wb.answer_factor, wb.min_answer_lines, wb.answer_lines))
             for view in chapter.cards))
         for chapter in chapters)
+
+
+def whole(chapters: tuple[ChapterView, ...]) -> tuple[ChapterPart, ...]:
+    return tuple(ChapterPart(c.anchor, c.label, c.title, c.notes, c.cards) for c in chapters)
+
+
+def edition_html(layouts: Layouts, chapters: tuple[ChapterPart, ...], meta: Meta, settings: Settings,
+                 language: str, edition: str, font_url: Callable[[str], str], *,
+                 parts: tuple[str, ...] = ("front", "body", "key"), footer: bool = True,
+                 page_numbers: dict[str, int] | None = None, key_continued: bool = False,
+                 paper: Paper | None = None, chapter_count: int = 0, card_count: int = 0) -> str:
+    """One document of an edition. `footer=False` leaves the page numbers to be stamped later."""
+    paper = paper or parse_paper(settings.workbook.paper)
+    margins = margins_for(paper)
     words = strings(language)
+    if edition != "workbook":
+        parts = tuple(part for part in parts if part != "key")
     context = dict(
-        paper=paper, margins=margins, duplex=duplex,
+        paper=paper, margins=margins, duplex=settings.workbook.duplex,
         content_height_mm=paper.height_mm - margins.top_mm - margins.bottom_mm - 1,
         body_size_pt=10.5 if paper.width_mm >= 170 else 9.5,
-        line_pitch_mm=LINE_PITCH_MM,
-        footer=css_string(words["page_of"], page="counter(page)", pages="counter(pages)"),
+        line_pitch_mm=LINE_PITCH_MM, page_numbers=page_numbers,
+        footer=css_string(words["page_of"], page="counter(page)", pages="counter(pages)") if footer else "",
     )
     stylesheet = layouts.stylesheet("fonts.css.j2", "typography.css", "workbook.css.j2",
                                     font_url=font_url, **context)
     stylesheet += "\n" + highlight_css()
     return layouts.render(
-        "workbook.html.j2", language=language, meta=meta, words=words, edition=edition,
-        chapters=chapters, card_count=sum(len(c.cards) for c in chapters), stylesheet=stylesheet,
-        answer_space=wb.answer_space, **context)
+        "workbook.html.j2", language=language, meta=meta, words=words, edition=edition, parts=parts,
+        chapters=chapters, key_continued=key_continued, stylesheet=stylesheet,
+        chapter_count=chapter_count or len(chapters),
+        card_count=card_count or sum(len(c.cards) for c in chapters),
+        answer_space=settings.workbook.answer_space, **context)

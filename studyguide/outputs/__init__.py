@@ -43,8 +43,8 @@ class Context:
     def font_url(self, name: str) -> str:
         return (self.fonts / name).resolve().as_uri()
 
-    def job(self, key: str, html: str, measure: tuple[str, ...] = ()) -> Job:
-        return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure)
+    def job(self, key: str, html: str, measure: tuple[str, ...] = (), variant: str = "") -> Job:
+        return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure, variant)
 
     @property
     def cards(self):

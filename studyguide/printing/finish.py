@@ -35,13 +35,6 @@ def _bytes(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def finish_workbook(pdf: bytes, meta, language: str) -> bytes:
-    writer = _writer(pdf)
-    _metadata(writer, meta, language)
-    writer.page_mode = "/UseOutlines"  # open with the bookmarks showing
-    return _bytes(writer)
-
-
 def finish_flashcards(pdf: bytes, meta, language: str, flip: str) -> bytes:
     """Ask viewers to print duplex with the matching flip, and at 100 % so cards keep their size."""
     writer = _writer(pdf)

@@ -23,6 +23,7 @@ class Job:
     roots: tuple[str, ...]  # the only folders the renderer may read from
     identifier: bytes  # the PDF /ID, derived from the content so builds are reproducible
     measure: tuple[str, ...] = ()  # element ids whose boxes to report instead of writing a PDF
+    variant: str = ""  # a PDF standard WeasyPrint should follow (pdf/ua-1, pdf/a-3b)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def render_job(job: Job) -> Rendered:
         for name, box in page.anchors.items():
             if not job.measure or name in job.measure:
                 anchors[name] = Anchor(number, *(value * px_to_pt for value in box))
-    pdf = b"" if job.measure else printer.pdf(document, job.identifier)
+    pdf = b"" if job.measure else printer.pdf(document, job.identifier, job.variant or None)
     return Rendered(job.key, pdf, len(document.pages), anchors, tuple(printer.fetcher.refused),
                     tuple(printer.log.messages))
 
