@@ -158,3 +158,43 @@ def test_booklet_pages_land_in_reading_order(tmp_path):
             if index + 1 in found:
                 assert found[index + 1] == (side, is_right), index + 1
     assert len(found) >= pages - 4  # every printed page number was found where it belongs
+
+
+ENGLISH = """# Chapter 1 – Basics
+
+1. What are the layers of a neural network?
+   Input, hidden and output layers.
+2. What does backpropagation do?
+
+   ## Steps
+
+   It computes gradients with the chain rule.
+
+   ### Details
+
+   Weights are then updated.
+"""
+
+
+def test_english_content_gets_english_words_and_headings_in_answers_stay_out_of_the_outline(tmp_path):
+    source = tmp_path / "basics.md"
+    source.write_text(ENGLISH, encoding="utf-8")
+    settings = override(Settings(), {"build.outputs": ["workbook"], "workbook.editions": ["workbook"],
+                                     "build.jobs": 1})
+    result = build(settings, [source], tmp_path / "out")
+    assert not result.failed, [str(d) for d in result.diagnostics]
+    reader = PdfReader(tmp_path / "out" / "workbook.pdf")
+    total = len(reader.pages)
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.pages[1].extract_text().startswith("Contents")
+    assert reader.pages[2].extract_text().strip().endswith(f"Page 3 of {total}")
+    titles = [item.title if not isinstance(item, list) else None for item in reader.outline]
+    assert "Chapter 1 Basics" in titles and "Answer key" in titles
+    flat = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else flat.append(item.title)
+    walk(reader.outline)
+    assert not any(title in ("Steps", "Details") for title in flat)
+    assert len(flat) == 1 + 2 + 1 + 1  # chapter, two questions, the key and its chapter
