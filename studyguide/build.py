@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -83,7 +84,13 @@ def content_roots(content: list[Path]) -> list[Path]:
     return [p.resolve() if p.is_dir() else p.resolve().parent for p in content]
 
 
-def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None) -> Result:
+def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None,
+          work_dir: Path | None = None) -> Result:
+    """Build every output the settings ask for. `work_dir` keeps files made on the way between
+    builds (a cache); without it they go to a temporary folder removed afterwards."""
+    if work_dir is None:
+        with tempfile.TemporaryDirectory(prefix="studyguide-") as temporary:
+            return build(settings, content, out_dir, user_layouts, Path(temporary))
     result = Result()
     fonts = font_dir()
     guide = read_guide(content)
@@ -97,9 +104,10 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     breaks = settings.build.line_breaks == "keep" or (
         settings.build.line_breaks == "auto" and language.startswith("zh"))
     views = chapter_views(guide, ContentRenderer(roots, breaks=breaks))
-    allowed = [str(p) for p in roots + [LAYOUTS, fonts] + ([user_layouts] if user_layouts else [])]
+    work_dir = work_dir.resolve()
+    allowed = [str(p) for p in roots + [LAYOUTS, fonts, work_dir] + ([user_layouts] if user_layouts else [])]
     context = Context(settings, guide, views, guide_meta(settings, guide, language), language,
-                      Layouts(user_layouts), fonts, tuple(allowed), out_dir)
+                      Layouts(user_layouts), fonts, tuple(allowed), out_dir, work_dir)
     started = time.perf_counter()
     plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in settings.build.outputs}
 

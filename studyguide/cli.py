@@ -38,6 +38,8 @@ def _list(value: str) -> list[str]:
 BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
     (("--out", "-o"), "build.out", dict(metavar="DIR", help="output folder (default: out)")),
     (("--jobs", "-j"), "build.jobs", dict(type=int, metavar="N", help="worker processes (default: one per core)")),
+    (("--chunk-cards",), "build.chunk_cards", dict(type=int, metavar="N",
+                                                   help="cards per separately rendered piece of a large output")),
     (("--edition",), "workbook.editions", dict(type=_list, metavar="NAME",
                                                help="build one workbook edition: handout, workbook or teacher")),
     (("--answer-space",), "workbook.answer_space", dict(metavar="KIND",

@@ -104,3 +104,4 @@ def woff_data_uri(font: bytes) -> str:
     out = io.BytesIO()
     ttfont.save(out, reorderTables=False)
     return "data:font/woff;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+

@@ -50,3 +50,12 @@ def guide():
     from studyguide.read import read_guide
 
     return read_guide([CONTENT])
+
+
+@pytest.fixture(scope="session")
+def built_in_pieces(tmp_path_factory) -> Path:
+    """The workbook editions rendered in pieces of 40 cards and joined, as large guides are."""
+    out = tmp_path_factory.mktemp("pieces")
+    result = run_cli("--out", str(out), "--chunk-cards", "40")
+    assert result.returncode == 0, result.stderr + result.stdout
+    return out

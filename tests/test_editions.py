@@ -22,6 +22,12 @@ def shown(guide):
             for chapter in guide.chapters for card in chapter.cards}
 
 
+@pytest.fixture(scope="module", params=["whole", "pieces"])
+def built(request):
+    """Every test runs on editions rendered as one document, and on editions joined from pieces."""
+    return request.getfixturevalue("built" if request.param == "whole" else "built_in_pieces")
+
+
 @pytest.fixture(scope="module")
 def texts(built):
     return {edition: [squash(t) for t in page_texts(built / f"{edition}.pdf")] for edition in EDITIONS}

@@ -67,6 +67,39 @@ def whole(chapters: tuple[ChapterView, ...]) -> tuple[ChapterPart, ...]:
     return tuple(ChapterPart(c.anchor, c.label, c.title, c.notes, c.cards) for c in chapters)
 
 
+def split(chapters: tuple[ChapterView, ...], limit: int, key: bool = False) -> list[tuple[ChapterPart, ...]]:
+    """Runs of at most `limit` cards, in order; a chapter longer than that continues in the next run."""
+    groups: list[tuple[ChapterPart, ...]] = []
+    current: list[ChapterPart] = []
+    count = 0
+    for chapter in chapters:
+        start = 0
+        while True:
+            if count >= limit:
+                groups.append(tuple(current))
+                current, count = [], 0
+            taken = chapter.cards[start:start + limit - count]
+            current.append(ChapterPart(chapter.anchor, chapter.label, chapter.title, chapter.notes, taken,
+                                       continued=start > 0 and not key, key_continued=start > 0 and key))
+            count += len(taken)
+            start += len(taken)
+            if start >= len(chapter.cards):
+                break
+    if current:
+        groups.append(tuple(current))
+    return groups
+
+
+def glyphs_html(layouts: Layouts, language: str, font_url: Callable[[str], str]) -> str:
+    """A tiny document holding every character a page-number footer can need."""
+    words = strings(language)
+    needed = set(words["page_of"].replace("{page}", "").replace("{pages}", "") + "0123456789") - {" "}
+    characters = " ".join(sorted(needed))  # spaces between, so the space glyph is drawn too
+    stylesheet = layouts.stylesheet("fonts.css.j2", font_url=font_url)
+    return layouts.render("page-number-glyphs.html.j2", language=language, characters=characters,
+                          stylesheet=stylesheet)
+
+
 def edition_html(layouts: Layouts, chapters: tuple[ChapterPart, ...], meta: Meta, settings: Settings,
                  language: str, edition: str, font_url: Callable[[str], str], *,
                  parts: tuple[str, ...] = ("front", "body", "key"), footer: bool = True,

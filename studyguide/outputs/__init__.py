@@ -38,13 +38,16 @@ class Context:
     fonts: Path
     roots: tuple[str, ...]  # folders the renderer may read
     out_dir: Path
+    work_dir: Path  # for files a build keeps between runs (the cache)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # found while planning or finishing
 
     def font_url(self, name: str) -> str:
         return (self.fonts / name).resolve().as_uri()
 
-    def job(self, key: str, html: str, measure: tuple[str, ...] = (), variant: str = "") -> Job:
-        return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure, variant)
+    def job(self, key: str, html: str, measure: tuple[str, ...] = (), variant: str = "",
+            report: bool = False) -> Job:
+        return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure, variant,
+                   report)
 
     @property
     def cards(self):

@@ -1,43 +1,70 @@
 """The workbook editions: out/handout.pdf, out/workbook.pdf (with the answer key), out/teacher.pdf,
 and, when asked, out/handout-booklet.pdf (the handout on A5, imposed for saddle stitching).
 
-WeasyPrint writes the metadata (title, author, subject, keywords, creator, dates, language)
-from the HTML head, the bookmarks from CSS, and the page numbers from CSS counters, so a
-one-document edition needs no work after layout.
+An edition of up to `CHUNK_CARDS` cards is one document: WeasyPrint writes its metadata,
+bookmarks, links and page numbers itself. A larger edition is rendered in pieces side by side
+(the front matter, runs of chapters, runs of the answer key) and joined: the pieces' page counts
+give the contents its page numbers, and the join stamps page numbers counted over the whole
+edition and rebuilds the bookmarks and links that cross pieces. All pieces embed the same
+pre-cut font files whole, so the joined PDF carries each font once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .. import __version__
-from ..layout.paper import PAPERS
-from ..layout.workbook import edition_html, whole, with_answer_lines
+from ..i18n import strings
+from ..layout.paper import PAPERS, parse_paper
+from ..layout.workbook import ChapterPart, edition_html, glyphs_html, margins_for, split, whole, with_answer_lines
+from ..printing.assemble import Footer, Piece, join
 from ..printing.impose import booklet
+from ..printing.pool import Job, Rendered
 from . import Context, Plan
 
 BOOKLET_KEY = "workbook:handout:a5"
+GLYPHS_KEY = "workbook:page-number-glyphs"
+CHUNK_CARDS = 150  # cards per piece of a large edition (answer key pieces hold twice as many)
+PLACEHOLDER_PAGE = 9999  # as wide as any real page number, so the contents lays out the same
 
 
 def plan(context: Context) -> Plan:
     settings = context.settings
-    chapters = whole(with_answer_lines(context.views, settings))
+    chapters = with_answer_lines(context.views, settings)
+    limit = settings.build.chunk_cards or CHUNK_CARDS
+    total = sum(len(chapter.cards) for chapter in chapters)
+    if total <= limit or settings.workbook.pdf_variant:
+        return _whole_plan(context, chapters)
+    return _pieces_plan(context, chapters, limit)
+
+
+def _metadata(context: Context) -> dict[str, str]:
+    meta = context.meta
+    return {"/Title": meta.title, "/Author": meta.author, "/Subject": meta.subject,
+            "/Keywords": ", ".join(meta.keywords), "/Creator": f"studyguide {__version__}"}
+
+
+def _booklet_job(context: Context, chapters, font_url, **options) -> Job:
+    html = edition_html(context.layouts, whole(chapters), context.meta, context.settings, context.language,
+                        "handout", font_url, paper=PAPERS["a5"])
+    return context.job(BOOKLET_KEY, html, **options)
+
+
+def _whole_plan(context: Context, chapters) -> Plan:
+    settings = context.settings
     variant = settings.workbook.pdf_variant
     jobs = []
     for edition in settings.workbook.editions:
-        html = edition_html(context.layouts, chapters, context.meta, settings, context.language, edition,
+        html = edition_html(context.layouts, whole(chapters), context.meta, settings, context.language, edition,
                             context.font_url)
         jobs.append(context.job(f"workbook:{edition}", html, variant=variant))
     if settings.workbook.booklet:
-        html = edition_html(context.layouts, chapters, context.meta, settings, context.language, "handout",
-                            context.font_url, paper=PAPERS["a5"])
-        jobs.append(context.job(BOOKLET_KEY, html))
+        jobs.append(_booklet_job(context, chapters, context.font_url))
 
     def files(rendered):
         result = {f"{edition}.pdf": rendered[f"workbook:{edition}"].pdf for edition in settings.workbook.editions}
         if settings.workbook.booklet:
-            meta = context.meta
-            result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, {
-                "/Title": meta.title, "/Author": meta.author, "/Subject": meta.subject,
-                "/Creator": f"studyguide {__version__}"})
+            result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context))
         return result
 
     def pages(rendered):
@@ -47,3 +74,111 @@ def plan(context: Context) -> Plan:
         return counts
 
     return Plan(jobs, files, pages=pages)
+
+
+@dataclass
+class _Edition:
+    """The pieces of one edition and what is known of them so far."""
+
+    name: str
+    bodies: list[tuple[ChapterPart, ...]]
+    keys: list[tuple[ChapterPart, ...]]
+    done: dict[str, Rendered] = field(default_factory=dict)
+    front_pages: int = 0  # pages of the front matter, from the render with placeholder numbers
+    final_front: str = ""  # key of the front-matter job that carries the real page numbers
+
+    def piece_keys(self) -> list[str]:
+        return ([f"workbook:{self.name}:body:{i}" for i in range(len(self.bodies))]
+                + [f"workbook:{self.name}:key:{i}" for i in range(len(self.keys))])
+
+
+def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
+    settings = context.settings
+    duplex = settings.workbook.duplex
+    font_url = context.font_url
+    options = dict(report=True)
+    paper = parse_paper(settings.workbook.paper)
+    counts = dict(chapter_count=len(chapters), card_count=sum(len(c.cards) for c in chapters))
+
+    def html(edition, parts, chapter_parts, **extra):
+        return edition_html(context.layouts, chapter_parts, context.meta, settings, context.language, edition,
+                            font_url, parts=parts, footer=False, **counts, **extra)
+
+    editions: dict[str, _Edition] = {}
+    jobs = [context.job(GLYPHS_KEY, glyphs_html(context.layouts, context.language, font_url), **options)]
+    for name in settings.workbook.editions:
+        edition = _Edition(name, split(chapters, limit), split(chapters, 2 * limit, key=True) if name == "workbook" else [])
+        editions[name] = edition
+        placeholders = {chapter.anchor: PLACEHOLDER_PAGE for chapter in chapters} | {"answer-key": PLACEHOLDER_PAGE}
+        jobs.append(context.job(f"workbook:{name}:front:placeholder",
+                                html(name, ("front",), whole(chapters), page_numbers=placeholders), **options))
+        for i, group in enumerate(edition.bodies):
+            jobs.append(context.job(f"workbook:{name}:body:{i}", html(name, ("body",), group), **options))
+        for i, group in enumerate(edition.keys):
+            jobs.append(context.job(f"workbook:{name}:key:{i}", html(
+                name, ("key",), group, key_continued=i > 0), **options))
+    if settings.workbook.booklet:
+        jobs.append(_booklet_job(context, chapters, context.font_url))
+
+    def layout_of(edition: _Edition) -> tuple[list[int], list[int]]:
+        """(blank pages before each piece, first page number of each piece), front matter first."""
+        sizes = [edition.front_pages] + [edition.done[key].pages for key in edition.piece_keys()]
+        blanks, starts, page = [], [], 1
+        for size in sizes:
+            blank = 1 if duplex and page % 2 == 0 and starts else 0  # pieces start on right-hand pages
+            page += blank
+            blanks.append(blank)
+            starts.append(page)
+            page += size
+        return blanks, starts
+
+    def numbers(edition: _Edition) -> dict[str, int]:
+        _, starts = layout_of(edition)
+        found: dict[str, int] = {}
+        for key, start in zip(edition.piece_keys(), starts[1:]):
+            for name, anchor in edition.done[key].anchors.items():
+                found.setdefault(name, start + anchor.page)
+        return {chapter.anchor: found[chapter.anchor] for chapter in chapters} | (
+            {"answer-key": found["answer-key"]} if edition.keys else {})
+
+    def then(result: Rendered) -> list[Job]:
+        parts = result.key.split(":")
+        if len(parts) < 3 or parts[1] not in editions:
+            return []
+        edition = editions[parts[1]]
+        edition.done[result.key] = result
+        if parts[2] == "front" and parts[3] == "placeholder":
+            edition.front_pages = result.pages
+        elif parts[2] == "front" and result.pages != edition.front_pages:
+            edition.front_pages = result.pages  # the real numbers changed its length: number again
+        elif parts[2] == "front" or edition.final_front:
+            return []
+        waiting = [key for key in edition.piece_keys() if key not in edition.done]
+        if waiting or not edition.front_pages:
+            return []
+        edition.final_front = f"workbook:{edition.name}:front:{len([k for k in edition.done if ':front:' in k])}"
+        return [context.job(edition.final_front, html(edition.name, ("front",), whole(chapters),
+                                                      page_numbers=numbers(edition)), **options)]
+
+    def files(rendered):
+        words = strings(context.language)
+        result = {}
+        for name, edition in editions.items():
+            blanks, _ = layout_of(edition)
+            keys = [edition.final_front] + edition.piece_keys()
+            pieces = [Piece(rendered[key], blank) for key, blank in zip(keys, blanks)]
+            footer = Footer(words["page_of"], rendered[GLYPHS_KEY], skip={0},
+                            baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) * 72 / 25.4)
+            result[f"{name}.pdf"] = join(pieces, _metadata(context), context.language, footer, context.fonts)
+        if settings.workbook.booklet:
+            result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context))
+        return result
+
+    def pages(rendered):
+        counts = {}
+        for name, edition in editions.items():
+            blanks, starts = layout_of(edition)
+            counts[f"{name}.pdf"] = starts[-1] + edition.done[edition.piece_keys()[-1]].pages - 1
+        return counts
+
+    return Plan(jobs, files, then, pages)

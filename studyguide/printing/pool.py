@@ -24,6 +24,7 @@ class Job:
     identifier: bytes  # the PDF /ID, derived from the content so builds are reproducible
     measure: tuple[str, ...] = ()  # element ids whose boxes to report instead of writing a PDF
     variant: str = ""  # a PDF standard WeasyPrint should follow (pdf/ua-1, pdf/a-3b)
+    report: bool = False  # also report bookmarks, internal links and every anchor, for joining
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,27 @@ class Anchor:
 
 
 @dataclass(frozen=True)
+class Bookmark:
+    page: int
+    level: int
+    label: str
+    x_pt: float
+    y_pt: float
+
+
+@dataclass(frozen=True)
+class Link:
+    """An internal link: the clickable rectangle on a page, and the id it leads to."""
+
+    page: int
+    target: str
+    x_pt: float
+    y_pt: float
+    width_pt: float
+    height_pt: float
+
+
+@dataclass(frozen=True)
 class Rendered:
     key: str
     pdf: bytes = b""
@@ -49,6 +71,9 @@ class Rendered:
     anchors: dict[str, Anchor] = field(default_factory=dict)
     refused: tuple[tuple[str, str], ...] = ()  # (url, reason) the renderer was not allowed
     warnings: tuple[str, ...] = ()
+    bookmarks: tuple[Bookmark, ...] = ()
+    links: tuple[Link, ...] = ()
+    page_size_pt: tuple[float, float] = (0.0, 0.0)
 
 
 _PRINTER = None  # one per worker process, so fonts are loaded once per process
@@ -68,14 +93,21 @@ def render_job(job: Job) -> Rendered:
     printer.log.messages.clear()
     document = printer.render(job.html, Path(job.base_url))
     px_to_pt = 0.75  # WeasyPrint lays out in CSS px: 96 per inch, 72 pt per inch
-    anchors = {}
+    anchors, bookmarks, links = {}, [], []
     for number, page in enumerate(document.pages):
         for name, box in page.anchors.items():
-            if not job.measure or name in job.measure:
+            if (job.report and name not in anchors) or name in job.measure:
                 anchors[name] = Anchor(number, *(value * px_to_pt for value in box))
+        if job.report:
+            for level, label, (x, y), _state in page.bookmarks:
+                bookmarks.append(Bookmark(number, level, label, x * px_to_pt, y * px_to_pt))
+            for kind, target, (x, y, width, height), _box in page.links:
+                if kind == "internal":
+                    links.append(Link(number, target, *(v * px_to_pt for v in (x, y, width, height))))
     pdf = b"" if job.measure else printer.pdf(document, job.identifier, job.variant or None)
+    size = (document.pages[0].width * px_to_pt, document.pages[0].height * px_to_pt) if document.pages else (0, 0)
     return Rendered(job.key, pdf, len(document.pages), anchors, tuple(printer.fetcher.refused),
-                    tuple(printer.log.messages))
+                    tuple(printer.log.messages), tuple(bookmarks), tuple(links), size)
 
 
 class Pool:
