@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import time
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .cache import JobCache, Manifest, output_digest
 from .check import check_guide
 from .config import Settings
 from .diagnostics import finding
@@ -43,6 +45,7 @@ class Output:
     cards: int
     size_bytes: int
     seconds: float
+    written: bool = True  # False when the file already held exactly these bytes
 
 
 @dataclass
@@ -85,9 +88,12 @@ def content_roots(content: list[Path]) -> list[Path]:
 
 
 def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None,
-          work_dir: Path | None = None) -> Result:
-    """Build every output the settings ask for. `work_dir` keeps files made on the way between
-    builds (a cache); without it they go to a temporary folder removed afterwards."""
+          work_dir: Path | None = None, fingerprint: str = "") -> Result:
+    """Build every output the settings ask for.
+
+    `work_dir` is the cache kept between builds (rendered jobs, and the manifest of what was
+    written, saved under `fingerprint`); without it, nothing is kept.
+    """
     if work_dir is None:
         with tempfile.TemporaryDirectory(prefix="studyguide-") as temporary:
             return build(settings, content, out_dir, user_layouts, Path(temporary))
@@ -109,6 +115,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     context = Context(settings, guide, views, guide_meta(settings, guide, language), language,
                       Layouts(user_layouts), fonts, tuple(allowed), out_dir, work_dir)
     started = time.perf_counter()
+    cache = JobCache(work_dir) if fingerprint else None
     plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in settings.build.outputs}
 
     jobs = [job for plan in plans.values() for job in plan.jobs]
@@ -123,7 +130,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
             return follow
 
         with Pool(workers) as pool:
-            rendered = pool.run(jobs, then)
+            rendered = pool.run(jobs, then, cache)
     result.diagnostics += context.diagnostics
     for item in rendered.values():
         for url, reason in item.refused:
@@ -141,9 +148,18 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
             files[out_dir / file] = data
         pages.update(plan.pages(mine))
     seconds = time.perf_counter() - started
-    # written only once everything rendered, so a failed build leaves the old outputs alone
+    # written only once everything rendered, so a failed build leaves the old outputs alone; a file
+    # whose bytes did not change is left as it is
+    digests = {}
     for path, data in files.items():
-        write_atomic(path, data)
-        size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
-        result.outputs.append(Output(path, pages.get(path.name, 0), len(guide.cards), size, seconds))
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        digest = hashlib.sha256(data).hexdigest()
+        written = output_digest(path) != digest
+        if written:
+            write_atomic(path, data)
+        digests[path.name] = digest
+        result.outputs.append(Output(path, pages.get(path.name, 0), len(guide.cards), len(data), seconds, written))
+    if cache is not None:
+        cache.trim()
+        Manifest(work_dir).save(fingerprint, out_dir, digests)
     return result

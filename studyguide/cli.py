@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     common(build)
     for flags, keys, options in BUILD_FLAGS:
         build.add_argument(*flags, dest=_dest(keys), default=None, **options)
+    build.add_argument("--force", action="store_true",
+                       help="render everything again, even what the cache says is unchanged")
     check = commands.add_parser("check", help="read and check the content without rendering anything")
     common(check)
     return parser
@@ -146,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     content = _content_paths(settings)
     if args.command == "check":
         return _check(settings, content)
-    return _build(settings, content)
+    return _build(settings, content, args.force)
 
 
 def _check(settings: Settings, content: list[Path]) -> int:
@@ -162,13 +164,31 @@ def _check(settings: Settings, content: list[Path]) -> int:
     return EXIT_CONTENT if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
 
 
-def _build(settings: Settings, content: list[Path]) -> int:
+def project_folder(settings: Settings) -> Path:
+    """Where the guide lives: beside its settings file, or the current folder."""
+    return settings.source.parent if settings.source else Path.cwd()
+
+
+def _build(settings: Settings, content: list[Path], force: bool = False) -> int:
+    from .cache import Manifest, fingerprint
+    from .resources import FONTS, LAYOUTS
+
+    project = project_folder(settings)
+    out = Path(settings.build.out)
+    if not out.is_absolute():
+        out = project / out
+    cache_dir = project / ".cache" / "studyguide"
+    user_layouts = project / settings.build.layouts
+    layouts = [LAYOUTS] + ([user_layouts] if user_layouts.is_dir() and user_layouts.resolve() != LAYOUTS else [])
+    stamp = fingerprint(settings, content, layouts, FONTS)
+    if not force and Manifest(cache_dir).up_to_date(stamp, out):
+        print(f"{_shown(out)}: up to date")
+        return EXIT_OK
+
     from .build import build
 
-    out = Path(settings.build.out)
-    if settings.source and not out.is_absolute():
-        out = settings.source.parent / out
-    result = build(settings, content, out)
+    result = build(settings, content, out, user_layouts if len(layouts) > 1 else None, cache_dir,
+                   "" if force else stamp)
     print_diagnostics(result.diagnostics)
     guide = result.guide
     if result.failed:
@@ -177,8 +197,16 @@ def _build(settings: Settings, content: list[Path]) -> int:
         return EXIT_CONTENT
     for output in result.outputs:
         pages = f"{output.pages:4d} pages" if output.pages else "          "
-        print(f"{output.path}  {pages}  {output.cards} cards  {output.size_bytes / 1024:8.0f} KB  "
-              f"{output.seconds:5.2f} s")
+        state = "" if output.written else "  (unchanged)"
+        print(f"{_shown(output.path)}  {pages}  {output.cards} cards  {output.size_bytes / 1024:8.0f} KB  "
+              f"{output.seconds:5.2f} s{state}")
     if guide is not None:
         print(summary_line(len(guide.chapters), len(guide.cards), result.diagnostics))
     return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

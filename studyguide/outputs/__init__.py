@@ -8,6 +8,7 @@ pieces into the bytes of its files.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,23 @@ class Context:
     out_dir: Path
     work_dir: Path  # for files a build keeps between runs (the cache)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # found while planning or finishing
+
+    @property
+    def print_meta(self) -> Meta:
+        """The metadata for rendering PDFs: without dates, so a rendered piece stays valid (and
+        cached) across edits elsewhere; `info()` puts the dates in afterwards."""
+        return dataclasses.replace(self.meta, created="")
+
+    def info(self) -> dict[str, str]:
+        """The PDF document information every PDF of the build carries."""
+        from ..cache import engine_version
+        from ..printing.finish import pdf_date
+
+        meta = self.meta
+        date = pdf_date(meta.created) if meta.created else ""
+        return {"Title": meta.title, "Author": meta.author, "Subject": meta.subject,
+                "Keywords": ", ".join(meta.keywords), "Creator": f"studyguide {__version__}",
+                "Producer": f"WeasyPrint {engine_version()}", "CreationDate": date, "ModDate": date}
 
     def font_url(self, name: str) -> str:
         return (self.fonts / name).resolve().as_uri()

@@ -16,7 +16,7 @@ def plan(context: Context) -> Plan:
     cards = context.cards
     items = measure_items(cards, stock, settings.cards.base_size_pt, settings.cards.min_size_pt)
     measure = context.job("flashcards:measure", measure_html(
-        context.layouts, items, stock, context.language, context.meta, context.font_url), measure=measured_ids(items))
+        context.layouts, items, stock, context.language, context.print_meta, context.font_url), measure=measured_ids(items))
 
     def then(rendered):
         if rendered.key != "flashcards:measure":
@@ -26,12 +26,12 @@ def plan(context: Context) -> Plan:
             if not fit.fits:
                 context.diagnostics.append(finding(
                     "SG601", f"card {anchor} ({side}) does not fit even at {fit.size_pt:g} pt"))
-        html = flashcards_html(context.layouts, cards, stock, settings, context.language, context.meta,
+        html = flashcards_html(context.layouts, cards, stock, settings, context.language, context.print_meta,
                                context.font_url, fits)
         return [context.job("flashcards", html)]
 
     def files(rendered):
-        pdf = finish_flashcards(rendered["flashcards"].pdf, context.meta, context.language, settings.cards.flip)
+        pdf = finish_flashcards(rendered["flashcards"].pdf, context.info(), context.language, settings.cards.flip)
         return {"flashcards.pdf": pdf}
 
     return Plan([measure], files, then, pages=lambda r: {"flashcards.pdf": r["flashcards"].pages})

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import __version__
 from ..i18n import strings
 from ..layout.paper import PAPERS, parse_paper
 from ..layout.workbook import ChapterPart, edition_html, glyphs_html, margins_for, split, whole, with_answer_lines
 from ..printing.assemble import Footer, Piece, join
+from ..printing.finish import with_info
 from ..printing.impose import booklet
 from ..printing.pool import Job, Rendered
 from . import Context, Plan
@@ -39,14 +39,12 @@ def plan(context: Context) -> Plan:
 
 
 def _metadata(context: Context) -> dict[str, str]:
-    meta = context.meta
-    return {"/Title": meta.title, "/Author": meta.author, "/Subject": meta.subject,
-            "/Keywords": ", ".join(meta.keywords), "/Creator": f"studyguide {__version__}"}
+    return {f"/{key}": value for key, value in context.info().items()}
 
 
 def _booklet_job(context: Context, chapters, font_url, **options) -> Job:
-    html = edition_html(context.layouts, whole(chapters), context.meta, context.settings, context.language,
-                        "handout", font_url, paper=PAPERS["a5"])
+    html = edition_html(context.layouts, whole(chapters), context.print_meta, context.settings,
+                        context.language, "handout", font_url, paper=PAPERS["a5"])
     return context.job(BOOKLET_KEY, html, **options)
 
 
@@ -54,15 +52,20 @@ def _whole_plan(context: Context, chapters) -> Plan:
     settings = context.settings
     variant = settings.workbook.pdf_variant
     jobs = []
+    # a PDF/A or PDF/UA file must carry its dates inside (in its XMP too), so it is rendered with them
+    meta = context.meta if variant else context.print_meta
     for edition in settings.workbook.editions:
-        html = edition_html(context.layouts, whole(chapters), context.meta, settings, context.language, edition,
+        html = edition_html(context.layouts, whole(chapters), meta, settings, context.language, edition,
                             context.font_url)
         jobs.append(context.job(f"workbook:{edition}", html, variant=variant))
     if settings.workbook.booklet:
         jobs.append(_booklet_job(context, chapters, context.font_url))
 
     def files(rendered):
-        result = {f"{edition}.pdf": rendered[f"workbook:{edition}"].pdf for edition in settings.workbook.editions}
+        result = {}
+        for edition in settings.workbook.editions:
+            pdf = rendered[f"workbook:{edition}"].pdf
+            result[f"{edition}.pdf"] = pdf if variant else with_info(pdf, context.info())
         if settings.workbook.booklet:
             result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context))
         return result
@@ -101,7 +104,7 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
     counts = dict(chapter_count=len(chapters), card_count=sum(len(c.cards) for c in chapters))
 
     def html(edition, parts, chapter_parts, **extra):
-        return edition_html(context.layouts, chapter_parts, context.meta, settings, context.language, edition,
+        return edition_html(context.layouts, chapter_parts, context.print_meta, settings, context.language, edition,
                             font_url, parts=parts, footer=False, **counts, **extra)
 
     editions: dict[str, _Edition] = {}

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import io
+import re
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from .. import __version__
-
-CREATOR = f"studyguide {__version__}"
 
 
 def _writer(pdf: bytes) -> PdfWriter:
     return PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
 
 
-def _metadata(writer: PdfWriter, meta, language: str) -> None:
-    info = {"/Title": meta.title, "/Creator": CREATOR}
-    if meta.author:
-        info["/Author"] = meta.author
-    if meta.subject:
-        info["/Subject"] = meta.subject
-    if meta.keywords:
-        info["/Keywords"] = ", ".join(meta.keywords)
-    writer.add_metadata(info)
+def _metadata(writer: PdfWriter, info: dict[str, str], language: str) -> None:
+    writer.add_metadata({f"/{key}": value for key, value in info.items() if value})
     writer._root_object[NameObject("/Lang")] = TextStringObject(language)
 
 
@@ -35,11 +26,61 @@ def _bytes(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def finish_flashcards(pdf: bytes, meta, language: str, flip: str) -> bytes:
+def finish_flashcards(pdf: bytes, info: dict[str, str], language: str, flip: str) -> bytes:
     """Ask viewers to print duplex with the matching flip, and at 100 % so cards keep their size."""
     writer = _writer(pdf)
-    _metadata(writer, meta, language)
+    _metadata(writer, info, language)
     preferences = writer.create_viewer_preferences()
     preferences.duplex = NameObject("/DuplexFlipLongEdge" if flip == "long" else "/DuplexFlipShortEdge")
     preferences.print_scaling = NameObject("/None")
     return _bytes(writer)
+
+
+def _pdf_string(text: str) -> bytes:
+    return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
+
+
+def with_info(pdf: bytes, info: dict[str, str]) -> bytes:
+    """The PDF with its document information replaced, as an incremental update appended to it.
+
+    Rendered pieces are cached without dates (so an edit elsewhere does not change them); the
+    dates are added here, at the end of the file, in microseconds. pypdf can do the same with
+    `incremental=True`, but reads the whole document to do it.
+    """
+    tail = pdf.rindex(b"startxref")
+    previous = int(pdf[tail + 9:].split()[0])
+    head = pdf[previous:previous + 2048]
+    if head.startswith(b"xref"):
+        trailer = pdf[pdf.index(b"trailer", previous):tail]
+        stream = False
+    else:
+        trailer = head[:head.index(b"stream")]
+        stream = True
+    size = int(re.search(rb"/Size\s+(\d+)", trailer).group(1))
+    root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer).group(1)
+    identifier = re.search(rb"/ID\s*(\[[^\]]*\])", trailer)
+    entries = b"".join(b"/" + key.encode() + b" " + _pdf_string(value) for key, value in info.items() if value)
+    out = bytearray(pdf)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    info_offset = len(out)
+    out += b"%d 0 obj\n<<" % size + entries + b">>\nendobj\n"
+    common = b"/Root " + root + b"/Info %d 0 R/Prev %d" % (size, previous)
+    if identifier:
+        common += b"/ID " + identifier.group(1)
+    xref_offset = len(out)
+    if stream:
+        rows = bytes([1]) + info_offset.to_bytes(4, "big") + bytes(2)
+        rows += bytes([1]) + xref_offset.to_bytes(4, "big") + bytes(2)
+        out += (b"%d 0 obj\n<</Type /XRef/Index [%d 2]/W [1 4 2]/Size %d" % (size + 1, size, size + 2)
+                + common + b"/Length %d>>\nstream\n" % len(rows) + rows + b"\nendstream\nendobj\n")
+    else:
+        out += b"xref\n%d 1\n%010d 00000 n \ntrailer\n<</Size %d" % (size, info_offset, size + 1) + common + b">>\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref_offset
+    return bytes(out)
+
+
+def pdf_date(iso: str) -> str:
+    """`2026-11-26T14:00:00Z` → `D:20261126140000Z`."""
+    digits = re.sub(r"\D", "", iso)
+    return f"D:{digits[:14]}Z"

@@ -8,6 +8,7 @@ data and comes back as PDF bytes plus what the merger needs to know (pages, anch
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -79,6 +80,13 @@ class Rendered:
 _PRINTER = None  # one per worker process, so fonts are loaded once per process
 
 
+@atexit.register
+def _release() -> None:
+    """Drop the renderer while the interpreter can still run its finalisers cleanly."""
+    global _PRINTER
+    _PRINTER = None
+
+
 def render_job(job: Job) -> Rendered:
     """Render one job in this process."""
     global _PRINTER
@@ -136,17 +144,37 @@ class Pool:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self._executor.submit(render_job, job)
 
-    def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None) -> dict[str, Rendered]:
-        """Render jobs; `then(result)` may return follow-up jobs (such as a render after a measure)."""
-        pending = {self.submit(job): job for job in jobs}
+    def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,
+            cache=None) -> dict[str, Rendered]:
+        """Render jobs; `then(result)` may return follow-up jobs (such as a render after a measure).
+
+        With a cache, a job rendered before (same HTML, same files) is taken from it instead.
+        """
         results: dict[str, Rendered] = {}
-        while pending:
-            done = next(iter(_as_completed(pending)))
-            pending.pop(done)
-            result = done.result()
+        pending: dict[Future, Job] = {}
+        ready: list[Rendered] = []
+
+        def start(job: Job) -> None:
+            cached = cache.get(job) if cache is not None else None
+            if cached is not None:
+                ready.append(cached)
+            else:
+                pending[self.submit(job)] = job
+
+        for job in jobs:
+            start(job)
+        while pending or ready:
+            if ready:
+                result = ready.pop()
+            else:
+                done = next(iter(_as_completed(pending)))
+                job = pending.pop(done)
+                result = done.result()
+                if cache is not None and not result.refused:
+                    cache.put(job, result)
             results[result.key] = result
             for job in (then(result) if then else ()):
-                pending[self.submit(job)] = job
+                start(job)
         return results
 
 
