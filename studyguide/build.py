@@ -22,9 +22,11 @@ from .model import Diagnostic, Guide, Severity
 from .outputs import Context, Plan
 from .outputs import flashcards as flashcards_output
 from .outputs import pages as pages_output
+from .outputs import quiz as quiz_output
 from .outputs import workbook as workbook_output
 from .printing.pool import Pool
 from .read import read_guide
+from .select import select_chapters, shuffle_questions
 from .resources import LAYOUTS
 from .write import write_atomic
 
@@ -33,6 +35,7 @@ OUTPUTS = {
     "workbook": workbook_output,
     "flashcards": flashcards_output,
     "html": pages_output,
+    "quiz": quiz_output,
 }
 
 
@@ -88,7 +91,7 @@ def content_roots(content: list[Path]) -> list[Path]:
 
 
 def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None,
-          work_dir: Path | None = None, fingerprint: str = "") -> Result:
+          work_dir: Path | None = None, fingerprint: str = "", progress=None) -> Result:
     """Build every output the settings ask for.
 
     `work_dir` is the cache kept between builds (rendered jobs, and the manifest of what was
@@ -96,7 +99,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     """
     if work_dir is None:
         with tempfile.TemporaryDirectory(prefix="studyguide-") as temporary:
-            return build(settings, content, out_dir, user_layouts, Path(temporary))
+            return build(settings, content, out_dir, user_layouts, Path(temporary), progress=progress)
     result = Result()
     fonts = font_dir()
     guide = read_guide(content)
@@ -106,6 +109,11 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     result.diagnostics += check_guide(guide, fonts, roots)
     if result.failed:
         return result
+    # raises SelectionError for chapters the guide does not have
+    guide = select_chapters(guide, settings.build.chapters)
+    if settings.build.shuffle:
+        guide = shuffle_questions(guide, settings.build.seed)
+    result.guide = guide
     language = language_of(settings, guide)
     breaks = settings.build.line_breaks == "keep" or (
         settings.build.line_breaks == "auto" and language.startswith("zh"))
@@ -114,9 +122,9 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     allowed = [str(p) for p in roots + [LAYOUTS, fonts, work_dir] + ([user_layouts] if user_layouts else [])]
     context = Context(settings, guide, views, guide_meta(settings, guide, language), language,
                       Layouts(user_layouts), fonts, tuple(allowed), out_dir, work_dir)
-    started = time.perf_counter()
     cache = JobCache(work_dir) if fingerprint else None
-    plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in settings.build.outputs}
+    wanted = ["quiz"] if settings.build.quiz else settings.build.outputs
+    plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in wanted}
 
     jobs = [job for plan in plans.values() for job in plan.jobs]
     owner = {job.key: name for name, plan in plans.items() for job in plan.jobs}
@@ -130,7 +138,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
             return follow
 
         with Pool(workers) as pool:
-            rendered = pool.run(jobs, then, cache)
+            rendered = pool.run(jobs, then, cache, progress)
     result.diagnostics += context.diagnostics
     for item in rendered.values():
         for url, reason in item.refused:
@@ -142,12 +150,19 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
 
     files: dict[Path, bytes | str] = {}
     pages: dict[str, int] = {}
+    cards: dict[str, int] = {}
+    seconds: dict[str, float] = {}
     for name, plan in plans.items():
         mine = {key: item for key, item in rendered.items() if owner.get(key) == name}
-        for file, data in plan.files(mine).items():
+        finishing = time.perf_counter()
+        made = plan.files(mine)
+        # an output's time: its pieces' rendering (in workers) and its finishing, shared by its files
+        spent = sum(item.seconds for item in mine.values()) + time.perf_counter() - finishing
+        for file, data in made.items():
             files[out_dir / file] = data
+            seconds[file] = spent / len(made)
         pages.update(plan.pages(mine))
-    seconds = time.perf_counter() - started
+        cards.update(plan.cards)
     # written only once everything rendered, so a failed build leaves the old outputs alone; a file
     # whose bytes did not change is left as it is
     digests = {}
@@ -158,7 +173,8 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
         if written:
             write_atomic(path, data)
         digests[path.name] = digest
-        result.outputs.append(Output(path, pages.get(path.name, 0), len(guide.cards), len(data), seconds, written))
+        result.outputs.append(Output(path, pages.get(path.name, 0), cards.get(path.name, len(guide.cards)),
+                                     len(data), seconds[path.name], written))
     if cache is not None:
         cache.trim()
         Manifest(work_dir).save(fingerprint, out_dir, digests)

@@ -12,16 +12,22 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_NAME, ConfigError, Settings, find_config, load, override
-from .model import Diagnostic, Severity
+from .model import Severity
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 EXAMPLES = """\
 examples:
-  python compile.py                        build content/ into out/
-  python compile.py notes/ --out handouts  build another folder
-  python compile.py seed.txt               build from one file
-  python compile.py check                  check content/ without rendering
+  studyguide                               build content/ into out/ (python compile.py does the same)
+  studyguide notes/ --out handouts         build another folder into handouts/
+  studyguide all-chapters.md               build from one file
+  studyguide --chapters 1-3,7 --edition handout
+                                           a student handout of chapters 1 to 3 and 7
+  studyguide --quiz 10 --seed 4            ten questions drawn at random, and their answers
+  studyguide check                         read and check the content without rendering
+  studyguide check --format json           the findings as JSON, for editors and CI
+
+exit codes: 0 success, 1 errors in the content, 2 unusable command line or settings
 """
 
 
@@ -33,10 +39,20 @@ def _list(value: str) -> list[str]:
     return [value]
 
 
+def _flag(**options) -> dict:
+    return dict(action="store_const", const=True, **options)
+
+
 # Build options: (flags, settings key or keys, argparse keywords). The settings validate every
 # value, so a flag and the same key in studyguide.toml behave alike; the command line wins.
 BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
     (("--out", "-o"), "build.out", dict(metavar="DIR", help="output folder (default: out)")),
+    (("--chapters",), "build.chapters", dict(metavar="LIST", help="only these chapters, such as 1-3,7")),
+    (("--lang",), "guide.language", dict(metavar="LANG", help="zh-CN, zh-TW or en (default: detected)")),
+    (("--shuffle",), "build.shuffle", _flag(help="put each chapter's questions in a random order")),
+    (("--quiz",), "build.quiz", dict(type=int, metavar="N",
+                                     help="draw N questions into quiz.pdf and quiz-key.pdf")),
+    (("--seed",), "build.seed", dict(type=int, metavar="N", help="seed for --shuffle and --quiz (default: 0)")),
     (("--jobs", "-j"), "build.jobs", dict(type=int, metavar="N", help="worker processes (default: one per core)")),
     (("--chunk-cards",), "build.chunk_cards", dict(type=int, metavar="N",
                                                    help="cards per separately rendered piece of a large output")),
@@ -44,10 +60,9 @@ BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
                                                help="build one workbook edition: handout, workbook or teacher")),
     (("--answer-space",), "workbook.answer_space", dict(metavar="KIND",
                                                         help="lines (default), box, grid or none")),
-    (("--double-sided",), "workbook.duplex", dict(action="store_const", const=True,
-                                                  help="workbook printed on both sides: binding margin alternates")),
-    (("--booklet",), "workbook.booklet", dict(action="store_const", const=True,
-                                              help="also write handout-booklet.pdf: A5 pages on A4 for saddle stitching")),
+    (("--double-sided",), "workbook.duplex", _flag(help="workbook printed on both sides: binding margin alternates")),
+    (("--booklet",), "workbook.booklet", _flag(help="also write handout-booklet.pdf: A5 pages on A4 for "
+                                                    "saddle stitching")),
     (("--pdf-variant",), "workbook.pdf_variant", dict(metavar="NAME",
                                                       help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival)")),
 ]
@@ -63,19 +78,21 @@ def _dest(keys: str | tuple[str, ...]) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="studyguide", description="Compile question-and-answer Markdown into a PDF "
-                     "workbook, duplex flashcards and HTML pages.", epilog=EXAMPLES,
+    parser = _Parser(prog="studyguide", description="Compile question-and-answer Markdown into PDF "
+                     "workbooks, duplex flashcards and HTML pages.", epilog=EXAMPLES,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"studyguide {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="command")
 
     def common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                         help="content files or folders (default: content/, or build.content in the config)")
+                         help="content files or folders (default: content/, or build.content in the settings)")
         sub.add_argument("--config", type=Path, metavar="FILE",
-                         help=f"settings file (default: {CONFIG_NAME} in the current folder, if any)")
+                         help=f"settings file (default: {CONFIG_NAME}, or [tool.studyguide] in pyproject.toml)")
+        sub.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+        sub.add_argument("--verbose", "-v", action="store_true", help="print notes and what each step did")
 
-    build = commands.add_parser("build", help="build the workbook, flashcards and HTML (the default)",
+    build = commands.add_parser("build", help="build the workbooks, flashcards and HTML pages (the default)",
                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     common(build)
     for flags, keys, options in BUILD_FLAGS:
@@ -84,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="render everything again, even what the cache says is unchanged")
     check = commands.add_parser("check", help="read and check the content without rendering anything")
     common(check)
+    check.add_argument("--format", choices=("text", "json"), default="text", help="how to print the findings")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return parser
 
 
@@ -104,7 +123,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         value = getattr(args, _dest(keys), None)
         if value is not None:
             changes.update({key: value for key in ((keys,) if isinstance(keys, str) else keys)})
-    # paths on the command line are relative to where the command runs, not to the config file
+    # paths on the command line are relative to where the command runs, not to the settings file
     if "build.out" in changes:
         changes["build.out"] = str(Path(changes["build.out"]).absolute())
     if args.paths:
@@ -112,23 +131,14 @@ def _settings(args: argparse.Namespace) -> Settings:
     return override(settings, changes) if changes else settings
 
 
+def project_folder(settings: Settings) -> Path:
+    """Where the guide lives: beside its settings file, or the current folder."""
+    return settings.source.parent if settings.source else Path.cwd()
+
+
 def _content_paths(settings: Settings) -> list[Path]:
-    base = settings.source.parent if settings.source else Path.cwd()
-    return [Path(p) if Path(p).is_absolute() or not settings.source else base / p
-            for p in settings.build.content]
-
-
-def print_diagnostics(diagnostics: list[Diagnostic], stream=sys.stderr) -> None:
-    for diagnostic in sorted(diagnostics, key=lambda d: (str(d.location.path) if d.location else "",
-                                                         d.location.line if d.location else 0)):
-        print(diagnostic, file=stream)
-
-
-def summary_line(chapters: int, cards: int, diagnostics: list[Diagnostic]) -> str:
-    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
-    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
-    return (f"{chapters} chapters, {cards} cards, {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}")
+    base = project_folder(settings)
+    return [Path(p) if Path(p).is_absolute() else base / p for p in settings.build.content]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,40 +146,54 @@ def main(argv: list[str] | None = None) -> int:
     commands = _commands()
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
+    from .report import Reporter
+
     try:
         args = _parser().parse_args(argv)
         settings = _settings(args)
     except UsageError as exc:
-        print(f"studyguide: {exc}\nTry `python compile.py --help`.", file=sys.stderr)
+        print(f"studyguide: {exc}\nTry `studyguide --help`.", file=sys.stderr)
         return EXIT_USAGE
     except ConfigError as exc:
         print(f"studyguide: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    reporter = Reporter(quiet=args.quiet, verbose=args.verbose)
     content = _content_paths(settings)
     if args.command == "check":
-        return _check(settings, content)
-    return _build(settings, content, args.force)
+        return _check(settings, content, reporter, args.format, args.strict)
+    return _build(settings, content, reporter, args.force)
 
 
-def _check(settings: Settings, content: list[Path]) -> int:
+def _check(settings: Settings, content: list[Path], reporter, form: str, strict: bool) -> int:
+    import json
+
     from .check import check_guide
     from .fonts import font_dir
     from .read import read_guide
+    from .report import sort_key, summary_line
 
     guide = read_guide(content)
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in content]
-    diagnostics = list(guide.diagnostics) + check_guide(guide, font_dir(), roots)
-    print_diagnostics(diagnostics, sys.stdout)
-    print(summary_line(len(guide.chapters), len(guide.cards), diagnostics))
-    return EXIT_CONTENT if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
+    diagnostics = sorted(list(guide.diagnostics) + check_guide(guide, font_dir(), roots), key=sort_key)
+    if strict:
+        diagnostics = [d if d.severity is not Severity.WARNING else
+                       type(d)(Severity.ERROR, d.code, d.message, d.location, d.hint) for d in diagnostics]
+    failed = any(d.severity is Severity.ERROR for d in diagnostics)
+    if form == "json":
+        print(json.dumps({
+            "chapters": len(guide.chapters), "cards": len(guide.cards),
+            "findings": [{"file": str(d.location.path) if d.location else None,
+                          "line": d.location.line if d.location else None,
+                          "column": d.location.column if d.location else None,
+                          "severity": str(d.severity), "code": d.code, "message": d.message, "hint": d.hint}
+                         for d in diagnostics]}, ensure_ascii=False, indent=1))
+    else:
+        reporter.diagnostics(diagnostics, to_stdout=True, notes=True)
+        reporter.line(summary_line(len(guide.chapters), len(guide.cards), diagnostics))
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
-def project_folder(settings: Settings) -> Path:
-    """Where the guide lives: beside its settings file, or the current folder."""
-    return settings.source.parent if settings.source else Path.cwd()
-
-
-def _build(settings: Settings, content: list[Path], force: bool = False) -> int:
+def _build(settings: Settings, content: list[Path], reporter, force: bool = False) -> int:
     from .cache import Manifest, fingerprint
     from .resources import FONTS, LAYOUTS
 
@@ -182,31 +206,25 @@ def _build(settings: Settings, content: list[Path], force: bool = False) -> int:
     layouts = [LAYOUTS] + ([user_layouts] if user_layouts.is_dir() and user_layouts.resolve() != LAYOUTS else [])
     stamp = fingerprint(settings, content, layouts, FONTS)
     if not force and Manifest(cache_dir).up_to_date(stamp, out):
-        print(f"{_shown(out)}: up to date")
+        from .report import shown_path
+        reporter.line(f"{shown_path(out)}: up to date")
         return EXIT_OK
 
     from .build import build
+    from .select import SelectionError
 
-    result = build(settings, content, out, user_layouts if len(layouts) > 1 else None, cache_dir,
-                   "" if force else stamp)
-    print_diagnostics(result.diagnostics)
-    guide = result.guide
+    try:
+        with reporter:
+            result = build(settings, content, out, user_layouts if len(layouts) > 1 else None, cache_dir,
+                           "" if force else stamp, progress=reporter)
+    except SelectionError as exc:
+        reporter.error(f"studyguide: {exc}")
+        return EXIT_USAGE
+    reporter.diagnostics(result.diagnostics)
     if result.failed:
         count = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
-        print(f"studyguide: {count} error{'s' * (count != 1)}; nothing was written.", file=sys.stderr)
+        reporter.error(f"studyguide: {count} error{'s' * (count != 1)}; nothing was written.")
         return EXIT_CONTENT
-    for output in result.outputs:
-        pages = f"{output.pages:4d} pages" if output.pages else "          "
-        state = "" if output.written else "  (unchanged)"
-        print(f"{_shown(output.path)}  {pages}  {output.cards} cards  {output.size_bytes / 1024:8.0f} KB  "
-              f"{output.seconds:5.2f} s{state}")
-    if guide is not None:
-        print(summary_line(len(guide.chapters), len(guide.cards), result.diagnostics))
+    guide = result.guide
+    reporter.summary(result.outputs, len(guide.chapters), len(guide.cards), result.diagnostics)
     return EXIT_OK
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

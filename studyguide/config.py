@@ -49,6 +49,10 @@ class BuildSettings:
                             choices=("workbook", "flashcards", "html", "study"))
     chapters: str = _option("", "chapters to include, such as `1-3,7` (default: all)",
                             pattern=r"^\s*(\d+(\s*-\s*\d+)?)(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$|^$")
+    shuffle: bool = _option(False, "put each chapter's questions in a random order (see seed)")
+    seed: int = _option(0, "the seed for --shuffle and --quiz: the same seed gives the same order", minimum=0)
+    quiz: int = _option(0, "draw this many questions into out/quiz.pdf and out/quiz-key.pdf, instead of "
+                        "the other outputs (0: no quiz)", minimum=0, maximum=10000)
     layouts: str = _option("layouts", "folder whose templates and CSS override the built-in ones")
     jobs: int = _option(0, "worker processes for rendering (0: one per CPU core)", minimum=0, maximum=64)
     chunk_cards: int = _option(0, "cards per separately rendered piece of a large output (0: automatic)",

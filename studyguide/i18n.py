@@ -23,6 +23,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "edition_handout": "学生版",
         "edition_workbook": "练习册 · 附参考答案",
         "edition_teacher": "教师版 · 含答案",
+        "quiz": "测验",
+        "quiz_key": "测验答案",
+        "score": "得分",
     },
     "zh-TW": {
         "title": "複習題",
@@ -44,6 +47,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "edition_handout": "學生版",
         "edition_workbook": "練習冊 · 附參考答案",
         "edition_teacher": "教師版 · 含答案",
+        "quiz": "測驗",
+        "quiz_key": "測驗答案",
+        "score": "得分",
     },
     "en": {
         "title": "Study guide",
@@ -65,6 +71,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "edition_handout": "Student handout",
         "edition_workbook": "Workbook with answer key",
         "edition_teacher": "Teacher's edition",
+        "quiz": "Quiz",
+        "quiz_key": "Quiz answers",
+        "score": "Score",
     },
 }
 

@@ -78,3 +78,4 @@ class Plan:
     files: Callable[[dict[str, Rendered]], dict[str, bytes | str]]
     then: Callable[[Rendered], list[Job]] = lambda rendered: []
     pages: Callable[[dict[str, Rendered]], dict[str, int]] = lambda rendered: {}
+    cards: dict[str, int] = field(default_factory=dict)  # cards in a file, when not the whole guide

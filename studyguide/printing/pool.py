@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -75,6 +76,7 @@ class Rendered:
     bookmarks: tuple[Bookmark, ...] = ()
     links: tuple[Link, ...] = ()
     page_size_pt: tuple[float, float] = (0.0, 0.0)
+    seconds: float = 0.0  # time the worker spent rendering it
 
 
 _PRINTER = None  # one per worker process, so fonts are loaded once per process
@@ -97,6 +99,7 @@ def render_job(job: Job) -> Rendered:
     if _PRINTER is None or _PRINTER.roots != job.roots:
         _PRINTER = Printer([Path(root) for root in job.roots])
     printer = _PRINTER
+    started = time.perf_counter()
     printer.fetcher.refused.clear()
     printer.log.messages.clear()
     document = printer.render(job.html, Path(job.base_url))
@@ -115,7 +118,8 @@ def render_job(job: Job) -> Rendered:
     pdf = b"" if job.measure else printer.pdf(document, job.identifier, job.variant or None)
     size = (document.pages[0].width * px_to_pt, document.pages[0].height * px_to_pt) if document.pages else (0, 0)
     return Rendered(job.key, pdf, len(document.pages), anchors, tuple(printer.fetcher.refused),
-                    tuple(printer.log.messages), tuple(bookmarks), tuple(links), size)
+                    tuple(printer.log.messages), tuple(bookmarks), tuple(links), size,
+                    time.perf_counter() - started)
 
 
 class Pool:
@@ -145,10 +149,11 @@ class Pool:
         return self._executor.submit(render_job, job)
 
     def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,
-            cache=None) -> dict[str, Rendered]:
+            cache=None, progress=None) -> dict[str, Rendered]:
         """Render jobs; `then(result)` may return follow-up jobs (such as a render after a measure).
 
         With a cache, a job rendered before (same HTML, same files) is taken from it instead.
+        `progress`, if given, hears `added(count)` and `done(rendered, cached)`.
         """
         results: dict[str, Rendered] = {}
         pending: dict[Future, Job] = {}
@@ -161,19 +166,27 @@ class Pool:
             else:
                 pending[self.submit(job)] = job
 
+        jobs = list(jobs)
+        if progress:
+            progress.added(len(jobs))
         for job in jobs:
             start(job)
         while pending or ready:
             if ready:
-                result = ready.pop()
+                result, cached = ready.pop(), True
             else:
                 done = next(iter(_as_completed(pending)))
                 job = pending.pop(done)
-                result = done.result()
+                result, cached = done.result(), False
                 if cache is not None and not result.refused:
                     cache.put(job, result)
             results[result.key] = result
-            for job in (then(result) if then else ()):
+            if progress:
+                progress.done(result, cached)
+            follow = list(then(result)) if then else []
+            if progress and follow:
+                progress.added(len(follow))
+            for job in follow:
                 start(job)
         return results
 

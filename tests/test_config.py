@@ -1,0 +1,82 @@
+"""Settings files: every kind of mistake gives the file, the key, what was expected, and a suggestion."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from studyguide.config import ConfigError, find_config, json_schema, load
+
+
+def _write(tmp_path, text: str, name: str = "studyguide.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, key, line, words", [
+    ("[guide]\ntitel = \"x\"\n", "guide.titel", 2, ["unknown key", "did you mean `guide.title`?"]),
+    ("[cards]\nflip = \"lengthwise\"\n", "cards.flip", 2, ["'lengthwise' is not one of long, short"]),
+    ("[workbook]\nanswer_lines = \"four\"\n", "workbook.answer_lines", 2, ["expected an integer", "'four'"]),
+    ("[workbook]\nanswer_lines = 500\n", "workbook.answer_lines", 2, ["above the maximum 60"]),
+    ("[workbook]\npaper = \"a3-ish\"\n", "workbook.paper", 2, ["not in the expected form", "a4, letter"]),
+    ("# a comment\n[wrokbook]\npaper = \"a4\"\n", "wrokbook", 2, ["unknown section",
+                                                                  "did you mean `[workbook]`?"]),
+    ("[build]\nchapters = \"1-3,x\"\n", "build.chapters", 2, ["not in the expected form"]),
+    ("\n[guide]\ntitle = 3\n", "guide.title", 3, ["expected a string, got an integer 3"]),
+])
+def test_each_kind_of_mistake(tmp_path, text, key, line, words):
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    message = str(caught.value)
+    assert caught.value.key == key
+    assert message.startswith(f"{path}:{line}: `{key}`")
+    for word in words:
+        assert word in message
+
+
+def test_broken_toml_names_the_line(tmp_path):
+    path = _write(tmp_path, "[guide]\ntitle = \"unclosed\n")
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    assert f"{path}:2:" in str(caught.value) and "not valid TOML" in str(caught.value)
+
+
+def test_errors_reach_the_user_without_a_traceback(tmp_path):
+    _write(tmp_path, "[guide]\ntitel = \"x\"\n")
+    (tmp_path / "content").mkdir()
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 2
+    assert "did you mean `guide.title`?" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_command_line_wins_over_the_file(tmp_path):
+    _write(tmp_path, "[workbook]\nanswer_space = \"box\"\n")
+    from studyguide.config import override
+    settings = override(load(tmp_path / "studyguide.toml"), {"workbook.answer_space": "grid"})
+    assert settings.workbook.answer_space == "grid"
+    with pytest.raises(ConfigError) as caught:
+        override(settings, {"workbook.answer_space": "dots"})
+    assert "not one of lines, box, grid, none" in str(caught.value)
+
+
+def test_settings_in_pyproject(tmp_path):
+    _write(tmp_path, "[project]\nname = \"x\"\n\n[tool.studyguide.guide]\ntitle = \"期末复习\"\n",
+           name="pyproject.toml")
+    path = find_config(tmp_path)
+    assert path == tmp_path / "pyproject.toml"
+    assert load(path).guide.title == "期末复习"
+    _write(tmp_path, "[tool.studyguide.guide]\ntitel = 1\n", name="pyproject.toml")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path / "pyproject.toml")
+    assert "did you mean `guide.title`?" in str(caught.value)
+
+
+def test_published_schema_matches_the_settings():
+    published = json.loads((ROOT / "docs" / "studyguide.schema.json").read_text(encoding="utf-8"))
+    assert published == json_schema()
+    workbook = published["properties"]["workbook"]["properties"]
+    assert workbook["answer_space"]["enum"] == ["lines", "box", "grid", "none"]
+    assert published["properties"]["guide"]["additionalProperties"] is False
