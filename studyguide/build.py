@@ -19,6 +19,7 @@ from .model import Diagnostic, Guide, Severity
 from .outputs import Context, Plan
 from .outputs import flashcards as flashcards_output
 from .outputs import pages as pages_output
+from .outputs import study as study_output
 from .outputs import workbook as workbook_output
 from .printing.pool import Pool
 from .read import read_guide
@@ -30,6 +31,7 @@ OUTPUTS = {
     "workbook": workbook_output,
     "flashcards": flashcards_output,
     "html": pages_output,
+    "study": study_output,
 }
 
 
