@@ -11,6 +11,8 @@ from pathlib import Path
 from .check import check_guide
 from .config import Settings
 from .diagnostics import finding
+from .export import anki as anki_export
+from .export import tsv as tsv_export
 from .fonts import font_dir
 from .i18n import strings
 from .layout import Layouts, Meta, chapter_views
@@ -32,6 +34,8 @@ OUTPUTS = {
     "flashcards": flashcards_output,
     "html": pages_output,
     "study": study_output,
+    "anki": anki_export,
+    "csv": tsv_export,
 }
 
 

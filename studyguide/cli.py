@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_NAME, ConfigError, Settings, find_config, load, override
+from .export import EXPORTS, export_settings
 from .model import Diagnostic, Severity
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -22,6 +23,17 @@ examples:
   python compile.py notes/ --out handouts  build another folder
   python compile.py seed.txt               build from one file
   python compile.py check                  check content/ without rendering
+  python compile.py export anki            write out/flashcards.apkg for Anki
+"""
+
+EXPORT_EXAMPLES = """\
+examples:
+  python compile.py export anki            out/flashcards.apkg: one Anki subdeck per chapter
+  python compile.py export csv             out/flashcards.tsv: question, answer, tags (Quizlet, Anki)
+  python compile.py export anki notes/ -o handouts
+
+Importing the .apkg again after editing the guide updates its cards in Anki, keeping their
+progress: a card is known by its chapter and question number (and the guide's title).
 """
 
 
@@ -70,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
         build.add_argument(*flags, dest=_dest(keys), default=None, **options)
     check = commands.add_parser("check", help="read and check the content without rendering anything")
     common(check)
+    export = commands.add_parser("export", help="export the cards for Anki (.apkg) or Quizlet and Anki (.tsv)",
+                                 epilog=EXPORT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    export.add_argument("format", choices=sorted(EXPORTS), help="anki: an .apkg package; csv: a tab-separated file")
+    common(export)
+    for flags, keys, options in BUILD_FLAGS:
+        export.add_argument(*flags, dest=_dest(keys), default=None, **options)
     return parser
 
 
@@ -134,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     content = _content_paths(settings)
     if args.command == "check":
         return _check(settings, content)
+    if args.command == "export":
+        return _build(export_settings(settings, args.format), content)
     return _build(settings, content)
 
 

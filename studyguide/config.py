@@ -46,7 +46,7 @@ class BuildSettings:
     content: list = _option(["content"], "content files or folders, read in order")
     out: str = _option("out", "output folder")
     outputs: list = _option(["workbook", "flashcards", "html", "study"], "what to build",
-                            choices=("workbook", "flashcards", "html", "study"))
+                            choices=("workbook", "flashcards", "html", "study", "anki", "csv"))
     chapters: str = _option("", "chapters to include, such as `1-3,7` (default: all)",
                             pattern=r"^\s*(\d+(\s*-\s*\d+)?)(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$|^$")
     layouts: str = _option("layouts", "folder whose templates and CSS override the built-in ones")

@@ -6,6 +6,7 @@ the question's number, so a re-import updates the card instead of adding a copy 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from datetime import datetime, timezone
@@ -15,9 +16,25 @@ from ..i18n import strings
 from ..layout import ChapterView, Meta
 
 
-def guide_key(settings: Settings) -> str:
-    """What tells this guide's cards from another guide's: its title and course as configured."""
-    return f"{settings.guide.title}\x1f{settings.guide.course}"
+# `studyguide export FORMAT` → the output (in build.outputs) that writes it
+EXPORTS = {"anki": "anki", "csv": "csv"}
+
+
+def export_settings(settings: Settings, format: str) -> Settings:
+    """The settings of a build that writes only the given export."""
+    return dataclasses.replace(settings, build=dataclasses.replace(settings.build, outputs=[EXPORTS[format]]))
+
+
+def guide_key(settings: Settings, views: tuple[ChapterView, ...]) -> str:
+    """What tells this guide's cards from another guide's: its title and course as configured.
+
+    A guide without a title of its own adds its first chapter's title, so two untitled guides
+    do not take each other's notes in Anki.
+    """
+    title, course = settings.guide.title, settings.guide.course
+    if not title:
+        title = "\x1e" + (views[0].title if views else "")
+    return f"{title}\x1f{course}"
 
 
 def stable_int(*parts: str, low: int = 1 << 30, high: int = 1 << 31) -> int:

@@ -27,8 +27,7 @@ SCRIPT_WORDS = ("progress", "known_count", "confirm_clear")
 
 def storage_key(context: Context) -> str:
     """The guide's own localStorage key: every study page opened from disk shares one origin."""
-    first = context.views[0].title if context.views else ""
-    text = f"{guide_key(context.settings)}\x1f{first}"
+    text = guide_key(context.settings, context.views)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

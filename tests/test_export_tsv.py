@@ -1,0 +1,54 @@
+"""`studyguide export csv`: one card a line, question, answer and tags between tabs, as Quizlet and
+Anki import them; read back, it gives every card's text."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from conftest import CONTENT, run_cli
+
+
+def export(content, out) -> str:
+    result = run_cli("export", "csv", str(content), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return (out / "flashcards.tsv").read_text(encoding="utf-8")
+
+
+def rows(text: str) -> list[list[str]]:
+    # the dialect Anki's importer reads: tabs, and RFC 4180 quotes only where a field starts with one
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+
+
+def lines(markdown: str) -> list[str]:
+    return [line.strip() for line in markdown.split("\n") if line.strip()]
+
+
+def test_the_seed_round_trips(guide, tmp_path):
+    text = export(CONTENT, tmp_path)
+    assert text.count("\n") == 113 and text.endswith("\n") and "\r" not in text
+    read = rows(text)
+    assert len(read) == 113
+    for (question, answer, tags), card in zip(read, guide.cards):
+        assert question.split(" / ") == lines(card.question)
+        assert answer.split(" / ") == lines(card.answer)
+        assert tags == f"第{card.chapter}章"
+    # the seed's one answer on two lines, and its link-like text, kept as written
+    answer = next(row[1] for row in read if row[1].startswith("加速-"))
+    assert answer == "加速-[-1，0，1](刹车，不加速，加速) / 转向-[-1，0，1](左，不转向，右)"
+    assert export(CONTENT, tmp_path / "again") == text
+
+
+def test_quotes_tabs_and_tags_survive(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "ch1.md").write_text(
+        "---\ntags: [machine learning, exam]\n---\n# Chapter 1 Quoting\n\n"
+        '1.  "Overfitting" means what?\n    A model that learned the noise:\n\n    - high "variance"\n'
+        "2.  What\tis a tab?\n    A gap.\n", encoding="utf-8")
+    read = rows(export(content, tmp_path / "out"))
+    assert read == [
+        ['"Overfitting" means what?', 'A model that learned the noise: / - high "variance"',
+         "chapter-1 machine_learning exam"],
+        ["What is a tab?", "A gap.", "chapter-1 machine_learning exam"],
+    ]
