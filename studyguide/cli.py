@@ -14,6 +14,7 @@ from . import __version__
 from .config import CONFIG_NAME, ConfigError, Settings, find_config, load, override
 from .export import EXPORTS, export_settings
 from .model import Diagnostic, Severity
+from .scaffold import LANGUAGES as SCAFFOLD_LANGUAGES
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -24,6 +25,7 @@ examples:
   python compile.py seed.txt               build from one file
   python compile.py check                  check content/ without rendering
   python compile.py export anki            write out/flashcards.apkg for Anki
+  python compile.py init mycourse          start a new guide in mycourse/
 """
 
 EXPORT_EXAMPLES = """\
@@ -34,6 +36,13 @@ examples:
 
 Importing the .apkg again after editing the guide updates its cards in Anki, keeping their
 progress: a card is known by its chapter and question number (and the guide's title).
+"""
+
+INIT_EXAMPLES = """\
+examples:
+  python compile.py init mycourse          mycourse/: studyguide.toml, content/ch01.md, .gitignore
+  python compile.py init --lang en notes   the sample chapter in English
+  python compile.py init --layouts         copy the built-in templates and CSS into ./layouts to edit
 """
 
 
@@ -88,6 +97,14 @@ def _parser() -> argparse.ArgumentParser:
     common(export)
     for flags, keys, options in BUILD_FLAGS:
         export.add_argument(*flags, dest=_dest(keys), default=None, **options)
+    init = commands.add_parser("init", help="start a new guide folder, or copy the layouts to edit",
+                               epilog=INIT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
+                      help="the guide's folder, made if missing (default: the current folder)")
+    init.add_argument("--layouts", action="store_true",
+                      help="only copy the built-in templates and CSS into the guide's layouts/ folder")
+    init.add_argument("--lang", choices=SCAFFOLD_LANGUAGES, default=SCAFFOLD_LANGUAGES[0],
+                      help=f"language of the sample chapter (default: {SCAFFOLD_LANGUAGES[0]})")
     return parser
 
 
@@ -142,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     try:
         args = _parser().parse_args(argv)
+        if args.command == "init":
+            return _init(args.folder, args.lang, args.layouts)
         settings = _settings(args)
     except UsageError as exc:
         print(f"studyguide: {exc}\nTry `python compile.py --help`.", file=sys.stderr)
@@ -155,6 +174,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return _build(export_settings(settings, args.format), content)
     return _build(settings, content)
+
+
+def _init(folder: Path, language: str, layouts: bool) -> int:
+    from .scaffold import ScaffoldError, copy_layouts, create_guide
+
+    try:
+        written = copy_layouts(folder) if layouts else create_guide(folder, language)
+    except ScaffoldError as exc:
+        print(f"studyguide: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for item in written:
+        print(f"{item.what} {item.path}")
+    if layouts:
+        print("Edit the copies; delete those you leave unchanged, so they keep following studyguide's own.")
+    else:
+        where = f"cd {folder}, then run" if folder != Path(".") else "Run"
+        print(f"{where} `studyguide build` (or `python compile.py`) to build the guide into out/.")
+    return EXIT_OK
 
 
 def _check(settings: Settings, content: list[Path]) -> int:
