@@ -93,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     common(check)
     export = commands.add_parser("export", help="export the cards for Anki (.apkg) or Quizlet and Anki (.tsv)",
                                  epilog=EXPORT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    export.add_argument("format", choices=sorted(EXPORTS), help="anki: an .apkg package; csv: a tab-separated file")
+    # optional for argparse, so that a missing format gets our message rather than its own
+    export.add_argument("format", nargs="?", choices=sorted(EXPORTS),
+                        help="anki: an .apkg package; csv: a tab-separated file")
     common(export)
     for flags, keys, options in BUILD_FLAGS:
         export.add_argument(*flags, dest=_dest(keys), default=None, **options)
@@ -161,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.command == "init":
             return _init(args.folder, args.lang, args.layouts)
+        if args.command == "export" and args.format is None:
+            raise UsageError(f"export needs a format: {' or '.join(sorted(EXPORTS))}, "
+                             "as in `export anki`")
         settings = _settings(args)
     except UsageError as exc:
         print(f"studyguide: {exc}\nTry `python compile.py --help`.", file=sys.stderr)

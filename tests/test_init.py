@@ -111,3 +111,10 @@ def test_layouts_go_where_the_settings_say(tmp_path):
     result = run_cli("init", "--layouts", str(tmp_path), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "theme" / "study.html.j2").is_file() and not (tmp_path / "layouts").exists()
+
+
+def test_a_file_where_the_folder_should_be(tmp_path):
+    (tmp_path / "notes").write_text("", encoding="utf-8")
+    result = run_cli("init", str(tmp_path / "notes"))
+    assert result.returncode == 2 and "notes is a file, not a folder" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes"]

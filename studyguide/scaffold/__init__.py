@@ -153,6 +153,10 @@ def _refusal(taken: list[Path], why: str) -> str:
 
 def _write_new(files: dict[Path, str | bytes]) -> list[Written]:
     """Create each file, refusing any that appeared meanwhile; on failure remove what was made."""
+    for path in files:
+        blocking = next((parent for parent in reversed(path.parents) if parent.exists() and not parent.is_dir()), None)
+        if blocking is not None:
+            raise ScaffoldError(f"{blocking} is a file, not a folder; nothing was written")
     written: list[Written] = []
     try:
         for path, data in files.items():
