@@ -159,3 +159,19 @@ def test_an_untitled_guide_and_a_titled_one_do_not_share_ids(db, tmp_path):
     assert not set(other.execute("SELECT guid FROM notes")) & set(db.execute("SELECT guid FROM notes"))
     decks = json.loads(other.execute("SELECT decks FROM col").fetchone()[0])
     assert "计算机视觉::第 1 章 人工神经网络基础" in {deck["name"] for deck in decks.values()}
+
+
+def test_english_content_gets_english_names(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "ch1.md").write_text("# Chapter 1 Basics\n\n1.  What is a tensor?\n    An array.\n", encoding="utf-8")
+    result = run_cli("export", "anki", str(content), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    db = collection((tmp_path / "out" / "flashcards.apkg").read_bytes(), tmp_path / "db")
+    models = json.loads(db.execute("SELECT models FROM col").fetchone()[0])
+    model = next(model for model in models.values() if model["name"].endswith("studyguide"))
+    assert model["name"] == "Study guide · studyguide" and model["tmpls"][0]["name"] == "Question and answer"
+    assert [field["name"] for field in model["flds"]] == ["Question", "Answer", "Number", "Chapter"]
+    decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
+    assert "Study guide::Chapter 1 Basics" in {deck["name"] for deck in decks.values()}
+    assert db.execute("SELECT tags FROM notes").fetchone()[0].split() == ["chapter-1"]

@@ -241,3 +241,13 @@ def test_images_travel_inside_the_page(browser, tmp_path):
     assert tab.evaluate("document.querySelector('#card-answer img').naturalHeight") == 2
     assert requests == [study.as_uri()]
     tab.context.close()
+
+
+def test_every_language_has_every_word():
+    from studyguide.i18n import STRINGS
+
+    keys = {language: set(words) for language, words in STRINGS.items()}
+    assert keys["zh-CN"] == keys["zh-TW"] == keys["en"]
+    for words in STRINGS.values():
+        placeholders = {key: set(re.findall(r"\{(\w+)\}", text)) for key, text in words.items()}
+        assert placeholders == {key: set(re.findall(r"\{(\w+)\}", text)) for key, text in STRINGS["en"].items()}
