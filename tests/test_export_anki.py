@@ -70,7 +70,8 @@ def test_113_notes_with_distinct_ids_in_one_subdeck_per_chapter(db, guide):
     rows = db.execute("SELECT n.flds, n.tags, c.did, c.due FROM notes n JOIN cards c ON c.nid = n.id "
                       "ORDER BY c.due").fetchall()
     assert len(rows) == 113
-    for (fields, tags, deck, due), card in zip(rows, guide.cards):
+    for number, ((fields, tags, deck, due), card) in enumerate(zip(rows, guide.cards), start=1):
+        assert due == number  # new cards come up in the guide's order
         question, answer, label, chapter = fields.split("\x1f")
         assert label == card.label
         assert names[deck] == f"复习题::{chapter}" == f"复习题::第 {card.chapter} 章 {guide.chapters[card.chapter_index - 1].title}"
