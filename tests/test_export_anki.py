@@ -29,7 +29,8 @@ def export(content: Path, out: Path, epoch: str | None = EPOCH, *more: str) -> b
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = epoch
-    result = run_cli("export", "anki", str(content), "--out", str(out), *more, env=env)
+    # run outside the repository, so that its own studyguide.toml plays no part
+    result = run_cli("export", "anki", str(content), "--out", str(out), *more, env=env, cwd=out.parent)
     assert result.returncode == 0, result.stderr
     assert f"{out / 'flashcards.apkg'}" in result.stdout and "113 cards" in result.stdout
     return (out / "flashcards.apkg").read_bytes()
@@ -166,7 +167,7 @@ def test_english_content_gets_english_names(tmp_path):
     content = tmp_path / "content"
     content.mkdir()
     (content / "ch1.md").write_text("# Chapter 1 Basics\n\n1.  What is a tensor?\n    An array.\n", encoding="utf-8")
-    result = run_cli("export", "anki", str(content), "--out", str(tmp_path / "out"))
+    result = run_cli("export", "anki", str(content), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     db = collection((tmp_path / "out" / "flashcards.apkg").read_bytes(), tmp_path / "db")
     models = json.loads(db.execute("SELECT models FROM col").fetchone()[0])

@@ -10,7 +10,7 @@ from conftest import CONTENT, run_cli
 
 
 def export(content, out) -> str:
-    result = run_cli("export", "csv", str(content), "--out", str(out))
+    result = run_cli("export", "csv", str(content), "--out", str(out), cwd=out.parent)
     assert result.returncode == 0, result.stderr
     return (out / "flashcards.tsv").read_text(encoding="utf-8")
 
@@ -57,7 +57,7 @@ def test_quotes_tabs_and_tags_survive(tmp_path):
 def test_export_asks_for_a_format_it_knows(tmp_path):
     for args, message in ((("export",), "export needs a format: anki or csv"),
                           (("export", "pdf"), "invalid choice: 'pdf'")):
-        result = run_cli(*args, "--out", str(tmp_path))
+        result = run_cli(*args, "--out", str(tmp_path), cwd=tmp_path)
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not any(tmp_path.iterdir())
 
@@ -66,7 +66,7 @@ def test_export_stops_on_content_errors(tmp_path):
     chapter = tmp_path / "ch1.md"
     chapter.write_text("# 第 1 章 测试\n\n1.  问题？\n    答案 😀\n", encoding="utf-8")
     for format in ("csv", "anki"):
-        result = run_cli("export", format, str(chapter), "--out", str(tmp_path / "out"))
+        result = run_cli("export", format, str(chapter), "--out", str(tmp_path / "out"), cwd=tmp_path)
         assert result.returncode == 1
         assert "ch1.md:4:8: error SG401" in result.stderr and "nothing was written" in result.stderr
     assert not (tmp_path / "out").exists()
