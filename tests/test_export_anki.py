@@ -177,3 +177,23 @@ def test_english_content_gets_english_names(tmp_path):
     decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
     assert "Study guide::Chapter 1 Basics" in {deck["name"] for deck in decks.values()}
     assert db.execute("SELECT tags FROM notes").fetchone()[0].split() == ["chapter-1"]
+
+
+def test_images_go_along_as_media(tmp_path):
+    from test_study import tiny_png
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "dot.png").write_bytes(tiny_png())
+    (content / "ch1.md").write_text("# 第 1 章 图\n\n1.  这是什么？\n    一个点：![点](dot.png)\n", encoding="utf-8")
+    result = run_cli("export", "anki", str(content), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    package = (tmp_path / "out" / "flashcards.apkg").read_bytes()
+    archive = zipfile.ZipFile(io.BytesIO(package))
+    media = json.loads(archive.read("media"))
+    image = next(name for name in media.values() if name.endswith(".png"))
+    assert re.fullmatch(r"dot-[0-9a-f]{12}\.png", image)
+    number = next(key for key, value in media.items() if value == image)
+    assert archive.read(number) == tiny_png()
+    answer = collection(package, tmp_path / "db").execute("SELECT flds FROM notes").fetchone()[0].split("\x1f")[1]
+    assert f'<img src="{image}" alt="点">' in answer and "file:" not in answer
