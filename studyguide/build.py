@@ -14,6 +14,8 @@ from .cache import JobCache, Manifest, output_digest
 from .check import check_guide
 from .config import Settings
 from .diagnostics import finding
+from .export import anki as anki_export
+from .export import tsv as tsv_export
 from .fonts import font_dir
 from .i18n import strings
 from .layout import Layouts, Meta, chapter_views
@@ -23,6 +25,7 @@ from .outputs import Context, Plan
 from .outputs import flashcards as flashcards_output
 from .outputs import pages as pages_output
 from .outputs import quiz as quiz_output
+from .outputs import study as study_output
 from .outputs import workbook as workbook_output
 from .printing.pool import Pool
 from .read import read_guide
@@ -36,6 +39,9 @@ OUTPUTS = {
     "flashcards": flashcards_output,
     "html": pages_output,
     "quiz": quiz_output,
+    "study": study_output,
+    "anki": anki_export,
+    "csv": tsv_export,
 }
 
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_NAME, ConfigError, Settings, find_config, load, override
+from .export import EXPORTS, export_settings
 from .model import Severity
+from .scaffold import LANGUAGES as SCAFFOLD_LANGUAGES
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -26,8 +28,27 @@ examples:
   studyguide --quiz 10 --seed 4            ten questions drawn at random, and their answers
   studyguide check                         read and check the content without rendering
   studyguide check --format json           the findings as JSON, for editors and CI
+  studyguide export anki                   write out/flashcards.apkg for Anki
+  studyguide init mycourse                 start a new guide in mycourse/
 
 exit codes: 0 success, 1 errors in the content, 2 unusable command line or settings
+"""
+
+EXPORT_EXAMPLES = """\
+examples:
+  studyguide export anki                   out/flashcards.apkg: one Anki subdeck per chapter
+  studyguide export csv                    out/flashcards.tsv: question, answer, tags (Quizlet, Anki)
+  studyguide export anki notes/ -o handouts
+
+Importing the .apkg again after editing the guide updates its cards in Anki, keeping their
+progress: a card is known by its chapter and question number (and the guide's title).
+"""
+
+INIT_EXAMPLES = """\
+examples:
+  studyguide init mycourse                 mycourse/: studyguide.toml, content/ch01.md, .gitignore
+  studyguide init --lang en notes          the sample chapter in English
+  studyguide init --layouts                copy the built-in templates and CSS into ./layouts to edit
 """
 
 
@@ -103,6 +124,22 @@ def _parser() -> argparse.ArgumentParser:
     common(check)
     check.add_argument("--format", choices=("text", "json"), default="text", help="how to print the findings")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    export = commands.add_parser("export", help="export the cards for Anki (.apkg) or Quizlet and Anki (.tsv)",
+                                 epilog=EXPORT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    # optional for argparse, so that a missing format gets our message rather than its own
+    export.add_argument("format", nargs="?", choices=sorted(EXPORTS),
+                        help="anki: an .apkg package; csv: a tab-separated file")
+    common(export)
+    for flags, keys, options in BUILD_FLAGS:
+        export.add_argument(*flags, dest=_dest(keys), default=None, **options)
+    init = commands.add_parser("init", help="start a new guide folder, or copy the layouts to edit",
+                               epilog=INIT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
+                      help="the guide's folder, made if missing (default: the current folder)")
+    init.add_argument("--layouts", action="store_true",
+                      help="only copy the built-in templates and CSS into the guide's layouts/ folder")
+    init.add_argument("--lang", choices=SCAFFOLD_LANGUAGES, default=SCAFFOLD_LANGUAGES[0],
+                      help=f"language of the sample chapter (default: {SCAFFOLD_LANGUAGES[0]})")
     return parser
 
 
@@ -150,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         args = _parser().parse_args(argv)
+        if args.command == "init":
+            return _init(args.folder, args.lang, args.layouts)
+        if args.command == "export" and args.format is None:
+            raise UsageError(f"export needs a format: {' or '.join(sorted(EXPORTS))}, "
+                             "as in `export anki`")
         settings = _settings(args)
     except UsageError as exc:
         print(f"studyguide: {exc}\nTry `studyguide --help`.", file=sys.stderr)
@@ -161,7 +203,27 @@ def main(argv: list[str] | None = None) -> int:
     content = _content_paths(settings)
     if args.command == "check":
         return _check(settings, content, reporter, args.format, args.strict)
+    if args.command == "export":
+        return _build(export_settings(settings, args.format), content, reporter)
     return _build(settings, content, reporter, args.force)
+
+
+def _init(folder: Path, language: str, layouts: bool) -> int:
+    from .scaffold import ScaffoldError, copy_layouts, create_guide
+
+    try:
+        written = copy_layouts(folder) if layouts else create_guide(folder, language)
+    except ScaffoldError as exc:
+        print(f"studyguide: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for item in written:
+        print(f"{item.what} {item.path}")
+    if layouts:
+        print("Edit the copies; delete those you leave unchanged, so they keep following studyguide's own.")
+    else:
+        where = f"cd {folder}, then run" if folder != Path(".") else "Run"
+        print(f"{where} `studyguide build` (or `python compile.py`) to build the guide into out/.")
+    return EXIT_OK
 
 
 def _check(settings: Settings, content: list[Path], reporter, form: str, strict: bool) -> int:

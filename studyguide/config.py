@@ -45,8 +45,8 @@ class BuildSettings:
 
     content: list = _option(["content"], "content files or folders, read in order")
     out: str = _option("out", "output folder")
-    outputs: list = _option(["workbook", "flashcards", "html"], "what to build",
-                            choices=("workbook", "flashcards", "html", "study"))
+    outputs: list = _option(["workbook", "flashcards", "html", "study"], "what to build",
+                            choices=("workbook", "flashcards", "html", "study", "anki", "csv"))
     chapters: str = _option("", "chapters to include, such as `1-3,7` (default: all)",
                             pattern=r"^\s*(\d+(\s*-\s*\d+)?)(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$|^$")
     shuffle: bool = _option(False, "put each chapter's questions in a random order (see seed)")

@@ -94,14 +94,19 @@ def subset(folder: Path, file: str, characters: set[str]) -> bytes:
     return hb.subset(face, request).blob.data
 
 
-def woff_data_uri(font: bytes) -> str:
-    """A `data:` URL of the font as WOFF, for HTML files that must work offline on their own."""
-    import base64
+def woff(font: bytes) -> bytes:
+    """The font as WOFF. Its `head` table keeps its date: the same input gives the same bytes."""
     import io
 
-    ttfont = TTFont(io.BytesIO(font))
+    ttfont = TTFont(io.BytesIO(font), recalcTimestamp=False)
     ttfont.flavor = "woff"
     out = io.BytesIO()
     ttfont.save(out, reorderTables=False)
-    return "data:font/woff;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+    return out.getvalue()
 
+
+def woff_data_uri(font: bytes) -> str:
+    """A `data:` URL of the font as WOFF, for HTML files that must work offline on their own."""
+    import base64
+
+    return "data:font/woff;base64," + base64.b64encode(woff(font)).decode("ascii")

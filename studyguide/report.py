@@ -39,6 +39,8 @@ class Reporter:
         self.quiet, self.verbose = quiet, verbose
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self.out = Console(highlight=False, soft_wrap=True)
+        if not self.out.is_terminal:  # a log or a pipe: never cut a path to fit 80 columns
+            self.out = Console(highlight=False, soft_wrap=True, width=400)
         self._progress: Progress | None = None
         self._task = None
         self.rendered = 0
@@ -101,7 +103,7 @@ class Reporter:
                       pad_edge=False)
         for heading, justify in (("file", "left"), ("pages", "right"), ("cards", "right"),
                                  ("size", "right"), ("seconds", "right"), ("", "left")):
-            table.add_column(heading, justify=justify)
+            table.add_column(heading, justify=justify, overflow="fold")
         for output in outputs:
             table.add_row(shown_path(output.path), str(output.pages) if output.pages else "",
                           str(output.cards), _size(output.size_bytes), f"{output.seconds:.2f}",

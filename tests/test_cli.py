@@ -13,7 +13,8 @@ def test_build_from_the_seed_file(tmp_path):
     result = run_cli(str(SEED), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert {p.name for p in tmp_path.iterdir()} == {"handout.pdf", "workbook.pdf", "teacher.pdf",
-                                                     "flashcards.pdf", "questions.html", "answers.html"}
+                                                     "flashcards.pdf", "questions.html", "answers.html",
+                                                     "study.html"}
     assert "15 chapters, 113 cards" in result.stdout
 
 

@@ -22,6 +22,7 @@ LIBRARIES = [
 PROGRAMS = [
     ("qpdf", "checking PDF structure in the tests", "qpdf", "test"),
     ("pdftoppm", "turning PDF pages into pictures for the docs and tests", "poppler-utils", "test"),
+    ("chromium", "trying the study page in a real browser in the tests", "chromium", "test"),
 ]
 
 

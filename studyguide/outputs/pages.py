@@ -8,15 +8,21 @@ from ..layout.content import highlight_css
 from . import Context, Plan
 
 
-def embedded_font_urls(context: Context) -> dict[str, str]:
-    """Each bundled face cut down to the guide's characters, as a data: URL."""
+def guide_characters(context: Context) -> set[str]:
+    """Every character the guide's text and studyguide's own words can show."""
     words = strings(context.language)
     characters = set(context.meta.title + "".join(words.values()) + "0123456789")
     for chapter in context.views:
         characters |= set(chapter.label + chapter.title + chapter.chapter.notes)
         for view in chapter.cards:
             characters |= set(view.card.question + view.card.answer + view.chapter_title)
-    return {face.file: woff_data_uri(subset(context.fonts, face.file, characters)) for face in FACES}
+    return characters
+
+
+def embedded_font_urls(context: Context, faces=FACES, extra: set[str] = frozenset()) -> dict[str, str]:
+    """Each bundled face cut down to the guide's characters (and `extra`), as a data: URL."""
+    characters = guide_characters(context) | set(extra)
+    return {face.file: woff_data_uri(subset(context.fonts, face.file, characters)) for face in faces}
 
 
 def plan(context: Context) -> Plan:

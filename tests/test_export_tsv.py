@@ -1,0 +1,72 @@
+"""`studyguide export csv`: one card a line, question, answer and tags between tabs, as Quizlet and
+Anki import them; read back, it gives every card's text."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from conftest import CONTENT, run_cli
+
+
+def export(content, out) -> str:
+    result = run_cli("export", "csv", str(content), "--out", str(out), cwd=out.parent)
+    assert result.returncode == 0, result.stderr
+    return (out / "flashcards.tsv").read_text(encoding="utf-8")
+
+
+def rows(text: str) -> list[list[str]]:
+    # the dialect Anki's importer reads: tabs, and RFC 4180 quotes only where a field starts with one
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+
+
+def lines(markdown: str) -> list[str]:
+    return [line.strip() for line in markdown.split("\n") if line.strip()]
+
+
+def test_the_seed_round_trips(guide, tmp_path):
+    text = export(CONTENT, tmp_path)
+    assert text.count("\n") == 113 and text.endswith("\n") and "\r" not in text
+    read = rows(text)
+    assert len(read) == 113
+    for (question, answer, tags), card in zip(read, guide.cards):
+        assert question.split(" / ") == lines(card.question)
+        assert answer.split(" / ") == lines(card.answer)
+        assert tags == f"第{card.chapter}章"
+    # the seed's one answer on two lines, and its link-like text, kept as written
+    answer = next(row[1] for row in read if row[1].startswith("加速-"))
+    assert answer == "加速-[-1，0，1](刹车，不加速，加速) / 转向-[-1，0，1](左，不转向，右)"
+    assert export(CONTENT, tmp_path / "again") == text
+
+
+def test_quotes_tabs_and_tags_survive(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "ch1.md").write_text(
+        "---\ntags: [machine learning, exam]\n---\n# Chapter 1 Quoting\n\n"
+        '1.  "Overfitting" means what?\n    A model that learned the noise:\n\n    - high "variance"\n'
+        "2.  What\tis a tab?\n    A gap.\n", encoding="utf-8")
+    read = rows(export(content, tmp_path / "out"))
+    assert read == [
+        ['"Overfitting" means what?', 'A model that learned the noise: / - high "variance"',
+         "chapter-1 machine_learning exam"],
+        ["What is a tab?", "A gap.", "chapter-1 machine_learning exam"],
+    ]
+
+
+def test_export_asks_for_a_format_it_knows(tmp_path):
+    for args, message in ((("export",), "export needs a format: anki or csv"),
+                          (("export", "pdf"), "invalid choice: 'pdf'")):
+        result = run_cli(*args, "--out", str(tmp_path), cwd=tmp_path)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_export_stops_on_content_errors(tmp_path):
+    chapter = tmp_path / "ch1.md"
+    chapter.write_text("# 第 1 章 测试\n\n1.  问题？\n    答案 😀\n", encoding="utf-8")
+    for format in ("csv", "anki"):
+        result = run_cli("export", format, str(chapter), "--out", str(tmp_path / "out"), cwd=tmp_path)
+        assert result.returncode == 1
+        assert "ch1.md:4:8: error SG401" in result.stderr and "nothing was written" in result.stderr
+    assert not (tmp_path / "out").exists()
