@@ -123,7 +123,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     language = language_of(settings, guide)
     breaks = settings.build.line_breaks == "keep" or (
         settings.build.line_breaks == "auto" and language.startswith("zh"))
-    views = chapter_views(guide, ContentRenderer(roots, breaks=breaks))
+    views = chapter_views(guide, ContentRenderer(roots, breaks=breaks), language)
     work_dir = work_dir.resolve()
     allowed = [str(p) for p in roots + [LAYOUTS, fonts, work_dir] + ([user_layouts] if user_layouts else [])]
     context = Context(settings, guide, views, guide_meta(settings, guide, language), language,

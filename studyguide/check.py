@@ -14,23 +14,17 @@ from .model import Diagnostic, Guide, Location
 def check_guide(guide: Guide, fonts: Path, content_roots: list[Path]) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     texts = []
+    shown = {chapter.source: chapter.location.path for chapter in guide.chapters}
     for path in guide.sources:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # already reported when reading
-        texts.append((_shown(guide, path), text.replace("\r\n", "\n").replace("\r", "\n"), 1))
+        texts.append((shown.get(path.resolve(), path), text.replace("\r\n", "\n").replace("\r", "\n"), 1))
     problems += check_coverage(texts, fonts)
     problems += _invisible(texts)
     problems += _links(guide, content_roots)
     return problems
-
-
-def _shown(guide: Guide, path: Path) -> Path:
-    for chapter in guide.chapters:
-        if chapter.source == path.resolve():
-            return chapter.location.path
-    return path
 
 
 def _invisible(texts) -> list[Diagnostic]:

@@ -121,7 +121,8 @@ def _size(size: int) -> str:
 def summary_line(chapters: int, cards: int, diagnostics: list[Diagnostic]) -> str:
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
-    return (f"{chapters} chapters, {cards} cards, {errors} error{'s' * (errors != 1)}, "
+    return (f"{chapters} chapter{'s' * (chapters != 1)}, {cards} card{'s' * (cards != 1)}, "
+            f"{errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}")
 
 

@@ -115,9 +115,9 @@ class Layouts:
         return files
 
 
-def chapter_views(guide: Guide, renderer: ContentRenderer) -> tuple[ChapterView, ...]:
+def chapter_views(guide: Guide, renderer: ContentRenderer, language: str = "") -> tuple[ChapterView, ...]:
     """Every chapter and card with its Markdown rendered once, for every output to share."""
-    words = strings(guide.language)
+    words = strings(language or guide.language)
     views = []
     for chapter in guide.chapters:
         cards = []
