@@ -97,15 +97,16 @@ def content_roots(content: list[Path]) -> list[Path]:
 
 
 def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None,
-          work_dir: Path | None = None, fingerprint: str = "", progress=None) -> Result:
+          work_dir: Path | None = None, fingerprint: str = "", progress=None, pool: Pool | None = None) -> Result:
     """Build every output the settings ask for.
 
     `work_dir` is the cache kept between builds (rendered jobs, and the manifest of what was
-    written, saved under `fingerprint`); without it, nothing is kept.
+    written, saved under `fingerprint`); without it, nothing is kept. A `pool` of worker
+    processes may be passed in to outlive the build (watching keeps one warm).
     """
     if work_dir is None:
         with tempfile.TemporaryDirectory(prefix="studyguide-") as temporary:
-            return build(settings, content, out_dir, user_layouts, Path(temporary), progress=progress)
+            return build(settings, content, out_dir, user_layouts, Path(temporary), progress=progress, pool=pool)
     result = Result()
     fonts = font_dir()
     guide = read_guide(content)
@@ -143,8 +144,11 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
             owner.update({job.key: owner[item.key] for job in follow})
             return follow
 
-        with Pool(workers) as pool:
+        if pool is not None:
             rendered = pool.run(jobs, then, cache, progress)
+        else:
+            with Pool(workers) as own:
+                rendered = own.run(jobs, then, cache, progress)
     result.diagnostics += context.diagnostics
     for item in rendered.values():
         for url, reason in item.refused:

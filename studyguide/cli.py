@@ -120,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
         build.add_argument(*flags, dest=_dest(keys), default=None, **options)
     build.add_argument("--force", action="store_true",
                        help="render everything again, even what the cache says is unchanged")
+    watch = commands.add_parser("watch", help="build, then build again whenever content, layouts, fonts or "
+                                "settings change", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common(watch)
+    for flags, keys, options in BUILD_FLAGS:
+        watch.add_argument(*flags, dest=_dest(keys), default=None, **options)
     check = commands.add_parser("check", help="read and check the content without rendering anything")
     common(check)
     check.add_argument("--format", choices=("text", "json"), default="text", help="how to print the findings")
@@ -201,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     reporter = Reporter(quiet=args.quiet, verbose=args.verbose)
     content = _content_paths(settings)
+    if args.command == "watch":
+        return _watch(args, settings, reporter)
     if args.command == "check":
         return _check(settings, content, reporter, args.format, args.strict)
     if args.command == "export":
@@ -255,7 +262,54 @@ def _check(settings: Settings, content: list[Path], reporter, form: str, strict:
     return EXIT_CONTENT if failed else EXIT_OK
 
 
-def _build(settings: Settings, content: list[Path], reporter, force: bool = False) -> int:
+def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:
+    """Build now, then again after each change, until interrupted. A broken file or setting is
+    reported and waited out; the worker processes stay up between builds."""
+    from watchfiles import watch
+
+    from .printing.pool import Pool
+    from .resources import FONTS, LAYOUTS
+
+    project = project_folder(settings)
+    out = (project / settings.build.out).resolve()
+    watched = {p.resolve() for p in _content_paths(settings) if p.exists()}
+    watched |= {LAYOUTS, FONTS} | {p for p in (project / settings.build.layouts,) if p.is_dir()}
+    if settings.source:
+        watched.add(settings.source.resolve())
+    ignored = (out, (project / ".cache").resolve())
+
+    def relevant(change, path: str) -> bool:
+        target = Path(path)
+        return not any(target.is_relative_to(folder) for folder in ignored) and not target.name.startswith(".")
+
+    with Pool(settings.build.jobs or None) as pool:
+        _guarded_build(settings, reporter, pool)
+        reporter.line(f"watching {len(watched)} places for changes (Ctrl-C to stop)")
+        try:
+            for changes in watch(*sorted(watched), watch_filter=relevant, debounce=300, raise_interrupt=False):
+                names = sorted({Path(path).name for _, path in changes})
+                reporter.line(f"changed: {', '.join(names)}")
+                try:
+                    settings = _settings(args)
+                except ConfigError as exc:
+                    reporter.error(f"studyguide: {exc}")
+                    continue
+                _guarded_build(settings, reporter, pool)
+        except KeyboardInterrupt:
+            pass
+    reporter.line("stopped watching")
+    return EXIT_OK
+
+
+def _guarded_build(settings: Settings, reporter, pool) -> int:
+    try:
+        return _build(settings, _content_paths(settings), reporter, pool=pool)
+    except Exception as exc:  # noqa: BLE001 - a watcher reports a failed build and keeps watching
+        reporter.error(f"studyguide: the build failed: {type(exc).__name__}: {exc}")
+        return EXIT_CONTENT
+
+
+def _build(settings: Settings, content: list[Path], reporter, force: bool = False, pool=None) -> int:
     from .cache import Manifest, fingerprint
     from .resources import FONTS, LAYOUTS
 
@@ -278,7 +332,7 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
     try:
         with reporter:
             result = build(settings, content, out, user_layouts if len(layouts) > 1 else None, cache_dir,
-                           "" if force else stamp, progress=reporter)
+                           "" if force else stamp, progress=reporter, pool=pool)
     except SelectionError as exc:
         reporter.error(f"studyguide: {exc}")
         return EXIT_USAGE

@@ -67,6 +67,7 @@ class Reporter:
     # -- progress while rendering ----------------------------------------------------------------
     def __enter__(self) -> "Reporter":
         self.started = time.perf_counter()
+        self.rendered = self.cached = 0
         if self.err.is_terminal and not self.quiet:
             self._progress = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
                                       TextColumn("{task.fields[last]}"), TimeElapsedColumn(),

@@ -126,7 +126,7 @@ class Pool:
     """Runs jobs on up to `workers` processes (1: in this process, which tests and tiny builds prefer)."""
 
     def __init__(self, workers: int | None = None) -> None:
-        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.workers = max(1, workers or os.cpu_count() or 1)  # None or 0: one per core
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "Pool":

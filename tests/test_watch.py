@@ -1,0 +1,82 @@
+"""`studyguide watch`: it rebuilds after a change, reports a broken file and keeps watching."""
+
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from conftest import CONTENT, ROOT
+
+TIMEOUT = 120  # seconds for the whole session; each wait below is bounded too
+
+
+class Session:
+    def __init__(self, folder):
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "watch", "--verbose"],
+                                        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, bufsize=1)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, seconds: float = 60) -> list[str]:
+        """Lines up to and including the first that holds `text`."""
+        deadline = time.monotonic() + seconds
+        got = []
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            got.append(line)
+            self.seen.append(line)
+            if text in line:
+                return got
+        raise AssertionError(f"no {text!r} within {seconds} s; saw:\n" + "\n".join(self.seen))
+
+
+def test_watch_rebuilds_on_change_and_survives_a_broken_file(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(CONTENT / "ch01.md", content / "ch01.md")
+    (tmp_path / "studyguide.toml").write_text('[build]\noutputs = ["workbook"]\n\n[workbook]\n'
+                                              'editions = ["handout"]\n', encoding="utf-8")
+    session = Session(tmp_path)
+    started = time.monotonic()
+    try:
+        session.wait_for("watching")
+        assert (tmp_path / "out" / "handout.pdf").is_file()
+        chapter = content / "ch01.md"
+        text = chapter.read_text(encoding="utf-8")
+
+        time.sleep(0.5)
+        chapter.write_text(text + "11. 新加的问题是什么？\n    新加的答案\n", encoding="utf-8")
+        session.wait_for("changed: ch01.md")
+        rebuilt = session.wait_for("1 chapter, 11 cards")
+        assert any("workbook:handout" in line and "from cache" not in line for line in rebuilt)
+
+        chapter.write_text(text + "11. 坏字符😀在这里？\n    答案\n", encoding="utf-8")
+        broken = session.wait_for("nothing was written")
+        assert any("error SG401" in line and f"ch01.md:{text.count(chr(10)) + 1}:8:" in line for line in broken)
+        assert session.process.poll() is None  # still watching
+
+        chapter.write_text(text, encoding="utf-8")
+        restored = session.wait_for("1 chapter, 10 cards")
+        # the first version's pieces are still in the cache
+        assert any("workbook:handout" in line and "from cache" in line for line in restored)
+    finally:
+        session.process.send_signal(signal.SIGINT)
+        try:
+            session.process.wait(timeout=30)
+        finally:
+            if session.process.poll() is None:
+                session.process.kill()
+    assert session.process.returncode == 0
+    assert time.monotonic() - started < TIMEOUT
