@@ -36,3 +36,75 @@ def test_unknown_option_is_a_usage_error():
     assert result.returncode == 2
     assert "unrecognized arguments: --no-such-option" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_help_shows_examples_and_exit_codes():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "examples:" in result.stdout and "--quiz 10 --seed 4" in result.stdout
+    assert "exit codes: 0 success, 1 errors in the content, 2 unusable command line or settings" in result.stdout
+
+
+def test_installed_command_runs_the_same_code():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import studyguide
+    script = Path(sys.executable).parent / "studyguide"
+    assert script.is_file(), "make installs the studyguide command into .venv/bin"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == f"studyguide {studyguide.__version__}"
+
+
+def test_chapters_selects_what_is_built(tmp_path):
+    from pypdf import PdfReader
+
+    result = run_cli("--chapters", "2,11-12", "--edition", "handout", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    contents = PdfReader(tmp_path / "handout.pdf").pages[1].extract_text()
+    chapters = [line.split()[1] for line in contents.splitlines() if line.startswith("第 ") and " 章 " in line]
+    assert chapters == ["2", "11", "12"]
+    assert "3 chapters, 31 cards" in result.stdout
+
+
+def test_a_chapter_the_guide_lacks_is_a_usage_error(tmp_path):
+    result = run_cli("--chapters", "1-3,99", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "no chapter numbered 99; the chapters are 1–9, 11–16" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def _quiz_questions(folder):
+    from pypdf import PdfReader
+    text = "\n".join(page.extract_text() for page in PdfReader(folder / "quiz.pdf").pages)
+    return [line for line in text.splitlines() if line[:1].isdigit() and "." in line[:4]]
+
+
+def test_the_same_seed_draws_the_same_quiz(tmp_path):
+    runs = {}
+    for name, seed in (("a", "7"), ("b", "7"), ("c", "8")):
+        out = tmp_path / name
+        result = run_cli("--quiz", "12", "--seed", seed, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert {p.name for p in out.iterdir()} == {"quiz.pdf", "quiz-key.pdf"}
+        runs[name] = _quiz_questions(out)
+    assert len(runs["a"]) == 12 and runs["a"] == runs["b"]
+    assert runs["a"] != runs["c"]
+
+
+def test_quiet_prints_nothing_and_plain_output_has_no_colour(tmp_path):
+    quiet = run_cli("--quiet", "--edition", "handout", "--out", str(tmp_path / "q"))
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    loud = run_cli("--verbose", "--edition", "handout", "--out", str(tmp_path / "v"))
+    assert "\x1b[" not in loud.stdout + loud.stderr  # not a terminal: no escape codes
+    assert "note SG501" in loud.stderr  # notes show with --verbose
+
+
+def test_language_can_be_set(tmp_path):
+    from pypdf import PdfReader
+    result = run_cli("--lang", "en", "--edition", "handout", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(tmp_path / "handout.pdf")
+    assert reader.pages[1].extract_text().startswith("Contents")
+    assert reader.pages[2].extract_text().strip().endswith(f"Page 3 of {len(reader.pages)}")
