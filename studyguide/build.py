@@ -11,14 +11,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import JobCache, Manifest, output_digest
-from .check import check_guide
+from .check import check_guide, check_layouts
 from .config import Settings
 from .diagnostics import finding
 from .export import anki as anki_export
 from .export import tsv as tsv_export
-from .fonts import font_dir
+from .fonts import FontsMissing, font_dir
 from .i18n import strings
-from .layout import Layouts, Meta, chapter_views
+from .layout import LayoutError, Layouts, Meta, chapter_views
 from .layout.content import ContentRenderer
 from .model import Diagnostic, Guide, Severity
 from .outputs import Context, Plan
@@ -31,7 +31,7 @@ from .printing.pool import Pool
 from .read import read_guide
 from .select import select_chapters, shuffle_questions
 from .resources import LAYOUTS
-from .write import write_atomic
+from .write import signals_deferred, write_atomic
 
 # setting value in build.outputs → the module that plans it
 OUTPUTS = {
@@ -108,13 +108,29 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
         with tempfile.TemporaryDirectory(prefix="studyguide-") as temporary:
             return build(settings, content, out_dir, user_layouts, Path(temporary), progress=progress, pool=pool)
     result = Result()
-    fonts = font_dir()
+    try:
+        fonts = font_dir(Path(settings.build.fonts) if settings.build.fonts else None)
+    except FontsMissing as exc:
+        result.diagnostics.append(finding(
+            "SG110", f"the fonts are missing: {exc}", None,
+            "restore the fonts/ folder (git checkout fonts), or set build.fonts to a folder holding them"))
+        return result
     guide = read_guide(content)
     result.guide = guide
     result.diagnostics += guide.diagnostics
     roots = content_roots(content)
     result.diagnostics += check_guide(guide, fonts, roots)
+    if user_layouts:
+        result.diagnostics += check_layouts(user_layouts)
+    if not guide.cards and not result.failed:
+        result.diagnostics.append(finding(
+            "SG108", "there are no questions to build from", None,
+            "write numbered questions, such as `1. 问题？` with the answer on the next line"))
     if result.failed:
+        return result
+    problem = _unwritable(out_dir)
+    if problem:
+        result.diagnostics.append(problem)
         return result
     # raises SelectionError for chapters the guide does not have
     guide = select_chapters(guide, settings.build.chapters)
@@ -129,6 +145,28 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     allowed = [str(p) for p in roots + [LAYOUTS, fonts, work_dir] + ([user_layouts] if user_layouts else [])]
     context = Context(settings, guide, views, guide_meta(settings, guide, language), language,
                       Layouts(user_layouts), fonts, tuple(allowed), out_dir, work_dir)
+    try:
+        return _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool)
+    except LayoutError as exc:
+        result.diagnostics.append(exc.diagnostic)
+        return result
+
+
+def _unwritable(out_dir: Path):
+    """A finding if the output folder cannot be made or written to, checked before any rendering."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".studyguide-", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        return finding("SG701", f"cannot write to {out_dir}: {exc.strerror or exc}", None,
+                       "choose another folder with --out, or fix its permissions")
+    return None
+
+
+def _render_and_write(settings: Settings, context: Context, result: Result, out_dir: Path, work_dir: Path,
+                      fingerprint: str, progress, pool: Pool | None) -> Result:
+    guide = context.guide
     cache = JobCache(work_dir) if fingerprint else None
     wanted = ["quiz"] if settings.build.quiz else settings.build.outputs
     plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in wanted}
@@ -150,11 +188,11 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
             with Pool(workers) as own:
                 rendered = own.run(jobs, then, cache, progress)
     result.diagnostics += context.diagnostics
-    for item in rendered.values():
-        for url, reason in item.refused:
-            result.diagnostics.append(finding(
-                "SG503", f"the renderer was refused {url}: {reason}",
-                hint="use only files inside the content, layouts and fonts folders"))
+    refused = sorted({pair for item in rendered.values() for pair in item.refused})
+    for url, reason in refused:
+        result.diagnostics.append(finding(
+            "SG503", f"the renderer was refused {url}: {reason}",
+            hint="use only files inside the content, layouts and fonts folders"))
     if result.failed:
         return result
 
@@ -174,17 +212,25 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
         pages.update(plan.pages(mine))
         cards.update(plan.cards)
     # written only once everything rendered, so a failed build leaves the old outputs alone; a file
-    # whose bytes did not change is left as it is
+    # whose bytes did not change is left as it is; and signals wait until all files are in place,
+    # so an interrupted build leaves either every old file or every new one
     digests = {}
-    for path, data in files.items():
-        data = data.encode("utf-8") if isinstance(data, str) else data
-        digest = hashlib.sha256(data).hexdigest()
-        written = output_digest(path) != digest
-        if written:
-            write_atomic(path, data)
-        digests[path.name] = digest
-        result.outputs.append(Output(path, pages.get(path.name, 0), cards.get(path.name, len(guide.cards)),
-                                     len(data), seconds[path.name], written))
+    with signals_deferred():
+        for path, data in files.items():
+            data = data.encode("utf-8") if isinstance(data, str) else data
+            digest = hashlib.sha256(data).hexdigest()
+            written = output_digest(path) != digest
+            if written:
+                try:
+                    write_atomic(path, data)
+                except OSError as exc:
+                    result.diagnostics.append(finding(
+                        "SG701", f"cannot write {path}: {exc.strerror or exc}", None,
+                        "choose another folder with --out, or free some space"))
+                    return result
+            digests[path.name] = digest
+            result.outputs.append(Output(path, pages.get(path.name, 0), cards.get(path.name, len(guide.cards)),
+                                         len(data), seconds[path.name], written))
     if cache is not None:
         cache.trim()
         Manifest(work_dir).save(fingerprint, out_dir, digests)

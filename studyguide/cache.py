@@ -83,10 +83,13 @@ class JobCache:
     def put(self, job, rendered) -> None:
         path = self._path(self.key(job))
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        with temporary.open("wb") as stream:
-            pickle.dump(rendered, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            with temporary.open("wb") as stream:
+                pickle.dump(rendered, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def trim(self, limit: int = LIMIT_BYTES) -> None:
         entries = []

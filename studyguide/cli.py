@@ -1,12 +1,14 @@
 """The command line: parse options, call the pipeline, print what happened. No rendering logic here.
 
 Exit codes: 0 when everything was built (or checked) without errors, 1 when the content has
-errors, 2 when the command line or the configuration cannot be used.
+errors, 2 when the command line or the configuration cannot be used, 3 for a fault in studyguide
+itself, 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from .export import EXPORTS, export_settings
 from .model import Severity
 from .scaffold import LANGUAGES as SCAFFOLD_LANGUAGES
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's own code for a command stopped by Ctrl-C
 
 EXAMPLES = """\
 examples:
@@ -31,7 +34,8 @@ examples:
   studyguide export anki                   write out/flashcards.apkg for Anki
   studyguide init mycourse                 start a new guide in mycourse/
 
-exit codes: 0 success, 1 errors in the content, 2 unusable command line or settings
+exit codes: 0 success, 1 errors in the content, 2 unusable command line or settings,
+            3 a fault in studyguide itself, 130 interrupted
 """
 
 EXPORT_EXAMPLES = """\
@@ -184,6 +188,50 @@ def _content_paths(settings: Settings) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command. An interrupt (Ctrl-C, SIGTERM) stops it cleanly; any other failure is said in
+    one line, with the details kept in a file, never as a traceback on the screen."""
+    previous = signal.signal(signal.SIGTERM, _terminated) if _main_thread() else None
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("studyguide: interrupted; the previous outputs are as they were.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the last resort: a short message instead of a traceback
+        return _internal_error(exc)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
+
+
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: workers stop, temporary files go
+
+
+def _internal_error(exc: Exception) -> int:
+    import os
+    import tempfile
+    import traceback
+
+    if os.environ.get("STUDYGUIDE_DEBUG"):
+        traceback.print_exc()
+        return EXIT_INTERNAL
+    report = Path(tempfile.gettempdir()) / "studyguide-error.txt"
+    try:
+        report.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        where = f"; the details are in {report}"
+    except OSError:
+        where = ""
+    print(f"studyguide: internal error ({type(exc).__name__}: {exc}){where}. This is a fault in studyguide, "
+          "not in your content: please report it with that file.", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = _commands()
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):

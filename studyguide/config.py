@@ -53,6 +53,7 @@ class BuildSettings:
     seed: int = _option(0, "the seed for --shuffle and --quiz: the same seed gives the same order", minimum=0)
     quiz: int = _option(0, "draw this many questions into out/quiz.pdf and out/quiz-key.pdf, instead of "
                         "the other outputs (0: no quiz)", minimum=0, maximum=10000)
+    fonts: str = _option("", "folder holding the fonts (default: the bundled ones)")
     layouts: str = _option("layouts", "folder whose templates and CSS override the built-in ones")
     jobs: int = _option(0, "worker processes for rendering (0: one per CPU core)", minimum=0, maximum=64)
     chunk_cards: int = _option(0, "cards per separately rendered piece of a large output (0: automatic)",

@@ -14,6 +14,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG105": (Severity.ERROR, "front matter is not valid YAML, or has a value of the wrong type"),
     "SG106": (Severity.WARNING, "a file holds no text"),
     "SG107": (Severity.ERROR, "no Markdown files were found at the given path"),
+    "SG108": (Severity.ERROR, "the content holds no questions at all"),
+    "SG109": (Severity.ERROR, "a content file is a link to a file outside the content folder"),
+    "SG110": (Severity.ERROR, "the fonts folder, or a font in it, is missing"),
     # structure
     "SG201": (Severity.WARNING, "a chapter holds no questions"),
     "SG202": (Severity.WARNING, "two chapters have the same number"),
@@ -28,11 +31,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     # characters and fonts
     "SG401": (Severity.ERROR, "a character is missing from the bundled fonts"),
     "SG402": (Severity.WARNING, "an invisible control or format character"),
+    # writing
+    "SG701": (Severity.ERROR, "the output folder cannot be written"),
     # layout
     "SG601": (Severity.WARNING, "a flashcard's text does not fit its card even at the smallest size"),
     # links and images
     "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
     "SG503": (Severity.ERROR, "a layout or stylesheet asked for a file or URL outside the allowed folders"),
+    "SG504": (Severity.ERROR, "a layout template cannot be read or fails"),
     "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing) is shown as text"),
 }
 

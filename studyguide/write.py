@@ -7,7 +7,10 @@ that fails or is interrupted leaves the previous output untouched and no partial
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -32,3 +35,18 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+@contextmanager
+def signals_deferred():
+    """Hold SIGINT and SIGTERM until the block ends (they are then delivered), so a set of
+    outputs is replaced all together or not at all."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

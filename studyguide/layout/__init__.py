@@ -7,10 +7,13 @@ template or stylesheet by giving a file the same name.
 from __future__ import annotations
 
 import math
+import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup
 
 from .. import __version__
@@ -97,14 +100,16 @@ class Layouts:
         self.env.globals["faces"] = FACES
 
     def render(self, name: str, **context) -> str:
-        return self.env.get_template(name).render(**context)
+        with _template_errors(name):
+            return self.env.get_template(name).render(**context)
 
     def stylesheet(self, *names: str, **context) -> Markup:
         """CSS files (plain `.css`, or `.css.j2` templates) joined into one stylesheet."""
         parts = []
         for name in names:
-            template = self.env.get_template(name)
-            parts.append(template.render(**context) if name.endswith(".j2") else template.render())
+            with _template_errors(name):
+                template = self.env.get_template(name)
+                parts.append(template.render(**context) if name.endswith(".j2") else template.render())
         return Markup("\n".join(parts))
 
     def source_files(self) -> list[Path]:
@@ -113,6 +118,39 @@ class Layouts:
         for folder in self.env.loader.searchpath:  # type: ignore[attr-defined]
             files += sorted(p for p in Path(folder).rglob("*") if p.is_file())
         return files
+
+
+class LayoutError(Exception):
+    """A template or stylesheet that cannot be used, as a finding with its file and line."""
+
+    def __init__(self, diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+@contextmanager
+def _template_errors(name: str):
+    """Jinja's exceptions, for a layout a user may have edited, turned into a located finding."""
+    from ..diagnostics import finding
+    from ..model import Location
+
+    try:
+        yield
+    except TemplateSyntaxError as exc:
+        where = Location(Path(exc.filename or name), exc.lineno or 1)
+        raise LayoutError(finding("SG504", f"layout `{name}` cannot be read: {exc.message}", where,
+                                  "fix the template, or delete your copy to use the built-in one")) from None
+    except TemplateNotFound as exc:
+        raise LayoutError(finding("SG504", f"layout `{exc.name}` is missing", None,
+                                  "restore the file, or remove what includes it")) from None
+    except TemplateError as exc:
+        line = next((frame.lineno for frame in traceback.extract_tb(exc.__traceback__)
+                     if frame.filename.endswith((".j2", ".css", ".js"))), 1)
+        source = next((frame.filename for frame in traceback.extract_tb(exc.__traceback__)
+                       if frame.filename.endswith((".j2", ".css", ".js"))), name)
+        raise LayoutError(finding("SG504", f"layout `{name}` failed: {exc.message or exc}",
+                                  Location(Path(source), line),
+                                  "check the names the template uses against the built-in one")) from None
 
 
 def chapter_views(guide: Guide, renderer: ContentRenderer, language: str = "") -> tuple[ChapterView, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -122,6 +123,11 @@ def render_job(job: Job) -> Rendered:
                     time.perf_counter() - started)
 
 
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them itself (and quietly)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Pool:
     """Runs jobs on up to `workers` processes (1: in this process, which tests and tiny builds prefer)."""
 
@@ -132,9 +138,13 @@ class Pool:
     def __enter__(self) -> "Pool":
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, kind, error, trace) -> None:
+        if self._executor is None:
+            return
+        if kind is not None:  # interrupted or failed: stop the workers now, not after their pieces
+            for process in list(getattr(self._executor, "_processes", {}).values()):
+                process.terminate()
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, job: Job) -> Future:
         if self.workers == 1:
@@ -145,7 +155,8 @@ class Pool:
                 future.set_exception(exc)
             return future
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_ignore_interrupts)
         return self._executor.submit(render_job, job)
 
     def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,

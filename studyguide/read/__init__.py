@@ -27,6 +27,14 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
         if path.is_dir():
             found = [p for p in path.rglob("*") if p.suffix.lower() in CONTENT_SUFFIXES
                      and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            # a link that leads out of the content folder is not followed: on a shared build
+            # machine it could read any file the builder can
+            root = path.resolve()
+            for outside in [p for p in found if not p.resolve().is_relative_to(root)]:
+                found.remove(outside)
+                problems.append(finding("SG109", f"{outside.name} is a link to {outside.resolve()}, outside the "
+                                        "content folder; it is not read", Location(outside),
+                                        "copy the file into the content folder instead of linking to it"))
             if not found:
                 problems.append(finding("SG107", "no Markdown (.md) files in this folder", Location(path),
                                         "put one file per chapter here, such as 01-基础.md"))

@@ -1,0 +1,200 @@
+"""Hostile input and interrupted builds: no network, nothing read outside, nothing half-written,
+the same bytes every time, and PDFs that validate."""
+
+import hashlib
+import http.server
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import CONTENT, ROOT, run_cli
+
+EPOCH = "1700000000"
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        Recorder.requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"x")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    Recorder.requests = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def _guide(folder: Path, extra: str = "") -> Path:
+    (folder / "content").mkdir(parents=True)
+    shutil.copy(CONTENT / "ch01.md", folder / "content" / "ch01.md")
+    if extra:
+        with (folder / "content" / "ch01.md").open("a", encoding="utf-8") as stream:
+            stream.write(extra)
+    return folder
+
+
+def test_a_remote_image_is_shown_as_text_and_never_fetched(tmp_path, server):
+    _guide(tmp_path, f"11. 远程图片？\n    ![图]({server}/a.png) 和 [链接]({server}/page)\n")
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"warning SG502 image `{server}/a.png` is shown as text" in result.stderr
+    assert Recorder.requests == []
+
+
+def test_a_layout_reaching_for_the_network_or_local_files_is_refused(tmp_path, server):
+    _guide(tmp_path)
+    (tmp_path / "layouts").mkdir()
+    css = (ROOT / "layouts" / "typography.css").read_text(encoding="utf-8")
+    (tmp_path / "layouts" / "typography.css").write_text(
+        f'@import url("{server}/remote.css");\n'
+        f'body {{ background: url("{server}/bg.png"); }}\n'
+        'html { background-image: url("file:///etc/passwd"); }\n' + css, encoding="utf-8")
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 1
+    assert "typography.css:1:1: error SG503 @import is not allowed in a layout" in result.stderr
+    assert f"typography.css:2:20: error SG503 url({server}/bg.png) reaches outside the guide" in result.stderr
+    assert "typography.css:3:26: error SG503 url(file:///etc/passwd) reaches outside the guide" in result.stderr
+    assert "nothing was written" in result.stderr and not (tmp_path / "out" / "handout.pdf").exists()
+    assert Recorder.requests == []
+
+
+def test_the_renderer_reads_only_data_urls_and_files_in_allowed_folders(tmp_path, server):
+    """The last line of defence, under every check: the fetcher WeasyPrint is given."""
+    from studyguide.printing.fetch import GuardedFetcher
+
+    inside = tmp_path / "allowed"
+    inside.mkdir()
+    (inside / "a.png").write_bytes(b"png")
+    (tmp_path / "secret.txt").write_text("secret")
+    (inside / "link.png").symlink_to(tmp_path / "secret.txt")
+    fetcher = GuardedFetcher([inside])
+    assert fetcher.fetch((inside / "a.png").as_uri()).read() == b"png"
+    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+    for url in (f"{server}/x.png", (tmp_path / "secret.txt").as_uri(), (inside / "link.png").as_uri(),
+                (inside / ".." / "secret.txt").as_uri(), "ftp://127.0.0.1/x"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 5 and Recorder.requests == []
+
+
+def test_a_link_in_content_leading_outside_is_not_read(tmp_path):
+    _guide(tmp_path)
+    secret = tmp_path / "secret.md"
+    secret.write_text("# 第 2 章-秘密\n\n1. 秘密？\n   不该被读到\n", encoding="utf-8")
+    (tmp_path / "content" / "ch02.md").symlink_to(secret)
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "error SG109 ch02.md is a link to" in result.stdout and "it is not read" in result.stdout
+    assert "1 chapter, 10 cards" in result.stdout
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_build_leaves_the_old_outputs_and_no_temporary_files(tmp_path, how):
+    project = tmp_path / "guide"
+    (project / "content").mkdir(parents=True)
+    for path in sorted(CONTENT.glob("*.md")):
+        shutil.copy(path, project / "content" / path.name)
+    assert run_cli("--force", cwd=project).returncode == 0
+    before = _snapshot(project / "out")
+    # an edit that changes every output, then a build stopped while it renders
+    for path in (project / "content").glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("神经网络", "神经网路"), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "--force"], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(2.5)  # reading and layout are done by then; the workers are rendering
+    assert process.poll() is None, "the build ended before it could be interrupted"
+    process.send_signal(how)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert _snapshot(project / "out") == before
+    assert not [p for p in (project / "out").iterdir() if p.name.startswith(".")]
+    deadline = time.monotonic() + 10  # no worker outlives the build (the system reaps them soon after)
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("processes of the interrupted build are still running")
+
+
+def test_two_builds_in_separate_processes_give_the_same_bytes(tmp_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    snapshots = []
+    for name in ("a", "b"):
+        project = tmp_path / name
+        (project / "content").mkdir(parents=True)
+        for path in sorted(CONTENT.glob("ch0[1-3].md")):
+            shutil.copy(path, project / "content" / path.name)
+        result = run_cli("--booklet", env=env, cwd=project)
+        assert result.returncode == 0, result.stderr
+        result = run_cli("export", "anki", env=env, cwd=project)
+        assert result.returncode == 0, result.stderr
+        snapshots.append(_snapshot(project / "out"))
+    assert snapshots[0] == snapshots[1]
+    assert {"handout.pdf", "workbook.pdf", "teacher.pdf", "handout-booklet.pdf", "flashcards.pdf",
+            "questions.html", "answers.html", "study.html", "flashcards.apkg"} <= set(snapshots[0])
+    reader = PdfReader(tmp_path / "a" / "out" / "workbook.pdf")
+    assert reader.metadata["/CreationDate"] == "D:20231114221320Z"  # SOURCE_DATE_EPOCH
+
+
+def test_without_source_date_epoch_the_date_comes_from_the_content(tmp_path):
+    project = _guide(tmp_path)
+    stamp = 1_600_000_000  # 2020-09-13 12:26:40 UTC
+    os.utime(project / "content" / "ch01.md", (stamp, stamp))
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    assert run_cli("--edition", "handout", env=env, cwd=project).returncode == 0
+    info = PdfReader(project / "out" / "handout.pdf").metadata
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20200913122640Z"
+
+
+def _all_pdfs(*folders: Path) -> list[Path]:
+    return [path for folder in folders for path in sorted(folder.glob("*.pdf"))]
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf (Debian's qpdf) is installed by the test set-up")
+def test_every_pdf_passes_qpdf_check(built, built_in_pieces):
+    for path in _all_pdfs(built, built_in_pieces):
+        result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{path.name}: {result.stdout}{result.stderr}"
+
+
+def test_every_pdf_opens_in_pypdf_without_warnings(built, built_in_pieces, caplog):
+    with caplog.at_level(logging.WARNING, logger="pypdf"):
+        for path in _all_pdfs(built, built_in_pieces):
+            reader = PdfReader(path, strict=True)
+            for page in reader.pages:
+                page.extract_text()
+            assert reader.outline is not None
+    assert caplog.records == []
+
+
+def test_outputs_are_readable_by_others(built):
+    for path in built.iterdir():
+        assert path.stat().st_mode & 0o044 == 0o044, path.name  # group and others may read
