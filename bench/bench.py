@@ -1,10 +1,15 @@
-"""Benchmark: time real builds through the command line and record the figures in bench/RESULTS.md.
+"""Benchmark: real builds through the command line, on decks made by repeating the seed's chapters.
 
-    python bench/bench.py            # the seed's content: a cold build, then a second build
-    python bench/bench.py --runs 5   # median of 5 runs per case
+    python bench/bench.py                       # all sizes (113 … 11,300 cards), median of 3 runs
+    python bench/bench.py --sizes 113 1130 --runs 1
+    python bench/bench.py --compare-sizes       # also the 11,300-card flashcards in one process
 
-Wall time is measured around the whole process; peak memory is the largest resident set of the
-process tree, sampled every 20 ms from /proc.
+For each deck it times three cases of `python compile.py` (every default output: the three
+workbook editions, flashcards, HTML pages and the study page): a cold build (no cache), a
+build with nothing changed, and a build after editing one answer. Wall time is measured around
+the whole process; memory is the peak resident set of the whole process tree, sampled every
+20 ms from /proc. Each output's own time comes from the build's summary table. Results go to
+bench/RESULTS.md, beside the targets they are measured against.
 """
 
 from __future__ import annotations
@@ -12,23 +17,34 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
+SIZES = (113, 1130, 5650, 11300)
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: int
+    outputs: dict[str, float] = field(default_factory=dict)  # file → seconds, from the summary
+    rendered: int = 0
+    cached: int = 0
 
 
 def _tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and all its descendants, in KiB."""
-    total = 0
-    pending = [pid]
+    total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
@@ -44,73 +60,202 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run(args: list[str], cwd: Path) -> tuple[float, int]:
-    """(seconds, peak RSS in MiB) of `python compile.py args`."""
+def build(project: Path, *args: str) -> Run:
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), *args], cwd=cwd,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), *args], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss_kb(process.pid))
         time.sleep(0.02)
     seconds = time.perf_counter() - started
+    stdout, stderr = process.communicate()
     if process.returncode != 0:
-        raise SystemExit(f"build failed: {' '.join(args)}\n{process.stderr.read()}")
-    return seconds, peak // 1024
+        raise SystemExit(f"build failed in {project}: {' '.join(args)}\n{stderr}")
+    run = Run(seconds, peak // 1024)
+    for line in stdout.splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) >= 5 and cells[0].startswith("out/") and re.fullmatch(r"[\d.]+", cells[4]):
+            run.outputs[cells[0].removeprefix("out/")] = float(cells[4])
+        match = re.search(r"(\d+) pieces? rendered, (\d+) from cache", line)
+        if match:
+            run.rendered, run.cached = int(match[1]), int(match[2])
+    return run
+
+
+def make_deck(folder: Path, cards: int) -> None:
+    """`cards` questions made by repeating the seed's chapters, each copy with its own text."""
+    chapters = sorted((ROOT / "content").glob("*.md"))
+    per_copy = sum(len(re.findall(r"(?m)^\d+\.\s", p.read_text(encoding="utf-8"))) for p in chapters)
+    copies = max(1, round(cards / per_copy))
+    content = folder / "content"
+    content.mkdir(parents=True)
+    for copy in range(1, copies + 1):
+        for path in chapters:
+            text = path.read_text(encoding="utf-8")
+            if copies > 1:
+                text = _copy(text, copy, len(chapters))
+            (content / f"{copy:03d}-{path.name}").write_text(text, encoding="utf-8")
+    (folder / "studyguide.toml").write_text('[guide]\ntitle = "基准测试"\n', encoding="utf-8")
+
+
+def _copy(text: str, copy: int, per_copy: int) -> str:
+    """The chapter as the copy-th copy: a chapter number of its own, and every answer marked."""
+    lines = []
+    for line in text.split("\n"):
+        heading = re.match(r"^# 第\s*(\S+?)\s*章-(.*)$", line)
+        if heading:
+            lines.append(f"# {heading[2]}（{copy}）")  # numbered in order, after the copies before it
+        elif line.strip() and not line.rstrip().endswith(("？", "?")):
+            lines.append(f"{line}（第 {copy} 份）")
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def edit_one_answer(project: Path, round_: int) -> None:
+    path = sorted((project / "content").glob("*.md"))[len(list((project / "content").glob("*.md"))) // 2]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("    ") and line.strip())
+    lines[index] += f"（修订 {round_}）"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def measure(size: int, runs: int, work: Path) -> dict[str, list[Run]]:
+    results: dict[str, list[Run]] = {"cold": [], "no-op": [], "edit": [], "flashcards cold": []}
+    project = work / f"deck-{size}"
+    make_deck(project, size)
+    for round_ in range(runs):
+        shutil.rmtree(project / "out", ignore_errors=True)
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        results["cold"].append(build(project))
+        results["no-op"].append(build(project))
+        edit_one_answer(project, round_)
+        results["edit"].append(build(project))
+    cards = work / f"cards-{size}"
+    make_deck(cards, size)
+    (cards / "studyguide.toml").write_text('[build]\noutputs = ["flashcards"]\n', encoding="utf-8")
+    for _ in range(runs):
+        shutil.rmtree(cards / ".cache", ignore_errors=True)
+        results["flashcards cold"].append(build(cards, "--force"))
+    shutil.rmtree(project)
+    shutil.rmtree(cards)
+    return results
+
+
+def compare_sizes(work: Path) -> tuple[int, int]:
+    """(bytes of the 11,300-card flashcards.pdf as built, bytes when rendered in one process)."""
+    project = work / "compare"
+    make_deck(project, 11300)
+    (project / "studyguide.toml").write_text('[build]\noutputs = ["flashcards"]\n', encoding="utf-8")
+    build(project, "--force")
+    pieces = (project / "out" / "flashcards.pdf").stat().st_size
+    build(project, "--force", "--jobs", "1", "--chunk-cards", "100000", "--out", "whole")
+    whole = (project / "whole" / "flashcards.pdf").stat().st_size
+    shutil.rmtree(project)
+    return pieces, whole
 
 
 def machine() -> str:
     cpu = "unknown CPU"
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
         pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
 def versions() -> str:
     from importlib.metadata import version
 
     names = ["weasyprint", "pypdf", "markdown-it-py", "jinja2", "fonttools", "uharfbuzz"]
-    return ", ".join(f"{name} {version(name)}" for name in names)
+    found = ", ".join(f"{name} {version(name)}" for name in names)
+    pango = subprocess.run(["pkg-config", "--modversion", "pango"], capture_output=True, text=True).stdout.strip()
+    return found + (f", Pango {pango}" if pango else "")
+
+
+TARGETS = {  # (deck, case) → (target seconds, or None), as the issues set them
+    (113, "cold"): 2.5, (113, "no-op"): 0.5, (113, "edit"): 1.2,
+    (11300, "cold"): 90.0,
+}
+
+
+def report(all_results: dict[int, dict[str, list[Run]]], runs: int, sizes_check: tuple[int, int] | None) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = ["# Benchmark results", "",
+             f"Measured {stamp} with `python bench/bench.py --runs {runs}`: the median wall time of the whole "
+             "`python compile.py` process over the runs, and the peak resident memory of its process tree "
+             "(the main process and its rendering workers). Every build makes all default outputs.", "",
+             f"- Machine: {machine()}", f"- Versions: {versions()}", "",
+             "| cards | case | wall time | target | peak RSS | pieces rendered / from cache |",
+             "| ---: | --- | ---: | ---: | ---: | ---: |"]
+    medians = {}
+    for size, results in all_results.items():
+        for case, samples in results.items():
+            seconds = statistics.median(s.seconds for s in samples)
+            medians[(size, case)] = seconds
+            target = TARGETS.get((size, case))
+            if size == 11300 and case == "edit" and (size, "cold") in medians:
+                target = round(0.1 * medians[(size, "cold")], 1)
+            peak = max(s.peak_mib for s in samples)
+            pieces = f"{samples[-1].rendered} / {samples[-1].cached}"
+            mark = "" if target is None else (" ✓" if seconds <= target else " ✗")
+            lines.append(f"| {size:,} | {case} | {seconds:.2f} s | {'' if target is None else f'≤ {target} s'}"
+                         f"{mark} | {peak:,} MiB | {pieces} |")
+    lines += ["", "Peak RSS target for 11,300 cards, cold: ≤ 2,048 MiB.", ""]
+    if (11300, "cold") in medians and (1130, "cold") in medians:
+        ratio = medians[(11300, "cold")] / medians[(1130, "cold")]
+        lines.append(f"t(11,300) / t(1,130), cold full builds: **{ratio:.1f}** (target ≤ 11)")
+    if (11300, "flashcards cold") in medians and (1130, "flashcards cold") in medians:
+        ratio = medians[(11300, "flashcards cold")] / medians[(1130, "flashcards cold")]
+        lines.append(f"t(11,300) / t(1,130), flashcards only: **{ratio:.1f}**; 1,130 flashcards: "
+                     f"{medians[(1130, 'flashcards cold')]:.2f} s (target ≤ 6 s)")
+    if sizes_check:
+        pieces, whole = sizes_check
+        lines.append(f"11,300-card flashcards.pdf: {pieces / 1e6:.1f} MB rendered in pieces, {whole / 1e6:.1f} MB "
+                     f"in one process: **{pieces / whole:.2f}×** (limit 1.2×)")
+    lines += ["", "Time per output in the cold builds (seconds the workers spent on its pieces, plus its "
+              "finishing), median:", "", "| cards | " + " | ".join(_output_names(all_results)) + " |",
+              "| ---: |" + " ---: |" * len(_output_names(all_results))]
+    for size, results in all_results.items():
+        cells = []
+        for name in _output_names(all_results):
+            values = [s.outputs[name] for s in results["cold"] if name in s.outputs]
+            cells.append(f"{statistics.median(values):.2f}" if values else "")
+        lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _output_names(all_results) -> list[str]:
+    names: list[str] = []
+    for results in all_results.values():
+        for run in results["cold"]:
+            names += [name for name in run.outputs if name not in names]
+    return names
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="deck sizes, in cards")
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the median is reported")
+    parser.add_argument("--compare-sizes", action="store_true",
+                        help="also render the 11,300-card flashcards in one process, to compare file sizes")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out"
-        cold, second = [], []
-        for _ in range(args.runs):
-            shutil.rmtree(out, ignore_errors=True)
-            cold.append(run(["--out", str(out)], ROOT))
-            second.append(run(["--out", str(out)], ROOT))
-        for name, samples in (("seed (113 cards), first build", cold), ("seed (113 cards), second build", second)):
-            seconds = statistics.median(s for s, _ in samples)
-            memory = max(m for _, m in samples)
-            rows.append((name, seconds, memory))
-            print(f"{name:40s} {seconds:6.2f} s  {memory:5d} MiB")
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Measured {stamp} by `python bench/bench.py --runs {args.runs}` (median wall time of the whole "
-        "`python compile.py` process; peak RSS of its process tree).",
-        "",
-        f"- Machine: {machine()}",
-        f"- Versions: {versions()}",
-        "",
-        "| case | wall time | peak RSS |",
-        "| --- | ---: | ---: |",
-    ]
-    lines += [f"| {name} | {seconds:.2f} s | {memory} MiB |" for name, seconds, memory in rows]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    all_results = {}
+    with tempfile.TemporaryDirectory(prefix="studyguide-bench-") as tmp:
+        for size in args.sizes:
+            all_results[size] = measure(size, args.runs, Path(tmp))
+            for case, samples in all_results[size].items():
+                print(f"{size:>6} cards  {case:16s} {statistics.median(s.seconds for s in samples):7.2f} s  "
+                      f"{max(s.peak_mib for s in samples):6d} MiB", flush=True)
+        sizes_check = compare_sizes(Path(tmp)) if args.compare_sizes else None
+    text = report(all_results, args.runs, sizes_check)
+    print(text)
+    if not args.no_write:
+        RESULTS.write_text(text, encoding="utf-8")
+        print(f"written to {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
