@@ -8,6 +8,7 @@ data and comes back as PDF bytes plus what the merger needs to know (pages, anch
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -65,14 +66,21 @@ def render_job(job: Job) -> Rendered:
     printer = _PRINTER
     printer.fetcher.refused.clear()
     printer.log.messages.clear()
-    document = printer.render(job.html, Path(job.base_url))
-    px_to_pt = 0.75  # WeasyPrint lays out in CSS px: 96 per inch, 72 pt per inch
-    anchors = {}
-    for number, page in enumerate(document.pages):
-        for name, box in page.anchors.items():
-            if not job.measure or name in job.measure:
-                anchors[name] = Anchor(number, *(value * px_to_pt for value in box))
-    pdf = b"" if job.measure else printer.pdf(document, job.identifier)
+    # WeasyPrint makes millions of objects that reference counting frees; the cycle collector
+    # would only walk them again and again, costing about a fifth of the time of a big render.
+    gc.disable()
+    try:
+        document = printer.render(job.html, Path(job.base_url))
+        px_to_pt = 0.75  # WeasyPrint lays out in CSS px: 96 per inch, 72 pt per inch
+        anchors = {}
+        wanted = set(job.measure)
+        for number, page in enumerate(document.pages):
+            for name, box in page.anchors.items():
+                if not wanted or name in wanted:
+                    anchors[name] = Anchor(number, *(value * px_to_pt for value in box))
+        pdf = b"" if job.measure else printer.pdf(document, job.identifier)
+    finally:
+        gc.enable()
     return Rendered(job.key, pdf, len(document.pages), anchors, tuple(printer.fetcher.refused),
                     tuple(printer.log.messages))
 
