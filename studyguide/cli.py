@@ -22,6 +22,10 @@ examples:
   python compile.py notes/ --out handouts  build another folder
   python compile.py seed.txt               build from one file
   python compile.py check                  check content/ without rendering
+  python compile.py --card poker --cut marks
+                                           poker-size flashcards with crop marks
+  python compile.py --duplex manual        fronts and backs in two files, for printing by hand
+  python compile.py calibrate              a test sheet that tells which --back-offset to use
 """
 
 
@@ -33,12 +37,50 @@ def _list(value: str) -> list[str]:
     return [value]
 
 
+def _offset(value: str) -> tuple[float, float]:
+    """`X,Y` in mm, as two numbers for the two settings keys of --back-offset."""
+    try:
+        x, y = (float(part) for part in value.replace(" ", "").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not X,Y in mm, such as 1.5,-0.5") from None
+    return x, y
+
+
 # Build options: (flags, settings key or keys, argparse keywords). The settings validate every
 # value, so a flag and the same key in studyguide.toml behave alike; the command line wins.
 BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
     (("--out", "-o"), "build.out", dict(metavar="DIR", help="output folder (default: out)")),
     (("--jobs", "-j"), "build.jobs", dict(type=int, metavar="N", help="worker processes (default: one per core)")),
+    (("--paper",), ("workbook.paper", "cards.paper"),
+     dict(metavar="PAPER", help="paper for the workbook and the card sheets: a4, letter, a5, b5, or WxHmm "
+                                "(default: A4; Letter for business and index cards)")),
+    (("--card",), "cards.card",
+     dict(metavar="SIZE", help="card size: a7 (default), poker, business, index, or WxH such as 90x55mm")),
+    (("--grid",), "cards.grid",
+     dict(metavar="CxR", help="cards per sheet, such as 2x5 (default: the card's own, or as many as fit)")),
+    (("--gap",), "cards.gap_mm", dict(type=float, metavar="MM", help="space between cards in mm (default: 0)")),
+    (("--flip",), "cards.flip",
+     dict(metavar="{long,short}", help="the edge the duplex printer turns the sheet about (default: long)")),
+    (("--duplex",), "cards.duplex",
+     dict(metavar="{printer,manual}", help="manual: fronts and backs in two files, to re-feed the stack by hand")),
+    (("--fold",), "cards.fold",
+     dict(action=argparse.BooleanOptionalAction, help="question and answer side by side, with a fold line")),
+    (("--back-offset",), ("cards.back_offset_x_mm", "cards.back_offset_y_mm"),
+     dict(type=_offset, metavar="X,Y", help="move the backs X mm right and Y mm down, to correct the printer "
+                                            "(`calibrate` finds X,Y)")),
+    (("--cut",), "cards.cut",
+     dict(metavar="{lines,marks,none}", help="cut guides: dashed lines, crop marks, or none (default: lines)")),
+    (("--overflow",), "cards.overflow",
+     dict(metavar="{continue,error}", help="a card too long even at the smallest size: continue it on "
+                                           "another card (default), or stop with an error")),
+    (("--band",), "cards.band",
+     dict(action=argparse.BooleanOptionalAction, help="a colour band per chapter on the cards")),
+    (("--question-on-back",), "cards.question_on_back",
+     dict(action=argparse.BooleanOptionalAction, help="repeat the question in small grey type above the answer")),
 ]
+
+# The flags `calibrate` takes: what decides where a printer puts the back of a sheet.
+CALIBRATE_KEYS = {"build.out", "cards.paper", "cards.card", "cards.flip", "cards.back_offset_x_mm"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
         build.add_argument(*flags, dest=_dest(keys), default=None, **options)
     check = commands.add_parser("check", help="read and check the content without rendering anything")
     common(check)
+    calibrate = commands.add_parser(
+        "calibrate", help="write out/calibration.pdf, a duplex test sheet that tells which --back-offset to use")
+    common(calibrate)
+    for flags, keys, options in BUILD_FLAGS:
+        if CALIBRATE_KEYS & set((keys,) if isinstance(keys, str) else keys):
+            calibrate.add_argument(*flags, dest=_dest(keys), default=None, **options)
     return parser
 
 
@@ -89,13 +137,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     for _, keys, _ in BUILD_FLAGS:
         value = getattr(args, _dest(keys), None)
         if value is not None:
-            changes.update({key: value for key in ((keys,) if isinstance(keys, str) else keys)})
+            names = (keys,) if isinstance(keys, str) else keys
+            # a flag whose value is a tuple (such as --back-offset X,Y) gives one value per key
+            values = value if isinstance(value, tuple) and len(value) == len(names) else (value,) * len(names)
+            changes.update(dict(zip(names, values)))
     # paths on the command line are relative to where the command runs, not to the config file
     if "build.out" in changes:
         changes["build.out"] = str(Path(changes["build.out"]).absolute())
     if args.paths:
         changes["build.content"] = [str(p.absolute()) for p in args.paths]
-    return override(settings, changes) if changes else settings
+    settings = override(settings, changes) if changes else settings
+    text = settings.source.read_text(encoding="utf-8-sig") if settings.source else ""
+    settings.cards.check(settings.source, text)  # keys that are fine alone may not fit together
+    return settings
 
 
 def _content_paths(settings: Settings) -> list[Path]:
@@ -134,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     content = _content_paths(settings)
     if args.command == "check":
         return _check(settings, content)
+    if args.command == "calibrate":
+        return _calibrate(settings, content)
     return _build(settings, content)
 
 
@@ -150,13 +206,33 @@ def _check(settings: Settings, content: list[Path]) -> int:
     return EXIT_CONTENT if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
 
 
-def _build(settings: Settings, content: list[Path]) -> int:
-    from .build import build
-
+def _out_dir(settings: Settings) -> Path:
     out = Path(settings.build.out)
     if settings.source and not out.is_absolute():
         out = settings.source.parent / out
-    result = build(settings, content, out)
+    return out
+
+
+def _calibrate(settings: Settings, content: list[Path]) -> int:
+    from .outputs.calibration import write_calibration
+
+    language = settings.guide.language
+    if language == "auto":  # the language of the content, when there is content to tell
+        from .read import read_guide
+
+        found = [p for p in content if p.exists()]
+        language = read_guide(found).language if found else "en"
+    path = write_calibration(settings, language, _out_dir(settings))
+    cards = settings.cards
+    print(f"{path}  print it on both sides of one sheet at 100 %, flipped on the {cards.flip} edge, "
+          f"then follow the steps on it")
+    return EXIT_OK
+
+
+def _build(settings: Settings, content: list[Path]) -> int:
+    from .build import build
+
+    result = build(settings, content, _out_dir(settings))
     print_diagnostics(result.diagnostics)
     guide = result.guide
     if result.failed:

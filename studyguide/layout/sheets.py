@@ -188,6 +188,14 @@ def _tiling(length_mm: float, paper_mm: float) -> int:
     return count if count and paper_mm - count * length_mm <= 2 * TILE_SLACK_MM + 1e-6 else 0
 
 
+def _most(width_mm: float, height_mm: float, paper: Paper, gap_mm: float) -> tuple[int, int]:
+    """The largest grid of cells: edge to edge where they tile the paper, else clear of its edge."""
+    tiling = (_tiling(width_mm, paper.width_mm), _tiling(height_mm, paper.height_mm))
+    if gap_mm == 0 and all(tiling):
+        return tiling
+    return _fits(width_mm, paper.width_mm, gap_mm), _fits(height_mm, paper.height_mm, gap_mm)
+
+
 def stock_for(cards) -> Stock:
     """The stock the card settings ask for (`cards` is a CardSettings), or StockError saying why not.
 
@@ -212,7 +220,7 @@ def stock_for(cards) -> Stock:
         stock = Stock(name, width, height, columns, rows, paper, gap, cards.fold)
         problem = stock.problem()
         if problem:
-            most = (_fits(cell_width, paper.width_mm, gap), _fits(height, paper.height_mm, gap))
+            most = _most(cell_width, height, paper, gap)
             hint = (f"at most {most[0]}x{most[1]} fit on this paper with a {gap:g} mm gap; "
                     "use --grid auto, a smaller --gap, or larger paper") if min(most) else \
                 "use larger paper (--paper) or a smaller card (--card)"
@@ -220,9 +228,7 @@ def stock_for(cards) -> Stock:
         return stock
     if preset and paper == preset.paper and gap == preset.gap_mm and not cards.fold:
         return preset
-    columns, rows = _tiling(cell_width, paper.width_mm), _tiling(height, paper.height_mm)
-    if not (gap == 0 and columns and rows):
-        columns, rows = _fits(cell_width, paper.width_mm, gap), _fits(height, paper.height_mm, gap)
+    columns, rows = _most(cell_width, height, paper, gap)
     if not columns or not rows:
         turned = f"{paper.height_mm:g}x{paper.width_mm:g}mm"
         fits_turned = _fits(cell_width, paper.height_mm, gap) and _fits(height, paper.width_mm, gap)

@@ -114,7 +114,8 @@ class _Builder(HTMLParser):
         if not data:
             return
         parent = self.stack[-1]
-        if self.atomic_depth:
+        if self.atomic_depth or (not self.pre_depth and not data.strip()):
+            # inside an image or a table row; or blank, between blocks or words: kept in every piece
             parent.children.append(_Text([(-1, data)]))
             return
         pieces = re.findall(r"[^\n]*\n|[^\n]+", data) if self.pre_depth else _RUN.findall(data)
@@ -193,14 +194,21 @@ def _add_style(attrs, declaration: str):
     return [(k, v) for k, v in attrs if k != "style"] + [("style", (style.rstrip("; ") + "; " + declaration).lstrip("; "))]
 
 
-def starts_from_pages(side: Side, prefix: str, anchors: dict, first_page: int) -> list[int]:
-    """The first run of each piece, from the page each run was laid out on (anchors by id)."""
+def starts_from_pages(side: Side, prefix: str, anchors: dict) -> list[int]:
+    """The first run of each piece, from the page each run was laid out on (anchors by id).
+
+    A run split over two pages (a word broken inside) is reported on the later one, and so
+    goes whole to the later piece: the earlier keeps only what it fully held.
+    """
+    pages = [anchors[f"{prefix}{n}"].page if f"{prefix}{n}" in anchors else None for n in range(side.runs)]
+    known = [page for page in pages if page is not None]
+    if not known:
+        return [0]
     starts: list[int] = []
-    current = -1
-    for number in range(side.runs):
-        anchor = anchors.get(f"{prefix}{number}")
-        page = anchor.page - first_page if anchor is not None else current
-        if page > current:
+    current = min(known) - 1
+    for number, page in enumerate(pages):
+        if page is not None and page > current:
             starts.append(number)
             current = page
-    return starts or [0]
+    starts[0] = 0
+    return starts

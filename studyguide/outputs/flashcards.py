@@ -87,8 +87,7 @@ def plan(context: Context) -> Plan:
         pieces: dict[str, list[Markup]] = {}
         for key, item in zip(too_long, items):
             tree = trees[key]
-            first_page = anchors[item.id].page
-            starts = starts_from_pages(tree, f"{item.id}-", anchors, first_page)
+            starts = starts_from_pages(tree, f"{item.id}-", anchors)
             pieces[key] = tree.pieces(starts)
             limit_pt = heights[item.page] / PT_TO_MM
             tallest = max((anchor.bottom_pt for name, anchor in anchors.items()
@@ -168,7 +167,7 @@ def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int):
         hint = ("shorten it, use a larger card (--card) or a smaller cards.min_size_pt, or let it continue "
                 "on another card (--overflow continue)")
     else:
-        message += f"; it continues on {cards} cards, marked as continued"
+        message += f"; it continues over {cards} cards, marked as continued"
         hint = "shorten it, or use a larger card (--card), to keep it on one card"
     return finding("SG601", message, Location(card.location.path, line), hint=hint, severity=severity)
 
