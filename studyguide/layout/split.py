@@ -21,8 +21,8 @@ from markupsafe import Markup
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ATOMIC = {"img", "hr", "tr", "svg", "math"}  # never cut inside; they get the id themselves
 # a Chinese (or other wide) character alone, or a run of up to 12 other non-space characters,
-# each with the spaces after it
-_RUN = re.compile(r"(?:[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+# each with the spaces around it
+_RUN = re.compile(r"\s*(?:[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
                   r"|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]{1,12})\s*|\s+")
 
 
@@ -178,8 +178,8 @@ class Side:
             return start
         inner = []
         for child in node.children:
-            keep_whole = whole or (continued and node.tag == "table" and isinstance(child, _Element)
-                                   and child.tag == "thead")
+            keep_whole = whole or node.tag in ATOMIC or (continued and node.tag == "table"
+                                                         and isinstance(child, _Element) and child.tag == "thead")
             inner.append(self._write(child, prefix, span, keep_whole))
         return start + "".join(inner) + f"</{node.tag}>"
 
