@@ -147,8 +147,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     if args.paths:
         changes["build.content"] = [str(p.absolute()) for p in args.paths]
     settings = override(settings, changes) if changes else settings
-    text = settings.source.read_text(encoding="utf-8-sig") if settings.source else ""
-    settings.cards.check(settings.source, text)  # keys that are fine alone may not fit together
+    if args.command == "calibrate" or (args.command == "build" and "flashcards" in settings.build.outputs):
+        text = settings.source.read_text(encoding="utf-8-sig") if settings.source else ""
+        settings.cards.check(settings.source, text)  # keys that are fine alone may not fit together
     return settings
 
 
@@ -171,8 +172,19 @@ def summary_line(chapters: int, cards: int, diagnostics: list[Diagnostic]) -> st
             f"{warnings} warning{'s' * (warnings != 1)}")
 
 
+def _attach_negative_values(argv: list[str], flags: tuple[str, ...] = ("--back-offset",)) -> list[str]:
+    """`--back-offset -1,0.5` as `--back-offset=-1,0.5`: argparse takes `-1,0.5` for an option."""
+    joined: list[str] = []
+    for arg in argv:
+        if joined and joined[-1] in flags and arg.startswith("-") and arg[1:2].isdigit():
+            joined[-1] = f"{joined[-1]}={arg}"
+        else:
+            joined.append(arg)
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _attach_negative_values(list(sys.argv[1:] if argv is None else argv))
     commands = _commands()
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")

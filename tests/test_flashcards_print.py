@@ -170,11 +170,18 @@ def custom_slot(index: int) -> Box:
 @pytest.fixture(scope="module")
 def manual(tmp_path_factory):
     folder = deck(tmp_path_factory.mktemp("manual"), {"ch1.md": ELEVEN})
-    build(folder, "--card", "90x55mm", "--grid", "2x5", "--paper", "a4", "--duplex", "manual")
+    build(folder, "--card", "90x55mm", "--grid", "2x5", "--paper", "a4", "--duplex", "manual",
+          "--back-offset", "-1,0.5")
     return folder / "out"
 
 
-def test_manual_duplex_writes_fronts_then_backs_last_sheet_first(manual):
+def behind_long(box: Box) -> Box:
+    """Behind a front card after a long-edge flip, moved by the back offset -1, 0.5."""
+    turned = flipped(box, A4, "long")
+    return Box(turned.x - 1, turned.y + 0.5, turned.w, turned.h)
+
+
+def test_manual_duplex_writes_fronts_then_backs_last_sheet_first_each_behind_its_front(manual):
     assert {p.name for p in manual.iterdir()} == {"flashcards-fronts.pdf", "flashcards-backs.pdf"}
     with pdfplumber.open(manual / "flashcards-fronts.pdf") as fronts, \
             pdfplumber.open(manual / "flashcards-backs.pdf") as backs:
@@ -186,10 +193,10 @@ def test_manual_duplex_writes_fronts_then_backs_last_sheet_first(manual):
         assert list(second) == ["1.11"] and second["1.11"].near(custom_slot(0))
         # re-fed as the printer stacked them, the last sheet comes first: its back is page 1
         last_back, first_back = labelled(backs.pages[0]), labelled(backs.pages[1])
-        assert list(last_back) == ["1.11"] and last_back["1.11"].near(flipped(custom_slot(0), A4, "long"))
+        assert list(last_back) == ["1.11"] and last_back["1.11"].near(behind_long(custom_slot(0)))
         assert set(first_back) == set(first)
         for label, box in first.items():
-            assert first_back[label].near(flipped(box, A4, "long"))
+            assert first_back[label].near(behind_long(box))
         assert "答案11" in squash(text_in(backs.pages[0], last_back["1.11"]))
     for name in ("flashcards-fronts.pdf", "flashcards-backs.pdf"):  # each is printed on one side
         assert viewer(manual / name) == {"/Duplex": "/Simplex", "/PrintScaling": "/None"}

@@ -36,7 +36,7 @@ WORDS = {
             "Push a pin through the centre of each cross (or hold the sheet against a window), then "
             "look at the grid on the back where the pin came through.",
             "The numbers on the grid's top edge at the hole give X, those on its left edge give Y. "
-            "Build with --back-offset X,Y (the average of the five grids, to the nearest half millimetre).",
+            "Build with --back-offset=X,Y (the average of the five grids, to the nearest half millimetre).",
         ],
         "scale": "100 mm",
         "top": "↑ top of the sheet",
@@ -51,7 +51,7 @@ WORDS = {
             "检查下面的线段：它必须正好 100 毫米长。如果较短，说明页面被缩放了：请关闭“适合页面大小”。",
             "沿{flip}边把纸翻过来。背面的字应当是正的；如果是倒的，说明打印机沿另一条边翻转：请用 --flip {other} 生成。",
             "用大头针穿过每个十字的中心（或对着窗户看），再看背面网格上针孔的位置。",
-            "针孔处网格上边的数字是 X，左边的数字是 Y。用 --back-offset X,Y 生成卡片"
+            "针孔处网格上边的数字是 X，左边的数字是 Y。用 --back-offset=X,Y 生成卡片"
             "（取五个网格的平均值，精确到半毫米）。",
         ],
         "scale": "100 毫米",
@@ -67,7 +67,7 @@ WORDS = {
             "檢查下面的線段：它必須正好 100 公釐長。如果較短，表示頁面被縮放了：請關閉「符合頁面大小」。",
             "沿{flip}邊把紙翻過來。背面的字應當是正的；如果是倒的，表示印表機沿另一條邊翻轉：請用 --flip {other} 產生。",
             "用大頭針穿過每個十字的中心（或對著窗戶看），再看背面網格上針孔的位置。",
-            "針孔處網格上邊的數字是 X，左邊的數字是 Y。用 --back-offset X,Y 產生卡片"
+            "針孔處網格上邊的數字是 X，左邊的數字是 Y。用 --back-offset=X,Y 產生卡片"
             "（取五個網格的平均值，精確到半公釐）。",
         ],
         "scale": "100 公釐",
