@@ -204,16 +204,16 @@ def stock_for(cards) -> Stock:
     """
     name, width, height = parse_card(cards.card)
     preset = PRESETS.get(name)
+    asked = cards.paper.strip().lower()
     try:
-        paper = preset.paper if cards.paper == "auto" and preset else parse_paper(
-            "a4" if cards.paper == "auto" else cards.paper)
+        paper = preset.paper if asked == "auto" and preset else parse_paper("a4" if asked == "auto" else asked)
     except ValueError as exc:
         raise StockError("cards.paper", str(exc)) from None
     gap = float(cards.gap_mm)
     cell_width = width * (2 if cards.fold else 1)
     size = f"{cell_width:g} × {height:g} mm {'folded card' if cards.fold else 'card'}"
     where = f"{paper.name} paper ({paper.width_mm:g} × {paper.height_mm:g} mm)"
-    if cards.grid != "auto":
+    if cards.grid.strip().lower() != "auto":
         columns, rows = (int(n) for n in re.split(r"\s*x\s*", cards.grid.strip().lower()))
         if not columns or not rows:
             raise StockError("cards.grid", f"a grid of {cards.grid} holds no cards", "give columns x rows, such as 2x5")
