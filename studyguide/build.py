@@ -153,13 +153,24 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
 
 
 def _unwritable(out_dir: Path):
-    """A finding if the output folder cannot be made or written to, checked before any rendering."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".studyguide-", suffix=".tmp"):
-            pass
-    except OSError as exc:
-        return finding("SG701", f"cannot write to {out_dir}: {exc.strerror or exc}", None,
+    """A finding if the output folder cannot be made or written to, checked before any rendering
+    (and without making it: a build that fails later leaves no empty folder behind)."""
+    existing = out_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    problem = ""
+    if not existing.is_dir():
+        problem = f"{existing} is a file, not a folder"
+    elif existing == out_dir:
+        try:
+            with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".studyguide-", suffix=".tmp"):
+                pass
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problem = f"{existing} is not writable"
+    if problem:
+        return finding("SG701", f"cannot write to {out_dir}: {problem}", None,
                        "choose another folder with --out, or fix its permissions")
     return None
 

@@ -33,6 +33,9 @@ examples:
   studyguide check --format json           the findings as JSON, for editors and CI
   studyguide export anki                   write out/flashcards.apkg for Anki
   studyguide init mycourse                 start a new guide in mycourse/
+  studyguide --card poker --cut marks      poker-size flashcards with crop marks
+  studyguide --duplex manual               fronts and backs in two files, for printing by hand
+  studyguide calibrate                     a test sheet that tells which --back-offset to use
 
 exit codes: 0 success, 1 errors in the content, 2 unusable command line or settings,
             3 a fault in studyguide itself, 130 interrupted
@@ -68,6 +71,15 @@ def _flag(**options) -> dict:
     return dict(action="store_const", const=True, **options)
 
 
+def _offset(value: str) -> tuple[float, float]:
+    """`X,Y` in mm, as two numbers for the two settings keys of --back-offset."""
+    try:
+        x, y = (float(part) for part in value.replace(" ", "").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not X,Y in mm, such as 1.5,-0.5") from None
+    return x, y
+
+
 # Build options: (flags, settings key or keys, argparse keywords). The settings validate every
 # value, so a flag and the same key in studyguide.toml behave alike; the command line wins.
 BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
@@ -90,7 +102,36 @@ BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
                                                     "saddle stitching")),
     (("--pdf-variant",), "workbook.pdf_variant", dict(metavar="NAME",
                                                       help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival)")),
+    (("--paper",), ("workbook.paper", "cards.paper"),
+     dict(metavar="PAPER", help="paper for the workbook and the card sheets: a4, letter, a5, b5, or WxHmm "
+                                "(default: A4; Letter for business and index cards)")),
+    (("--card",), "cards.card",
+     dict(metavar="SIZE", help="card size: a7 (default), poker, business, index, or WxH such as 90x55mm")),
+    (("--grid",), "cards.grid",
+     dict(metavar="CxR", help="cards per sheet, such as 2x5 (default: the card's own, or as many as fit)")),
+    (("--gap",), "cards.gap_mm", dict(type=float, metavar="MM", help="space between cards in mm (default: 0)")),
+    (("--flip",), "cards.flip",
+     dict(metavar="{long,short}", help="the edge the duplex printer turns the sheet about (default: long)")),
+    (("--duplex",), "cards.duplex",
+     dict(metavar="{printer,manual}", help="manual: fronts and backs in two files, to re-feed the stack by hand")),
+    (("--fold",), "cards.fold",
+     dict(action=argparse.BooleanOptionalAction, help="question and answer side by side, with a fold line")),
+    (("--back-offset",), ("cards.back_offset_x_mm", "cards.back_offset_y_mm"),
+     dict(type=_offset, metavar="X,Y", help="move the backs X mm right and Y mm down, to correct the printer "
+                                            "(`calibrate` finds X,Y)")),
+    (("--cut",), "cards.cut",
+     dict(metavar="{lines,marks,none}", help="cut guides: dashed lines, crop marks, or none (default: lines)")),
+    (("--overflow",), "cards.overflow",
+     dict(metavar="{continue,error}", help="a card too long even at the smallest size: continue it on "
+                                           "another card (default), or stop with an error")),
+    (("--band",), "cards.band",
+     dict(action=argparse.BooleanOptionalAction, help="a colour band per chapter on the cards")),
+    (("--question-on-back",), "cards.question_on_back",
+     dict(action=argparse.BooleanOptionalAction, help="repeat the question in small grey type above the answer")),
 ]
+
+# The flags `calibrate` takes: what decides where a printer puts the back of a sheet.
+CALIBRATE_KEYS = {"build.out", "cards.paper", "cards.card", "cards.flip", "cards.back_offset_x_mm"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -149,6 +190,12 @@ def _parser() -> argparse.ArgumentParser:
                       help="only copy the built-in templates and CSS into the guide's layouts/ folder")
     init.add_argument("--lang", choices=SCAFFOLD_LANGUAGES, default=SCAFFOLD_LANGUAGES[0],
                       help=f"language of the sample chapter (default: {SCAFFOLD_LANGUAGES[0]})")
+    calibrate = commands.add_parser(
+        "calibrate", help="write out/calibration.pdf, a duplex test sheet that tells which --back-offset to use")
+    common(calibrate)
+    for flags, keys, options in BUILD_FLAGS:
+        if CALIBRATE_KEYS & set((keys,) if isinstance(keys, str) else keys):
+            calibrate.add_argument(*flags, dest=_dest(keys), default=None, **options)
     return parser
 
 
@@ -168,13 +215,20 @@ def _settings(args: argparse.Namespace) -> Settings:
     for _, keys, _ in BUILD_FLAGS:
         value = getattr(args, _dest(keys), None)
         if value is not None:
-            changes.update({key: value for key in ((keys,) if isinstance(keys, str) else keys)})
+            names = (keys,) if isinstance(keys, str) else keys
+            # a flag whose value is a tuple (such as --back-offset X,Y) gives one value per key
+            values = value if isinstance(value, tuple) and len(value) == len(names) else (value,) * len(names)
+            changes.update(dict(zip(names, values)))
     # paths on the command line are relative to where the command runs, not to the settings file
     if "build.out" in changes:
         changes["build.out"] = str(Path(changes["build.out"]).absolute())
     if args.paths:
         changes["build.content"] = [str(p.absolute()) for p in args.paths]
-    return override(settings, changes) if changes else settings
+    settings = override(settings, changes) if changes else settings
+    if args.command == "calibrate" or (args.command in ("build", "watch") and "flashcards" in settings.build.outputs):
+        text = settings.source.read_text(encoding="utf-8-sig") if settings.source else ""
+        settings.cards.check(settings.source, text)  # keys that are fine alone may not fit together
+    return settings
 
 
 def project_folder(settings: Settings) -> Path:
@@ -185,6 +239,17 @@ def project_folder(settings: Settings) -> Path:
 def _content_paths(settings: Settings) -> list[Path]:
     base = project_folder(settings)
     return [Path(p) if Path(p).is_absolute() else base / p for p in settings.build.content]
+
+
+def _attach_negative_values(argv: list[str], flags: tuple[str, ...] = ("--back-offset",)) -> list[str]:
+    """`--back-offset -1,0.5` as `--back-offset=-1,0.5`: argparse takes `-1,0.5` for an option."""
+    joined: list[str] = []
+    for arg in argv:
+        if joined and joined[-1] in flags and arg.startswith("-") and arg[1:2].isdigit():
+            joined[-1] = f"{joined[-1]}={arg}"
+        else:
+            joined.append(arg)
+    return joined
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,7 +297,7 @@ def _internal_error(exc: Exception) -> int:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _attach_negative_values(list(sys.argv[1:] if argv is None else argv))
     commands = _commands()
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
@@ -258,6 +323,8 @@ def _main(argv: list[str] | None = None) -> int:
         return _watch(args, settings, reporter)
     if args.command == "check":
         return _check(settings, content, reporter, args.format, args.strict)
+    if args.command == "calibrate":
+        return _calibrate(settings, content)
     if args.command == "export":
         return _build(export_settings(settings, args.format), content, reporter)
     return _build(settings, content, reporter, args.force)
@@ -308,6 +375,29 @@ def _check(settings: Settings, content: list[Path], reporter, form: str, strict:
         reporter.diagnostics(diagnostics, to_stdout=True, notes=True)
         reporter.line(summary_line(len(guide.chapters), len(guide.cards), diagnostics))
     return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _out_dir(settings: Settings) -> Path:
+    out = Path(settings.build.out)
+    if settings.source and not out.is_absolute():
+        out = settings.source.parent / out
+    return out
+
+
+def _calibrate(settings: Settings, content: list[Path]) -> int:
+    from .outputs.calibration import write_calibration
+
+    language = settings.guide.language
+    if language == "auto":  # the language of the content, when there is content to tell
+        from .read import read_guide
+
+        found = [p for p in content if p.exists()]
+        language = read_guide(found).language if found else "en"
+    path = write_calibration(settings, language, _out_dir(settings))
+    cards = settings.cards
+    print(f"{path}  print it on both sides of one sheet at 100 %, flipped on the {cards.flip} edge, "
+          f"then follow the steps on it")
+    return EXIT_OK
 
 
 def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:

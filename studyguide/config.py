@@ -90,11 +90,55 @@ class WorkbookSettings:
 class CardSettings:
     """Flashcard sheets."""
 
-    preset: str = _option("a7", "card size and sheet: a7, poker, business, index",
-                          choices=("a7", "poker", "business", "index"))
-    flip: str = _option("long", "how the sheet is turned for the back side", choices=("long", "short"))
+    card: str = _option("a7", "card size: a7 (105 × 74 mm, 8 per A4), poker (63 × 88 mm, 9 per A4), "
+                        "business (3.5 × 2 in, 10 per Letter), index (5 × 3 in, 3 per Letter), "
+                        "or WxH in mm or inches such as `90x55mm` or `4x6in`",
+                        pattern=r"^(a7|poker|business|index|\d+(\.\d+)?\s*x\s*\d+(\.\d+)?\s*(mm|in))$")
+    paper: str = _option("auto", "paper the cards are printed on: auto (the card's own sheet: A4, or Letter "
+                         "for business and index cards), a4, letter, a5, b5, or WxH in mm",
+                         pattern=r"^(auto|a4|a5|b5|letter|\d+(\.\d+)?x\d+(\.\d+)?mm)$")
+    grid: str = _option("auto", "columns x rows of cards on a sheet, such as `2x5`; auto: the card's own "
+                        "grid, or as many as fit clear of the paper's unprintable edge",
+                        pattern=r"^(auto|\d{1,2}\s*x\s*\d{1,2})$")
+    gap_mm: float = _option(0.0, "space between neighbouring cards, in mm (0: one cut separates two cards)",
+                            minimum=0, maximum=30)
+    flip: str = _option("long", "how the printer turns the sheet for the back: about its long edge "
+                        "(the usual duplex setting) or its short edge", choices=("long", "short"))
+    duplex: str = _option("printer", "printer: one PDF, fronts and backs alternating, for a duplex printer; "
+                          "manual: flashcards-fronts.pdf and flashcards-backs.pdf, to turn the stack by hand",
+                          choices=("printer", "manual"))
+    fold: bool = _option(False, "print question and answer side by side on one side of the sheet, "
+                         "with a fold line between them, instead of on two sides")
+    back_offset_x_mm: float = _option(0.0, "move everything on the backs this far right (negative: left), "
+                                      "to correct the printer; `python compile.py calibrate` finds it",
+                                      minimum=-5, maximum=5)
+    back_offset_y_mm: float = _option(0.0, "move everything on the backs this far down (negative: up)",
+                                      minimum=-5, maximum=5)
+    cut: str = _option("lines", "cut guides: dashed lines between the cards, crop marks outside the grid, "
+                       "or none", choices=("lines", "marks", "none"))
+    band: bool = _option(False, "a colour band in each card's head, one colour per chapter")
+    question_on_back: bool = _option(False, "repeat the question in small grey type above the answer")
+    overflow: str = _option("continue", "a side that does not fit even at the smallest size: continue it "
+                            "on another card marked as continued, or stop the build with an error",
+                            choices=("continue", "error"))
     base_size_pt: float = _option(14.0, "text size a card starts at", minimum=4, maximum=40)
     min_size_pt: float = _option(7.0, "smallest text size before a card continues on another", minimum=4, maximum=40)
+
+    def check(self, path: Path | None = None, text: str = "") -> None:
+        """Raise ConfigError when the cards cannot be laid out on the paper as asked."""
+        from .layout.sheets import StockError, stock_for  # the geometry lives with the layout
+
+        if self.min_size_pt > self.base_size_pt:
+            raise ConfigError(path, "cards.min_size_pt", f"{self.min_size_pt:g} pt is larger than "
+                              f"cards.base_size_pt ({self.base_size_pt:g} pt)",
+                              "the smallest size must not exceed the size cards start at",
+                              _line_of(text, "cards", "min_size_pt") if text else 0)
+        try:
+            stock_for(self)
+        except StockError as exc:
+            name = exc.key.split(".", 1)[-1]
+            line = _line_of(text, "cards", name) if text else 0
+            raise ConfigError(path if line else None, exc.key, exc.message, exc.hint, line) from None
 
 
 @dataclass(frozen=True)

@@ -1,48 +1,89 @@
 """Text that fits its card: each side starts at the base size and steps down until it fits.
 
-Fitting costs one extra layout pass for the whole deck, not one per card: a measuring document
-holds every card side at each size it might need, WeasyPrint lays it out once, and the build
-reads the heights back from element anchors. Which sizes a side "might need" is estimated from
-its length, generously, so the pass stays small: most cards are measured at the base size only.
+Fitting costs one extra layout pass for the whole deck, not one per card, and that pass is small:
+- a side whose length shows it fits at the base size with room to spare (plain paragraphs, a
+  pessimistic estimate of its lines under 70 % of the space) is not measured at all; the sheet
+  centres it with a CSS transform, whatever its exact height;
+- every other side, and the head of every chapter, goes into one measuring document, at the
+  sizes it might need; WeasyPrint lays it out once and the build reads the heights back from
+  element anchors.
+Every body's box on the finished sheets is checked against its card afterwards (see
+`outputs/flashcards.py`), so an estimate that was wrong can never clip text unnoticed.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
-from . import CardView
+from markupsafe import Markup
+
 from .sheets import Stock
 
 STEP_PT = 0.5
 PADDING_MM = 6.0  # text stays this far from every cut edge
 HEAD_SIZE_PT = 6.5
+HEAD_LINE_HEIGHT = 1.25
 HEAD_GAP_MM = 1.5  # between the head line and the body
 LINE_HEIGHT = 1.5
+PARAGRAPH_GAP_EM = 0.5  # `.text p` margin
 PT_TO_MM = 25.4 / 72
+SURE_SHARE = 0.7  # a side estimated to need less than this share of the space is not measured
+HEAD_LINES_ASSUMED = 2  # before heads are measured, estimates assume a head of two lines
+
+# Markup made only of paragraphs and inline text: its height follows from its length.
+_PLAIN = re.compile(r"</?(p|br|span|strong|em|b|i|code|a|s|del|sub|sup|kbd|mark)\b[^>]*>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a card as it will be printed: its body HTML and how long it is."""
+
+    key: str  # unique: f-q1-3 (front of card q1-3), b-q1-3
+    html: Markup
+    weight: float  # printed length, in Chinese-character widths at the body size
+    paragraphs: int
+
+    @property
+    def plain(self) -> bool:
+        return not _TAG.search(_PLAIN.sub("", self.html))
 
 
 @dataclass(frozen=True)
 class Fit:
     size_pt: float
-    body_top_mm: float  # from the card's top edge, centring the body in the space below the head
-    fits: bool
+    fits: bool  # False: too long even at the smallest size
+    height_mm: float | None = None  # None when not measured (it fits with room to spare)
 
 
 @dataclass(frozen=True)
-class MeasureItem:
-    view: CardView
-    side: str  # front | back
-    size_pt: float
-    head: bool  # also measure the head above the body
+class Area:
+    """Where a card's body may go, in mm from the card's top edge."""
+
+    top_mm: float
+    bottom_mm: float
 
     @property
-    def prefix(self) -> str:
-        return f"m{self.size_pt:g}-{self.side}-{self.view.card.anchor}-"
+    def height_mm(self) -> float:
+        return self.bottom_mm - self.top_mm
+
+    @property
+    def middle_mm(self) -> float:
+        return (self.top_mm + self.bottom_mm) / 2
 
 
 def body_width_mm(stock: Stock) -> float:
     return stock.card_width_mm - 2 * PADDING_MM
+
+
+def head_height_mm(lines: int = 1) -> float:
+    return lines * HEAD_SIZE_PT * HEAD_LINE_HEIGHT * PT_TO_MM
+
+
+def area(stock: Stock, head_mm: float) -> Area:
+    return Area(PADDING_MM + head_mm + HEAD_GAP_MM, stock.card_height_mm - PADDING_MM)
 
 
 def steps(base_pt: float, minimum_pt: float) -> list[float]:
@@ -50,75 +91,104 @@ def steps(base_pt: float, minimum_pt: float) -> list[float]:
     return [round(base_pt - i * STEP_PT, 2) for i in range(count + 1)]
 
 
-def estimated_size(weight: float, paragraphs: int, stock: Stock, base_pt: float) -> float:
-    """A rough text size at which `weight` Chinese-character widths fill the card's body."""
-    width = body_width_mm(stock)
-    height = stock.card_height_mm - 2 * PADDING_MM - 4
+def estimated_height_mm(weight: float, paragraphs: int, width_mm: float, size_pt: float,
+                        pessimistic: bool = False) -> float:
+    """The height of `weight` character widths in `paragraphs` paragraphs at `size_pt`.
+
+    Pessimistic: a line holds one character less than its width allows (line-breaking rules
+    and Latin words leave lines short) and every paragraph ends in a part line.
+    """
+    em = size_pt * PT_TO_MM
+    per_line = max(1, math.floor(width_mm / em) - (1 if pessimistic else 0))
+    lines = math.ceil(weight / per_line) + (paragraphs - 1 if pessimistic else 0)
+    return max(1, lines) * em * LINE_HEIGHT + (paragraphs - 1) * em * PARAGRAPH_GAP_EM
+
+
+def surely_fits(side: Side, stock: Stock, base_pt: float) -> bool:
+    space = area(stock, head_height_mm(HEAD_LINES_ASSUMED)).height_mm
+    return side.plain and estimated_height_mm(
+        side.weight, side.paragraphs, body_width_mm(stock), base_pt, pessimistic=True) <= SURE_SHARE * space
+
+
+def estimated_size(side: Side, stock: Stock, base_pt: float, minimum_pt: float) -> float:
+    """About the largest size at which the side fills its space (optimistic)."""
+    space = area(stock, head_height_mm(1)).height_mm
     size = base_pt
-    while size > 2:
-        em = size * PT_TO_MM
-        per_line = max(1, math.floor(width / em))
-        lines = math.ceil(weight / per_line) + max(0, paragraphs - 1)
-        if lines * em * LINE_HEIGHT <= height:
-            return size
+    while size > minimum_pt and estimated_height_mm(side.weight, side.paragraphs, body_width_mm(stock), size) > space:
         size -= STEP_PT
     return size
 
 
-def measured_ids(items: list[MeasureItem]) -> tuple[str, ...]:
-    """The element ids whose boxes the measuring pass reports."""
-    return tuple(f"{item.prefix}{part}" for item in items for part in ("body",) + (("head",) if item.head else ()))
+def sizes_to_measure(side: Side, stock: Stock, base_pt: float, minimum_pt: float) -> list[float]:
+    """The base size, the smallest, and every step within a point of the estimate: the largest
+    size that really fits is among them, or a little above the one chosen."""
+    guess = estimated_size(side, stock, base_pt, minimum_pt)
+    wanted = {base_pt, minimum_pt} | {s for s in steps(base_pt, minimum_pt) if abs(s - guess) <= 1.0 + 1e-9}
+    return sorted(wanted, reverse=True)
 
 
-def measure_items(views: list[CardView], stock: Stock, base_pt: float, minimum_pt: float) -> list[MeasureItem]:
-    """Each side at the base size, plus the smaller sizes near where its length suggests it fits."""
+@dataclass(frozen=True)
+class MeasureItem:
+    id: str  # element id in the measuring document
+    side: Side | None  # None for a head
+    size_pt: float = 0.0
+
+
+@dataclass(frozen=True)
+class HeadItem:
+    id: str
+    label: str  # the longest label the head will show, continued or not
+    title: str  # chapter title (fronts), "" (backs)
+    front: bool
+
+
+@dataclass(frozen=True)
+class Measuring:
+    """What the measuring pass lays out: heads (front per chapter, one back) and doubtful sides."""
+
+    heads: dict[int, HeadItem]  # chapter index → front head; 0 → the back head
+    items: tuple[MeasureItem, ...]
+    unmeasured: frozenset[str]  # keys of sides that fit at the base size without measuring
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(h.id for h in self.heads.values()) + tuple(i.id for i in self.items)
+
+
+def plan_measuring(sides: list[Side], heads: dict[int, tuple[str, str]], stock: Stock,
+                   base_pt: float, minimum_pt: float) -> Measuring:
+    """`heads`: chapter index → (longest label, title) of the front heads; 0 → the back's."""
+    head_items = {index: HeadItem(f"h{index}", label, title, index != 0)
+                  for index, (label, title) in heads.items()}
     items: list[MeasureItem] = []
-    heads_done: set[tuple[int, str]] = set()
-    sizes = steps(base_pt, minimum_pt)
-    for view in views:
-        for side, weight, paragraphs in (("front", view.question_weight, view.question_paragraphs),
-                                         ("back", view.answer_weight, view.answer_paragraphs)):
-            guess = estimated_size(weight, paragraphs, stock, base_pt)
-            # a side that clearly fits is measured once; a long one at every size from just
-            # above the estimate down, so the largest size that really fits is among them
-            wanted = [base_pt] if guess >= base_pt else [s for s in sizes if s == base_pt or s <= guess + 2 * STEP_PT]
-            # the head only depends on the chapter title (fronts) or nothing (backs)
-            head_key = (view.card.chapter_index, side) if side == "front" else (0, side)
-            for size in wanted:
-                head = size == base_pt and head_key not in heads_done
-                if head:
-                    heads_done.add(head_key)
-                items.append(MeasureItem(view, side, size, head))
-    return items
+    unmeasured = set()
+    for side in sides:
+        if surely_fits(side, stock, base_pt):
+            unmeasured.add(side.key)
+            continue
+        for size in sizes_to_measure(side, stock, base_pt, minimum_pt):
+            items.append(MeasureItem(f"m{len(items)}", side, size))
+    return Measuring(head_items, tuple(items), frozenset(unmeasured))
 
 
-def choose(views: list[CardView], stock: Stock, items: list[MeasureItem],
-           anchors: dict) -> dict[tuple[str, str], Fit]:
-    """The largest measured size at which each side fits, and where its body then starts."""
-    def height_mm(name: str) -> float:
-        return anchors[name].height_pt * PT_TO_MM
+def head_heights(measuring: Measuring, anchors: dict) -> dict[int, float]:
+    """Chapter index → measured height of its front head in mm; 0 → the back head."""
+    return {index: anchors[item.id].height_pt * PT_TO_MM for index, item in measuring.heads.items()}
 
-    heads: dict[tuple[int, str], float] = {}
-    heights: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for item in items:
-        key = (item.view.card.anchor, item.side)
-        if item.head:
-            head_key = (item.view.card.chapter_index, item.side) if item.side == "front" else (0, item.side)
-            heads[head_key] = height_mm(item.prefix + "head")
-        height = height_mm(item.prefix + "body")
-        heights.setdefault(key, []).append((item.size_pt, height))
-    fits = {}
-    for view in views:
-        for side in ("front", "back"):
-            head_key = (view.card.chapter_index, side) if side == "front" else (0, side)
-            top = PADDING_MM + heads[head_key] + HEAD_GAP_MM
-            space = stock.card_height_mm - PADDING_MM - top
-            measured = sorted(heights[(view.card.anchor, side)], reverse=True)
-            chosen = next(((size, height) for size, height in measured if height <= space + 0.01), None)
-            if chosen is None:
-                size, height = measured[-1]
-                fits[(view.card.anchor, side)] = Fit(size, top, False)
-            else:
-                size, height = chosen
-                fits[(view.card.anchor, side)] = Fit(size, top + (space - height) / 2, True)
+
+def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt: float) -> dict[str, Fit]:
+    """Side key → the largest measured size at which it fits the area given for it."""
+    heights: dict[str, list[tuple[float, float]]] = {}
+    for item in measuring.items:
+        heights.setdefault(item.side.key, []).append((item.size_pt, anchors[item.id].height_pt * PT_TO_MM))
+    fits = {key: Fit(base_pt, True) for key in measuring.unmeasured}
+    for key, measured in heights.items():
+        space = areas[key].height_mm
+        measured.sort(reverse=True)
+        chosen = next(((size, height) for size, height in measured if height <= space + 0.01), None)
+        if chosen is None:
+            size, height = measured[-1]
+            fits[key] = Fit(size, False, height)
+        else:
+            fits[key] = Fit(chosen[0], True, chosen[1])
     return fits

@@ -1,99 +1,399 @@
-"""Flashcard sheets: fronts and backs alternate, each answer placed behind its question."""
+"""Flashcard sheets: fronts and backs alternate, each answer placed behind its question.
+
+The steps, each a pure function of what it is given, so any run of sheets can be rendered on its
+own: `card_sides` (each side's body HTML, once) → `deck` (physical cards, after fitting and any
+continuation) → `sheets` (where each face goes on which sheet) → `sheet_documents` (HTML).
+
+The DOM is kept lean because WeasyPrint's time grows with the number of boxes: a card side is one
+element with its label and chapter title drawn from `data-` attributes by `::before`/`::after`,
+and one body element, centred in its card by a transform so it needs no measured height; places,
+sizes and centre lines are classes, not inline styles. Cut guides are one SVG per kind of sheet.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import quote
 
-from ..config import Settings
-from ..i18n import strings
+from markupsafe import Markup
+
+from ..model import Card
 from . import CardView, Layouts
-from .fit import HEAD_SIZE_PT, PADDING_MM, Fit, MeasureItem, body_width_mm
-from .sheets import Rect, Stock
+from .fit import (HEAD_GAP_MM, HEAD_LINE_HEIGHT, HEAD_SIZE_PT, LINE_HEIGHT, PADDING_MM, Area, Fit,
+                  Measuring, Side, area, body_width_mm)
+from .sheets import UNPRINTABLE_MM, Rect, Stock
 
 CUT_LINE_PT = 0.5  # thin, but well above the 0.25 pt at which lines vanish on paper
+GUIDE_GREY = "#9a9a9a"  # light, yet visible after photocopying
+CUT_DASH_MM = (2.0, 1.5)
+FOLD_DASH_MM = (4.0, 1.0, 0.8, 1.0)  # dash-dot, unlike a cut
+MARK_MM = 5.0  # length of a crop mark
+MARK_CLEAR_MM = 1.5  # between a crop mark and the grid
+BAND_MM = 0.9  # height of a chapter's colour band, under the head line
+RECALL_SCALE = 0.72  # the question repeated on the back, relative to the answer's size
+PT_PER_MM = 72 / 25.4
+# distinct in colour and in grey, for up to eight chapters in a row
+CHAPTER_COLOURS = ("#1f5f8b", "#b5452b", "#2e7d4f", "#7b4fa0", "#b07d10", "#2a8a92", "#a03a6b", "#5a6b1e")
+_LONE_PARAGRAPH = re.compile(r"\s*<p>((?:(?!<p[\s>]|</p>).)*)</p>\s*", re.DOTALL)
 
+
+# -- sides --------------------------------------------------------------------------------------
+
+def _lean(fragment: str) -> Markup:
+    """A side that is one paragraph loses its <p>: one box less per card side, the same text."""
+    match = _LONE_PARAGRAPH.fullmatch(fragment)
+    return Markup(match.group(1) if match else fragment.strip())
+
+
+def card_sides(views: list[CardView], layouts: Layouts, question_on_back: bool) -> dict[str, Side]:
+    """Every card's front (f-<anchor>) and back (b-<anchor>), in deck order."""
+    sides: dict[str, Side] = {}
+    for view in views:
+        front = _lean(layouts.render("card-front.html.j2", view=view))
+        back = _lean(layouts.render("card-back.html.j2", view=view, recall=question_on_back))
+        weight = view.answer_weight + (view.question_weight * RECALL_SCALE if question_on_back else 0)
+        sides[f"f-{view.card.anchor}"] = Side(f"f-{view.card.anchor}", front, view.question_weight,
+                                              view.question_paragraphs)
+        sides[f"b-{view.card.anchor}"] = Side(f"b-{view.card.anchor}", back, weight,
+                                              view.answer_paragraphs + (1 if question_on_back else 0))
+    return sides
+
+
+def continued_label(card: Card, part: int, parts: int, continued: str) -> str:
+    """`1.3`, or `1.3 · 1/2` and `1.3 · 续 2/2` on a card continued on another."""
+    if parts == 1:
+        return card.label
+    return f"{card.label} · {part}/{parts}" if part == 1 else f"{card.label} · {continued} {part}/{parts}"
+
+
+def head_texts(views: list[CardView], continued: str) -> dict[int, tuple[str, str]]:
+    """The widest head each chapter's fronts can have (0: the backs'), for measuring it once."""
+    heads: dict[int, tuple[str, str]] = {}
+    widest = ""
+    for view in views:
+        label = continued_label(view.card, 9, 9, continued)
+        index = view.card.chapter_index
+        if index not in heads or len(label) > len(heads[index][0]):
+            heads[index] = (label, view.chapter_title)
+        widest = max(widest, label, key=len)
+    heads[0] = (widest, "")
+    return heads
+
+
+def areas(sides: dict[str, Side], views: list[CardView], stock: Stock, heads_mm: dict[int, float]) -> dict[str, Area]:
+    """Side key → where its body goes on the card, below its measured head."""
+    found = {}
+    for view in views:
+        found[f"f-{view.card.anchor}"] = area(stock, heads_mm[view.card.chapter_index])
+        found[f"b-{view.card.anchor}"] = area(stock, heads_mm[0])
+    return found
+
+
+# -- physical cards -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Face:
+    """One printed side of one physical card."""
+
+    key: str  # id of its body element: f-q1-3, b-q1-3, and f-q1-3-2 for a continuation
+    card: Card
+    side: str  # front | back
+    html: Markup
+    size_pt: float
+    label: str
+    title: str  # the chapter's title on fronts, "" on backs
+    area: Area
+
+
+@dataclass(frozen=True)
+class Flashcard:
+    front: Face
+    back: Face
+
+
+def deck(views: list[CardView], sides: dict[str, Side], fits: dict[str, Fit], pieces: dict[str, list[Markup]],
+         side_areas: dict[str, Area], minimum_pt: float, continued: str) -> list[Flashcard]:
+    """The cards to print, in order. A side cut into pieces takes one card per piece; its other
+    side is repeated (a question) or left empty (an answer) on the extra cards."""
+    result = []
+    for view in views:
+        card = view.card
+        keys = {"front": f"f-{card.anchor}", "back": f"b-{card.anchor}"}
+        parts = {side: pieces.get(key) or [sides[key].html] for side, key in keys.items()}
+        total = max(len(parts["front"]), len(parts["back"]))
+        for number in range(1, total + 1):
+            faces = {}
+            label = continued_label(card, number, total, continued)
+            for side, key in keys.items():
+                own = parts[side]
+                if number <= len(own):
+                    html = own[number - 1]
+                elif side == "front" and len(own) == 1:
+                    html = own[0]
+                else:
+                    html = Markup("")
+                size = minimum_pt if key in pieces else fits[key].size_pt
+                faces[side] = Face(key if number == 1 else f"{key}-{number}", card, side, html, size, label,
+                                   view.chapter_title if side == "front" else "", side_areas[key])
+            result.append(Flashcard(faces["front"], faces["back"]))
+    return result
+
+
+# -- sheets -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Placed:
-    view: CardView
-    rect: Rect
-    size_pt: float  # text size chosen for this side
-    body_top_mm: float  # from the card's top edge
-
-
-@dataclass(frozen=True)
-class CutLine:
-    """A horizontal or vertical segment on the sheet, in mm."""
-
-    x1_mm: float
-    y1_mm: float
-    x2_mm: float
-    y2_mm: float
-
-    @property
-    def vertical(self) -> bool:
-        return self.x1_mm == self.x2_mm
+    face: Face
+    rect: Rect  # the card's rectangle on the page, in mm
 
 
 @dataclass(frozen=True)
 class Sheet:
-    side: str  # front | back
-    number: int  # 1-based sheet number
+    kind: str  # front | back | fold
+    number: int  # 1-based: the physical sheet
     cards: tuple[Placed, ...]
-    guides: tuple[CutLine, ...]
 
 
-def cut_lines(stock: Stock) -> tuple[CutLine, ...]:
-    """Lines along every edge between cards, and around the grid when it does not reach the paper's edge."""
-    xs = sorted({round(stock.slot(c).x_mm, 3) for c in range(stock.columns)}
-                | {round(stock.slot(c).right_mm, 3) for c in range(stock.columns)})
-    ys = sorted({round(stock.slot(r * stock.columns).y_mm, 3) for r in range(stock.rows)}
-                | {round(stock.slot(r * stock.columns).bottom_mm, 3) for r in range(stock.rows)})
-    top, bottom, left, right = ys[0], ys[-1], xs[0], xs[-1]
-    if stock.tiles:
-        top, bottom, left, right = 0.0, stock.paper.height_mm, 0.0, stock.paper.width_mm
-        xs = [x for x in xs if 1 < x < stock.paper.width_mm - 1]
-        ys = [y for y in ys if 1 < y < stock.paper.height_mm - 1]
-    return tuple([CutLine(x, top, x, bottom) for x in xs] + [CutLine(left, y, right, y) for y in ys])
+def sheets(cards: list[Flashcard], stock: Stock, flip: str, offset_mm: tuple[float, float]) -> list[Sheet]:
+    """Every page in print order: a front then its back, or one folded sheet each.
 
-
-def sheets(views: list[CardView], stock: Stock, flip: str, fits: dict[tuple[str, str], Fit]) -> list[Sheet]:
-    guides = cut_lines(stock)
+    Every sheet keeps the whole grid in place, the last one too: a part-filled sheet only has
+    fewer cards, in the same slots.
+    """
     result = []
-    for start in range(0, len(views), stock.per_sheet):
-        batch = views[start:start + stock.per_sheet]
+    for start in range(0, len(cards), stock.per_sheet):
+        batch = cards[start:start + stock.per_sheet]
         number = start // stock.per_sheet + 1
-        placed = {}
-        for side in ("front", "back"):
-            placed[side] = []
-            for index, view in enumerate(batch):
-                slot = index if side == "front" else stock.back_index(index, flip)
-                fit = fits[(view.card.anchor, side)]
-                placed[side].append(Placed(view, stock.slot(slot), fit.size_pt, fit.body_top_mm))
-            result.append(Sheet(side, number, tuple(placed[side]), guides))
+        if stock.fold:
+            placed = []
+            for index, card in enumerate(batch):
+                question, answer = stock.slot(index).halves()
+                placed += [Placed(card.front, question), Placed(card.back, answer)]
+            result.append(Sheet("fold", number, tuple(placed)))
+            continue
+        fronts = tuple(Placed(card.front, stock.slot(index)) for index, card in enumerate(batch))
+        backs = tuple(Placed(card.back, stock.slot(stock.back_index(index, flip)).moved(*offset_mm))
+                      for index, card in enumerate(batch))
+        result += [Sheet("front", number, fronts), Sheet("back", number, backs)]
     return result
 
 
-def _stylesheet(layouts: Layouts, stock: Stock, font_url: Callable[[str], str], page: tuple[float, float]):
+def manual_order(pages: int) -> tuple[list[int], list[int]]:
+    """0-based pages of fronts.pdf and backs.pdf, for `pages` alternating fronts and backs.
+
+    The backs come last sheet first: the printed fronts leave the printer face down, the last
+    sheet on top, and go back into the tray as they lie, so the last sheet is fed first.
+    """
+    fronts = list(range(0, pages, 2))
+    backs = list(range(pages - 1, 0, -2))
+    return fronts, backs
+
+
+# -- cut guides ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    x1_mm: float
+    y1_mm: float
+    x2_mm: float
+    y2_mm: float
+    kind: str = "cut"  # cut | fold
+
+    @property
+    def vertical(self) -> bool:
+        return abs(self.x1_mm - self.x2_mm) < 1e-9
+
+
+def _edges(stock: Stock) -> tuple[list[float], list[float]]:
+    """The x of every vertical and the y of every horizontal cut, on a front sheet."""
+    xs = sorted({round(v, 4) for c in range(stock.columns) for v in (stock.slot(c).x_mm, stock.slot(c).right_mm)})
+    ys = sorted({round(v, 4) for r in range(stock.rows)
+                 for v in (stock.slot(r * stock.columns).y_mm, stock.slot(r * stock.columns).bottom_mm)})
+    return xs, ys
+
+
+def guides(stock: Stock, cut: str) -> tuple[Line, ...]:
+    """Cut lines or crop marks (and fold lines) on a front sheet, in mm.
+
+    Lines run along every cut and on into the margins as far as a printer prints, so a cutter's
+    blade lines up with both ends; where cards tile the sheet, the paper's edges need no cut.
+    Crop marks sit in the margin, in line with each cut; where the margin is too narrow for them
+    (cards that tile the sheet), they sit on the cut itself, just inside the printable area.
+    """
+    width, height = stock.paper.width_mm, stock.paper.height_mm
+    xs, ys = _edges(stock)
+    lines: list[Line] = []
+    if cut != "none":
+        if stock.tiles:
+            xs = [x for x in xs if 1 < x < width - 1]
+            ys = [y for y in ys if 1 < y < height - 1]
+        if cut == "lines":
+            low_x, high_x = (0.0, width) if stock.tiles else (UNPRINTABLE_MM, width - UNPRINTABLE_MM)
+            low_y, high_y = (0.0, height) if stock.tiles else (UNPRINTABLE_MM, height - UNPRINTABLE_MM)
+            lines += [Line(x, low_y, x, high_y) for x in xs] + [Line(low_x, y, high_x, y) for y in ys]
+        else:
+            lines += _marks(xs, stock.top_mm, stock.top_mm + stock.grid_height_mm, height, vertical=True)
+            lines += _marks(ys, stock.left_mm, stock.left_mm + stock.grid_width_mm, width, vertical=False)
+    if stock.fold:
+        for index in range(stock.per_sheet):
+            question, _ = stock.slot(index).halves()
+            lines.append(Line(question.right_mm, question.y_mm, question.right_mm, question.bottom_mm, "fold"))
+    return tuple(lines)
+
+
+def _marks(positions: list[float], start: float, end: float, extent: float, vertical: bool) -> list[Line]:
+    """Marks in line with cuts at `positions`, beyond both ends of the grid's span [start, end]."""
+    room = start - MARK_CLEAR_MM - UNPRINTABLE_MM
+    if room >= 2:  # outside the grid
+        length = min(MARK_MM, room)
+        spans = [(start - MARK_CLEAR_MM - length, start - MARK_CLEAR_MM),
+                 (end + MARK_CLEAR_MM, end + MARK_CLEAR_MM + length)]
+    else:  # on the cut itself, where the printer reaches
+        near, far = max(start, UNPRINTABLE_MM), min(end, extent - UNPRINTABLE_MM)
+        spans = [(near, near + MARK_MM), (far - MARK_MM, far)]
+    return [Line(p, a, p, b) if vertical else Line(a, p, b, p) for p in positions for a, b in spans]
+
+
+def back_guides(stock: Stock, front: tuple[Line, ...], flip: str, offset_mm: tuple[float, float]) -> tuple[Line, ...]:
+    """The front's guides as they fall on the back after the flip, moved by the back offset."""
+    moved = []
+    for line in front:
+        a = stock.behind(Rect(line.x1_mm, line.y1_mm, 0, 0), flip)
+        b = stock.behind(Rect(line.x2_mm, line.y2_mm, 0, 0), flip)
+        moved.append(Line(a.x_mm + offset_mm[0], a.y_mm + offset_mm[1], b.x_mm + offset_mm[0],
+                          b.y_mm + offset_mm[1], line.kind))
+    return tuple(moved)
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FaceView:
+    """A placed face as the sheet template prints it."""
+
+    classes: str
+    label: str
+    title: str
+    key: str
+    html: Markup
+    size_class: str
+
+
+@dataclass(frozen=True)
+class SheetView:
+    kind: str
+    faces: tuple[FaceView, ...]
+
+
+def _size_class(size_pt: float) -> str:
+    return f"z{round(size_pt * 10)}"
+
+
+def _data_url(svg: str) -> str:
+    return "data:image/svg+xml," + quote(svg, safe="=:/,.#-")
+
+
+@dataclass(frozen=True)
+class Style:
+    """What the card stylesheet needs besides the stock: every class the sheets use."""
+
+    positions: dict[Rect, str]
+    sizes: dict[float, str]
+    middles: dict[float, str]
+
+
+def _style_for(pages: list[Sheet]) -> Style:
+    positions: dict[Rect, str] = {}
+    sizes: dict[float, str] = {}
+    middles: dict[float, str] = {}
+    for sheet in pages:
+        for placed in sheet.cards:
+            rect = Rect(*(round(v, 4) for v in (placed.rect.x_mm, placed.rect.y_mm,
+                                                placed.rect.width_mm, placed.rect.height_mm)))
+            positions.setdefault(rect, f"p{len(positions)}")
+            sizes.setdefault(placed.face.size_pt, _size_class(placed.face.size_pt))
+            middles.setdefault(round(placed.face.area.middle_mm, 4), f"y{len(middles)}")
+    return Style(positions, sizes, middles)
+
+
+def stylesheet(layouts: Layouts, stock: Stock, font_url: Callable[[str], str], style: Style,
+               guide_urls: dict[str, str], page_mm: tuple[float, float] | None = None,
+               min_area_mm: float = 0.0) -> Markup:
+    page_mm = page_mm or (stock.paper.width_mm, stock.paper.height_mm)
     return layouts.stylesheet(
-        "fonts.css.j2", "typography.css", "cards.css.j2", font_url=font_url, paper=stock.paper,
-        page_width_mm=page[0], page_height_mm=page[1], padding_mm=PADDING_MM, head_size_pt=HEAD_SIZE_PT,
-        body_width_mm=body_width_mm(stock), cut_line_pt=CUT_LINE_PT)
+        "fonts.css.j2", "typography.css", "cards.css.j2", font_url=font_url, stock=stock, paper=stock.paper,
+        page_width_mm=page_mm[0], page_height_mm=page_mm[1], padding_mm=PADDING_MM,
+        head_size_pt=HEAD_SIZE_PT, head_line_height=HEAD_LINE_HEIGHT, line_height=LINE_HEIGHT,
+        body_width_mm=body_width_mm(stock), cut_line_pt=CUT_LINE_PT, positions=style.positions,
+        sizes=style.sizes, middles=style.middles, guide_urls=guide_urls, colours=CHAPTER_COLOURS,
+        band_mm=BAND_MM, head_gap_mm=HEAD_GAP_MM, recall_scale=RECALL_SCALE, image_max_mm=min_area_mm)
 
 
-def measure_html(layouts: Layouts, items: list[MeasureItem], stock: Stock, language: str, meta,
+def guide_urls(layouts: Layouts, stock: Stock, cut: str, flip: str, offset_mm: tuple[float, float]) -> dict[str, str]:
+    """The SVG drawing of the guides for each kind of sheet, as data: URLs (parsed once per render)."""
+    front = guides(stock, cut)
+    kinds = {"fold": front} if stock.fold else {"front": front, "back": back_guides(stock, front, flip, offset_mm)}
+    return {kind: _data_url(layouts.render(
+        "cut-guides.svg.j2", paper=stock.paper, lines=lines, stroke_mm=CUT_LINE_PT / PT_PER_MM, colour=GUIDE_GREY,
+        cut_dash=CUT_DASH_MM, fold_dash=FOLD_DASH_MM)) for kind, lines in kinds.items() if lines}
+
+
+def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings, language: str, meta,
+                    font_url: Callable[[str], str], urls: dict[str, str],
+                    chunks: int = 1) -> list[tuple[list[Sheet], str]]:
+    """The sheets as HTML: one document, or `chunks` documents of whole physical sheets each to render
+    side by side, with the pages each holds. Every document carries the same stylesheet."""
+    style = _style_for(pages)
+    min_area = min((placed.face.area.height_mm for sheet in pages for placed in sheet.cards), default=0.0)
+    css = stylesheet(layouts, stock, font_url, style, urls, min_area_mm=min_area)
+    views = []
+    for sheet in pages:
+        faces = []
+        for placed in sheet.cards:
+            face = placed.face
+            rect = Rect(*(round(v, 4) for v in (placed.rect.x_mm, placed.rect.y_mm,
+                                                placed.rect.width_mm, placed.rect.height_mm)))
+            classes = (f"c {'q' if face.side == 'front' else 'a'} {style.positions[rect]} "
+                       f"{style.middles[round(face.area.middle_mm, 4)]} "
+                       f"k{(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)}")
+            faces.append(FaceView(classes, face.label, face.title, face.key, face.html, style.sizes[face.size_pt]))
+        views.append(SheetView(sheet.kind, tuple(faces)))
+    per_chunk = _chunk_size(pages, chunks)
+    return [(pages[start:start + per_chunk], layouts.render(
+        "flashcards.html.j2", language=language, meta=meta, sheets=views[start:start + per_chunk],
+        stylesheet=css, band=settings.cards.band)) for start in range(0, len(views), per_chunk)]
+
+
+def _chunk_size(pages: list[Sheet], chunks: int) -> int:
+    """Pages per document, whole physical sheets (front and back together) in each."""
+    per_sheet = 1 if pages and pages[0].kind == "fold" else 2
+    count = max(1, len(pages) // per_sheet)
+    return max(1, -(-count // max(1, chunks))) * per_sheet
+
+
+def measure_html(layouts: Layouts, measuring: Measuring, stock: Stock, language: str, meta,
                  font_url: Callable[[str], str]) -> str:
-    """The document that measures every card side (one tall page per few hundred sides)."""
-    stylesheet = _stylesheet(layouts, stock, font_url, (body_width_mm(stock), 5000))
-    return layouts.render("card-measure.html.j2", language=language, meta=meta, items=items,
-                          stylesheet=stylesheet)
+    """The document that measures the heads and the doubtful sides (tall pages, one column)."""
+    sizes = {item.size_pt: _size_class(item.size_pt) for item in measuring.items}
+    css = stylesheet(layouts, stock, font_url, Style({}, sizes, {}), {}, (body_width_mm(stock), 5000))
+    return layouts.render("card-measure.html.j2", language=language, meta=meta, heads=measuring.heads.values(),
+                          items=measuring.items, sizes=sizes, stylesheet=css)
 
 
-def flashcards_html(layouts: Layouts, views: list[CardView], stock: Stock, settings: Settings,
-                    language: str, meta, font_url: Callable[[str], str],
-                    fits: dict[tuple[str, str], Fit]) -> str:
-    stylesheet = _stylesheet(layouts, stock, font_url, (stock.paper.width_mm, stock.paper.height_mm))
-    return layouts.render(
-        "flashcards.html.j2", language=language, meta=meta, words=strings(language),
-        sheets=sheets(views, stock, settings.cards.flip, fits), stylesheet=stylesheet)
+@dataclass(frozen=True)
+class SplitItem:
+    id: str  # of the side's wrapper; its runs are <id>-<n>
+    marked: Markup
+    page: str  # named page as tall as the side's text area
+
+
+def split_html(layouts: Layouts, items: list[SplitItem], heights_mm: dict[str, float], stock: Stock,
+               minimum_pt: float, language: str, meta, font_url: Callable[[str], str]) -> str:
+    """The document that paginates the sides to continue, one page per card's text area."""
+    size_class = _size_class(minimum_pt)
+    css = stylesheet(layouts, stock, font_url, Style({}, {minimum_pt: size_class}, {}), {},
+                     (body_width_mm(stock), max(heights_mm.values())))
+    return layouts.render("card-split.html.j2", language=language, meta=meta, items=items, heights=heights_mm,
+                          size_class=size_class, body_width_mm=body_width_mm(stock), stylesheet=css)

@@ -1,37 +1,200 @@
-"""out/flashcards.pdf: card sheets, fronts and backs alternating, text fitted to each card."""
+"""out/flashcards.pdf: card sheets, fronts and backs alternating, text fitted to each card.
+
+Render jobs, in order: `flashcards:measure` (chapter heads and the sides whose length alone does
+not show they fit; split in two for a large deck so both cores start early), then
+`flashcards:split` only when some side must continue on another card (just those sides), then
+the sheets: one document, or for a large deck several runs of whole sheets rendered side by
+side and joined in order.
+"""
 
 from __future__ import annotations
 
+import os
+
+from markupsafe import Markup
+
+from ..config import ConfigError
 from ..diagnostics import finding
-from ..layout.fit import choose, measure_items, measured_ids
-from ..layout.flashcards import flashcards_html, measure_html
-from ..layout.sheets import PRESETS
+from ..i18n import strings
+from ..layout.fit import PADDING_MM, PT_TO_MM, Fit, Measuring, choose, head_heights, plan_measuring
+from ..layout.flashcards import (SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
+                                 measure_html, sheet_documents, sheets, split_html)
+from ..layout.sheets import StockError, stock_for
+from ..layout.split import Side as SplitSide
+from ..layout.split import starts_from_pages
+from ..model import Location, Severity
 from ..printing.finish import finish_flashcards
 from . import Context, Plan
+
+CHUNK_SHEETS = 24  # fewest physical sheets worth a render of their own (a worker costs about a second)
+SPLIT_SAFETY_MM = 0.2  # the pages that cut sides are this much shorter than the card's text area
+TOLERANCE_MM = 0.2
 
 
 def plan(context: Context) -> Plan:
     settings = context.settings
-    stock = PRESETS[settings.cards.preset]
-    cards = context.cards
-    items = measure_items(cards, stock, settings.cards.base_size_pt, settings.cards.min_size_pt)
-    measure = context.job("flashcards:measure", measure_html(
-        context.layouts, items, stock, context.language, context.print_meta, context.font_url), measure=measured_ids(items))
+    options = settings.cards
+    try:
+        stock = stock_for(options)
+    except StockError as exc:
+        raise ConfigError(settings.source, exc.key, exc.message, exc.hint) from None
+    words = strings(context.language)
+    views = context.cards
+    sides = card_sides(views, context.layouts, options.question_on_back)
+    measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
+                               options.base_size_pt, options.min_size_pt)
+    offset = (options.back_offset_x_mm, options.back_offset_y_mm)
+    urls = guide_urls(context.layouts, stock, options.cut, options.flip, offset)
+    physical_sheets = -(-len(views) // stock.per_sheet)
+    workers = settings.build.jobs or os.cpu_count() or 1
+    chunks = max(1, min(workers, physical_sheets // CHUNK_SHEETS))
+    state: dict = {"chunks": {}}
 
-    def then(rendered):
-        if rendered.key != "flashcards:measure":
+    def measure_jobs() -> list:
+        parts = _halves(measuring) if chunks > 1 else [measuring]
+        return [context.job(f"flashcards:measure:{n}", measure_html(
+            context.layouts, part, stock, context.language, context.print_meta, context.font_url), measure=part.ids)
+            for n, part in enumerate(parts)]
+
+    jobs = measure_jobs()
+    pending_measures = {job.key for job in jobs}
+    measured_anchors: dict = {}
+
+    def after_measuring() -> list:
+        heads = head_heights(measuring, measured_anchors)
+        state["areas"] = side_areas = areas(sides, views, stock, heads)
+        state["fits"] = fits = choose(measuring, measured_anchors, side_areas, options.base_size_pt)
+        too_long = [key for key in sides if not fits[key].fits]
+        if not too_long:
+            return sheet_jobs({})
+        if options.overflow == "error":
+            for key in too_long:
+                context.diagnostics.append(_too_long(views, key, fits[key], stock, Severity.ERROR, 0))
             return []
-        fits = choose(cards, stock, items, rendered.anchors)
-        for (anchor, side), fit in fits.items():
-            if not fit.fits:
-                context.diagnostics.append(finding(
-                    "SG601", f"card {anchor} ({side}) does not fit even at {fit.size_pt:g} pt"))
-        html = flashcards_html(context.layouts, cards, stock, settings, context.language, context.print_meta,
-                               context.font_url, fits)
-        return [context.job("flashcards", html)]
+        items, heights, trees = [], {}, {}
+        for number, key in enumerate(too_long):
+            page = f"pg{round(side_areas[key].height_mm * 100)}"
+            heights[page] = side_areas[key].height_mm - SPLIT_SAFETY_MM
+            trees[key] = SplitSide(sides[key].html)
+            items.append(SplitItem(f"s{number}", trees[key].marked(f"s{number}-"), page))
+        state["split"] = (too_long, items, heights, trees)
+        return [context.job("flashcards:split", split_html(
+            context.layouts, items, heights, stock, options.min_size_pt, context.language, context.print_meta,
+            context.font_url), measure=tuple(_split_ids(items, trees)))]
+
+    def after_splitting(anchors: dict) -> list:
+        too_long, items, heights, trees = state["split"]
+        pieces: dict[str, list[Markup]] = {}
+        for key, item in zip(too_long, items):
+            tree = trees[key]
+            starts = starts_from_pages(tree, f"{item.id}-", anchors)
+            pieces[key] = tree.pieces(starts)
+            limit_pt = heights[item.page] / PT_TO_MM
+            tallest = max((anchor.bottom_pt for name, anchor in anchors.items()
+                           if name.startswith(f"{item.id}-")), default=0.0)
+            severity = Severity.WARNING
+            if tallest > limit_pt + TOLERANCE_MM / PT_TO_MM:
+                severity = Severity.ERROR  # one unbreakable thing (an image, a table row) is too tall
+            context.diagnostics.append(_too_long(views, key, state["fits"][key], stock, severity, len(starts)))
+        return sheet_jobs(pieces)
+
+    def sheet_jobs(pieces: dict[str, list[Markup]]) -> list:
+        cards = deck(views, sides, state["fits"], pieces, state["areas"], options.min_size_pt, words["continued"])
+        pages = sheets(cards, stock, options.flip, offset)
+        state["pages"] = pages
+        documents = sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
+                                    context.font_url, urls, chunks)
+        result = []
+        for number, (chunk, html) in enumerate(documents):
+            key = f"flashcards:sheets:{number}"
+            state["chunks"][key] = chunk
+            result.append(context.job(key, html))
+        return result
+
+    def then(rendered) -> list:
+        if rendered.key in pending_measures:
+            pending_measures.discard(rendered.key)
+            measured_anchors.update(rendered.anchors)
+            return after_measuring() if not pending_measures else []
+        if rendered.key == "flashcards:split":
+            return after_splitting(rendered.anchors)
+        if rendered.key in state["chunks"]:
+            context.diagnostics.extend(_overflowing(state["chunks"][rendered.key], rendered.anchors))
+        return []
+
+    def ordered(rendered) -> list[bytes]:
+        return [rendered[key].pdf for key in sorted(state["chunks"], key=lambda k: int(k.rsplit(":", 1)[1]))]
 
     def files(rendered):
-        pdf = finish_flashcards(rendered["flashcards"].pdf, context.info(), context.language, settings.cards.flip)
-        return {"flashcards.pdf": pdf}
+        return finish_flashcards(ordered(rendered), context.info(), context.language, options.flip,
+                                 options.duplex, stock.fold, context.fonts)
 
-    return Plan([measure], files, then, pages=lambda r: {"flashcards.pdf": r["flashcards"].pages})
+    def page_counts(rendered):
+        total = sum(rendered[key].pages for key in state["chunks"])
+        if options.duplex == "manual" and not stock.fold:
+            return {"flashcards-fronts.pdf": total // 2, "flashcards-backs.pdf": total // 2}
+        return {"flashcards.pdf": total}
+
+    return Plan(jobs, files, then, pages=page_counts)
+
+
+def _halves(measuring: Measuring) -> list[Measuring]:
+    middle = len(measuring.items) // 2
+    return [Measuring(measuring.heads, measuring.items[:middle], measuring.unmeasured),
+            Measuring({}, measuring.items[middle:], frozenset())]
+
+
+def _split_ids(items: list[SplitItem], trees: dict) -> list[str]:
+    ids = []
+    for item, tree in zip(items, trees.values()):
+        ids.append(item.id)
+        ids += [f"{item.id}-{n}" for n in range(tree.runs)]
+    return ids
+
+
+def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int):
+    """SG601 for a side that does not fit even at the smallest size, at the line it starts on."""
+    side, anchor = key.split("-", 1)
+    card = next(view.card for view in views if view.card.anchor == anchor)
+    what = "question" if side == "f" else "answer"
+    line = card.location.line if side == "f" or not card.answer_line else card.answer_line
+    size = f"{stock.card_width_mm:g} × {stock.card_height_mm:g} mm"
+    message = f"card {card.label}: the {what} does not fit its {size} card even at {fit.size_pt:g} pt"
+    if severity is Severity.ERROR and cards:
+        message += "; it holds an image, a table row or a line that is taller than the card"
+        hint = "make it smaller, or use a larger card (--card)"
+    elif severity is Severity.ERROR:
+        hint = ("shorten it, use a larger card (--card) or a smaller cards.min_size_pt, or let it continue "
+                "on another card (--overflow continue)")
+    else:
+        message += f"; it continues over {cards} cards, marked as continued"
+        hint = "shorten it, or use a larger card (--card), to keep it on one card"
+    return finding("SG601", message, Location(card.location.path, line), hint=hint, severity=severity)
+
+
+def _overflowing(pages: list[Sheet], anchors: dict) -> list:
+    """Every card body on the rendered sheets that runs outside its card's text area, as errors.
+
+    The fitting guarantees this never happens; checking costs nothing, and a wrong estimate must
+    stop the build rather than print text that runs off a card.
+    """
+    found = []
+    tolerance_pt = TOLERANCE_MM / PT_TO_MM
+    for sheet in pages:
+        for placed in sheet.cards:
+            box = anchors.get(placed.face.key)
+            if box is None:
+                continue
+            rect, area = placed.rect, placed.face.area
+            top, bottom = (rect.y_mm + area.top_mm) / PT_TO_MM, (rect.y_mm + area.bottom_mm) / PT_TO_MM
+            left, right = (rect.x_mm + PADDING_MM) / PT_TO_MM, (rect.right_mm - PADDING_MM) / PT_TO_MM
+            if (box.y_pt < top - tolerance_pt or box.bottom_pt > bottom + tolerance_pt
+                    or box.x_pt < left - tolerance_pt or box.right_pt > right + tolerance_pt):
+                card = placed.face.card
+                over = max(top - box.y_pt, box.bottom_pt - bottom) * PT_TO_MM
+                found.append(finding(
+                    "SG601", f"card {placed.face.label}: its {'question' if placed.face.side == 'front' else 'answer'} "
+                    f"runs {over:.1f} mm past its card's text area", card.location,
+                    hint="lower cards.base_size_pt; please also report this card, it should have been fitted",
+                    severity=Severity.ERROR))
+    return found

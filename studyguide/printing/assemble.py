@@ -131,7 +131,7 @@ def _face_file(base_font: str) -> str | None:
     return next((face.file for face in FACES if face.family == family and face.weight == weight), None)
 
 
-def _unify_fonts(writer: PdfWriter, fonts: Path) -> None:
+def unify_fonts(writer: PdfWriter, fonts: Path) -> None:
     """Give every piece's copy of a face one font program holding all the glyphs any piece uses.
 
     WeasyPrint subsets each render on its own but keeps the bundled fonts' glyph ids, so the
@@ -259,7 +259,7 @@ def join(pieces: list[Piece], metadata: dict[str, str], language: str, footer: F
             resources["/Font"].get_object()[STAMP_FONT] = stamper.font
 
     if fonts is not None:
-        _unify_fonts(writer, fonts)
+        unify_fonts(writer, fonts)
     writer.add_metadata({key: value for key, value in metadata.items() if value})
     writer._root_object[NameObject("/Lang")] = TextStringObject(language)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)

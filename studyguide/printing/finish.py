@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
+from .assemble import unify_fonts
 
 
 def _writer(pdf: bytes) -> PdfWriter:
@@ -26,13 +28,50 @@ def _bytes(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def finish_flashcards(pdf: bytes, info: dict[str, str], language: str, flip: str) -> bytes:
-    """Ask viewers to print duplex with the matching flip, and at 100 % so cards keep their size."""
+def _viewer_preferences(writer: PdfWriter, duplex: str) -> None:
+    """How viewers should print: duplex with the right flip (or one-sided), and at 100 % so that
+    cards keep their size and line up with their backs."""
+    preferences = writer.create_viewer_preferences()
+    preferences.duplex = NameObject(duplex)
+    preferences.print_scaling = NameObject("/None")
+
+
+DUPLEX = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge"}
+
+
+def finish_flashcards(pdfs: list[bytes], info: dict[str, str], language: str, flip: str, duplex: str = "printer",
+                      fold: bool = False, fonts: Path | None = None) -> dict[str, bytes]:
+    """The flashcard files from the sheets' renders, joined in order.
+
+    `duplex == "manual"` gives two files to print one after the other: the fronts, and the backs
+    in the order `layout.flashcards.manual_order` gives. Folded sheets are printed on one side.
+    """
+    from ..layout.flashcards import manual_order
+
+    writer = _writer(pdfs[0])
+    for more in pdfs[1:]:
+        writer.append(PdfReader(io.BytesIO(more)))
+    if len(pdfs) > 1 and fonts is not None:
+        unify_fonts(writer, fonts)  # one copy of each face, not one per piece
+    if fold or duplex != "manual":
+        _metadata(writer, info, language)
+        _viewer_preferences(writer, "/Simplex" if fold else DUPLEX[flip])
+        return {"flashcards.pdf": _bytes(writer)}
+    files = {}
+    for name, order in zip(("flashcards-fronts.pdf", "flashcards-backs.pdf"), manual_order(len(writer.pages))):
+        part = PdfWriter()
+        for index in order:
+            part.add_page(writer.pages[index])
+        _metadata(part, info, language)
+        _viewer_preferences(part, "/Simplex")
+        files[name] = _bytes(part)
+    return files
+
+
+def finish_calibration(pdf: bytes, info: dict[str, str], language: str, flip: str) -> bytes:
     writer = _writer(pdf)
     _metadata(writer, info, language)
-    preferences = writer.create_viewer_preferences()
-    preferences.duplex = NameObject("/DuplexFlipLongEdge" if flip == "long" else "/DuplexFlipShortEdge")
-    preferences.print_scaling = NameObject("/None")
+    _viewer_preferences(writer, DUPLEX[flip])
     return _bytes(writer)
 
 
