@@ -18,7 +18,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG201": (Severity.WARNING, "a chapter holds no questions"),
     "SG202": (Severity.WARNING, "two chapters have the same number"),
     "SG203": (Severity.NOTE, "a section holds no questions and answers; it is shown as chapter notes"),
-    "SG204": (Severity.WARNING, "text before the first question of a chapter is shown as chapter notes"),
+    "SG204": (Severity.NOTE, "text before the first question of a chapter is shown as chapter notes"),
     # cards
     "SG301": (Severity.WARNING, "a question has no answer"),
     "SG302": (Severity.WARNING, "an answer looks like the next question"),

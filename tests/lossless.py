@@ -1,0 +1,111 @@
+"""The lossless promise, checked from the outside: every non-blank character of a content file is
+in a card, in a chapter title, or in lines that a finding names.
+
+The checker knows nothing of how the reader works. It looks only at what a user gets: the cards
+(question and answer Markdown, with the line each starts on), the chapters (title and heading
+line), and the findings (a finding that reports text names it as `line 4` or `lines 4–9`, under one of the codes in
+`REPORTING`).
+
+Markup may go: list markers, heading `#`s, emphasis `*`/`_`, code backticks, `---` separators,
+question numbers such as `12.` or `(3)`, and `Q:`/`问：`/`答：`/`Answer:`-style labels (at the
+start of a line or right after a question mark). Both sides are normalised the same way, so a
+label the reader keeps counts as much as one it drops.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from studyguide.model import Guide
+
+_SPAN = re.compile(r"\blines? (\d+)(?:–(\d+))?")
+# findings that report text which is in no card: text outside chapters, sections without
+# questions, a chapter's notes, a file or chapter that holds no questions
+REPORTING = {"SG201", "SG203", "SG204", "SG305"}
+_LABEL = (r"(?:【(?:参考答案|答案|解答|答)】|(?:参考答案|答案|解答|问题|题目|答|问|Answer|Ans\.?|Question|Q|A)"
+          r"(?:\d{1,3})?[:：.．、)）])")
+_NUMBER = r"(?:\d{1,9}[.．、。:：)）](?!\d)|[(（]\d{1,3}[)）]|[-+])"
+_LEADING = re.compile(rf"^(?:>|{_NUMBER}|{_LABEL})+", re.IGNORECASE)
+_AFTER_QUESTION = re.compile(rf"(?<=[？?]){_LABEL}", re.IGNORECASE)
+_RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def normalise(text: str) -> str:
+    """Non-blank characters of Markdown text, with markup taken out line by line."""
+    out = []
+    for line in text.split("\n"):
+        if _RULE.match(line):
+            continue
+        line = re.sub(r"[\s*_`#\u200b]", "", line)
+        line = _LEADING.sub("", line)
+        line = _AFTER_QUESTION.sub("", line)
+        out.append(line)
+    return "".join(out)
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    if lines and lines[0].rstrip() == "---":
+        for n in range(1, len(lines)):
+            if lines[n].rstrip() in ("---", "..."):
+                return n + 1
+    return 0
+
+
+def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str]:
+    """What of the file is in no card, no chapter title and no finding: one message per problem."""
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    shown = shown or path
+    mine = lambda location: location is not None and Path(location.path).name == Path(shown).name  # noqa: E731
+    chapters = [c for c in guide.chapters if mine(c.location) and c.source == path.resolve()]
+    cards = [card for c in chapters for card in c.cards]
+    done = [False] * len(lines)
+    for n in range(_front_matter_end(lines)):
+        done[n] = True
+    # lines a finding names
+    reported = []
+    for diagnostic in guide.diagnostics:
+        if not mine(diagnostic.location) or diagnostic.code not in REPORTING:
+            continue
+        for match in _SPAN.finditer(diagnostic.message):
+            first, last = int(match[1]), int(match[2] or match[1])
+            reported.append((first - 1, last))
+            for n in range(first - 1, min(last, len(lines))):
+                done[n] = True
+    # chapter headings: the title must be in the heading line
+    for chapter in chapters:
+        n = chapter.location.line - 1
+        if n < len(lines) and lines[n].lstrip().startswith("#") and normalise(chapter.title) in normalise(lines[n]):
+            done[n] = True
+    # sub-headings and `一、…` lines that name the section of the cards under them
+    sections = {normalise(card.section) for card in cards if card.section}
+    for n, line in enumerate(lines):
+        if not done[n] and normalise(line) and normalise(line) in sections:
+            done[n] = True
+    problems = []
+    # each card owns the lines from its start to the next thing that starts
+    starts = sorted({card.location.line - 1 for card in cards})
+    boundaries = sorted(set(starts) | {c.location.line - 1 for c in chapters}
+                        | {a for a, _ in reported} | {b for _, b in reported} | {len(lines)})
+    for card in cards:
+        first = card.location.line - 1
+        end = next(b for b in boundaries if b > first)
+        region = [lines[n] for n in range(first, end) if not done[n]]
+        for n in range(first, end):
+            done[n] = True
+        expected = normalise(_unfence_markers("\n".join(region)))
+        got = normalise(_unfence_markers(card.question + "\n" + card.answer))
+        if expected != got:
+            problems.append(f"{shown}:{card.location.line}: card {card.label} holds {got!r}, "
+                            f"its lines hold {expected!r}")
+    for n, line in enumerate(lines):
+        if not done[n] and normalise(line):
+            problems.append(f"{shown}:{n + 1}: {line.strip()!r} is in no card, title or finding")
+    return problems
+
+
+def _unfence_markers(text: str) -> str:
+    """Fence lines (```python) are markup; their language name is too."""
+    return "\n".join("" if _FENCE.match(line) else line for line in text.split("\n"))
