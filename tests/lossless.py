@@ -24,23 +24,31 @@ _SPAN = re.compile(r"\blines? (\d+)(?:–(\d+))?")
 # questions, a chapter's notes, a file or chapter that holds no questions
 REPORTING = {"SG201", "SG203", "SG204", "SG305"}
 _LABEL = (r"(?:【(?:参考答案|答案|解答|答)】|(?:参考答案|答案|解答|问题|题目|答|问|Answer|Ans\.?|Question|Q|A)"
-          r"(?:\d{1,3})?[:：.．、)）])")
-_NUMBER = r"(?:\d{1,9}[.．、。:：)）](?!\d)|[(（]\d{1,3}[)）]|[-+])"
-_LEADING = re.compile(rf"^(?:>|{_NUMBER}|{_LABEL})+", re.IGNORECASE)
-_AFTER_QUESTION = re.compile(rf"(?<=[？?]){_LABEL}", re.IGNORECASE)
+          r"\s*(?:\d{1,3}\s*[:：.．、)）]|[:：]))")
+_MARKER = (r"(?:>|\d{1,9}[.)](?=\s|$)|[-+](?=\s|$)|\d{1,3}[.．](?!\d)|\d{1,3}[、。:：)）]|[(（]\d{1,3}[)）]|"
+           rf"{_LABEL})")
+_LEADING = re.compile(rf"^(?:\s*{_MARKER})+", re.IGNORECASE)
+_AFTER_QUESTION = re.compile(rf"([？?][)）\]】」』”’\"'》]*){_LABEL}", re.IGNORECASE)
 _RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
+_SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
-def normalise(text: str) -> str:
-    """Non-blank characters of Markdown text, with markup taken out line by line."""
+def normalise(text: str, mid_line: bool = False) -> str:
+    """Non-blank characters of Markdown text, with markup taken out line by line.
+
+    `mid_line`: the text's first line starts in the middle of a source line (an answer after
+    `问题？` on the same line), so what it starts with is text, not a line's markup.
+    """
     out = []
-    for line in text.split("\n"):
-        if _RULE.match(line):
+    for k, line in enumerate(text.split("\n")):
+        if _RULE.match(line) and not (mid_line and k == 0):
             continue
-        line = re.sub(r"[\s*_`#\u200b]", "", line)
-        line = _LEADING.sub("", line)
-        line = _AFTER_QUESTION.sub("", line)
+        line = re.sub(r"[*_`#\u200b]", "", line)
+        if not (mid_line and k == 0):
+            line = _LEADING.sub("", line)
+        line = _AFTER_QUESTION.sub(r"\1", re.sub(r"\s", "", line))
+        line = re.sub(r"-{3,}|={3,}", "", line)  # rules and setext underlines, wherever they end up
         out.append(line)
     return "".join(out)
 
@@ -77,12 +85,12 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
     # chapter headings: the title must be in the heading line
     for chapter in chapters:
         n = chapter.location.line - 1
-        if n < len(lines) and lines[n].lstrip().startswith("#") and normalise(chapter.title) in normalise(lines[n]):
+        if n < len(lines) and _is_heading(lines, n) and normalise(chapter.title) in normalise(lines[n]):
             done[n] = True
     # sub-headings and `一、…` lines that name the section of the cards under them
     sections = {normalise(card.section) for card in cards if card.section}
     for n, line in enumerate(lines):
-        if not done[n] and normalise(line) and normalise(line) in sections:
+        if (_is_heading(lines, n) or _SECTION_LINE.match(line.strip())) and not done[n] and normalise(line) and normalise(line) in sections:
             done[n] = True
     problems = []
     # each card owns the lines from its start to the next thing that starts
@@ -96,14 +104,23 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         for n in range(first, end):
             done[n] = True
         expected = normalise(_unfence_markers("\n".join(region)))
-        got = normalise(_unfence_markers(card.question + "\n" + card.answer))
-        if expected != got:
+        question = normalise(_unfence_markers(card.question))
+        answers = {normalise(_unfence_markers(card.answer)), normalise(_unfence_markers(card.answer), True)}
+        got = question + normalise(_unfence_markers(card.answer))
+        if expected not in {question + answer for answer in answers}:
             problems.append(f"{shown}:{card.location.line}: card {card.label} holds {got!r}, "
                             f"its lines hold {expected!r}")
     for n, line in enumerate(lines):
         if not done[n] and normalise(line):
             problems.append(f"{shown}:{n + 1}: {line.strip()!r} is in no card, title or finding")
     return problems
+
+
+def _is_heading(lines: list[str], n: int) -> bool:
+    """An ATX heading (`## …`) or the text line of a setext heading (underlined with = or -)."""
+    if lines[n].lstrip(" ").startswith("#"):
+        return True
+    return bool(lines[n].strip()) and n + 1 < len(lines) and bool(re.match(r"^ {0,3}(=+|-+)\s*$", lines[n + 1]))
 
 
 def _unfence_markers(text: str) -> str:

@@ -36,12 +36,12 @@ _ANSWER_LABEL = re.compile(
     r"(?:\s*\d{1,3}\s*(?P<close1>\*\*|__)?\s*[:：.．、)）]|(?P<close1b>\*\*|__)?\s*[:：])"
     r"\s*(?P<close2>\*\*|__)?\s*)", re.IGNORECASE)
 _INLINE_ANSWER_LABEL = re.compile(
-    rf"(?<=[？?{re.escape(_CLOSERS)}])\s*(?:【(?:参考答案|答案|答)】|(?:参考答案|答案|答|Answer|A)\s*[:：])\s*",
+    rf"[？?][{re.escape(_CLOSERS)}]*(?P<label>\s*(?:【(?:参考答案|答案|答)】|(?:参考答案|答案|答|Answer|A)\s*[:：])\s*)",
     re.IGNORECASE)
 # "12.问题", "12、问题", "(12) 问题", "**3. 问题**": numbered paragraphs CommonMark does not see as
 # list items. No digit right after the dot, so `1.5 倍` is a number, not a question number.
 _PSEUDO_NUMBER = re.compile(
-    r"^(?P<lead>\*\*|__)?(?:(?P<a>\d{1,3})\s*[.．、。:：)）](?!\d)|[(（](?P<b>\d{1,3})[)）])\s*(?=\S)")
+    r"^(?P<lead>\*\*|__)?(?:(?P<a>\d{1,3})(?:[.．](?!\d)|[、。:：)）])|[(（](?P<b>\d{1,3})[)）])\s*(?=\S)")
 # "一、简答题": a line that names a part of the chapter, as Chinese documents do without headings.
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S.{0,30}$")
 _LIST_MARKER = re.compile(r"^(?P<indent> {0,3})(?P<marker>\d{1,9}[.)]|[-+*])(?P<space>[ \t]*)")
@@ -56,9 +56,13 @@ _POINTS_ONWARD = re.compile(r"(?:下面|下列|以下|如下|下述|这段|这�
 _CARD_SEPARATOR = "rule"
 
 
+# A code span closes with a run of exactly as many backticks as opened it.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.*?)(?<!`)\1(?!`)")
+
+
 def _strip_code(text: str) -> str:
     """The text with inline code spans blanked out, so their `?` never end a question."""
-    return re.sub(r"`+[^`]*`+", lambda m: " " * len(m.group()), text)
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
 
 
 def is_question_line(line: str) -> bool:
@@ -649,9 +653,8 @@ class ChapterReader:
         # `问：…？答：…` on one line
         match = _INLINE_ANSWER_LABEL.search(_strip_code(texts[0]))
         if match and match.end() < len(texts[0].rstrip()):
-            n = paragraph[0][0]
-            return _Split([(n, texts[0][:match.start()])],
-                          [(n, texts[0][match.start():].lstrip())] + paragraph[1:] + rest)
+            n, cut = paragraph[0][0], match.start("label")
+            return _Split([(n, texts[0][:cut])], [(n, texts[0][cut:].lstrip())] + paragraph[1:] + rest)
         # 2. the first line is a question: so are the question lines right after it, as long
         #    as an answer follows them (else the next line is a question without a number,
         #    left in the answer for SG302 to report)
