@@ -7,6 +7,8 @@ errors, 2 when the command line or the configuration cannot be used.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -22,6 +24,8 @@ examples:
   python compile.py notes/ --out handouts  build another folder
   python compile.py seed.txt               build from one file
   python compile.py check                  check content/ without rendering
+  python compile.py check --strict         ... and fail on warnings too
+  python compile.py check --format json    findings as JSON, for editors and CI
 """
 
 
@@ -68,8 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     common(build)
     for flags, keys, options in BUILD_FLAGS:
         build.add_argument(*flags, dest=_dest(keys), default=None, **options)
-    check = commands.add_parser("check", help="read and check the content without rendering anything")
+    check = commands.add_parser("check", help="read and check the content without rendering anything",
+                                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     common(check)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text: one line per finding and a summary (default); json: the same as JSON")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1 on any)")
     return parser
 
 
@@ -110,11 +118,16 @@ def print_diagnostics(diagnostics: list[Diagnostic], stream=sys.stderr) -> None:
         print(diagnostic, file=stream)
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'s' * (number != 1)}"
+
+
 def summary_line(chapters: int, cards: int, diagnostics: list[Diagnostic]) -> str:
+    """`15 chapters, 113 cards, 0 errors, 1 warning`."""
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
-    return (f"{chapters} chapters, {cards} cards, {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}")
+    return ", ".join([_count(chapters, "chapter"), _count(cards, "card"), _count(errors, "error"),
+                      _count(warnings, "warning")])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,11 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     content = _content_paths(settings)
     if args.command == "check":
-        return _check(settings, content)
+        return _check(settings, content, args.format, args.strict)
     return _build(settings, content)
 
 
-def _check(settings: Settings, content: list[Path]) -> int:
+def _check(settings: Settings, content: list[Path], output: str = "text", strict: bool = False) -> int:
+    """Read and check without rendering; exit 1 when there are errors (or, if strict, warnings)."""
     from .check import check_guide
     from .fonts import font_dir
     from .read import read_guide
@@ -145,9 +159,42 @@ def _check(settings: Settings, content: list[Path]) -> int:
     guide = read_guide(content)
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in content]
     diagnostics = list(guide.diagnostics) + check_guide(guide, font_dir(), roots)
-    print_diagnostics(diagnostics, sys.stdout)
-    print(summary_line(len(guide.chapters), len(guide.cards), diagnostics))
+    if strict:
+        diagnostics = [dataclasses.replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+                       for d in diagnostics]
+    diagnostics = sorted(diagnostics, key=_position)
+    summary = summary_line(len(guide.chapters), len(guide.cards), diagnostics)
+    if output == "json":
+        print(json.dumps(check_report(guide, diagnostics, summary), ensure_ascii=False, indent=2))
+    else:
+        print_diagnostics(diagnostics, sys.stdout)
+        print(summary)
     return EXIT_CONTENT if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
+
+
+def _position(diagnostic: Diagnostic) -> tuple:
+    location = diagnostic.location
+    return (str(location.path), location.line, location.column) if location else ("", 0, 0)
+
+
+def check_report(guide, diagnostics: list[Diagnostic], summary: str) -> dict:
+    """What `check --format json` prints: every finding, and the counts of the summary line."""
+    def finding_json(d: Diagnostic) -> dict:
+        where = d.location
+        return {"file": str(where.path) if where else None, "line": where.line if where else None,
+                "column": where.column if where else None, "severity": str(d.severity), "code": d.code,
+                "message": d.message, "hint": d.hint}
+
+    return {
+        "findings": [finding_json(d) for d in diagnostics],
+        "summary": {
+            "chapters": len(guide.chapters), "cards": len(guide.cards),
+            "errors": sum(1 for d in diagnostics if d.severity is Severity.ERROR),
+            "warnings": sum(1 for d in diagnostics if d.severity is Severity.WARNING),
+            "notes": sum(1 for d in diagnostics if d.severity is Severity.NOTE),
+            "text": summary,
+        },
+    }
 
 
 def _build(settings: Settings, content: list[Path]) -> int:

@@ -32,8 +32,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG601": (Severity.WARNING, "a flashcard's text does not fit its card even at the smallest size"),
     # links and images
     "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
-    "SG503": (Severity.ERROR, "a layout or stylesheet asked for a file or URL outside the allowed folders"),
     "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing) is shown as text"),
+    "SG503": (Severity.ERROR, "a layout or stylesheet asked for a file or URL outside the allowed folders"),
+    "SG504": (Severity.WARNING, "maths that cannot be typeset (unreadable TeX, a character no font has) is shown as TeX"),
 }
 
 
