@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from pathlib import Path
 
 from .diagnostics import finding
 from .fonts import check_coverage
 from .layout.content import ContentRenderer
-from .model import Diagnostic, Guide, Location
+from .model import Diagnostic, Guide, Location, Severity
 
 
 def check_guide(guide: Guide, fonts: Path, content_roots: list[Path]) -> list[Diagnostic]:
@@ -50,13 +51,18 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
     """Links, images and maths in cards and chapter notes that will be shown as text."""
     renderer = ContentRenderer(roots)
     problems = []
+    sources: dict[Path | None, list[str]] = {}
     for chapter in guide.chapters:
-        lines = _source_lines(chapter.source)
+        if chapter.source not in sources:
+            sources[chapter.source] = _source_lines(chapter.source)
+        lines = sources[chapter.source]
         pieces = [(card.question, card.location.line) for card in chapter.cards]
         pieces += [(card.answer, card.answer_line) for card in chapter.cards if card.answer]
         if chapter.notes:
             pieces.append((chapter.notes, chapter.location.line))
         for text, first_line in pieces:
+            if "[" not in text and "$" not in text:
+                continue  # no link, image or maths: nothing to parse for
             for rejected in renderer.check(text, chapter):
                 needle = f"]({rejected.target}" if rejected.kind in ("link", "image") else rejected.target
                 line, column = _find(lines, first_line + rejected.line, needle)
@@ -99,3 +105,34 @@ def _find(lines: list[str], line: int, needle: str) -> tuple[int, int]:
 def _excerpt(text: str, width: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+# -- what `check` prints -------------------------------------------------------------------------
+
+def sort_key(diagnostic: Diagnostic) -> tuple:
+    """File, line, column: the order findings are printed in."""
+    location = diagnostic.location
+    return (str(location.path), location.line, location.column) if location else ("", 0, 0)
+
+
+def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """`check --strict`: every warning becomes an error; notes stay notes."""
+    return [dataclasses.replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+            for d in diagnostics]
+
+
+def check_report(guide: Guide, diagnostics: list[Diagnostic], summary: str) -> dict:
+    """`check --format json`: every finding, and the counts of the summary line."""
+    counts = {str(severity) + "s": sum(1 for d in diagnostics if d.severity is severity) for severity in Severity}
+    return {
+        "chapters": len(guide.chapters),
+        "cards": len(guide.cards),
+        "findings": [{
+            "file": str(d.location.path) if d.location else None,
+            "line": d.location.line if d.location else None,
+            "column": d.location.column if d.location else None,
+            "severity": str(d.severity), "code": d.code, "message": d.message, "hint": d.hint,
+        } for d in diagnostics],
+        "summary": {"chapters": len(guide.chapters), "cards": len(guide.cards), "errors": counts["errors"],
+                    "warnings": counts["warnings"], "notes": counts["notes"], "text": summary},
+    }

@@ -7,7 +7,6 @@ errors, 2 when the command line or the configuration cannot be used.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -152,49 +151,22 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(settings: Settings, content: list[Path], output: str = "text", strict: bool = False) -> int:
     """Read and check without rendering; exit 1 when there are errors (or, if strict, warnings)."""
-    from .check import check_guide
+    from .check import check_guide, check_report, sort_key, strictly
     from .fonts import font_dir
     from .read import read_guide
 
     guide = read_guide(content)
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in content]
-    diagnostics = list(guide.diagnostics) + check_guide(guide, font_dir(), roots)
+    diagnostics = sorted(list(guide.diagnostics) + check_guide(guide, font_dir(), roots), key=sort_key)
     if strict:
-        diagnostics = [dataclasses.replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
-                       for d in diagnostics]
-    diagnostics = sorted(diagnostics, key=_position)
+        diagnostics = strictly(diagnostics)
     summary = summary_line(len(guide.chapters), len(guide.cards), diagnostics)
     if output == "json":
-        print(json.dumps(check_report(guide, diagnostics, summary), ensure_ascii=False, indent=2))
+        print(json.dumps(check_report(guide, diagnostics, summary), ensure_ascii=False, indent=1))
     else:
         print_diagnostics(diagnostics, sys.stdout)
         print(summary)
     return EXIT_CONTENT if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
-
-
-def _position(diagnostic: Diagnostic) -> tuple:
-    location = diagnostic.location
-    return (str(location.path), location.line, location.column) if location else ("", 0, 0)
-
-
-def check_report(guide, diagnostics: list[Diagnostic], summary: str) -> dict:
-    """What `check --format json` prints: every finding, and the counts of the summary line."""
-    def finding_json(d: Diagnostic) -> dict:
-        where = d.location
-        return {"file": str(where.path) if where else None, "line": where.line if where else None,
-                "column": where.column if where else None, "severity": str(d.severity), "code": d.code,
-                "message": d.message, "hint": d.hint}
-
-    return {
-        "findings": [finding_json(d) for d in diagnostics],
-        "summary": {
-            "chapters": len(guide.chapters), "cards": len(guide.cards),
-            "errors": sum(1 for d in diagnostics if d.severity is Severity.ERROR),
-            "warnings": sum(1 for d in diagnostics if d.severity is Severity.WARNING),
-            "notes": sum(1 for d in diagnostics if d.severity is Severity.NOTE),
-            "text": summary,
-        },
-    }
 
 
 def _build(settings: Settings, content: list[Path]) -> int:
