@@ -89,9 +89,12 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
             done[n] = True
     # sub-headings and `一、…` lines that name the section of the cards under them
     sections = {normalise(card.section) for card in cards if card.section}
+    section_lines = set()
     for n, line in enumerate(lines):
-        if (_is_heading(lines, n) or _SECTION_LINE.match(line.strip())) and not done[n] and normalise(line) and normalise(line) in sections:
+        names_a_section = normalise(line) in sections and normalise(line)
+        if names_a_section and not done[n] and (_is_heading(lines, n) or _SECTION_LINE.match(line.strip())):
             done[n] = True
+            section_lines.add(n)
     problems = []
     # each card owns the lines from its start to the next thing that starts
     starts = sorted({card.location.line - 1 for card in cards})
@@ -101,13 +104,17 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         first = card.location.line - 1
         end = next(b for b in boundaries if b > first)
         region = [lines[n] for n in range(first, end) if not done[n]]
+        # a heading line that names a section may also sit inside this card (in its code, say)
+        with_sections = [lines[n] for n in range(first, end) if not done[n] or n in section_lines]
         for n in range(first, end):
             done[n] = True
-        expected = normalise(_unfence_markers("\n".join(region)))
-        question = normalise(_unfence_markers(card.question))
-        answers = {normalise(_unfence_markers(card.answer)), normalise(_unfence_markers(card.answer), True)}
-        got = question + normalise(_unfence_markers(card.answer))
-        if expected not in {question + answer for answer in answers}:
+        fences = {line.strip() for line in with_sections if _FENCE.match(line)}
+        expected = normalise(_unfence_markers("\n".join(region), fences))
+        question = normalise(_unfence_markers(card.question, fences))
+        answer = _unfence_markers(card.answer, fences)
+        got = question + normalise(answer)
+        if not {expected, normalise(_unfence_markers("\n".join(with_sections), fences))} & {
+                got, question + normalise(answer, mid_line=True)}:
             problems.append(f"{shown}:{card.location.line}: card {card.label} holds {got!r}, "
                             f"its lines hold {expected!r}")
     for n, line in enumerate(lines):
@@ -123,6 +130,6 @@ def _is_heading(lines: list[str], n: int) -> bool:
     return bool(lines[n].strip()) and n + 1 < len(lines) and bool(re.match(r"^ {0,3}(=+|-+)\s*$", lines[n + 1]))
 
 
-def _unfence_markers(text: str) -> str:
-    """Fence lines (```python) are markup; their language name is too."""
-    return "\n".join("" if _FENCE.match(line) else line for line in text.split("\n"))
+def _unfence_markers(text: str, fences: set[str]) -> str:
+    """Fence lines (```python) of the source are markup; their language name is too."""
+    return "\n".join("" if line.strip() in fences else line for line in text.split("\n"))

@@ -54,8 +54,8 @@ def answer(draw, language: str) -> str:
 
 
 @st.composite
-def card(draw, form: str, number: int, language: str) -> tuple[str, str, str]:
-    """(markdown, question, answer) for one card in the given form."""
+def card(draw, form: str, number: int, language: str, level: str = "#") -> tuple[str, str, str]:
+    """(markdown, question, answer) for one card in the given form, in a chapter at `level`."""
     q, a = draw(question(language)), draw(answer(language))
     if form == "same-line":
         return f"{number}. {q}{'' if language == 'zh' else ' '}{a}\n", q, a
@@ -79,6 +79,9 @@ def card(draw, form: str, number: int, language: str) -> tuple[str, str, str]:
         task = draw(answer(language))
         return f"{number}. {task}\n\n   ```python\n   print({number})\n   ```\n", task, \
             f"```python\nprint({number})\n```"
+    if form == "heading":
+        a2 = draw(answer(language))
+        return f"{level}# {q}\n\n{a}\n\n{a2}\n", q, f"{a}\n\n{a2}"
     if form == "code-in-question":
         lead = "下面的代码输出什么？" if language == "zh" else "What does the following code print?"
         return (f"{number}. {lead}\n\n   ```python\n   print({number})\n   ```\n\n   {a}\n",
@@ -87,7 +90,7 @@ def card(draw, form: str, number: int, language: str) -> tuple[str, str, str]:
 
 
 FORMS = ["same-line", "next-line", "indented-paragraphs", "unindented", "labels", "pseudo", "task",
-         "code-in-question"]
+         "code-in-question", "heading"]
 
 
 @st.composite
@@ -106,7 +109,7 @@ def document(draw, noise: bool):
             parts.append(draw(answer(language)) + "\n\n")  # an introduction
         form = draw(st.sampled_from(FORMS))
         for number in range(1, draw(st.integers(1, 5)) + 1):
-            markdown, q, a = draw(card(form, number, language))
+            markdown, q, a = draw(card(form, number, language, level))
             parts.append(markdown + "\n")
             expected.append((n, q, a))
             if noise and draw(st.integers(0, 3)) == 0:

@@ -295,11 +295,10 @@ class ChapterReader:
             else:
                 self._no_questions(start, end, "SG203", f"section `{heading.text}` holds no questions and "
                                    "answers; it is not printed")
-        # wrappers: headings above chapter level, and their own text up to the next heading
+        # wrappers: headings above chapter level, and what follows them up to the next chapter
         for i in headings:
             if self.blocks[i].level < level:
-                end = next((j for j in range(i + 1, len(self.blocks)) if self.blocks[j].kind == "heading"),
-                           len(self.blocks))
+                end = next((j for j in headings if j > i and self.blocks[j].level <= level), len(self.blocks))
                 self._no_questions(i, end, "SG203", f"heading `{self.blocks[i].text}` holds chapters, no "
                                    "questions of its own; it is not printed")
         return drafts
@@ -680,9 +679,12 @@ class ChapterReader:
         if inline:
             n = paragraph[0][0]
             return _Split([(n, inline[0])], [(n, inline[1])] + paragraph[1:] + rest)
-        # 5. a task rather than a question: a sentence on the first line, its answer below
-        if len(texts) > 1 and _SENTENCE_END.search(_strip_code(texts[0])):
-            return self._with_shown_code(paragraph[:1], paragraph[1:] + rest)
+        # 5. a task rather than a question. With text after its paragraph, the paragraph is the
+        #    task; else the task ends with the first line that ends a sentence, the answer below
+        if not any(text.strip() for _, text in rest):
+            for k in range(len(texts) - 1):
+                if _SENTENCE_END.search(_strip_code(texts[k])):
+                    return _Split(paragraph[:k + 1], paragraph[k + 1:])
         return self._with_shown_code(paragraph, rest)
 
     def _with_shown_code(self, question: list[tuple[int, str]], answer: list[tuple[int, str]]) -> _Split:
