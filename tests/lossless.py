@@ -23,9 +23,10 @@ _SPAN = re.compile(r"\blines? (\d+)(?:–(\d+))?")
 # findings that report text which is in no card: text outside chapters, sections without
 # questions, a chapter's notes, a file or chapter that holds no questions
 REPORTING = {"SG201", "SG203", "SG204", "SG305"}
-_LABEL = (r"(?:【(?:参考答案|答案|解答|答)】|(?:参考答案|答案|解答|问题|题目|答|问|Answer|Ans\.?|Question|Q|A)"
+_LABEL = (r"(?:【(?:参考答案|答案|解答|答|问题|题目|问)\d{0,3}】[:：]?|(?:参考答案|答案|解答|问题|题目|答|问|Answer|Ans\.?|Question|Q|A)"
           r"\s*(?:\d{1,3}\s*[:：.．、)）]|[:：]))")
 _MARKER = (r"(?:>|\d{1,9}[.)](?=\s|$)|[-+](?=\s|$)|\d{1,3}[.．](?!\d)|\d{1,3}[、。:：)）]|[(（]\d{1,3}[)）]|"
+           r"第\s*\d{1,3}\s*题[:：.．、]?|"
            rf"{_LABEL})")
 _LEADING = re.compile(rf"^(?:\s*{_MARKER})+", re.IGNORECASE)
 _AFTER_QUESTION = re.compile(rf"([？?][)）\]】」』”’\"'》]*){_LABEL}", re.IGNORECASE)

@@ -27,9 +27,10 @@ _TERMINATORS = "。！？!?；;"
 _SENTENCE_END = re.compile(r"[。！!.；;：:][" + re.escape(_CLOSERS) + r"]*\s*$")
 # Labels authors put before a question or an answer. They are markup, not text.
 _QUESTION_LABEL = re.compile(
-    r"^(?P<open>\*\*|__)?(?:问题|问|题目|Question|Q)"
+    r"^(?:【(?:问题|题目|问)(?P<number2>\d{1,3})?】\s*[:：]?\s*|"
+    r"(?P<open>\*\*|__)?(?:问题|问|题目|Question|Q)"
     r"(?:\s*(?P<number>\d{1,3})\s*(?P<close1>\*\*|__)?\s*[:：.．、)）]|(?P<close1b>\*\*|__)?\s*[:：])"
-    r"\s*(?P<close2>\*\*|__)?\s*", re.IGNORECASE)
+    r"\s*(?P<close2>\*\*|__)?\s*)", re.IGNORECASE)
 _ANSWER_LABEL = re.compile(
     r"^(?:【(?:参考答案|答案|解答|答)】\s*[:：]?\s*|"
     r"(?P<open>\*\*|__)?(?:参考答案|答案|解答|答|Answer|Ans\.?|A)"
@@ -38,10 +39,12 @@ _ANSWER_LABEL = re.compile(
 _INLINE_ANSWER_LABEL = re.compile(
     rf"[？?][{re.escape(_CLOSERS)}]*(?P<label>\s*(?:【(?:参考答案|答案|答)】|(?:参考答案|答案|答|Answer|A)\s*[:：])\s*)",
     re.IGNORECASE)
-# "12.问题", "12、问题", "(12) 问题", "**3. 问题**": numbered paragraphs CommonMark does not see as
-# list items. No digit right after the dot, so `1.5 倍` is a number, not a question number.
+# "12.问题", "12、问题", "(12) 问题", "第 3 题：问题", "**3. 问题**": numbered paragraphs CommonMark
+# does not see as list items. No digit right after the dot, so `1.5 倍` is a number, not a
+# question number.
 _PSEUDO_NUMBER = re.compile(
-    r"^(?P<lead>\*\*|__)?(?:(?P<a>\d{1,3})(?:[.．](?!\d)|[、。:：)）])|[(（](?P<b>\d{1,3})[)）])\s*(?=\S)")
+    r"^(?P<lead>\*\*|__)?(?:(?P<a>\d{1,3})(?:[.．](?!\d)|[、。:：)）])|[(（](?P<b>\d{1,3})[)）]|"
+    r"第\s*(?P<c>\d{1,3})\s*题\s*[:：.．、]?)\s*(?=\S)")
 # "一、简答题": a line that names a part of the chapter, as Chinese documents do without headings.
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S.{0,30}$")
 _LIST_MARKER = re.compile(r"^(?P<indent> {0,3})(?P<marker>\d{1,9}[.)]|[-+*])(?P<space>[ \t]*)")
@@ -512,7 +515,7 @@ class ChapterReader:
             return None
         match = _PSEUDO_NUMBER.match(self.lines[block.start].lstrip())
         if match and self._block_asks(block):
-            return match["a"] or match["b"]
+            return _pseudo_number(match)
         return None
 
     def _start_kind(self, block: Block, current: _Card | None, cards: list[_Card], run: _Run,
@@ -539,14 +542,14 @@ class ChapterReader:
             return None
         if self._label_start(block):
             match = _QUESTION_LABEL.match(self.lines[block.start].lstrip())
-            return "label", match["number"] or ""
+            return "label", match["number"] or match["number2"] or ""
         number = self._pseudo_start(block)
         if number is None and _PSEUDO_NUMBER.match(self.lines[block.start].lstrip()) and previous is not None:
             # a numbered task that continues the run: `5.Print each item.`
             match = _PSEUDO_NUMBER.match(self.lines[block.start].lstrip())
-            if _number(match["a"] or match["b"]) == previous + 1 and current is not None \
+            if _number(_pseudo_number(match)) == previous + 1 and current is not None \
                     and current.kind == "pseudo":
-                number = match["a"] or match["b"]
+                number = _pseudo_number(match)
         if number is not None:
             return "pseudo", number
         if current is not None and current.kind in ("item", "pseudo", "plain") \
@@ -752,6 +755,10 @@ def _answer_label_line(lines: list[tuple[int, str]]) -> int | None:
         if fence is None and strip_label(stripped, _ANSWER_LABEL)[1]:
             return k
     return None
+
+
+def _pseudo_number(match: re.Match) -> str:
+    return match["a"] or match["b"] or match["c"]
 
 
 def _number(text: str | None) -> int | None:
