@@ -85,9 +85,10 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
                 done[n] = True
     # chapter headings: the title must be in the heading line
     for chapter in chapters:
-        n = chapter.location.line - 1
-        if n < len(lines) and _is_heading(lines, n) and normalise(chapter.title) in normalise(lines[n]):
-            done[n] = True
+        heading = _heading_lines(lines, chapter.location.line - 1)
+        if heading and normalise(chapter.title) in normalise("\n".join(lines[n] for n in heading)):
+            for n in heading:
+                done[n] = True
     # sub-headings and `一、…` lines that name the section of the cards under them
     sections = {normalise(card.section) for card in cards if card.section}
     section_lines = set()
@@ -96,6 +97,15 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         if names_a_section and not done[n] and (_is_heading(lines, n) or _SECTION_LINE.match(line.strip())):
             done[n] = True
             section_lines.add(n)
+        # a setext heading whose text runs over several lines, underlined on the line after
+        if re.match(r"^ {0,3}(=+|-+)\s*$", line) and n > 1 and lines[n - 1].strip():
+            top = n - 1
+            while top > 0 and lines[top - 1].strip():
+                top -= 1
+            if normalise("\n".join(lines[top:n])) in sections:
+                for k in range(top, n):
+                    done[k] = True
+                    section_lines.add(k)
     problems = []
     # each card owns the lines from its start to the next thing that starts
     starts = sorted({card.location.line - 1 for card in cards})
@@ -122,6 +132,20 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         if not done[n] and normalise(line):
             problems.append(f"{shown}:{n + 1}: {line.strip()!r} is in no card, title or finding")
     return problems
+
+
+def _heading_lines(lines: list[str], n: int) -> range:
+    """The lines of the heading that starts on line n: one for `## …`, several for a setext
+    heading (text lines, then a line of = or -); empty if no heading starts there."""
+    if n >= len(lines):
+        return range(0)
+    if lines[n].lstrip(" ").startswith("#"):
+        return range(n, n + 1)
+    end = n
+    while end < len(lines) and lines[end].strip() and not re.match(r"^ {0,3}(=+|-+)\s*$", lines[end]):
+        end += 1
+    underlined = end < len(lines) and end > n and re.match(r"^ {0,3}(=+|-+)\s*$", lines[end])
+    return range(n, end) if underlined else range(0)
 
 
 def _is_heading(lines: list[str], n: int) -> bool:

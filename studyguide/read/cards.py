@@ -51,8 +51,8 @@ _LIST_MARKER = re.compile(r"^(?P<indent> {0,3})(?P<marker>\d{1,9}[.)]|[-+*])(?P<
 _HEADING_NUMBER = re.compile(r"^(?P<number>\d{1,3})[.．、)）]\s*(?!\d)")
 _CHAPTER_WORDS = re.compile(r"^\s*(?P<number>\d+)[\s._-]+(?P<title>.+)$")
 # Headings that hold chapters rather than being one: `# 答案`, `# Chapter Questions`.
-_WRAPPER = re.compile(r"答案|解答|评估|习题|练习|问答|问题|复习|answers?\b|assessments?\b|solutions?\b|"
-                      r"questions?\b|exercises?\b|q\s*&\s*a|review", re.IGNORECASE)
+_WRAPPER = re.compile(r"答案|解答|评估|问答|answers?\b|assessments?\b|solutions?\b|chapter questions|"
+                      r"questions and answers|q\s*&\s*a", re.IGNORECASE)
 # Words that say a question goes on with the code or text after it.
 _POINTS_ONWARD = re.compile(r"(?:下面|下列|以下|如下|下述|这段|这个|该)|\b(?:following|below|this code|the code|"
                             r"this snippet|this program|given)\b", re.IGNORECASE)
@@ -184,6 +184,12 @@ class ChapterReader:
         self.lines = source.lines
         self.blocks = self._split_paragraphs(read_blocks(self.lines, source.body_start))
         self.diagnostics: list = []
+        # per heading level: how many headings ask, of how many
+        self._headings_asking = {level: (0, 0) for level in range(1, 7)}
+        for block in self.blocks:
+            if block.kind == "heading":
+                asking, total = self._headings_asking[block.level]
+                self._headings_asking[block.level] = (asking + self._block_asks(block), total + 1)
 
     def location(self, line: int, column: int = 1) -> Location:
         return Location(self.source.path, line + 1, column)
@@ -386,7 +392,10 @@ class ChapterReader:
     def _run(self, first: int, end: int) -> _Run:
         items = [b for b in self.blocks[first:end] if b.kind == "item"]
         asking = [b for b in items if b.ordered and self._block_asks(b)]
-        all_ones = len(asking) > 1 and all(b.number == "1" for b in asking)
+        # `1.` `1.` `1.` within one part of the chapter; parts that each start at 1 are not that
+        parts = [b.start for b in self.blocks[first:end] if b.kind == "heading" or self._is_section_line(b)]
+        per_part = [sum(1 for b in asking if a <= b.start < z) for a, z in zip([-1] + parts, parts + [10 ** 9])]
+        all_ones = max(per_part, default=0) > 1 and all(b.number == "1" for b in asking)
         bullets = False
         if items and not any(b.ordered for b in items):
             asking_bullets = sum(1 for b in items if self._block_asks(b))
@@ -452,10 +461,10 @@ class ChapterReader:
         findings = []
         for section in sections:
             if section.heading is not None and not section.loose and not section.cards:
-                line = section.heading.start
+                heading = section.heading
                 findings.append(finding(
-                    "SG203", f"section `{section.title}` is empty ({line_span(line + 1, line + 1)}); "
-                    "it is not printed", self.location(line)))
+                    "SG203", f"section `{section.title}` is empty ({line_span(heading.start + 1, heading.end)}); "
+                    "it is not printed", self.location(heading.start)))
                 continue
             if not section.loose:
                 continue
@@ -503,8 +512,8 @@ class ChapterReader:
             return True
         if not _HEADING_NUMBER.match(block.text):
             return False
-        siblings = [b for b in self.blocks if b.kind == "heading" and b.level == block.level]
-        return sum(1 for b in siblings if self._block_asks(b)) * 2 >= len(siblings)
+        asking, total = self._headings_asking[block.level]
+        return asking * 2 >= total
 
     def _label_start(self, block: Block) -> bool:
         return block.kind == "paragraph" and bool(_QUESTION_LABEL.match(self.lines[block.start].lstrip()))
