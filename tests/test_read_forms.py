@@ -169,6 +169,11 @@ EXPECTED = {
         (3, "", "什么是正则化？", "限制模型复杂度。"),
         (3, "4", "什么是早停？", "验证损失不再下降时停止训练。"),
     ],
+    # one chapter in two parts, each numbered from 1: the heading on top is the chapter
+    "21-parts.md": [
+        (1, "1", "哪个是激活函数？", "ReLU。"),
+        (1, "1", "什么是梯度？", "导数的推广。"),
+    ],
 }
 
 
@@ -271,3 +276,9 @@ def test_cards_know_their_source_lines():
     assert [(c.location.line, c.answer_line) for c in guide.cards] == [(3, 5), (9, 11), (13, 15), (16, 18),
                                                                       (22, 24)]
     assert all(c.location.path == Path("02-unindented-answers.md") for c in guide.cards)
+
+
+def test_a_title_over_parts_is_one_chapter():
+    guide = read(FORMS / "21-parts.md")
+    assert [(c.number, c.title) for c in guide.chapters] == [(1, "复习题")]
+    assert [c.section for c in guide.cards] == ["选择题", "简答题"]
