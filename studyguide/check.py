@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from .diagnostics import finding
 from .fonts import check_coverage
 from .layout.content import ContentRenderer
-from .model import Diagnostic, Guide, Location
+from .model import Diagnostic, Guide, Location, Severity
 
 
 def check_guide(guide: Guide, fonts: Path, content_roots: list[Path]) -> list[Diagnostic]:
@@ -42,21 +43,91 @@ def _invisible(texts) -> list[Diagnostic]:
 
 
 def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
+    """Links, images and maths in cards and chapter notes that will be shown as text."""
     renderer = ContentRenderer(roots)
     problems = []
+    sources: dict[Path | None, list[str]] = {}
     for chapter in guide.chapters:
-        for card in chapter.cards:
-            for text, first_line in ((card.question, card.location.line), (card.answer, card.answer_line)):
-                for rejected in renderer.check(text, chapter):
-                    location = Location(card.location.path, first_line + rejected.line)
-                    if rejected.kind == "link":
-                        problems.append(finding(
-                            "SG501", f"`[…]({rejected.target})` is shown as text: {rejected.reason}", location))
-                    else:
-                        problems.append(finding(
-                            "SG502", f"image `{rejected.target}` is shown as text: {rejected.reason}", location,
-                            "put the image file inside the content folder and link it by a relative path"))
+        if chapter.source not in sources:
+            sources[chapter.source] = _source_lines(chapter.source)
+        lines = sources[chapter.source]
+        pieces = [(card.question, card.location.line) for card in chapter.cards]
+        pieces += [(card.answer, card.answer_line) for card in chapter.cards if card.answer]
+        if chapter.notes:
+            pieces.append((chapter.notes, chapter.location.line))
+        for text, first_line in pieces:
+            if "[" not in text and "$" not in text:
+                continue  # no link, image or maths: nothing to parse for
+            for rejected in renderer.check(text, chapter):
+                needle = f"]({rejected.target}" if rejected.kind in ("link", "image") else rejected.target
+                line, column = _find(lines, first_line + rejected.line, needle)
+                location = Location(chapter.location.path, line, column)
+                if rejected.kind == "link":
+                    problems.append(finding(
+                        "SG501", f"`[…]({rejected.target})` is shown as text: {rejected.reason}", location))
+                elif rejected.kind == "math":
+                    problems.append(finding(
+                        "SG504", f"maths `{_excerpt(rejected.target)}` is shown as TeX: {rejected.reason}",
+                        location, "fix the TeX; a character outside the bundled fonts cannot be drawn"))
+                else:
+                    problems.append(finding(
+                        "SG502", f"image `{rejected.target}` is shown as text: {rejected.reason}", location,
+                        "put the image file inside the content folder and link it by a relative path"))
     return problems
+
+
+def _source_lines(path: Path | None) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines() if path else []
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _find(lines: list[str], line: int, needle: str) -> tuple[int, int]:
+    """Line and column of `needle` at or after `line` (1-based); (line, 1) if it is not there."""
+    first = needle.split("\n", 1)[0].strip()
+    for n in range(max(line, 1), min(len(lines), line + 200) + 1):
+        column = lines[n - 1].find(first)
+        if column >= 0:
+            if first.startswith("]("):  # point at the `[` that opens it, or the `!` before it
+                text = lines[n - 1]
+                column = text.rfind("[", 0, column) if "[" in text[:column] else column
+                column -= 1 if column > 0 and text[column - 1] == "!" else 0
+            return n, column + 1
+    return line, 1
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+# -- what `check` prints -------------------------------------------------------------------------
+
+from .report import sort_key  # noqa: E402,F401 - findings are printed in one order everywhere
+
+
+def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """`check --strict`: every warning becomes an error; notes stay notes."""
+    return [dataclasses.replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+            for d in diagnostics]
+
+
+def check_report(guide: Guide, diagnostics: list[Diagnostic], summary: str) -> dict:
+    """`check --format json`: every finding, and the counts of the summary line."""
+    counts = {str(severity) + "s": sum(1 for d in diagnostics if d.severity is severity) for severity in Severity}
+    return {
+        "chapters": len(guide.chapters),
+        "cards": len(guide.cards),
+        "findings": [{
+            "file": str(d.location.path) if d.location else None,
+            "line": d.location.line if d.location else None,
+            "column": d.location.column if d.location else None,
+            "severity": str(d.severity), "code": d.code, "message": d.message, "hint": d.hint,
+        } for d in diagnostics],
+        "summary": {"chapters": len(guide.chapters), "cards": len(guide.cards), "errors": counts["errors"],
+                    "warnings": counts["warnings"], "notes": counts["notes"], "text": summary},
+    }
 
 
 _IMPORT = re.compile(r"@import\b", re.IGNORECASE)
@@ -71,7 +142,7 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
         try:
             lines = path.read_text(encoding="utf-8").split("\n")
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(finding("SG504", f"layout {path.name} cannot be read: {exc}", Location(path, 1)))
+            problems.append(finding("SG505", f"layout {path.name} cannot be read: {exc}", Location(path, 1)))
             continue
         for number, line in enumerate(lines, start=1):
             for match in _IMPORT.finditer(line):

@@ -30,6 +30,7 @@ examples:
                                            a student handout of chapters 1 to 3 and 7
   studyguide --quiz 10 --seed 4            ten questions drawn at random, and their answers
   studyguide check                         read and check the content without rendering
+  studyguide check --strict                ... and fail on warnings too
   studyguide check --format json           the findings as JSON, for editors and CI
   studyguide export anki                   write out/flashcards.apkg for Anki
   studyguide init mycourse                 start a new guide in mycourse/
@@ -170,10 +171,12 @@ def _parser() -> argparse.ArgumentParser:
     common(watch)
     for flags, keys, options in BUILD_FLAGS:
         watch.add_argument(*flags, dest=_dest(keys), default=None, **options)
-    check = commands.add_parser("check", help="read and check the content without rendering anything")
+    check = commands.add_parser("check", help="read and check the content without rendering anything",
+                                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     common(check)
-    check.add_argument("--format", choices=("text", "json"), default="text", help="how to print the findings")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text: one line per finding and a summary (default); json: the same as JSON")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1 on any)")
     export = commands.add_parser("export", help="export the cards for Anki (.apkg) or Quizlet and Anki (.tsv)",
                                  epilog=EXPORT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     # optional for argparse, so that a missing format gets our message rather than its own
@@ -349,9 +352,10 @@ def _init(folder: Path, language: str, layouts: bool) -> int:
 
 
 def _check(settings: Settings, content: list[Path], reporter, form: str, strict: bool) -> int:
+    """Read and check without rendering; exit 1 when there are errors (or, if strict, warnings)."""
     import json
 
-    from .check import check_guide
+    from .check import check_guide, check_report, strictly
     from .fonts import font_dir
     from .read import read_guide
     from .report import sort_key, summary_line
@@ -360,20 +364,14 @@ def _check(settings: Settings, content: list[Path], reporter, form: str, strict:
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in content]
     diagnostics = sorted(list(guide.diagnostics) + check_guide(guide, font_dir(), roots), key=sort_key)
     if strict:
-        diagnostics = [d if d.severity is not Severity.WARNING else
-                       type(d)(Severity.ERROR, d.code, d.message, d.location, d.hint) for d in diagnostics]
+        diagnostics = strictly(diagnostics)
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
+    summary = summary_line(len(guide.chapters), len(guide.cards), diagnostics)
     if form == "json":
-        print(json.dumps({
-            "chapters": len(guide.chapters), "cards": len(guide.cards),
-            "findings": [{"file": str(d.location.path) if d.location else None,
-                          "line": d.location.line if d.location else None,
-                          "column": d.location.column if d.location else None,
-                          "severity": str(d.severity), "code": d.code, "message": d.message, "hint": d.hint}
-                         for d in diagnostics]}, ensure_ascii=False, indent=1))
+        print(json.dumps(check_report(guide, diagnostics, summary), ensure_ascii=False, indent=1))
     else:
         reporter.diagnostics(diagnostics, to_stdout=True, notes=True)
-        reporter.line(summary_line(len(guide.chapters), len(guide.cards), diagnostics))
+        reporter.line(summary)
     return EXIT_CONTENT if failed else EXIT_OK
 
 

@@ -18,28 +18,31 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG109": (Severity.ERROR, "a content file is a link to a file outside the content folder"),
     "SG110": (Severity.ERROR, "the fonts folder, or a font in it, is missing"),
     # structure
-    "SG201": (Severity.WARNING, "a chapter holds no questions"),
+    "SG201": (Severity.WARNING, "a chapter or a file holds no questions; it is not printed"),
     "SG202": (Severity.WARNING, "two chapters have the same number"),
-    "SG203": (Severity.NOTE, "a section holds no questions and answers; it is shown as chapter notes"),
-    "SG204": (Severity.WARNING, "text before the first question of a chapter is shown as chapter notes"),
+    "SG203": (Severity.NOTE, "a section holds no questions and answers: inside a chapter it is shown with the "
+                             "chapter's notes, outside one (a wrapper heading, an appendix) it is not printed"),
+    "SG204": (Severity.NOTE, "text before the first question of a chapter is shown as chapter notes"),
     # cards
     "SG301": (Severity.WARNING, "a question has no answer"),
     "SG302": (Severity.WARNING, "an answer looks like the next question"),
     "SG303": (Severity.WARNING, "a question number is used twice in a chapter"),
     "SG304": (Severity.WARNING, "question numbers skip"),
-    "SG305": (Severity.WARNING, "text could not be placed in any card"),
+    "SG305": (Severity.WARNING, "text could not be placed in any card or chapter (it comes before the first "
+                                "chapter heading); it is not printed"),
     # characters and fonts
     "SG401": (Severity.ERROR, "a character is missing from the bundled fonts"),
     "SG402": (Severity.WARNING, "an invisible control or format character"),
-    # writing
-    "SG701": (Severity.ERROR, "the output folder cannot be written"),
+    # links, images, maths and layouts
+    "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
+    "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing) is shown as text"),
+    "SG503": (Severity.ERROR, "a layout or stylesheet asked for a file or URL outside the allowed folders"),
+    "SG504": (Severity.WARNING, "maths that cannot be typeset (unreadable TeX, a character no font has) is shown as TeX"),
+    "SG505": (Severity.ERROR, "a layout template cannot be read or fails"),
     # layout
     "SG601": (Severity.WARNING, "a flashcard's text does not fit its card even at the smallest size"),
-    # links and images
-    "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
-    "SG503": (Severity.ERROR, "a layout or stylesheet asked for a file or URL outside the allowed folders"),
-    "SG504": (Severity.ERROR, "a layout template cannot be read or fails"),
-    "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing) is shown as text"),
+    # writing
+    "SG701": (Severity.ERROR, "the output folder cannot be written"),
 }
 
 
@@ -48,3 +51,10 @@ def finding(code: str, message: str, location: Location | None = None, hint: str
     """A Diagnostic for a registered code, with the code's default severity."""
     default, _ = CODES[code]
     return Diagnostic(severity if severity is not None else default, code, message, location, hint)
+
+
+def readme_table() -> str:
+    """The code table of the README's "Diagnostics" section (a test keeps the two the same)."""
+    rows = ["| Code | Severity | What it means |", "| --- | --- | --- |"]
+    rows += [f"| {code} | {severity} | {summary} |" for code, (severity, summary) in sorted(CODES.items())]
+    return "\n".join(rows)

@@ -37,15 +37,17 @@ def _base_parser(breaks: bool = False) -> MarkdownIt:
 
 
 def structure_parser() -> MarkdownIt:
-    """For finding blocks; links and images are irrelevant to structure."""
-    return _base_parser()
+    """For finding blocks and their lines: inline parsing is skipped (a third of the time)."""
+    parser = _base_parser()
+    parser.core.ruler.disable(["inline", "text_join"])
+    return parser
 
 
 @dataclass
 class Rejected:
-    """A `[..](..)` or `![..](..)` shown as text, and why."""
+    """A `[..](..)` or `![..](..)` shown as text, or maths shown as TeX, and why."""
 
-    kind: str  # link | image
+    kind: str  # link | image | math
     target: str
     line: int  # 0-based, within the Markdown snippet
     reason: str
@@ -59,19 +61,22 @@ class _Pass:
     rejected: list[Rejected] = field(default_factory=list)
     line: int = 0  # of the block being parsed
     offset: int = 0  # lines into that block
+    refused: bool = False  # the image being parsed may not be used
 
 
 class Renderer:
     """Markdown of one card side to HTML.
 
     `resolve_image(target)` returns a file URL for an image the build may read, or raises
-    ValueError with the reason it may not; `highlight(code, lang)` returns highlighted HTML.
+    ValueError with the reason it may not; `highlight(code, lang)` returns highlighted HTML;
+    `math(tex, display)` returns a typeset formula (an SVG `data_url` and its `width_em`,
+    `height_em` and `depth_em`), or raises ValueError with the reason it cannot.
     """
 
     def __init__(self, *, breaks: bool = True,
                  resolve_image: Callable[[str], str] | None = None,
                  highlight: Callable[[str, str], str] | None = None,
-                 math: Callable[[str, bool], str] | None = None) -> None:
+                 math: Callable[[str, bool], object] | None = None) -> None:
         self._pass = _Pass()
         self._resolve_image = resolve_image
         self._math = math
@@ -96,15 +101,27 @@ class Renderer:
         return self._run_as("image", "!", image_rule, state, silent)
 
     def _run_as(self, kind: str, opener: str, rule, state, silent) -> bool:
-        """Run a link or image rule, so `_validate` knows which of the two asks."""
+        """Run a link or image rule, so `_validate` knows which of the two asks.
+
+        An image that may not be used is parsed all the same, then its token is swapped for the
+        text the author wrote: `![图](https://…)` stays whole, rather than turning into `!` and
+        a link.
+        """
         if state.src[state.pos] != opener:
             return False
-        saved = self._pass.kind, self._pass.offset
+        saved = self._pass.kind, self._pass.offset, self._pass.refused
         self._pass.kind, self._pass.offset = kind, state.src.count("\n", 0, state.pos)
+        self._pass.refused = False
+        start = state.pos
         try:
-            return rule(state, silent)
+            matched = rule(state, silent)
+            if matched and self._pass.refused and not silent:
+                state.tokens.pop()
+                token = state.push("text", "", 0)
+                token.content = state.src[start:state.pos]
+            return matched
         finally:
-            self._pass.kind, self._pass.offset = saved
+            self._pass.kind, self._pass.offset, self._pass.refused = saved
 
     def _validate(self, url: str) -> bool:
         if self._pass.kind == "link":
@@ -114,20 +131,21 @@ class Renderer:
             return False
         if url.lower().startswith("data:image/"):
             return True
-        if self._resolve_image is None:
-            self._reject("image", url, "images are not allowed here")
-            return False
         try:
+            if self._resolve_image is None:
+                raise ValueError("images are not allowed here")
             self._resolve_image(url)
         except ValueError as exc:
             self._reject("image", url, str(exc))
-            return False
+            self._pass.refused = True
         return True
 
     def _reject(self, kind: str, target: str, reason: str) -> None:
         target = unquote(target)  # markdown-it percent-encodes targets before validating them
         line = self._pass.line + self._pass.offset
-        if all((r.kind, r.target, r.line) != (kind, target, line) for r in self._pass.rejected):
+        # a refused `![..](..)` is tried again as a link from its `[`: one finding is enough
+        kinds = {kind, "image"} if kind == "link" else {kind}
+        if all((r.kind, r.target, r.line) not in {(k, target, line) for k in kinds} for r in self._pass.rejected):
             self._pass.rejected.append(Rejected(kind, target, line, reason))
 
     def _render_image(self, tokens, idx, options, env):
@@ -141,10 +159,20 @@ class Renderer:
     def _render_math(self, tokens, idx, options, env):
         token = tokens[idx]
         display = token.type == "math_block"
-        if self._math is None:
-            text = html.escape(token.content)
-            return f'<code class="tex">{text}</code>'
-        return self._math(token.content, display)
+        tex = token.content.strip()
+        try:
+            if self._math is None:
+                raise ValueError("maths is not typeset here")
+            formula = self._math(tex, display)
+        except ValueError:  # reported by the check; the reader still sees what was written
+            code = f'<code class="tex">{html.escape(tex)}</code>'
+            return f'<div class="math-display">{code}</div>\n' if display else code
+        # an image, not inline SVG: each formula stays self-contained, and the text beside it
+        # keeps its baseline (vertical-align is how far the formula reaches below it)
+        image = (f'<img class="math" src="{formula.data_url}" alt="{html.escape(tex)}" '
+                 f'style="width: {formula.width_em:.3f}em; height: {formula.height_em:.3f}em; '
+                 f'vertical-align: {-formula.depth_em:.3f}em">')
+        return f'<div class="math-display">{image}</div>\n' if display else image
 
     # -- public ------------------------------------------------------------------------------
     def html(self, markdown: str) -> Markup:
@@ -163,14 +191,33 @@ class Renderer:
         return Markup(renderer.render(tokens, self.parser.options, env)), False
 
     def check(self, markdown: str) -> list[Rejected]:
-        """Links and images that will be shown as text, with their line in the snippet."""
+        """Links, images and maths that will be shown as text, with their line in the snippet."""
         tokens = self.parser.parse(markdown)
         self._pass = _Pass()
+        formulas: list[tuple[str, bool, int]] = []
         for token in tokens:
+            if token.type == "math_block" and token.map:
+                formulas.append((token.content.strip(), True, token.map[0]))
             if token.type == "inline" and token.map:
                 self._pass.line = token.map[0]
-                self.parser.inline.parse(token.content, self.parser, {}, [])
-        return self._pass.rejected
+                children: list[Token] = []
+                self.parser.inline.parse(token.content, self.parser, {}, children)
+                cursor = 0
+                for child in children:
+                    if child.type.startswith("math_inline"):
+                        at = token.content.find(child.content, cursor)
+                        cursor = max(at, cursor)
+                        formulas.append((child.content.strip(), False,
+                                         token.map[0] + token.content.count("\n", 0, cursor)))
+        rejected = self._pass.rejected
+        for tex, display, line in formulas:
+            try:
+                if self._math is None:
+                    raise ValueError("maths is not typeset here")
+                self._math(tex, display)
+            except ValueError as exc:
+                rejected.append(Rejected("math", tex, line, str(exc)))
+        return rejected
 
 
 # -- a thin gap between Han characters and Latin letters or digits -------------------------------

@@ -138,17 +138,17 @@ def _template_errors(name: str):
         yield
     except TemplateSyntaxError as exc:
         where = Location(Path(exc.filename or name), exc.lineno or 1)
-        raise LayoutError(finding("SG504", f"layout `{name}` cannot be read: {exc.message}", where,
+        raise LayoutError(finding("SG505", f"layout `{name}` cannot be read: {exc.message}", where,
                                   "fix the template, or delete your copy to use the built-in one")) from None
     except TemplateNotFound as exc:
-        raise LayoutError(finding("SG504", f"layout `{exc.name}` is missing", None,
+        raise LayoutError(finding("SG505", f"layout `{exc.name}` is missing", None,
                                   "restore the file, or remove what includes it")) from None
     except TemplateError as exc:
         line = next((frame.lineno for frame in traceback.extract_tb(exc.__traceback__)
                      if frame.filename.endswith((".j2", ".css", ".js"))), 1)
         source = next((frame.filename for frame in traceback.extract_tb(exc.__traceback__)
                        if frame.filename.endswith((".j2", ".css", ".js"))), name)
-        raise LayoutError(finding("SG504", f"layout `{name}` failed: {exc.message or exc}",
+        raise LayoutError(finding("SG505", f"layout `{name}` failed: {exc.message or exc}",
                                   Location(Path(source), line),
                                   "check the names the template uses against the built-in one")) from None
 

@@ -1,4 +1,4 @@
-"""Questions and answers from Markdown to HTML: images checked, code highlighted."""
+"""Questions and answers from Markdown to HTML: images checked, code highlighted, maths typeset."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pygments.util import ClassNotFound
 
 from ..markdown import Rejected, Renderer
 from ..model import Chapter
+from ..resources import FONTS
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 _FORMATTER = HtmlFormatter(nowrap=True)
@@ -34,12 +35,24 @@ def highlight_css(style: str = "friendly") -> str:
 
 
 class ContentRenderer:
-    """One Markdown renderer per build. Images must sit inside one of `roots` (the content folders)."""
+    """One Markdown renderer per build. Images must sit inside one of `roots` (the content folders).
 
-    def __init__(self, roots: list[Path], breaks: bool = True) -> None:
+    Maths is typeset with the fonts in `fonts` (the bundled ones by default); the typesetter
+    loads only when a formula first appears.
+    """
+
+    def __init__(self, roots: list[Path], breaks: bool = True, fonts: Path | None = None) -> None:
         self.roots = [root.resolve() for root in roots]
+        self.fonts = (fonts or FONTS).resolve()
         self._chapter_dir: Path | None = None
-        self.renderer = Renderer(breaks=breaks, resolve_image=self.resolve_image, highlight=highlight)
+        self.renderer = Renderer(breaks=breaks, resolve_image=self.resolve_image, highlight=highlight,
+                                 math=self.typeset)
+
+    def typeset(self, tex: str, display: bool):
+        """A typeset formula (see layout/maths.py), or ValueError saying why it cannot be."""
+        from .maths import typesetter
+
+        return typesetter(self.fonts).typeset(tex, display)
 
     def resolve_image(self, target: str) -> str:
         """The file URL of an image next to the chapter, or ValueError saying why it may not be used."""

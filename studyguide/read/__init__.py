@@ -59,7 +59,7 @@ def read_guide(paths: list[Path], base: Path | None = None) -> Guide:
     chapters: list[Chapter] = []
     sources: list[Path] = []
     all_text: list[str] = []
-    last_number = 0
+    read: list[tuple[ChapterDraft, Path, dict, Path]] = []
     for path in files:
         shown = _shown(path, base)
         source, problems = load(path, shown)
@@ -71,16 +71,34 @@ def read_guide(paths: list[Path], base: Path | None = None) -> Guide:
         reader = ChapterReader(source)
         drafts = reader.chapters()
         diagnostics += reader.diagnostics
-        for draft in drafts:
-            number = draft.number if draft.number is not None else last_number + 1
-            last_number = number
-            chapter, more = _chapter(draft, number, len(chapters) + 1, source.path,
-                                     source.front_matter, path.resolve())
-            chapters.append(chapter)
-            diagnostics += more
+        read += [(draft, source.path, source.front_matter, path.resolve()) for draft in drafts]
+    numbers = _chapter_numbers([draft.number for draft, *_ in read])
+    for (draft, shown, front, absolute), number in zip(read, numbers):
+        chapter, more = _chapter(draft, number, len(chapters) + 1, shown, front, absolute)
+        chapters.append(chapter)
+        diagnostics += more
     diagnostics += _duplicate_chapters(chapters)
     language = detect_language("\n".join(all_text))
     return Guide(tuple(chapters), tuple(diagnostics), tuple(sources), language)
+
+
+def _chapter_numbers(written: list[int | None]) -> list[int]:
+    """Numbers for every chapter: as written, or (for titles without one) the next free number.
+
+    A chapter without a number follows the one before it, skipping numbers that other chapters
+    use, so `Chapter 4` then `Summary questions` gives 4 and 5, never 4 twice.
+    """
+    used = {n for n in written if n is not None}
+    numbers, last = [], 0
+    for number in written:
+        if number is None:
+            number = last + 1
+            while number in used:
+                number += 1
+            used.add(number)
+        numbers.append(number)
+        last = number
+    return numbers
 
 
 def _shown(path: Path, base: Path | None) -> Path:
@@ -106,18 +124,16 @@ def _chapter(draft: ChapterDraft, number: int, index: int, path: Path, front: di
         card = Card(number, index, position, raw["number"], question, answer, location, answer_line,
                     raw["section"])
         cards.append(card)
+        first_answer_line = answer.strip().split("\n", 1)[0]
         if not answer.strip():
             problems.append(finding(
                 "SG301", f"question {card.label} has no answer", location,
-                "write the answer on the next line, indented under the question"))
-        elif "\n" not in answer.strip() and is_question_line(answer) and not question.strip().endswith(("？", "?")):
+                "write the answer below the question: indented under it, or as the next paragraph"))
+        elif is_question_line(first_answer_line):
             problems.append(finding(
-                "SG302", f"the answer of {card.label} looks like a question", Location(path, answer_line),
-                "if it is the next question, number it"))
-        elif "\n" not in answer.strip() and is_question_line(answer):
-            problems.append(finding(
-                "SG302", f"the answer of {card.label} looks like the next question",
-                Location(path, answer_line), "number it as a question of its own, and give it an answer"))
+                "SG302", f"the answer of {card.label} looks like the next question: "
+                f"`{_excerpt(first_answer_line)}`", Location(path, answer_line),
+                "if it is a question of its own, number it and give it an answer"))
     problems += _numbering(cards)
     notes = "\n".join(text for _, text in draft.notes)
     language = front.get("language") or front.get("lang") or ""
@@ -127,12 +143,22 @@ def _chapter(draft: ChapterDraft, number: int, index: int, path: Path, front: di
     return chapter, problems
 
 
+def _excerpt(text: str, width: int = 30) -> str:
+    text = text.strip()
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def _numbering(cards: list[Card]) -> list[Diagnostic]:
     problems = []
     seen: dict[str, Card] = {}
     previous = None
+    section = None
     for card in cards:
+        if card.section != section:  # each part of a chapter may number its questions from 1
+            seen, previous, section = {}, None, card.section
         if not card.number:
+            # an unnumbered question in a numbered run takes the next number's place
+            previous = previous + 1 if previous is not None else None
             continue
         if card.number in seen:
             problems.append(finding(

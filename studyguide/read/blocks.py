@@ -13,7 +13,7 @@ from ..markdown import structure_parser
 class Block:
     """One top-level block. Lines are 0-based indices into the file, `end` exclusive."""
 
-    kind: str  # heading | item | paragraph | code | other
+    kind: str  # heading | item | paragraph | code | rule | other
     start: int
     end: int
     level: int = 0  # heading level, 1-6
@@ -29,7 +29,7 @@ _KINDS = {
     "code_block": "code",
     "blockquote_open": "other",
     "table_open": "other",
-    "hr": "other",
+    "hr": "rule",  # `---` between cards: a separator, not part of any answer
     "html_block": "other",
     "math_block": "other",
     "math_block_label": "other",

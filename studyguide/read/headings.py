@@ -29,7 +29,7 @@ class ChapterHeading:
 
 def parse_heading(text: str) -> ChapterHeading:
     """Split a heading into its chapter number (if it has one) and its title."""
-    text = text.strip()
+    text = re.sub(r"\*\*|__", "", text).strip()  # `**第 2 章** 基础`: emphasis is no part of the number
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if not match:

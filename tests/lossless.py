@@ -1,0 +1,160 @@
+"""The lossless promise, checked from the outside: every non-blank character of a content file is
+in a card, in a chapter title, or in lines that a finding names.
+
+The checker knows nothing of how the reader works. It looks only at what a user gets: the cards
+(question and answer Markdown, with the line each starts on), the chapters (title and heading
+line), and the findings (a finding that reports text names it as `line 4` or `lines 4–9`, under one of the codes in
+`REPORTING`).
+
+Markup may go: list markers, heading `#`s, emphasis `*`/`_`, code backticks, `---` separators,
+question numbers such as `12.` or `(3)`, and `Q:`/`问：`/`答：`/`Answer:`-style labels (at the
+start of a line or right after a question mark). Both sides are normalised the same way, so a
+label the reader keeps counts as much as one it drops.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from studyguide.model import Guide
+
+_SPAN = re.compile(r"\blines? (\d+)(?:–(\d+))?")
+# findings that report text which is in no card: text outside chapters, sections without
+# questions, a chapter's notes, a file or chapter that holds no questions
+REPORTING = {"SG201", "SG203", "SG204", "SG305"}
+_LABEL = (r"(?:【(?:参考答案|答案|解答|答|问题|题目|问)\d{0,3}】[:：]?|(?:参考答案|答案|解答|问题|题目|答|问|Answer|Ans\.?|Question|Q|A)"
+          r"\s*(?:\d{1,3}\s*[:：.．、)）]|[:：]))")
+_MARKER = (r"(?:>|\d{1,9}[.)](?=\s|$)|[-+](?=\s|$)|\d{1,3}[.．](?!\d)|\d{1,3}[、。:：)）]|[(（]\d{1,3}[)）]|"
+           r"第\s*\d{1,3}\s*题[:：.．、]?|"
+           rf"{_LABEL})")
+_LEADING = re.compile(rf"^(?:\s*{_MARKER})+", re.IGNORECASE)
+_AFTER_QUESTION = re.compile(rf"([？?][)）\]】」』”’\"'》]*){_LABEL}", re.IGNORECASE)
+_RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
+_SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def normalise(text: str, mid_line: bool = False) -> str:
+    """Non-blank characters of Markdown text, with markup taken out line by line.
+
+    `mid_line`: the text's first line starts in the middle of a source line (an answer after
+    `问题？` on the same line), so what it starts with is text, not a line's markup.
+    """
+    out = []
+    for k, line in enumerate(text.split("\n")):
+        if _RULE.match(line) and not (mid_line and k == 0):
+            continue
+        line = re.sub(r"[*_`#\u200b]", "", line)
+        if not (mid_line and k == 0):
+            line = _LEADING.sub("", line)
+        line = _AFTER_QUESTION.sub(r"\1", re.sub(r"\s", "", line))
+        line = re.sub(r"-{3,}|={3,}", "", line)  # rules and setext underlines, wherever they end up
+        out.append(line)
+    return "".join(out)
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    if lines and lines[0].rstrip() == "---":
+        for n in range(1, len(lines)):
+            if lines[n].rstrip() in ("---", "..."):
+                return n + 1
+    return 0
+
+
+def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str]:
+    """What of the file is in no card, no chapter title and no finding: one message per problem."""
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    shown = shown or path
+    mine = lambda location: location is not None and Path(location.path).name == Path(shown).name  # noqa: E731
+    chapters = [c for c in guide.chapters if mine(c.location) and c.source == path.resolve()]
+    cards = [card for c in chapters for card in c.cards]
+    done = [False] * len(lines)
+    for n in range(_front_matter_end(lines)):
+        done[n] = True
+    # lines a finding names
+    reported = []
+    for diagnostic in guide.diagnostics:
+        if not mine(diagnostic.location) or diagnostic.code not in REPORTING:
+            continue
+        for match in _SPAN.finditer(diagnostic.message):
+            first, last = int(match[1]), int(match[2] or match[1])
+            reported.append((first - 1, last))
+            for n in range(first - 1, min(last, len(lines))):
+                done[n] = True
+    # chapter headings: the title must be in the heading line
+    for chapter in chapters:
+        heading = _heading_lines(lines, chapter.location.line - 1)
+        if heading and normalise(chapter.title) in normalise("\n".join(lines[n] for n in heading)):
+            for n in heading:
+                done[n] = True
+    # sub-headings and `一、…` lines that name the section of the cards under them
+    sections = {normalise(card.section) for card in cards if card.section}
+    section_lines = set()
+    for n, line in enumerate(lines):
+        names_a_section = normalise(line) in sections and normalise(line)
+        if names_a_section and not done[n] and (_is_heading(lines, n) or _SECTION_LINE.match(line.strip())):
+            done[n] = True
+            section_lines.add(n)
+        # a setext heading whose text runs over several lines, underlined on the line after
+        if re.match(r"^ {0,3}(=+|-+)\s*$", line) and n > 1 and lines[n - 1].strip():
+            top = n - 1
+            while top > 0 and lines[top - 1].strip():
+                top -= 1
+            if normalise("\n".join(lines[top:n])) in sections:
+                for k in range(top, n):
+                    done[k] = True
+                    section_lines.add(k)
+    problems = []
+    # each card owns the lines from its start to the next thing that starts
+    starts = sorted({card.location.line - 1 for card in cards})
+    boundaries = sorted(set(starts) | {c.location.line - 1 for c in chapters}
+                        | {a for a, _ in reported} | {b for _, b in reported} | {len(lines)})
+    for card in cards:
+        first = card.location.line - 1
+        end = next(b for b in boundaries if b > first)
+        region = [lines[n] for n in range(first, end) if not done[n]]
+        # a heading line that names a section may also sit inside this card (in its code, say)
+        with_sections = [lines[n] for n in range(first, end) if not done[n] or n in section_lines]
+        for n in range(first, end):
+            done[n] = True
+        fences = {line.strip() for line in with_sections if _FENCE.match(line)}
+        expected = normalise(_unfence_markers("\n".join(region), fences))
+        question = normalise(_unfence_markers(card.question, fences))
+        answer = _unfence_markers(card.answer, fences)
+        got = question + normalise(answer)
+        if not {expected, normalise(_unfence_markers("\n".join(with_sections), fences))} & {
+                got, question + normalise(answer, mid_line=True)}:
+            problems.append(f"{shown}:{card.location.line}: card {card.label} holds {got!r}, "
+                            f"its lines hold {expected!r}")
+    for n, line in enumerate(lines):
+        if not done[n] and normalise(line):
+            problems.append(f"{shown}:{n + 1}: {line.strip()!r} is in no card, title or finding")
+    return problems
+
+
+def _heading_lines(lines: list[str], n: int) -> range:
+    """The lines of the heading that starts on line n: one for `## …`, several for a setext
+    heading (text lines, then a line of = or -); empty if no heading starts there."""
+    if n >= len(lines):
+        return range(0)
+    if lines[n].lstrip(" ").startswith("#"):
+        return range(n, n + 1)
+    end = n
+    while end < len(lines) and lines[end].strip() and not re.match(r"^ {0,3}(=+|-+)\s*$", lines[end]):
+        end += 1
+    underlined = end < len(lines) and end > n and re.match(r"^ {0,3}(=+|-+)\s*$", lines[end])
+    return range(n, end) if underlined else range(0)
+
+
+def _is_heading(lines: list[str], n: int) -> bool:
+    """An ATX heading (`## …`) or the text line of a setext heading (underlined with = or -)."""
+    if lines[n].lstrip(" ").startswith("#"):
+        return True
+    return bool(lines[n].strip()) and n + 1 < len(lines) and bool(re.match(r"^ {0,3}(=+|-+)\s*$", lines[n + 1]))
+
+
+def _unfence_markers(text: str, fences: set[str]) -> str:
+    """Fence lines (```python) of the source are markup; their language name is too."""
+    return "\n".join("" if line.strip() in fences else line for line in text.split("\n"))

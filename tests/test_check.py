@@ -1,0 +1,96 @@
+"""`python compile.py check`: findings as lines or JSON, a summary, --strict, and exit codes."""
+
+import json
+
+from conftest import FIXTURES, SEED, run_cli
+
+FORMS = FIXTURES / "forms"
+PROBLEMS = FIXTURES / "problems"
+
+
+def test_the_seed_checks_clean_with_two_notes():
+    result = run_cli("check", str(SEED))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "15 chapters, 113 cards, 0 errors, 0 warnings"
+    assert lines[:-1] == [
+        "tests/fixtures/seed.txt:230:8: note SG501 `[…](刹车，不加速，加速)` is shown as text: the target is "
+        "not a URL (http, https or mailto)",
+        "tests/fixtures/seed.txt:231:8: note SG501 `[…](左，不转向，右)` is shown as text: the target is "
+        "not a URL (http, https or mailto)"]
+
+
+def test_one_line_per_finding_then_the_summary():
+    result = run_cli("check", str(PROBLEMS / "no-answer.md"), str(FORMS / "13-numbering-quirks.md"))
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "tests/fixtures/forms/13-numbering-quirks.md:7:1: warning SG303 question number 2 is used twice in "
+        "chapter 9 (first at line 5) (renumber the questions)",
+        "tests/fixtures/forms/13-numbering-quirks.md:9:1: warning SG304 question numbers skip 3–4 in chapter 9 "
+        "(renumber the questions, or add the missing ones)",
+        "tests/fixtures/problems/no-answer.md:3:1: warning SG301 question 1.1 has no answer (write the answer "
+        "below the question: indented under it, or as the next paragraph)",
+        "tests/fixtures/problems/no-answer.md:7:1: warning SG302 the answer of 1.3 looks like the next "
+        "question: `什么是动量？` (if it is a question of its own, number it and give it an answer)",
+        "2 chapters, 10 cards, 0 errors, 4 warnings",
+    ]
+
+
+def test_strict_turns_warnings_into_errors():
+    result = run_cli("check", "--strict", str(PROBLEMS / "no-answer.md"))
+    assert result.returncode == 1
+    assert "no-answer.md:3:1: error SG301" in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 chapter, 3 cards, 2 errors, 0 warnings"
+
+
+def test_strict_leaves_notes_alone():
+    result = run_cli("check", "--strict", str(SEED))
+    assert result.returncode == 0
+    assert "note SG501" in result.stdout
+
+
+def test_json_for_editors_and_ci():
+    result = run_cli("check", "--format", "json", str(PROBLEMS / "stray-text.md"))
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["summary"] == {"chapters": 2, "cards": 2, "errors": 0, "warnings": 3, "notes": 0,
+                                 "text": "2 chapters, 2 cards, 0 errors, 3 warnings"}
+    assert [(f["line"], f["column"], f["severity"], f["code"]) for f in report["findings"]] == [
+        (1, 1, "warning", "SG305"), (8, 1, "warning", "SG201"), (12, 1, "warning", "SG202")]
+    first = report["findings"][0]
+    assert first["file"] == "tests/fixtures/problems/stray-text.md"
+    assert "line 1 is not under any chapter heading" in first["message"] and first["hint"]
+
+
+def test_errors_exit_1(tmp_path):
+    chapter = tmp_path / "ch1.md"
+    chapter.write_text("# 第 1 章-测试\n\n1.  问题？\n    答案里有 😀\n", encoding="utf-8")
+    result = run_cli("check", str(chapter), "--format", "json")
+    assert result.returncode == 1
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["line"], finding["column"], finding["code"], finding["severity"]) == (4, 10, "SG401", "error")
+
+
+def test_maths_that_cannot_be_typeset_is_reported_where_it_is(tmp_path):
+    chapter = tmp_path / "ch1.md"
+    chapter.write_text("# 第 1 章-测试\n\n1.  公式是什么？\n    第一行\n    坏的 $\\frac{a}{$ 公式\n", encoding="utf-8")
+    result = run_cli("check", str(chapter))
+    assert result.returncode == 0
+    assert "ch1.md:5:9: warning SG504 maths `\\frac{a}{` is shown as TeX: the TeX cannot be read" in result.stdout
+
+
+def test_an_image_outside_the_content_folder_is_reported(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "ch1.md").write_text("# 第 1 章-测试\n\n1.  图在哪里？\n    ![秘密](../secret.png)\n", encoding="utf-8")
+    (tmp_path / "secret.png").write_bytes((FIXTURES / "rich" / "images" / "gradient.png").read_bytes())
+    result = run_cli("check", str(folder))
+    assert "ch1.md:4:5: warning SG502 image `../secret.png` is shown as text: the image is outside the " \
+           "content folder" in result.stdout
+
+
+def test_no_content_found_is_an_error(tmp_path):
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 1
+    assert "error SG107 no Markdown (.md) files in this folder" in result.stdout
+    assert result.stdout.splitlines()[-1] == "0 chapters, 0 cards, 1 error, 0 warnings"

@@ -1,0 +1,85 @@
+"""What the reader reports about content it cannot read as intended: where, what, and how to fix it."""
+
+import dataclasses
+from pathlib import Path
+
+from conftest import FIXTURES
+from lossless import unaccounted
+from studyguide.read import read_guide
+
+PROBLEMS = FIXTURES / "problems"
+
+
+def read(path: Path):
+    return read_guide([path], base=path.parent)
+
+
+def found(guide) -> list[tuple[str, int, str]]:
+    return [(d.code, d.location.line, d.severity.name.lower()) for d in guide.diagnostics]
+
+
+def test_a_question_without_an_answer_and_an_answer_that_asks():
+    guide = read(PROBLEMS / "no-answer.md")
+    assert [(c.question, c.answer) for c in guide.cards] == [
+        ("什么是张量？", ""), ("什么是梯度？", "损失对参数的导数。"), ("什么是学习率？", "什么是动量？")]
+    assert found(guide) == [("SG301", 3, "warning"), ("SG302", 7, "warning")]
+    no_answer, asks = guide.diagnostics
+    assert str(no_answer).startswith("no-answer.md:3:1: warning SG301 question 1.1 has no answer")
+    assert "looks like the next question: `什么是动量？`" in asks.message
+    assert asks.hint
+
+
+def test_text_outside_chapters_an_empty_chapter_and_a_number_used_twice():
+    guide = read(PROBLEMS / "stray-text.md")
+    assert [(c.number, c.title) for c in guide.chapters] == [(2, "训练"), (2, "重复的编号")]
+    assert found(guide) == [("SG305", 1, "warning"), ("SG201", 8, "warning"), ("SG202", 12, "warning")]
+    stray, empty, twice = guide.diagnostics
+    assert "line 1 is not under any chapter heading" in stray.message
+    assert "`第 3 章-空章` holds no questions (lines 8–10)" in empty.message
+    assert "chapter number 2 is used twice (first at stray-text.md:3)" in twice.message
+
+
+def test_a_chapter_without_questions():
+    guide = read(PROBLEMS / "empty-chapter.md")
+    assert guide.chapters == ()
+    assert found(guide) == [("SG201", 1, "warning")]
+
+
+def test_a_file_of_prose_makes_no_cards_and_says_so():
+    guide = read(PROBLEMS / "prose-only.md")
+    assert guide.cards == ()
+    assert found(guide) == [("SG201", 1, "warning")]
+    assert "lines 1–3" in guide.diagnostics[0].message
+
+
+def test_every_problem_file_loses_nothing():
+    for path in sorted(PROBLEMS.glob("*.md")):
+        assert unaccounted(read(path), path, Path(path.name)) == [], path.name
+
+
+def test_the_checker_notices_a_lost_character():
+    """The lossless checker itself: a card missing one character, or a finding that does not say
+    which lines it reports, is caught."""
+    path = FIXTURES / "forms" / "01-numbered.md"
+    guide = read(path)
+    card = guide.chapters[0].cards[2]
+    shortened = dataclasses.replace(card, answer=card.answer.replace("梯度", "梯"))
+    chapter = dataclasses.replace(guide.chapters[0], cards=(guide.chapters[0].cards[:2] + (shortened,)
+                                                             + guide.chapters[0].cards[3:]))
+    problems = unaccounted(dataclasses.replace(guide, chapters=(chapter,)), path, Path(path.name))
+    assert len(problems) == 1 and "card 1.3" in problems[0]
+
+    stray = PROBLEMS / "stray-text.md"
+    guide = read(stray)
+    silent = dataclasses.replace(guide, diagnostics=tuple(d for d in guide.diagnostics if d.code != "SG305"))
+    assert unaccounted(silent, stray, Path(stray.name)) == [
+        "stray-text.md:1: '这一行在任何章节标题之前。' is in no card, title or finding"]
+
+
+def test_numbers_restart_in_each_section_without_a_warning(tmp_path):
+    path = tmp_path / "c.md"
+    path.write_text("# 第 1 章 复习\n\n## 选择题\n\n1. 什么是 A？\n   甲。\n2. 什么是 B？\n   乙。\n\n"
+                    "## 简答题\n\n1. 什么是 C？\n   丙。\n", encoding="utf-8")
+    guide = read(path)
+    assert [(c.section, c.number) for c in guide.cards] == [("选择题", "1"), ("选择题", "2"), ("简答题", "1")]
+    assert found(guide) == []

@@ -1,0 +1,37 @@
+"""The README's "Writing content" examples read as it says, and its code table is the real one."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from lossless import unaccounted
+from studyguide.diagnostics import CODES, readme_table
+from studyguide.read import read_guide
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+WRITING = README[README.index("## Writing content"):README.index("## Diagnostics")]
+EXAMPLES = [m.group(2) for m in re.finditer(r"^(`{3,4})markdown\n(.*?)^\1$", WRITING, re.S | re.M)]
+
+
+def test_there_is_an_example_for_every_form():
+    assert len(EXAMPLES) == 8
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[f"example-{n}" for n in range(1, len(EXAMPLES) + 1)])
+def test_each_example_reads_cleanly(tmp_path, example):
+    path = tmp_path / "example.md"
+    path.write_text(example, encoding="utf-8")
+    guide = read_guide([path], base=tmp_path)
+    only_front_matter = example.startswith("---") and example.rstrip().endswith("---")
+    assert len(guide.cards) >= (0 if only_front_matter else 1)
+    assert all(card.answer for card in guide.cards)
+    allowed = {"SG201"} if only_front_matter else set()
+    assert [str(d) for d in guide.diagnostics if d.severity.name != "NOTE" and d.code not in allowed] == []
+    assert unaccounted(guide, path, Path(path.name)) == []
+
+
+def test_the_code_table_is_the_registered_one():
+    assert readme_table() in README
+    assert all(f"| {code} |" in README for code in CODES)
