@@ -132,3 +132,31 @@ def pieces(page) -> list[tuple[str, float, float]]:
 
     page.extract_text(visitor_operand_before=before)
     return found
+
+
+def horizontal_rules(path: Path, page: int, x_from_mm: float, x_to_mm: float, dpi: int = 100) -> list[float]:
+    """y (mm from the top) of every horizontal line drawn across [x_from, x_to] on a 1-based page,
+    found by rendering the page with pdftoppm: the lines a reader actually sees, however drawn."""
+    import subprocess
+
+    data = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(path)],
+                          capture_output=True, check=True).stdout
+    header, rest = data.split(b"\n", 1)
+    assert header == b"P5"
+    size, rest = rest.split(b"\n", 1)
+    width, height = map(int, size.split())
+    _, pixels = rest.split(b"\n", 1)  # the maximum value line
+    per_mm = dpi / 25.4
+    left, right = int(x_from_mm * per_mm), int(x_to_mm * per_mm)
+    rows = []
+    for y in range(height):
+        row = pixels[y * width + left:y * width + right]
+        if sum(1 for value in row if value < 215) > 0.9 * len(row):
+            rows.append(y)
+    lines: list[float] = []
+    for y in rows:  # neighbouring rows are one line
+        if lines and y - lines[-1][-1] <= 1:
+            lines[-1].append(y)
+        else:
+            lines.append([y])
+    return [sum(group) / len(group) / per_mm for group in lines]

@@ -1,11 +1,12 @@
 """Workbook options a teacher uses: paper, double-sided margins, answer space, PDF standards, booklets."""
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
 
-from pdfread import page_texts, runs, squash
+from pdfread import horizontal_rules, page_texts, runs, squash
 from studyguide.build import build
 from studyguide.config import Settings, override
 from studyguide.printing.impose import booklet_order
@@ -51,7 +52,7 @@ def _left_edges(path) -> list[float]:
     """Per page, the x of the leftmost question number (the text block's left edge)."""
     edges = []
     for page in PdfReader(path).pages[2:]:
-        numbers = [run.x_mm for run in runs(page) if run.text.strip().rstrip(".").isdigit()]
+        numbers = [run.x_mm for run in runs(page) if re.fullmatch(r"\d+\.", run.text.strip())]
         edges.append(min(numbers) if numbers else None)
     return edges
 
@@ -89,8 +90,25 @@ def test_answer_space_kinds(tmp_path, space):
         assert max(gaps) < 12  # questions follow each other
     else:
         assert min(gaps) >= 2 * 8  # at least two lines' worth of space after each question
-    drawing = page.get_contents().get_data()
-    assert (b" sh" in drawing or b"/Pattern" in drawing or b"/P" in drawing) == (space in ("lines", "grid"))
+    # what a reader sees between the first two questions: rendered, not read from the drawing code
+    rules = [y for y in horizontal_rules(out / "handout.pdf", 3, 40, 150) if tops[0] < y < tops[1] - 4]
+    lines = next(view.answer_lines for view in [_first_view(tmp_path)])
+    expected = {"lines": lines, "box": 2, "none": 0}.get(space)
+    if expected is not None:
+        assert len(rules) == expected, rules
+    else:  # a 5 mm grid
+        assert len(rules) >= int((tops[1] - tops[0] - 8) / 5) - 1, rules
+
+
+def _first_view(tmp_path):
+    from studyguide.layout import chapter_views
+    from studyguide.layout.content import ContentRenderer
+    from studyguide.layout.workbook import with_answer_lines
+    from studyguide.read import read_guide
+
+    guide = read_guide([tmp_path / "guide.md"])
+    views = chapter_views(guide, ContentRenderer([tmp_path]))
+    return with_answer_lines(views, Settings())[0].cards[0]
 
 
 def test_fixed_number_of_answer_lines(tmp_path):

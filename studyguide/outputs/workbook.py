@@ -81,21 +81,23 @@ def _whole_plan(context: Context, chapters) -> Plan:
 
 @dataclass
 class _Edition:
-    """The pieces of one edition and what is known of them so far."""
+    """The pieces of one edition, by job key, and its front matter."""
 
     name: str
-    bodies: list[tuple[ChapterPart, ...]]
-    keys: list[tuple[ChapterPart, ...]]
-    done: dict[str, Rendered] = field(default_factory=dict)
-    front_pages: int = 0  # pages of the front matter, from the render with placeholder numbers
+    pieces: list[str]  # body pieces, then answer-key pieces
+    front_pages: int = 0  # pages its front matter takes (from a render with placeholder numbers)
     final_front: str = ""  # key of the front-matter job that carries the real page numbers
 
-    def piece_keys(self) -> list[str]:
-        return ([f"workbook:{self.name}:body:{i}" for i in range(len(self.bodies))]
-                + [f"workbook:{self.name}:key:{i}" for i in range(len(self.keys))])
+
+SHARED = "workbook:questions"  # body pieces the handout and the workbook share
+PLACEHOLDER_KEY = "workbook:front:placeholder"
 
 
 def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
+    """Pieces rendered once and joined per edition. The handout and the workbook share their
+    question pages (the workbook's numbers link to its key; in the handout, with no key, the
+    join leaves those links out), and one render of the contents with placeholder numbers tells
+    every edition how many pages its front matter takes."""
     settings = context.settings
     duplex = settings.workbook.duplex
     font_url = context.font_url
@@ -107,25 +109,33 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
         return edition_html(context.layouts, chapter_parts, context.print_meta, settings, context.language, edition,
                             font_url, parts=parts, footer=False, **counts, **extra)
 
+    bodies = split(chapters, limit)
+    keys = split(chapters, 2 * limit, key=True)
+    jobs = {GLYPHS_KEY: context.job(GLYPHS_KEY, glyphs_html(context.layouts, context.language, font_url), **options)}
     editions: dict[str, _Edition] = {}
-    jobs = [context.job(GLYPHS_KEY, glyphs_html(context.layouts, context.language, font_url), **options)]
     for name in settings.workbook.editions:
-        edition = _Edition(name, split(chapters, limit), split(chapters, 2 * limit, key=True) if name == "workbook" else [])
-        editions[name] = edition
-        placeholders = {chapter.anchor: PLACEHOLDER_PAGE for chapter in chapters} | {"answer-key": PLACEHOLDER_PAGE}
-        jobs.append(context.job(f"workbook:{name}:front:placeholder",
-                                html(name, ("front",), whole(chapters), page_numbers=placeholders), **options))
-        for i, group in enumerate(edition.bodies):
-            jobs.append(context.job(f"workbook:{name}:body:{i}", html(name, ("body",), group), **options))
-        for i, group in enumerate(edition.keys):
-            jobs.append(context.job(f"workbook:{name}:key:{i}", html(
-                name, ("key",), group, key_continued=i > 0), **options))
+        body = f"workbook:{'teacher' if name == 'teacher' else 'questions'}:body"
+        pieces = [f"{body}:{i}" for i in range(len(bodies))]
+        for key, group in zip(pieces, bodies):
+            jobs.setdefault(key, context.job(key, html("teacher" if name == "teacher" else "workbook",
+                                                       ("body",), group), **options))
+        if name == "workbook":
+            for i, group in enumerate(keys):
+                key = f"workbook:key:{i}"
+                pieces.append(key)
+                jobs[key] = context.job(key, html("workbook", ("key",), group, key_continued=i > 0), **options)
+        editions[name] = _Edition(name, pieces)
+    widest = "workbook" if "workbook" in editions else next(iter(editions))  # its contents has one more line
+    placeholders = {chapter.anchor: PLACEHOLDER_PAGE for chapter in chapters} | {"answer-key": PLACEHOLDER_PAGE}
+    jobs[PLACEHOLDER_KEY] = context.job(PLACEHOLDER_KEY, html(widest, ("front",), whole(chapters),
+                                                              page_numbers=placeholders), **options)
     if settings.workbook.booklet:
-        jobs.append(_booklet_job(context, chapters, context.font_url))
+        jobs[BOOKLET_KEY] = _booklet_job(context, chapters, context.font_url)
+    done: dict[str, Rendered] = {}
 
     def layout_of(edition: _Edition) -> tuple[list[int], list[int]]:
         """(blank pages before each piece, first page number of each piece), front matter first."""
-        sizes = [edition.front_pages] + [edition.done[key].pages for key in edition.piece_keys()]
+        sizes = [edition.front_pages] + [done[key].pages for key in edition.pieces]
         blanks, starts, page = [], [], 1
         for size in sizes:
             blank = 1 if duplex and page % 2 == 0 and starts else 0  # pieces start on right-hand pages
@@ -138,38 +148,39 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
     def numbers(edition: _Edition) -> dict[str, int]:
         _, starts = layout_of(edition)
         found: dict[str, int] = {}
-        for key, start in zip(edition.piece_keys(), starts[1:]):
-            for name, anchor in edition.done[key].anchors.items():
+        for key, start in zip(edition.pieces, starts[1:]):
+            for name, anchor in done[key].anchors.items():
                 found.setdefault(name, start + anchor.page)
         return {chapter.anchor: found[chapter.anchor] for chapter in chapters} | (
-            {"answer-key": found["answer-key"]} if edition.keys else {})
+            {"answer-key": found["answer-key"]} if edition.name == "workbook" else {})
+
+    def final_front(edition: _Edition) -> Job:
+        count = sum(1 for key in done if key.startswith(f"workbook:{edition.name}:front:"))
+        edition.final_front = f"workbook:{edition.name}:front:{count}"
+        return context.job(edition.final_front, html(edition.name, ("front",), whole(chapters),
+                                                     page_numbers=numbers(edition)), **options)
 
     def then(result: Rendered) -> list[Job]:
-        parts = result.key.split(":")
-        if len(parts) < 3 or parts[1] not in editions:
-            return []
-        edition = editions[parts[1]]
-        edition.done[result.key] = result
-        if parts[2] == "front" and parts[3] == "placeholder":
-            edition.front_pages = result.pages
-        elif parts[2] == "front" and result.pages != edition.front_pages:
-            edition.front_pages = result.pages  # the real numbers changed its length: number again
-        elif parts[2] == "front" or edition.final_front:
-            return []
-        waiting = [key for key in edition.piece_keys() if key not in edition.done]
-        if waiting or not edition.front_pages:
-            return []
-        edition.final_front = f"workbook:{edition.name}:front:{len([k for k in edition.done if ':front:' in k])}"
-        return [context.job(edition.final_front, html(edition.name, ("front",), whole(chapters),
-                                                      page_numbers=numbers(edition)), **options)]
+        done[result.key] = result
+        follow = []
+        if result.key == PLACEHOLDER_KEY:
+            for edition in editions.values():
+                edition.front_pages = result.pages
+        for edition in editions.values():
+            if result.key == edition.final_front and result.pages != edition.front_pages:
+                edition.front_pages = result.pages  # the real numbers changed its length: number again
+                follow.append(final_front(edition))
+            elif (not edition.final_front and edition.front_pages
+                  and all(key in done for key in edition.pieces)):
+                follow.append(final_front(edition))
+        return follow
 
     def files(rendered):
         words = strings(context.language)
         result = {}
         for name, edition in editions.items():
             blanks, _ = layout_of(edition)
-            keys = [edition.final_front] + edition.piece_keys()
-            pieces = [Piece(rendered[key], blank) for key, blank in zip(keys, blanks)]
+            pieces = [Piece(rendered[key], blank) for key, blank in zip([edition.final_front] + edition.pieces, blanks)]
             footer = Footer(words["page_of"], rendered[GLYPHS_KEY], skip={0},
                             baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) * 72 / 25.4)
             result[f"{name}.pdf"] = join(pieces, _metadata(context), context.language, footer, context.fonts)
@@ -180,8 +191,8 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
     def pages(rendered):
         counts = {}
         for name, edition in editions.items():
-            blanks, starts = layout_of(edition)
-            counts[f"{name}.pdf"] = starts[-1] + edition.done[edition.piece_keys()[-1]].pages - 1
+            _, starts = layout_of(edition)
+            counts[f"{name}.pdf"] = starts[-1] + done[edition.pieces[-1]].pages - 1
         return counts
 
-    return Plan(jobs, files, then, pages)
+    return Plan(list(jobs.values()), files, then, pages)

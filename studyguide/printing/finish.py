@@ -39,32 +39,43 @@ def _viewer_preferences(writer: PdfWriter, duplex: str) -> None:
 DUPLEX = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge"}
 
 
+def _preferences(pdf, duplex: str) -> None:
+    """How viewers should print: duplex with the right flip (or one-sided), and at 100 % so that
+    cards keep their size and line up with their backs."""
+    import pikepdf
+
+    pdf.Root.ViewerPreferences = pikepdf.Dictionary(Duplex=pikepdf.Name(duplex), PrintScaling=pikepdf.Name("/None"))
+
+
 def finish_flashcards(pdfs: list[bytes], info: dict[str, str], language: str, flip: str, duplex: str = "printer",
                       fold: bool = False, fonts: Path | None = None) -> dict[str, bytes]:
-    """The flashcard files from the sheets' renders, joined in order.
+    """The flashcard files from the sheets' renders, joined in order (with pikepdf, as the
+    workbook's pieces are: see assemble.py).
 
     `duplex == "manual"` gives two files to print one after the other: the fronts, and the backs
     in the order `layout.flashcards.manual_order` gives. Folded sheets are printed on one side.
     """
-    from ..layout.flashcards import manual_order
+    import pikepdf
 
-    writer = _writer(pdfs[0])
-    for more in pdfs[1:]:
-        writer.append(PdfReader(io.BytesIO(more)))
+    from ..layout.flashcards import manual_order
+    from .assemble import save
+
+    joined = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]  # open until saved
+    for source in sources:
+        joined.pages.extend(source.pages)
     if len(pdfs) > 1 and fonts is not None:
-        unify_fonts(writer, fonts)  # one copy of each face, not one per piece
+        unify_fonts(joined, fonts)  # one copy of each face, not one per piece
     if fold or duplex != "manual":
-        _metadata(writer, info, language)
-        _viewer_preferences(writer, "/Simplex" if fold else DUPLEX[flip])
-        return {"flashcards.pdf": _bytes(writer)}
+        _preferences(joined, "/Simplex" if fold else DUPLEX[flip])
+        return {"flashcards.pdf": save(joined, info, language)}
     files = {}
-    for name, order in zip(("flashcards-fronts.pdf", "flashcards-backs.pdf"), manual_order(len(writer.pages))):
-        part = PdfWriter()
+    for name, order in zip(("flashcards-fronts.pdf", "flashcards-backs.pdf"), manual_order(len(joined.pages))):
+        part = pikepdf.new()
         for index in order:
-            part.add_page(writer.pages[index])
-        _metadata(part, info, language)
-        _viewer_preferences(part, "/Simplex")
-        files[name] = _bytes(part)
+            part.pages.append(joined.pages[index])
+        _preferences(part, "/Simplex")
+        files[name] = save(part, info, language)
     return files
 
 

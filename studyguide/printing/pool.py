@@ -9,6 +9,7 @@ data and comes back as PDF bytes plus what the merger needs to know (pages, anch
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -182,7 +183,8 @@ class Pool:
         def start(job: Job) -> None:
             cached = cache.get(job) if cache is not None else None
             if cached is not None:
-                ready.append(cached)
+                # the same render may have been cached under another job's name
+                ready.append(dataclasses.replace(cached, key=job.key, seconds=0.0))
             else:
                 pending[self.submit(job)] = job
 
