@@ -83,3 +83,15 @@ def test_numbers_restart_in_each_section_without_a_warning(tmp_path):
     guide = read(path)
     assert [(c.section, c.number) for c in guide.cards] == [("选择题", "1"), ("选择题", "2"), ("简答题", "1")]
     assert found(guide) == []
+
+
+def test_a_question_label_alone_starts_no_card(tmp_path):
+    """`问2、` with nothing after it is text of the answer before it, not an empty card."""
+    from studyguide.read import read_guide
+
+    source = tmp_path / "doc.md"
+    source.write_text("# 第 1 章-基础\n\n## 神经网络的？\n\n神经网络的。\n\n## 激活函数的？\n\n非线性。\n\n问2、\n",
+                      encoding="utf-8")
+    guide = read_guide([source])
+    assert [(c.question, c.answer) for c in guide.cards] == [
+        ("神经网络的？", "神经网络的。"), ("激活函数的？", "非线性。\n\n问2、")]

@@ -15,7 +15,6 @@ from typing import Callable
 from ..config import Settings
 from ..i18n import css_string, strings
 from . import CardView, ChapterView, Layouts, Meta, answer_lines
-from .content import highlight_css
 from .paper import Paper, parse_paper
 
 EDITIONS = ("handout", "workbook", "teacher")
@@ -104,7 +103,8 @@ def edition_html(layouts: Layouts, chapters: tuple[ChapterPart, ...], meta: Meta
                  language: str, edition: str, font_url: Callable[[str], str], *,
                  parts: tuple[str, ...] = ("front", "body", "key"), footer: bool = True,
                  page_numbers: dict[str, int] | None = None, key_continued: bool = False,
-                 paper: Paper | None = None, chapter_count: int = 0, card_count: int = 0) -> str:
+                 paper: Paper | None = None, chapter_count: int = 0, card_count: int = 0,
+                 code_css: str = "") -> str:
     """One document of an edition. `footer=False` leaves the page numbers to be stamped later."""
     paper = paper or parse_paper(settings.workbook.paper)
     margins = margins_for(paper)
@@ -120,7 +120,7 @@ def edition_html(layouts: Layouts, chapters: tuple[ChapterPart, ...], meta: Meta
     )
     stylesheet = layouts.stylesheet("fonts.css.j2", "typography.css", "workbook.css.j2",
                                     font_url=font_url, **context)
-    stylesheet += "\n" + highlight_css()
+    stylesheet += "\n" + code_css
     return layouts.render(
         "workbook.html.j2", language=language, meta=meta, words=words, edition=edition, parts=parts,
         chapters=chapters, key_continued=key_continued, stylesheet=stylesheet,

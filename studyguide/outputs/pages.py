@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..fonts import FACES, subset, woff_data_uri
 from ..i18n import strings
-from ..layout.content import highlight_css
 from . import Context, Plan
 
 
@@ -35,7 +34,7 @@ def plan(context: Context) -> Plan:
         for side, other in (("questions", "answers"), ("answers", "questions")):
             pages[f"{side}.html"] = context.layouts.render(
                 f"{side}.html.j2", language=context.language, meta=context.meta, words=words,
-                chapters=context.views, stylesheet=stylesheet + "\n" + highlight_css(),
+                chapters=context.views, stylesheet=stylesheet + "\n" + context.code_css,
                 side_name=words[f"{side}_page"], other_page=f"{other}.html")
         return pages
 

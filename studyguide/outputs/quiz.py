@@ -25,7 +25,7 @@ def plan(context: Context) -> Plan:
                body_size_pt=10.5 if paper.width_mm >= 170 else 9.5, line_pitch_mm=LINE_PITCH_MM,
                footer=css_string(words["page_of"], page="counter(page)", pages="counter(pages)"))
     stylesheet = context.layouts.stylesheet("fonts.css.j2", "typography.css", "workbook.css.j2",
-                                            font_url=context.font_url, **css)
+                                            font_url=context.font_url, **css) + "\n" + context.code_css
     jobs = []
     for key in (False, True):
         html = context.layouts.render("quiz.html.j2", language=context.language, meta=context.print_meta,

@@ -14,7 +14,6 @@ from ..export import card_keys, guide_key
 from ..export.media import data_url, replace_images
 from ..fonts import FACES
 from ..i18n import strings
-from ..layout.content import highlight_css
 from ..markdown import visible_text
 from . import Context, Plan
 from .pages import embedded_font_urls
@@ -73,7 +72,7 @@ def study_html(context: Context) -> str:
     urls = embedded_font_urls(context, STUDY_FACES, set(visible_text(page(Markup("")))))
     stylesheet = context.layouts.stylesheet("fonts.css.j2", "typography.css", "study.css",
                                             font_url=urls.__getitem__, faces=STUDY_FACES)
-    return page(stylesheet + "\n" + highlight_css())
+    return page(stylesheet + "\n" + context.code_css)
 
 
 def plan(context: Context) -> Plan:

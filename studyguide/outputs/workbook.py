@@ -44,7 +44,7 @@ def _metadata(context: Context) -> dict[str, str]:
 
 def _booklet_job(context: Context, chapters, font_url, **options) -> Job:
     html = edition_html(context.layouts, whole(chapters), context.print_meta, context.settings,
-                        context.language, "handout", font_url, paper=PAPERS["a5"])
+                        context.language, "handout", font_url, paper=PAPERS["a5"], code_css=context.code_css)
     return context.job(BOOKLET_KEY, html, **options)
 
 
@@ -56,7 +56,7 @@ def _whole_plan(context: Context, chapters) -> Plan:
     meta = context.meta if variant else context.print_meta
     for edition in settings.workbook.editions:
         html = edition_html(context.layouts, whole(chapters), meta, settings, context.language, edition,
-                            context.font_url)
+                            context.font_url, code_css=context.code_css)
         jobs.append(context.job(f"workbook:{edition}", html, variant=variant))
     if settings.workbook.booklet:
         jobs.append(_booklet_job(context, chapters, context.font_url))
@@ -107,7 +107,7 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
 
     def html(edition, parts, chapter_parts, **extra):
         return edition_html(context.layouts, chapter_parts, context.print_meta, settings, context.language, edition,
-                            font_url, parts=parts, footer=False, **counts, **extra)
+                            font_url, parts=parts, footer=False, code_css=context.code_css, **counts, **extra)
 
     bodies = split(chapters, limit)
     keys = split(chapters, 2 * limit, key=True)

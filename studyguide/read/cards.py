@@ -516,7 +516,15 @@ class ChapterReader:
         return asking * 2 >= total
 
     def _label_start(self, block: Block) -> bool:
-        return block.kind == "paragraph" and bool(_QUESTION_LABEL.match(self.lines[block.start].lstrip()))
+        """A paragraph labelled as a question (`Q:`, `问：`, `【问题】`) with a question after the label:
+        a label alone, such as `问2、` at the end of a file, asks nothing and starts no card."""
+        if block.kind != "paragraph":
+            return False
+        first = self.lines[block.start].lstrip()
+        match = _QUESTION_LABEL.match(first)
+        if not match:
+            return False
+        return bool(first[match.end():].strip()) or block.end - block.start > 1
 
     def _pseudo_start(self, block: Block) -> str | None:
         """The number of a `12.问题？` paragraph, or None."""
