@@ -344,26 +344,30 @@ def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings
                     font_url: Callable[[str], str], urls: dict[str, str],
                     chunks: int = 1) -> list[tuple[list[Sheet], str]]:
     """The sheets as HTML: one document, or `chunks` documents of whole physical sheets each to render
-    side by side, with the pages each holds. Every document carries the same stylesheet."""
-    style = _style_for(pages)
-    min_area = min((placed.face.area.height_mm for sheet in pages for placed in sheet.cards), default=0.0)
-    css = stylesheet(layouts, stock, font_url, style, urls, min_area_mm=min_area)
-    views = []
-    for sheet in pages:
-        faces = []
-        for placed in sheet.cards:
-            face = placed.face
-            rect = Rect(*(round(v, 4) for v in (placed.rect.x_mm, placed.rect.y_mm,
-                                                placed.rect.width_mm, placed.rect.height_mm)))
-            classes = (f"c {'q' if face.side == 'front' else 'a'} {style.positions[rect]} "
-                       f"{style.middles[round(face.area.middle_mm, 4)]} "
-                       f"k{(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)}")
-            faces.append(FaceView(classes, face.label, face.title, face.key, face.html, style.sizes[face.size_pt]))
-        views.append(SheetView(sheet.kind, tuple(faces)))
+    side by side, with the pages each holds. Each document carries the stylesheet of its own sheets,
+    so an edit that changes one card's size or place re-renders only the document holding it."""
     per_chunk = _chunk_size(pages, chunks)
-    return [(pages[start:start + per_chunk], layouts.render(
-        "flashcards.html.j2", language=language, meta=meta, sheets=views[start:start + per_chunk],
-        stylesheet=css, band=settings.cards.band)) for start in range(0, len(views), per_chunk)]
+    documents = []
+    for start in range(0, len(pages), per_chunk):
+        chunk = pages[start:start + per_chunk]
+        style = _style_for(chunk)
+        min_area = min((placed.face.area.height_mm for sheet in chunk for placed in sheet.cards), default=0.0)
+        css = stylesheet(layouts, stock, font_url, style, urls, min_area_mm=min_area)
+        views = []
+        for sheet in chunk:
+            faces = []
+            for placed in sheet.cards:
+                face = placed.face
+                rect = Rect(*(round(v, 4) for v in (placed.rect.x_mm, placed.rect.y_mm,
+                                                    placed.rect.width_mm, placed.rect.height_mm)))
+                classes = (f"c {'q' if face.side == 'front' else 'a'} {style.positions[rect]} "
+                           f"{style.middles[round(face.area.middle_mm, 4)]} "
+                           f"k{(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)}")
+                faces.append(FaceView(classes, face.label, face.title, face.key, face.html, style.sizes[face.size_pt]))
+            views.append(SheetView(sheet.kind, tuple(faces)))
+        documents.append((chunk, layouts.render("flashcards.html.j2", language=language, meta=meta, sheets=views,
+                                                stylesheet=css, band=settings.cards.band)))
+    return documents
 
 
 def _chunk_size(pages: list[Sheet], chunks: int) -> int:

@@ -9,7 +9,6 @@ side and joined in order.
 
 from __future__ import annotations
 
-import os
 
 from markupsafe import Markup
 
@@ -26,7 +25,10 @@ from ..model import Location, Severity
 from ..printing.finish import finish_flashcards
 from . import Context, Plan
 
-CHUNK_SHEETS = 24  # fewest physical sheets worth a render of their own (a worker costs about a second)
+# Physical sheets per render: small enough that an edit re-renders little and that pieces share
+# out over the workers, large enough that each render's fixed cost (its stylesheet, its fonts)
+# stays a small part of it.
+CHUNK_SHEETS = 24
 SPLIT_SAFETY_MM = 0.2  # the pages that cut sides are this much shorter than the card's text area
 TOLERANCE_MM = 0.2
 
@@ -46,8 +48,7 @@ def plan(context: Context) -> Plan:
     offset = (options.back_offset_x_mm, options.back_offset_y_mm)
     urls = guide_urls(context.layouts, stock, options.cut, options.flip, offset)
     physical_sheets = -(-len(views) // stock.per_sheet)
-    workers = settings.build.jobs or os.cpu_count() or 1
-    chunks = max(1, min(workers, physical_sheets // CHUNK_SHEETS))
+    chunks = max(1, -(-physical_sheets // CHUNK_SHEETS))
     state: dict = {"chunks": {}}
 
     def measure_jobs() -> list:
