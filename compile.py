@@ -17,7 +17,9 @@ if importlib.util.find_spec("weasyprint") is None:
     sys.exit("studyguide is not installed yet: run `make` first (see README.md).")
 
 sys.path.insert(0, str(HERE))
-from studyguide.cli import main  # noqa: E402
 
 if __name__ == "__main__":
+    # imported here, not above: rendering workers run this file too, and need none of it
+    from studyguide.cli import main
+
     sys.exit(main())

@@ -27,7 +27,7 @@ from .outputs import pages as pages_output
 from .outputs import quiz as quiz_output
 from .outputs import study as study_output
 from .outputs import workbook as workbook_output
-from .printing.pool import Pool
+from .printing.pool import Pool, Rendered
 from .read import read_guide
 from .select import select_chapters, shuffle_questions
 from .resources import LAYOUTS
@@ -144,7 +144,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     work_dir = work_dir.resolve()
     allowed = [str(p) for p in roots + [LAYOUTS, fonts, work_dir] + ([user_layouts] if user_layouts else [])]
     context = Context(settings, guide, views, guide_meta(settings, guide, language), language,
-                      Layouts(user_layouts), fonts, tuple(allowed), out_dir, work_dir)
+                      Layouts(user_layouts, work_dir / "templates"), fonts, tuple(allowed), out_dir, work_dir)
     try:
         return _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool)
     except LayoutError as exc:
@@ -185,6 +185,21 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
     jobs = [job for plan in plans.values() for job in plan.jobs]
     owner = {job.key: name for name, plan in plans.items() for job in plan.jobs}
     rendered = {}
+    made: dict[str, tuple[dict, float]] = {}  # output → (its files, seconds spent finishing it)
+
+    def finish(name: str, mine: dict[str, Rendered]) -> None:
+        started = time.perf_counter()
+        files = plans[name].files(mine)
+        made[name] = (files, time.perf_counter() - started)
+
+    def meanwhile() -> None:
+        """The outputs that need no rendering (HTML, exports) are made while the workers render,
+        and the PDF libraries the finishing needs are loaded."""
+        for name, plan in plans.items():
+            if not any(owner.get(job.key) == name for job in jobs):
+                finish(name, {})
+        from .printing import assemble, finish as _finish, impose  # noqa: F401 - loaded ahead of use
+
     if jobs:
         workers = settings.build.jobs or min(len(jobs), os.cpu_count() or 1)
 
@@ -194,10 +209,10 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
             return follow
 
         if pool is not None:
-            rendered = pool.run(jobs, then, cache, progress)
+            rendered = pool.run(jobs, then, cache, progress, meanwhile)
         else:
             with Pool(workers) as own:
-                rendered = own.run(jobs, then, cache, progress)
+                rendered = own.run(jobs, then, cache, progress, meanwhile)
     result.diagnostics += context.diagnostics
     refused = sorted({pair for item in rendered.values() for pair in item.refused})
     for url, reason in refused:
@@ -213,13 +228,14 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
     seconds: dict[str, float] = {}
     for name, plan in plans.items():
         mine = {key: item for key, item in rendered.items() if owner.get(key) == name}
-        finishing = time.perf_counter()
-        made = plan.files(mine)
+        if name not in made:
+            finish(name, mine)
+        outputs, finishing = made[name]
         # an output's time: its pieces' rendering (in workers) and its finishing, shared by its files
-        spent = sum(item.seconds for item in mine.values()) + time.perf_counter() - finishing
-        for file, data in made.items():
+        spent = sum(item.seconds for item in mine.values()) + finishing
+        for file, data in outputs.items():
             files[out_dir / file] = data
-            seconds[file] = spent / len(made)
+            seconds[file] = spent / len(outputs)
         pages.update(plan.pages(mine))
         cards.update(plan.cards)
     # written only once everything rendered, so a failed build leaves the old outputs alone; a file

@@ -93,7 +93,8 @@ BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
     (("--seed",), "build.seed", dict(type=int, metavar="N", help="seed for --shuffle and --quiz (default: 0)")),
     (("--jobs", "-j"), "build.jobs", dict(type=int, metavar="N", help="worker processes (default: one per core)")),
     (("--chunk-cards",), "build.chunk_cards", dict(type=int, metavar="N",
-                                                   help="cards per separately rendered piece of a large output")),
+                                                   help="cards per separately rendered piece (a guide of at most N "
+                                                        "cards: one document)")),
     (("--edition",), "workbook.editions", dict(type=_list, metavar="NAME",
                                                help="build one workbook edition: handout, workbook or teacher")),
     (("--answer-space",), "workbook.answer_space", dict(metavar="KIND",
@@ -461,6 +462,12 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
         from .report import shown_path
         reporter.line(f"{shown_path(out)}: up to date")
         return EXIT_OK
+
+    from .printing.pool import Pool
+
+    if pool is None:  # start the workers before importing the rest, so both happen at once
+        with Pool(settings.build.jobs or None).warm() as own:
+            return _build(settings, content, reporter, force, own)
 
     from .build import build
     from .select import SelectionError

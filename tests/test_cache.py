@@ -73,6 +73,22 @@ def test_a_layout_change_invalidates_only_the_outputs_using_it(project):
     assert not any(rendered[key] for key in rendered if key.startswith("workbook:"))
 
 
+def test_a_layout_edited_again_is_compiled_again(project):
+    """Compiled templates are kept between builds, checked against their source each time."""
+    layouts = project / "layouts"
+    layouts.mkdir()
+    css = (ROOT / "layouts" / "cards.css.j2").read_text(encoding="utf-8")
+    # a new layout, an edit of it, and the edit undone (rendered for the first build already)
+    for colour, expected in (("#222", True), ("#333", True), ("#222", False)):
+        (layouts / "cards.css.j2").write_text(css + f"\n.card {{ color: {colour}; }}\n", encoding="utf-8")
+        result = run_cli("--verbose", cwd=project)
+        assert result.returncode == 0, result.stderr
+        rendered = _rendered(result)
+        sheets = [key for key in rendered if key.startswith("flashcards:sheets")]
+        assert sheets and all(rendered[key] is expected for key in sheets), (colour, rendered)
+    assert list((project / ".cache" / "studyguide" / "templates").iterdir())
+
+
 def test_a_settings_change_invalidates_only_what_it_affects(project):
     settings = project / "studyguide.toml"
     settings.write_text(settings.read_text(encoding="utf-8") + "[workbook]\nanswer_space = \"box\"\n",

@@ -10,10 +10,13 @@ import dataclasses
 import hashlib
 import re
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..i18n import strings
-from ..layout import ChapterView, Meta
+
+if TYPE_CHECKING:  # the command line imports this module; it should not load the layouts for it
+    from ..layout import ChapterView, Meta
 
 
 # `studyguide export FORMAT` → the output (in build.outputs) that writes it

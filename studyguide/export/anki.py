@@ -16,10 +16,8 @@ import sqlite3
 import warnings
 import zipfile
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-import genanki
-from genanki.apkg_col import APKG_COL
-from genanki.apkg_schema import APKG_SCHEMA
 from markupsafe import Markup
 
 from ..fonts import FACES, subset, woff
@@ -29,6 +27,9 @@ from ..outputs import Context, Plan
 from ..outputs.pages import guide_characters
 from . import card_keys, chapter_keys, chapter_tags, epoch_seconds, guide_key, stable_int
 from .media import image_files, media_name, replace_images
+
+if TYPE_CHECKING:  # genanki is imported when a package is made, not by every build
+    import genanki
 
 FILE_NAME = "flashcards.apkg"
 # Cards are set in SG Sans, code in SG Mono; the serif face would add weight and show nothing.
@@ -53,6 +54,8 @@ def font_media(context: Context) -> dict[str, tuple[str, bytes]]:
 
 
 def note_type(context: Context, font_names: dict[str, str]) -> genanki.Model:
+    import genanki
+
     words = strings(context.language)
     names = {key: words[key] for key in FIELDS}
 
@@ -75,6 +78,8 @@ def note_type(context: Context, font_names: dict[str, str]) -> genanki.Model:
 
 def decks(context: Context, model: genanki.Model) -> tuple[list[genanki.Deck], dict[str, bytes]]:
     """The guide's deck, a subdeck per chapter holding its notes, and the images they show."""
+    import genanki
+
     key = guide_key(context.settings, context.views)
     title = context.meta.title.replace("::", ":")
     root = genanki.Deck(stable_int("deck", key), title, description=context.meta.subtitle or context.meta.course)
@@ -113,6 +118,9 @@ def write_collection(cursor: sqlite3.Cursor, all_decks: list[genanki.Deck], stam
     """What genanki's Package.write_to_db does, with the decks and note types written once:
     genanki rewrites the collection's whole deck list for every deck, which takes seconds for
     a thousand chapters."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
     cursor.executescript(APKG_SCHEMA)
     cursor.executescript(APKG_COL)
     decks = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
-                    TemplateSyntaxError, select_autoescape)
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup
 
 from .. import __version__
@@ -85,11 +85,21 @@ def text_weight(fragment: str) -> float:
 class Layouts:
     """The Jinja environment over the user's layouts folder (if any) and the built-in one."""
 
-    def __init__(self, user_dir: Path | None = None) -> None:
+    def __init__(self, user_dir: Path | None = None, cache_dir: Path | None = None) -> None:
+        """`cache_dir`, if given, keeps the compiled templates between builds (Jinja checks each
+        template's source against it, so an edited layout is compiled again)."""
         search = [str(user_dir)] if user_dir and user_dir.is_dir() else []
         search.append(str(LAYOUTS))
+        bytecode = None
+        if cache_dir is not None:
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                bytecode = FileSystemBytecodeCache(str(cache_dir))
+            except OSError:
+                pass  # only slower: every template is compiled again
         self.env = Environment(
             loader=FileSystemLoader(search),
+            bytecode_cache=bytecode,
             autoescape=select_autoescape(["html", "html.j2", "svg"], default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,

@@ -75,9 +75,9 @@ class Context:
         return (self.fonts / name).resolve().as_uri()
 
     def job(self, key: str, html: str, measure: tuple[str, ...] = (), variant: str = "",
-            report: bool = False) -> Job:
+            report: bool = False, urgent: bool = False) -> Job:
         return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure, variant,
-                   report)
+                   report, urgent)
 
     @property
     def cards(self):

@@ -22,7 +22,6 @@ from ..layout.sheets import StockError, stock_for
 from ..layout.split import Side as SplitSide
 from ..layout.split import starts_from_pages
 from ..model import Location, Severity
-from ..printing.finish import finish_flashcards
 from . import Context, Plan
 
 # Physical sheets per render: small enough that an edit re-renders little and that pieces share
@@ -48,7 +47,8 @@ def plan(context: Context) -> Plan:
     offset = (options.back_offset_x_mm, options.back_offset_y_mm)
     urls = guide_urls(context.layouts, stock, options.cut, options.flip, offset)
     physical_sheets = -(-len(views) // stock.per_sheet)
-    chunks = max(1, -(-physical_sheets // CHUNK_SHEETS))
+    per_chunk = -(-settings.build.chunk_cards // stock.per_sheet) if settings.build.chunk_cards else CHUNK_SHEETS
+    chunks = max(1, -(-physical_sheets // per_chunk))
     state: dict = {"chunks": {}}
 
     def measure_jobs() -> list:
@@ -127,6 +127,8 @@ def plan(context: Context) -> Plan:
         return [rendered[key].pdf for key in sorted(state["chunks"], key=lambda k: int(k.rsplit(":", 1)[1]))]
 
     def files(rendered):
+        from ..printing.finish import finish_flashcards
+
         return finish_flashcards(ordered(rendered), context.info(), context.language, options.flip,
                                  options.duplex, stock.fold, context.fonts)
 

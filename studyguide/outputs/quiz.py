@@ -8,7 +8,6 @@ from __future__ import annotations
 from ..i18n import css_string, strings
 from ..layout.paper import parse_paper
 from ..layout.workbook import LINE_PITCH_MM, margins_for, with_answer_lines
-from ..printing.finish import with_info
 from ..select import draw_quiz
 from . import Context, Plan
 
@@ -34,6 +33,8 @@ def plan(context: Context) -> Plan:
         jobs.append(context.job("quiz:key" if key else "quiz", html))
 
     def files(rendered):
+        from ..printing.finish import with_info
+
         return {"quiz.pdf": with_info(rendered["quiz"].pdf, context.info()),
                 "quiz-key.pdf": with_info(rendered["quiz:key"].pdf, context.info())}
 

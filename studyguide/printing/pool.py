@@ -30,6 +30,7 @@ class Job:
     measure: tuple[str, ...] = ()  # element ids whose boxes to report instead of writing a PDF
     variant: str = ""  # a PDF standard WeasyPrint should follow (pdf/ua-1, pdf/a-3b)
     report: bool = False  # also report bookmarks, internal links and every anchor, for joining
+    urgent: bool = False  # other jobs wait on its result, so it goes before bigger ones
 
 
 @dataclass(frozen=True)
@@ -133,9 +134,15 @@ def render_job(job: Job) -> Rendered:
                     time.perf_counter() - started)
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them itself (and quietly)."""
+def _start_worker() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them itself (and quietly), and import
+    WeasyPrint as soon as they start, while the main process is still reading the content."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from . import render  # noqa: F401 - imported for its side effect: loading WeasyPrint and Pango
+
+
+def _started() -> int:
+    return os.getpid()
 
 
 class Pool:
@@ -144,6 +151,20 @@ class Pool:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)  # None or 0: one per core
         self._executor: ProcessPoolExecutor | None = None
+        self._used = False  # whether any job was given to the workers
+
+    def warm(self) -> "Pool":
+        """Start the workers now, so their imports overlap whatever the caller does before rendering."""
+        if self.workers > 1:
+            for _ in range(self.workers):
+                self._process_pool().submit(_started)
+        return self
+
+    def _process_pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_start_worker)
+        return self._executor
 
     def __enter__(self) -> "Pool":
         return self
@@ -151,7 +172,7 @@ class Pool:
     def __exit__(self, kind, error, trace) -> None:
         if self._executor is None:
             return
-        if kind is not None:  # interrupted or failed: stop the workers now, not after their pieces
+        if kind is not None or not self._used:  # interrupted, failed or unused: stop the workers now
             for process in list(getattr(self._executor, "_processes", {}).values()):
                 process.terminate()
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -164,20 +185,23 @@ class Pool:
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on it
                 future.set_exception(exc)
             return future
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_ignore_interrupts)
-        return self._executor.submit(render_job, job)
+        self._used = True
+        return self._process_pool().submit(render_job, job)
 
     def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,
-            cache=None, progress=None) -> dict[str, Rendered]:
+            cache=None, progress=None, meanwhile: Callable[[], None] | None = None) -> dict[str, Rendered]:
         """Render jobs; `then(result)` may return follow-up jobs (such as a render after a measure).
 
         With a cache, a job rendered before (same HTML, same files) is taken from it instead.
-        `progress`, if given, hears `added(count)` and `done(rendered, cached)`.
+        `progress`, if given, hears `added(count)` and `done(rendered, cached)`. `meanwhile`, if
+        given, is called once the workers are busy, for work the main process can do in the meantime.
+
+        The workers are given one job each at a time, chosen when one falls free: the jobs others
+        wait on first (measuring, numbering), then the biggest, so the last to finish is a small one.
         """
         results: dict[str, Rendered] = {}
         pending: dict[Future, Job] = {}
+        waiting: list[Job] = []
         ready: list[Rendered] = []
 
         def start(job: Job) -> None:
@@ -186,6 +210,12 @@ class Pool:
                 # the same render may have been cached under another job's name
                 ready.append(dataclasses.replace(cached, key=job.key, seconds=0.0))
             else:
+                waiting.append(job)
+
+        def feed() -> None:
+            waiting.sort(key=_priority)
+            while waiting and len(pending) < self.workers:
+                job = waiting.pop(0)
                 pending[self.submit(job)] = job
 
         jobs = list(jobs)
@@ -193,10 +223,14 @@ class Pool:
             progress.added(len(jobs))
         for job in jobs:
             start(job)
-        while pending or ready:
+        feed()
+        if meanwhile is not None:
+            meanwhile()
+        while pending or ready or waiting:
             if ready:
                 result, cached = ready.pop(), True
             else:
+                feed()
                 done = next(iter(_as_completed(pending)))
                 job = pending.pop(done)
                 result, cached = done.result(), False
@@ -210,7 +244,13 @@ class Pool:
                 progress.added(len(follow))
             for job in follow:
                 start(job)
+            feed()
         return results
+
+
+def _priority(job: Job) -> tuple[bool, int]:
+    """Jobs that others wait on first, then the longest (by the size of its HTML, a fair guess at its cost)."""
+    return (not (job.urgent or job.measure), -len(job.html))
 
 
 def _as_completed(futures):
