@@ -56,7 +56,8 @@ class BuildSettings:
     fonts: str = _option("", "folder holding the fonts (default: the bundled ones)")
     layouts: str = _option("layouts", "folder whose templates and CSS override the built-in ones")
     jobs: int = _option(0, "worker processes for rendering (0: one per CPU core)", minimum=0, maximum=64)
-    chunk_cards: int = _option(0, "cards per separately rendered piece of a large output (0: automatic)",
+    chunk_cards: int = _option(0, "cards per separately rendered piece of an output; a guide of at most "
+                               "this many cards is rendered as one document (0: automatic)",
                                minimum=0, maximum=100000)
     line_breaks: str = _option("auto", "line breaks inside a paragraph: keep them, join them, "
                                "or auto (keep for Chinese, join for English)", choices=("auto", "keep", "join"))

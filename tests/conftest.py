@@ -53,6 +53,15 @@ def guide():
 
 
 @pytest.fixture(scope="session")
+def built_whole(tmp_path_factory) -> Path:
+    """The workbook editions each rendered as one document, as small guides with one edition are."""
+    out = tmp_path_factory.mktemp("whole")
+    result = run_cli("--out", str(out), "--chunk-cards", "1000")
+    assert result.returncode == 0, result.stderr + result.stdout
+    return out
+
+
+@pytest.fixture(scope="session")
 def built_in_pieces(tmp_path_factory) -> Path:
     """The workbook editions rendered in pieces of 40 cards and joined, as large guides are."""
     out = tmp_path_factory.mktemp("pieces")

@@ -24,8 +24,10 @@ def shown(guide):
 
 @pytest.fixture(scope="module", params=["whole", "pieces"])
 def built(request):
-    """Every test runs on editions rendered as one document, and on editions joined from pieces."""
-    return request.getfixturevalue("built" if request.param == "whole" else "built_in_pieces")
+    """Every test runs on editions rendered as one document, and on editions joined from pieces
+    of 40 cards (which cut chapters in two)."""
+    return request.getfixturevalue("built_whole" if request.param == "whole" else "built_in_pieces")
+
 
 
 @pytest.fixture(scope="module")

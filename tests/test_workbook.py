@@ -137,3 +137,13 @@ def test_language_and_metadata(workbook, settings):
 
 def test_only_the_bundled_fonts_are_embedded(workbook):
     assert embedded_fonts(workbook) == {"SG-Sans", "SG-Sans-Bold", "SG-Serif", "SG-Mono"}
+
+
+def test_pieces_break_pages_where_one_document_does(built, built_whole):
+    """The default build of the seed renders the handout's and the workbook's question pages once,
+    in two pieces that end at chapter ends, and joins them: every page is as one document has it."""
+    for edition in ("handout", "workbook", "teacher"):
+        whole, pieces = PdfReader(built_whole / f"{edition}.pdf"), PdfReader(built / f"{edition}.pdf")
+        assert len(pieces.pages) == len(whole.pages), edition
+        for number, (a, b) in enumerate(zip(whole.pages, pieces.pages), start=1):
+            assert squash(a.extract_text()) == squash(b.extract_text()), (edition, number)

@@ -67,12 +67,20 @@ def whole(chapters: tuple[ChapterView, ...]) -> tuple[ChapterPart, ...]:
 
 
 def split(chapters: tuple[ChapterView, ...], limit: int, key: bool = False) -> list[tuple[ChapterPart, ...]]:
-    """Runs of at most `limit` cards, in order; a chapter longer than that continues in the next run."""
+    """Runs of at most `limit` cards, in order; a chapter longer than that continues in the next run.
+
+    Question pages start each chapter on a new page, so there a run ends where a chapter ends
+    whenever the next chapter would not fit whole: the pieces then break pages exactly where one
+    document would. The answer key runs on from chapter to chapter, so its runs are simply full.
+    """
     groups: list[tuple[ChapterPart, ...]] = []
     current: list[ChapterPart] = []
     count = 0
     for chapter in chapters:
         start = 0
+        if not key and current and count + len(chapter.cards) > limit:
+            groups.append(tuple(current))
+            current, count = [], 0
         while True:
             if count >= limit:
                 groups.append(tuple(current))

@@ -16,26 +16,33 @@ from dataclasses import dataclass, field
 from ..i18n import strings
 from ..layout.paper import PAPERS, parse_paper
 from ..layout.workbook import ChapterPart, edition_html, glyphs_html, margins_for, split, whole, with_answer_lines
-from ..printing.assemble import Footer, Piece, join
-from ..printing.finish import with_info
-from ..printing.impose import booklet
 from ..printing.pool import Job, Rendered
 from . import Context, Plan
 
 BOOKLET_KEY = "workbook:handout:a5"
 GLYPHS_KEY = "workbook:page-number-glyphs"
 CHUNK_CARDS = 150  # cards per piece of a large edition (answer key pieces hold twice as many)
+SHARE_FROM_CARDS = 40  # below this, rendering each edition whole costs less than joining pieces
 PLACEHOLDER_PAGE = 9999  # as wide as any real page number, so the contents lays out the same
 
 
 def plan(context: Context) -> Plan:
     settings = context.settings
     chapters = with_answer_lines(context.views, settings)
-    limit = settings.build.chunk_cards or CHUNK_CARDS
     total = sum(len(chapter.cards) for chapter in chapters)
-    if total <= limit or settings.workbook.pdf_variant:
+    if settings.workbook.pdf_variant:
         return _whole_plan(context, chapters)
-    return _pieces_plan(context, chapters, limit)
+    if settings.build.chunk_cards:  # asked for: pieces of that many cards, or one document if all fit
+        limit = settings.build.chunk_cards
+        return _whole_plan(context, chapters) if total <= limit else _pieces_plan(context, chapters, limit)
+    if total > CHUNK_CARDS:
+        return _pieces_plan(context, chapters, CHUNK_CARDS)
+    # a small guide: the handout's pages are the workbook's question pages, so rendered once in
+    # two pieces (one per core of a small machine) they serve both, for less work than two whole
+    # documents; a guide too small for that, or with only one of them, is rendered whole
+    if {"handout", "workbook"} <= set(settings.workbook.editions) and total >= SHARE_FROM_CARDS:
+        return _pieces_plan(context, chapters, -(-total // 2))
+    return _whole_plan(context, chapters)
 
 
 def _metadata(context: Context) -> dict[str, str]:
@@ -62,6 +69,9 @@ def _whole_plan(context: Context, chapters) -> Plan:
         jobs.append(_booklet_job(context, chapters, context.font_url))
 
     def files(rendered):
+        from ..printing.finish import with_info
+        from ..printing.impose import booklet
+
         result = {}
         for edition in settings.workbook.editions:
             pdf = rendered[f"workbook:{edition}"].pdf
@@ -128,7 +138,8 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
     widest = "workbook" if "workbook" in editions else next(iter(editions))  # its contents has one more line
     placeholders = {chapter.anchor: PLACEHOLDER_PAGE for chapter in chapters} | {"answer-key": PLACEHOLDER_PAGE}
     jobs[PLACEHOLDER_KEY] = context.job(PLACEHOLDER_KEY, html(widest, ("front",), whole(chapters),
-                                                              page_numbers=placeholders), **options)
+                                                              page_numbers=placeholders),
+                                       urgent=True, **options)
     if settings.workbook.booklet:
         jobs[BOOKLET_KEY] = _booklet_job(context, chapters, context.font_url)
     done: dict[str, Rendered] = {}
@@ -176,6 +187,9 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
         return follow
 
     def files(rendered):
+        from ..printing.assemble import Footer, Piece, join
+        from ..printing.impose import booklet
+
         words = strings(context.language)
         result = {}
         for name, edition in editions.items():
