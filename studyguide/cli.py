@@ -419,7 +419,7 @@ def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:
         target = Path(path)
         return not any(target.is_relative_to(folder) for folder in ignored) and not target.name.startswith(".")
 
-    with Pool(settings.build.jobs or None) as pool:
+    with Pool(settings.build.jobs or None).warm() as pool:
         _guarded_build(settings, reporter, pool)
         reporter.line(f"watching {len(watched)} places for changes (Ctrl-C to stop)")
         try:

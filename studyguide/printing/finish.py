@@ -70,10 +70,11 @@ def finish_flashcards(pdfs: list[bytes], info: dict[str, str], language: str, fl
         _preferences(joined, "/Simplex" if fold else DUPLEX[flip])
         return {"flashcards.pdf": save(joined, info, language)}
     files = {}
-    for name, order in zip(("flashcards-fronts.pdf", "flashcards-backs.pdf"), manual_order(len(joined.pages))):
+    pages = list(joined.pages)  # pages[i] on pikepdf's list walks the page tree every time
+    for name, order in zip(("flashcards-fronts.pdf", "flashcards-backs.pdf"), manual_order(len(pages))):
         part = pikepdf.new()
         for index in order:
-            part.pages.append(joined.pages[index])
+            part.pages.append(pages[index])
         _preferences(part, "/Simplex")
         files[name] = save(part, info, language)
     return files
