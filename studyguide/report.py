@@ -15,6 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .model import Diagnostic, Severity
 
@@ -37,10 +38,10 @@ def sort_key(diagnostic: Diagnostic):
 class Reporter:
     def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
         self.quiet, self.verbose = quiet, verbose
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
-        self.out = Console(highlight=False, soft_wrap=True)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+        self.out = Console(highlight=False, soft_wrap=True, emoji=False)
         if not self.out.is_terminal:  # a log or a pipe: never cut a path to fit 80 columns
-            self.out = Console(highlight=False, soft_wrap=True, width=400)
+            self.out = Console(highlight=False, soft_wrap=True, width=400, emoji=False)
         self._progress: Progress | None = None
         self._task = None
         self.rendered = 0
@@ -70,7 +71,7 @@ class Reporter:
         self.rendered = self.cached = 0
         if self.err.is_terminal and not self.quiet:
             self._progress = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
-                                      TextColumn("{task.fields[last]}"), TimeElapsedColumn(),
+                                      TextColumn("{task.fields[last]}", markup=False), TimeElapsedColumn(),
                                       console=self.err, transient=True)
             self._progress.start()
             self._task = self._progress.add_task("render", total=0, last="")
@@ -106,7 +107,7 @@ class Reporter:
                                  ("size", "right"), ("seconds", "right"), ("", "left")):
             table.add_column(heading, justify=justify, overflow="fold")
         for output in outputs:
-            table.add_row(shown_path(output.path), str(output.pages) if output.pages else "",
+            table.add_row(Text(shown_path(output.path)), str(output.pages) if output.pages else "",
                           str(output.cards), _size(output.size_bytes), f"{output.seconds:.2f}",
                           "" if output.written else "unchanged")
         self.out.print(table)
