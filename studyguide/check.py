@@ -25,6 +25,7 @@ def check_guide(guide: Guide, fonts: Path, content_roots: list[Path]) -> list[Di
         texts.append((shown.get(path.resolve(), path), text.replace("\r\n", "\n").replace("\r", "\n"), 1))
     problems += check_coverage(texts, fonts)
     problems += _invisible(texts)
+    problems += _html(texts)
     problems += _links(guide, content_roots)
     return problems
 
@@ -35,10 +36,48 @@ def _invisible(texts) -> list[Diagnostic]:
         for offset, line in enumerate(text.split("\n")):
             for column, ch in enumerate(line, start=1):
                 if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cf") and ch != "\ufeff":
-                    name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+                    name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch, "a control character")
                     problems.append(finding(
                         "SG402", f"invisible character U+{ord(ch):04X} {name}", Location(path, first + offset, column),
                         "delete it unless you need it; it prints as nothing"))
+    return problems
+
+
+# control characters have no Unicode name; these are the ones that come from copying terminals
+_CONTROL_NAMES = {"\x00": "NULL", "\x07": "BELL", "\x08": "BACKSPACE", "\x0b": "LINE TABULATION",
+                  "\x0c": "FORM FEED", "\x1b": "ESCAPE", "\x7f": "DELETE"}
+
+# tags people paste from web pages; `vector<int>` and `a<b>c` are left alone
+_HTML_TAG = re.compile(
+    r"<(?P<name>script|style|iframe|object|embed|form|input|link|meta|html|body|head|div|span|table|"
+    r"tr|td|th|tbody|thead|p|br|hr|b|i|u|em|strong|font|center|img|a|ul|ol|li|h[1-6]|pre|code|sup|sub|"
+    r"video|audio|svg|math)\b[^<>]*/?>", re.IGNORECASE)
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def _html(texts) -> list[Diagnostic]:
+    """A note for each line holding HTML tags: they are printed as they are, not interpreted."""
+    problems = []
+    for path, text, first in texts:
+        fence = None
+        for offset, line in enumerate(text.split("\n")):
+            opening = _FENCE.match(line)
+            if opening:
+                marker = opening.group(1)
+                if fence is None:
+                    fence = marker
+                elif marker[0] == fence[0] and len(marker) >= len(fence):
+                    fence = None
+                continue
+            if fence is not None or "<" not in line:
+                continue
+            tag = _HTML_TAG.search(_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
+            if tag:
+                problems.append(finding(
+                    "SG506", f"HTML `<{tag.group('name').lower()}>` is shown as text; HTML in the content is "
+                    "never run or laid out", Location(path, first + offset, tag.start() + 1),
+                    "write it in Markdown; to show HTML as code, put it in backticks"))
     return problems
 
 

@@ -30,6 +30,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG304": (Severity.WARNING, "question numbers skip"),
     "SG305": (Severity.WARNING, "text could not be placed in any card or chapter (it comes before the first "
                                 "chapter heading); it is not printed"),
+    "SG306": (Severity.WARNING, "a fenced code block is never closed, so the text after it is shown as code"),
+    "SG307": (Severity.ERROR, "lists or quotes nest so deeply that the text inside cannot be read"),
     # characters and fonts
     "SG401": (Severity.ERROR, "a character is missing from the bundled fonts"),
     "SG402": (Severity.WARNING, "an invisible control or format character"),
@@ -39,6 +41,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG503": (Severity.ERROR, "a layout or stylesheet asked for a file or URL outside the allowed folders"),
     "SG504": (Severity.WARNING, "maths that cannot be typeset (unreadable TeX, a character no font has) is shown as TeX"),
     "SG505": (Severity.ERROR, "a layout template cannot be read or fails"),
+    "SG506": (Severity.NOTE, "HTML in the content (`<script>`, `<iframe>`, `<table>` …) is shown as text, never run"),
     # layout
     "SG601": (Severity.WARNING, "a flashcard's text does not fit its card even at the smallest size"),
     # writing

@@ -27,8 +27,14 @@ _URL = re.compile(r"^(?:https?://|mailto:|ftp://)[^\s\u3000-\u303f\uff00-\uffef]
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
+MAX_NESTING = 100
+
+
 def _base_parser(breaks: bool = False) -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False, "breaks": breaks, "linkify": False})
+    # markdown-it skips, silently, whatever lies deeper than maxNesting (CommonMark's preset: 20,
+    # ten levels of list). 100 keeps deep lists and quotes; deeper still is reported (SG307).
+    parser = MarkdownIt("commonmark", {"html": False, "breaks": breaks, "linkify": False,
+                                       "maxNesting": MAX_NESTING})
     parser.enable(["table", "strikethrough"])
     # `$5 and $10` stays money: digits right after a `$` do not open maths
     dollarmath_plugin(parser, allow_labels=False, allow_space=False, allow_digits=False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 from markupsafe import Markup
@@ -60,7 +62,7 @@ class ContentRenderer:
             raise ValueError("only images inside the content folder are used; remote and file: URLs are not")
         if self._chapter_dir is None:
             raise ValueError("no chapter file to resolve the image against")
-        path = (self._chapter_dir / target).resolve()
+        path = Path(os.path.realpath(self._chapter_dir / target))  # never raises, even for a link loop
         if not any(path.is_relative_to(root) for root in self.roots):
             raise ValueError("the image is outside the content folder")
         if path.suffix.lower() not in IMAGE_SUFFIXES:

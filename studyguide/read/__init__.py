@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -25,26 +26,56 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found = [p for p in path.rglob("*") if p.suffix.lower() in CONTENT_SUFFIXES
-                     and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)]
-            # a link that leads out of the content folder is not followed: on a shared build
-            # machine it could read any file the builder can
-            root = path.resolve()
-            for outside in [p for p in found if not p.resolve().is_relative_to(root)]:
-                found.remove(outside)
-                problems.append(finding("SG109", f"{outside.name} is a link to {outside.resolve()}, outside the "
-                                        "content folder; it is not read", Location(outside),
-                                        "copy the file into the content folder instead of linking to it"))
-            if not found:
+            root = _real(path)
+            found = []
+            for candidate in path.rglob("*"):
+                if candidate.suffix.lower() not in CONTENT_SUFFIXES or any(
+                        part.startswith(".") for part in candidate.relative_to(path).parts):
+                    continue
+                if candidate.is_symlink() and not candidate.exists():
+                    problems.append(_broken_link(candidate))
+                elif not candidate.is_file():
+                    continue  # a folder that happens to be called notes.md
+                elif not _real(candidate).is_relative_to(root):
+                    # a link that leads out of the content folder is not followed: on a shared
+                    # build machine it could read any file the builder can
+                    problems.append(finding(
+                        "SG109", f"{candidate.name} is a link to {_real(candidate)}, outside the content "
+                        "folder; it is not read", Location(candidate),
+                        "copy the file into the content folder instead of linking to it"))
+                else:
+                    found.append(candidate)
+            if not found and not problems:
                 problems.append(finding("SG107", "no Markdown (.md) files in this folder", Location(path),
                                         "put one file per chapter here, such as 01-基础.md"))
             files += sorted(found, key=natural_key)
-        elif path.exists() or path.is_symlink():
+        elif path.is_symlink() and not path.exists():
+            problems.append(_broken_link(path))
+        elif path.exists():
             files.append(path)
         else:
             problems.append(finding("SG101", "no such file or folder", Location(path),
                                     "check the path"))
     return files, problems
+
+
+def _real(path: Path) -> Path:
+    """The path with every link followed; a link loop stays as it is (Path.resolve raises)."""
+    return Path(os.path.realpath(path))
+
+
+def _broken_link(path: Path) -> Diagnostic:
+    why = "in a loop of links" if _loops(path) else f"to {os.readlink(path)}, which does not exist"
+    return finding("SG101", f"cannot read the file: it is a link {why}", Location(path),
+                   "point the link at an existing file, or replace it with the file itself")
+
+
+def _loops(path: Path) -> bool:
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def detect_language(text: str) -> str:

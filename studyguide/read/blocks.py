@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from ..markdown import structure_parser
+from ..markdown import MAX_NESTING, structure_parser
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,23 @@ _KINDS = {
 }
 
 
-def read_blocks(lines: list[str], first_line: int = 0, parser: MarkdownIt | None = None) -> list[Block]:
+def read_blocks(lines: list[str], first_line: int = 0, parser: MarkdownIt | None = None,
+                faults: list[tuple[str, int]] | None = None) -> list[Block]:
     """Top-level blocks of lines[first_line:], with line numbers counted in the whole file.
 
     Lines that no token covers but are not blank (link reference definitions, for one) come
-    back as `other` blocks, so that no text is ever outside a block.
+    back as `other` blocks, so that no text is ever outside a block. When `faults` is given, it
+    gets ("unclosed", line) for each code fence that is never closed, and ("too deep", line)
+    where lists or quotes nest deeper than the parser reads.
     """
     parser = parser or structure_parser()
     tokens = parser.parse("\n".join(lines[first_line:]))
+    if faults is not None:
+        faults += [("unclosed", token.map[0] + first_line) for token in tokens
+                   if token.type == "fence" and not _closed(token, lines[first_line:])]
+        deepest = next((token for token in tokens if token.level >= MAX_NESTING - 1 and token.map), None)
+        if deepest is not None:
+            faults.append(("too deep", deepest.map[0] + first_line))
     blocks: list[Block] = []
     list_count = 0
     inline_after: dict[int, str] = {}
@@ -66,6 +75,20 @@ def read_blocks(lines: list[str], first_line: int = 0, parser: MarkdownIt | None
         elif token.level == 0 and token.type in _KINDS:
             blocks.append(Block(_KINDS[token.type], start, end, text=inline_after.get(i, "")))
     return _fill_gaps(_trim(blocks, lines), lines, first_line)
+
+
+def _closed(token, lines: list[str]) -> bool:
+    """Whether a fence token ends at a closing fence line, rather than where its container ends.
+
+    The closing line is the fence's character at least as many times as it opened, after any
+    indentation and blockquote markers.
+    """
+    start, end = token.map
+    if end - 1 <= start or end > len(lines):
+        return False
+    last = lines[end - 1].lstrip(" \t>")
+    marker = token.markup[0]
+    return last.rstrip() == marker * len(last.rstrip()) and len(last.rstrip()) >= len(token.markup)
 
 
 def _list_opener(tokens, index: int) -> int:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..diagnostics import finding
+from ..markdown import MAX_NESTING
 from ..model import Location
 from .blocks import Block, read_blocks
 from .headings import parse_heading
@@ -182,8 +183,9 @@ class ChapterReader:
     def __init__(self, source: Source) -> None:
         self.source = source
         self.lines = source.lines
-        self.blocks = self._split_paragraphs(read_blocks(self.lines, source.body_start))
-        self.diagnostics: list = []
+        faults: list[tuple[str, int]] = []
+        self.blocks = self._split_paragraphs(read_blocks(self.lines, source.body_start, faults=faults))
+        self.diagnostics: list = [self._fault(kind, line) for kind, line in faults]
         # per heading level: how many headings ask, of how many
         self._headings_asking = {level: (0, 0) for level in range(1, 7)}
         for block in self.blocks:
@@ -193,6 +195,16 @@ class ChapterReader:
 
     def location(self, line: int, column: int = 1) -> Location:
         return Location(self.source.path, line + 1, column)
+
+    def _fault(self, kind: str, line: int):
+        text = self.lines[line]
+        where = self.location(line, len(text) - len(text.lstrip()) + 1)
+        if kind == "unclosed":
+            return finding("SG306", "this code block is never closed: the text after it, to the end of its "
+                           "list item or the file, is shown as code", where,
+                           "close it with ``` on a line of its own where the code ends")
+        return finding("SG307", "lists or quotes nest too deeply here: the text inside cannot be read", where,
+                       f"nest them at most {MAX_NESTING // 2} levels deep")
 
     # -- blocks -------------------------------------------------------------------------------
     def _split_paragraphs(self, blocks: list[Block]) -> list[Block]:
