@@ -20,7 +20,7 @@ from .fonts import FontsMissing, font_dir
 from .i18n import strings
 from .layout import LayoutError, Layouts, Meta, chapter_views
 from .layout.content import ContentRenderer
-from .model import Diagnostic, Guide, Severity
+from .model import Diagnostic, Guide, Location, Severity
 from .outputs import Context, Plan
 from .outputs import flashcards as flashcards_output
 from .outputs import pages as pages_output
@@ -31,7 +31,7 @@ from .printing.pool import Pool, Rendered
 from .read import read_guide
 from .select import select_chapters, shuffle_questions
 from .resources import LAYOUTS
-from .write import signals_deferred, write_atomic
+from .write import signals_deferred, write_all
 
 # setting value in build.outputs → the module that plans it
 OUTPUTS = {
@@ -93,7 +93,30 @@ def language_of(settings: Settings, guide: Guide) -> str:
 
 def content_roots(content: list[Path]) -> list[Path]:
     """The folders content may refer to (images): each content folder, or a file's own folder."""
-    return [p.resolve() if p.is_dir() else p.resolve().parent for p in content]
+    real = [Path(os.path.realpath(p)) for p in content]  # never raises, not even for a link loop
+    return [p if p.is_dir() else p.parent for p in real]
+
+
+def read_and_check(settings: Settings, content: list[Path], user_layouts: Path | None = None
+                   ) -> tuple[Guide | None, Path | None, list[Diagnostic]]:
+    """Everything checked before rendering, for `build` and `check` alike: the fonts, the
+    content, its characters, links and images, and the guide's own layouts."""
+    try:
+        fonts = font_dir(settings.fonts_folder)
+    except FontsMissing as exc:
+        return None, None, [finding(
+            "SG110", f"the fonts are missing: {exc}", Location(exc.folder),
+            "restore the fonts/ folder (git checkout fonts), or set build.fonts to a folder holding them")]
+    guide = read_guide(content)
+    diagnostics = list(guide.diagnostics)
+    diagnostics += check_guide(guide, fonts, content_roots(content))
+    if user_layouts:
+        diagnostics += check_layouts(user_layouts)
+    if not guide.cards and not any(d.severity is Severity.ERROR for d in diagnostics):
+        diagnostics.append(finding(
+            "SG108", "there are no questions to build from", None,
+            "write numbered questions, such as `1. 问题？` with the answer on the next line"))
+    return guide, fonts, diagnostics
 
 
 def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None,
@@ -108,24 +131,9 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
         with tempfile.TemporaryDirectory(prefix="studyguide-") as temporary:
             return build(settings, content, out_dir, user_layouts, Path(temporary), progress=progress, pool=pool)
     result = Result()
-    try:
-        fonts = font_dir(Path(settings.build.fonts) if settings.build.fonts else None)
-    except FontsMissing as exc:
-        result.diagnostics.append(finding(
-            "SG110", f"the fonts are missing: {exc}", None,
-            "restore the fonts/ folder (git checkout fonts), or set build.fonts to a folder holding them"))
-        return result
-    guide = read_guide(content)
+    guide, fonts, result.diagnostics = read_and_check(settings, content, user_layouts)
     result.guide = guide
-    result.diagnostics += guide.diagnostics
     roots = content_roots(content)
-    result.diagnostics += check_guide(guide, fonts, roots)
-    if user_layouts:
-        result.diagnostics += check_layouts(user_layouts)
-    if not guide.cards and not result.failed:
-        result.diagnostics.append(finding(
-            "SG108", "there are no questions to build from", None,
-            "write numbered questions, such as `1. 问题？` with the answer on the next line"))
     if result.failed:
         return result
     problem = _unwritable(out_dir)
@@ -170,7 +178,7 @@ def _unwritable(out_dir: Path):
     elif not os.access(existing, os.W_OK | os.X_OK):
         problem = f"{existing} is not writable"
     if problem:
-        return finding("SG701", f"cannot write to {out_dir}: {problem}", None,
+        return finding("SG701", f"cannot write to {out_dir}: {problem}", Location(out_dir),
                        "choose another folder with --out, or fix its permissions")
     return None
 
@@ -242,22 +250,25 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
     # whose bytes did not change is left as it is; and signals wait until all files are in place,
     # so an interrupted build leaves either every old file or every new one
     digests = {}
+    changed: list[tuple[Path, bytes]] = []
+    for path, data in files.items():
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        digest = hashlib.sha256(data).hexdigest()
+        written = output_digest(path) != digest
+        if written:
+            changed.append((path, data))
+        digests[path.name] = digest
+        result.outputs.append(Output(path, pages.get(path.name, 0), cards.get(path.name, len(guide.cards)),
+                                     len(data), seconds[path.name], written))
     with signals_deferred():
-        for path, data in files.items():
-            data = data.encode("utf-8") if isinstance(data, str) else data
-            digest = hashlib.sha256(data).hexdigest()
-            written = output_digest(path) != digest
-            if written:
-                try:
-                    write_atomic(path, data)
-                except OSError as exc:
-                    result.diagnostics.append(finding(
-                        "SG701", f"cannot write {path}: {exc.strerror or exc}", None,
-                        "choose another folder with --out, or free some space"))
-                    return result
-            digests[path.name] = digest
-            result.outputs.append(Output(path, pages.get(path.name, 0), cards.get(path.name, len(guide.cards)),
-                                         len(data), seconds[path.name], written))
+        try:
+            write_all(changed)
+        except OSError as exc:
+            result.outputs = []
+            result.diagnostics.append(finding(
+                "SG701", f"cannot write to {out_dir}: {exc.strerror or exc}", Location(out_dir),
+                "choose another folder with --out, or free some space; the previous outputs are unchanged"))
+            return result
     if cache is not None:
         cache.trim()
         Manifest(work_dir).save(fingerprint, out_dir, digests)

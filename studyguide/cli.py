@@ -289,9 +289,10 @@ def _internal_error(exc: Exception) -> int:
     if os.environ.get("STUDYGUIDE_DEBUG"):
         traceback.print_exc()
         return EXIT_INTERNAL
-    report = Path(tempfile.gettempdir()) / "studyguide-error.txt"
-    try:
-        report.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    try:  # a file of its own: on a shared machine another user's report may hold the plain name
+        handle, report = tempfile.mkstemp(prefix="studyguide-error-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write("".join(traceback.format_exception(exc)))
         where = f"; the details are in {report}"
     except OSError:
         where = ""
@@ -356,14 +357,14 @@ def _check(settings: Settings, content: list[Path], reporter, form: str, strict:
     """Read and check without rendering; exit 1 when there are errors (or, if strict, warnings)."""
     import json
 
-    from .check import check_guide, check_report, strictly
-    from .fonts import font_dir
-    from .read import read_guide
+    from .build import read_and_check
+    from .check import check_report, strictly
+    from .model import Guide
     from .report import sort_key, summary_line
 
-    guide = read_guide(content)
-    roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in content]
-    diagnostics = sorted(list(guide.diagnostics) + check_guide(guide, font_dir(), roots), key=sort_key)
+    guide, _, diagnostics = read_and_check(settings, content, _user_layouts(settings))
+    guide = guide or Guide((), (), (), "en")
+    diagnostics = sorted(diagnostics, key=sort_key)
     if strict:
         diagnostics = strictly(diagnostics)
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
@@ -446,6 +447,14 @@ def _guarded_build(settings: Settings, reporter, pool) -> int:
         return EXIT_CONTENT
 
 
+def _user_layouts(settings: Settings) -> Path | None:
+    """The guide's own layouts folder, if it has one."""
+    from .resources import LAYOUTS
+
+    folder = project_folder(settings) / settings.build.layouts
+    return folder if folder.is_dir() and folder.resolve() != LAYOUTS else None
+
+
 def _build(settings: Settings, content: list[Path], reporter, force: bool = False, pool=None) -> int:
     from .cache import Manifest, fingerprint
     from .resources import FONTS, LAYOUTS
@@ -455,9 +464,9 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
     if not out.is_absolute():
         out = project / out
     cache_dir = project / ".cache" / "studyguide"
-    user_layouts = project / settings.build.layouts
-    layouts = [LAYOUTS] + ([user_layouts] if user_layouts.is_dir() and user_layouts.resolve() != LAYOUTS else [])
-    stamp = fingerprint(settings, content, layouts, FONTS)
+    user_layouts = _user_layouts(settings)
+    layouts = [LAYOUTS] + ([user_layouts] if user_layouts else [])
+    stamp = fingerprint(settings, content, layouts, settings.fonts_folder or FONTS)
     if not force and Manifest(cache_dir).up_to_date(stamp, out):
         from .report import shown_path
         reporter.line(f"{shown_path(out)}: up to date")
@@ -474,7 +483,7 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
 
     try:
         with reporter:
-            result = build(settings, content, out, user_layouts if len(layouts) > 1 else None, cache_dir,
+            result = build(settings, content, out, user_layouts, cache_dir,
                            "" if force else stamp, progress=reporter, pool=pool)
     except SelectionError as exc:
         reporter.error(f"studyguide: {exc}")

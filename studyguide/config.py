@@ -150,6 +150,14 @@ class Settings:
     cards: CardSettings = field(default_factory=CardSettings)
     source: Path | None = None  # the file the settings came from, if any
 
+    @property
+    def fonts_folder(self) -> Path | None:
+        """build.fonts, relative to the settings file's folder; None for the bundled fonts."""
+        if not self.build.fonts:
+            return None
+        folder = Path(self.build.fonts)
+        return folder if folder.is_absolute() or self.source is None else self.source.parent / folder
+
 
 SECTIONS = {f.name: f.type for f in fields(Settings) if f.name != "source"}
 

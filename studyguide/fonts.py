@@ -38,12 +38,17 @@ TEXT_FILES = ("NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf", "NotoSerifSC-Regu
 class FontsMissing(Exception):
     """The fonts folder or one of its files is missing."""
 
+    def __init__(self, folder: Path, missing: list[str]) -> None:
+        what = "the folder does not exist" if not folder.is_dir() else f"missing {', '.join(missing)}"
+        super().__init__(what)
+        self.folder = folder
+
 
 def font_dir(folder: Path | None = None) -> Path:
     folder = folder or FONTS
     missing = [face.file for face in FACES if not (folder / face.file).is_file()]
     if missing:
-        raise FontsMissing(f"{folder}: missing {', '.join(sorted(set(missing)))}")
+        raise FontsMissing(folder, sorted(set(missing)))
     return folder
 
 

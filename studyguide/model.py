@@ -25,7 +25,13 @@ class Location:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        path = self.path
+        if path.is_absolute():  # shown as the user would type it, from where they are
+            try:
+                path = path.relative_to(Path.cwd())
+            except ValueError:
+                pass
+        return f"{path}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)

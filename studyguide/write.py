@@ -15,6 +15,26 @@ from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
+    write_all([(path, data)])
+
+
+def write_all(files: list[tuple[Path, bytes | str]]) -> None:
+    """Write every file, or none: all are first written in full to temporary files beside their
+    targets, and only then renamed into place. If one cannot be written (a full disk, a
+    read-only folder), the others' temporary files go too and every target is left as it was."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_stage(path, data), path))
+    except BaseException:
+        for temp, _ in staged:
+            _remove(temp)
+        raise
+    for temp, path in staged:
+        os.replace(temp, path)
+
+
+def _stage(path: Path, data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,13 +48,17 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temp, path)
     except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
+        _remove(temp)
         raise
+    return temp
+
+
+def _remove(temp: str) -> None:
+    try:
+        os.unlink(temp)
+    except FileNotFoundError:
+        pass
 
 
 @contextmanager

@@ -194,7 +194,7 @@ def _overflowing(pages: list[Sheet], anchors: dict) -> list:
             if (box.y_pt < top - tolerance_pt or box.bottom_pt > bottom + tolerance_pt
                     or box.x_pt < left - tolerance_pt or box.right_pt > right + tolerance_pt):
                 card = placed.face.card
-                over = max(top - box.y_pt, box.bottom_pt - bottom) * PT_TO_MM
+                over = max(top - box.y_pt, box.bottom_pt - bottom, left - box.x_pt, box.right_pt - right) * PT_TO_MM
                 found.append(finding(
                     "SG601", f"card {placed.face.label}: its {'question' if placed.face.side == 'front' else 'answer'} "
                     f"runs {over:.1f} mm past its card's text area", card.location,
