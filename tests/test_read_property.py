@@ -5,6 +5,7 @@ Bounded (a hundred or two examples each, no deadline) so the suite stays fast.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -134,7 +135,9 @@ def _read(tmp_path: Path, text: str):
     return path, read_guide([path], base=tmp_path)
 
 
-COMMON = dict(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# tools/fuzz.py runs these with many times more examples
+SCALE = int(os.environ.get("STUDYGUIDE_FUZZ_SCALE", "1"))
+COMMON = dict(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @settings(**COMMON)

@@ -5,6 +5,7 @@ import hashlib
 import http.server
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -123,9 +124,10 @@ def test_an_interrupted_build_leaves_the_old_outputs_and_no_temporary_files(tmp_
     # an edit that changes every output, then a build stopped while it renders
     for path in (project / "content").glob("*.md"):
         path.write_text(path.read_text(encoding="utf-8").replace("神经网络", "神经网路"), encoding="utf-8")
-    process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "--force"], cwd=project,
+    process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "--force", "--verbose"], cwd=project,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(2.5)  # reading and layout are done by then; the workers are rendering
+    first = process.stderr.readline()  # --verbose names each piece as it is rendered: the workers are busy
+    assert re.match(r"  \S+: \d+ pages", first), first
     assert process.poll() is None, "the build ended before it could be interrupted"
     process.send_signal(how)
     _, stderr = process.communicate(timeout=60)
@@ -198,3 +200,19 @@ def test_every_pdf_opens_in_pypdf_without_warnings(built, built_in_pieces, caplo
 def test_outputs_are_readable_by_others(built):
     for path in built.iterdir():
         assert path.stat().st_mode & 0o044 == 0o044, path.name  # group and others may read
+
+
+def test_outputs_are_replaced_all_together_or_not_at_all(tmp_path):
+    """If one output cannot be written (here its folder is a file), none is replaced."""
+    from studyguide.write import write_all
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.pdf").write_bytes(b"old a")
+    (tmp_path / "blocked").write_text("a file where a folder should be")
+    with pytest.raises(OSError):
+        write_all([(out / "a.pdf", b"new a"), (tmp_path / "blocked" / "b.pdf", b"new b")])
+    assert (out / "a.pdf").read_bytes() == b"old a"
+    assert sorted(p.name for p in out.iterdir()) == ["a.pdf"]  # no temporary file left
+    write_all([(out / "a.pdf", b"new a"), (out / "b.pdf", "new b")])
+    assert (out / "a.pdf").read_bytes() == b"new a" and (out / "b.pdf").read_text() == "new b"
