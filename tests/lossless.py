@@ -124,8 +124,10 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         question = normalise(_unfence_markers(card.question, fences))
         answer = _unfence_markers(card.answer, fences)
         got = question + normalise(answer)
+        # an answer after the question mark on the question's line reads as that line does
+        same_line = normalise(_unfence_markers(card.question, fences) + answer)
         if not {expected, normalise(_unfence_markers("\n".join(with_sections), fences))} & {
-                got, question + normalise(answer, mid_line=True)}:
+                got, question + normalise(answer, mid_line=True), same_line}:
             problems.append(f"{shown}:{card.location.line}: card {card.label} holds {got!r}, "
                             f"its lines hold {expected!r}")
     for n, line in enumerate(lines):
