@@ -187,6 +187,24 @@ def test_every_pdf_passes_qpdf_check(built, built_in_pieces):
         assert result.returncode == 0, f"{path.name}: {result.stdout}{result.stderr}"
 
 
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler-utils) is installed by the test set-up")
+def test_every_embedded_font_is_well_formed(built, built_in_pieces):
+    """Viewers built on poppler (evince, okular) read each font program by its declared type: a
+    font stream that does not say what it holds is an error on every page."""
+    import pikepdf
+
+    for path in _all_pdfs(built, built_in_pieces):
+        result = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0 and result.stderr == "", f"{path.name}: {result.stderr}"
+        with pikepdf.open(path) as pdf:
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                    if "/FontFile3" in obj:
+                        assert obj.FontFile3.get("/Subtype") in ("/OpenType", "/CIDFontType0C"), path.name
+                    if "/FontFile2" in obj:
+                        assert int(obj.FontFile2.get("/Length1", 0)) > 0, path.name
+
+
 def test_every_pdf_opens_in_pypdf_without_warnings(built, built_in_pieces, caplog):
     with caplog.at_level(logging.WARNING, logger="pypdf"):
         for path in _all_pdfs(built, built_in_pieces):

@@ -149,8 +149,11 @@ def unify_fonts(pdf: pikepdf.Pdf, fonts: Path) -> None:
             request.drop_table_tag_set.add(int.from_bytes(tag.encode(), "big"))
         data = hb.subset(face, request).blob.data
         key = Name.FontFile3 if Name.FontFile3 in found[0] else Name.FontFile2
-        extra = {"/Subtype": Name.OpenType} if key == Name.FontFile3 else {"/Length1": len(data)}
-        stream = pikepdf.Stream(pdf, data, **extra)
+        stream = pikepdf.Stream(pdf, data)
+        if key == Name.FontFile3:  # a CFF-flavoured OpenType font program
+            stream[Name.Subtype] = Name.OpenType
+        else:
+            stream[Name.Length1] = len(data)
         for descriptor in found:
             descriptor[key] = stream
 
