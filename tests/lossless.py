@@ -86,7 +86,10 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
     # chapter headings: the title must be in the heading line
     for chapter in chapters:
         heading = _heading_lines(lines, chapter.location.line - 1)
-        if heading and normalise(chapter.title) in normalise("\n".join(lines[n] for n in heading)):
+        heading_text = "\n".join(lines[n] for n in heading)
+        # as normalised, or as written: dropping `*` from `-*--` leaves a rule's `---` to drop too
+        if heading and (normalise(chapter.title) in normalise(heading_text)
+                        or re.sub(r"\s", "", chapter.title) in re.sub(r"\s", "", heading_text)):
             for n in heading:
                 done[n] = True
     # sub-headings and `一、…` lines that name the section of the cards under them

@@ -355,10 +355,12 @@ class ChapterReader:
         return min(plain)
 
     def _holds_starts(self, heading_index: int) -> bool:
-        """Whether the text right under a heading (up to the next heading) holds questions."""
+        """Whether the text right under a heading holds questions: numbered or labelled ones up
+        to the next heading, or a question in heading form as the next heading below it."""
+        level = self.blocks[heading_index].level
         for block in self.blocks[heading_index + 1:]:
             if block.kind == "heading":
-                return False
+                return block.level > level and self._block_asks(block)
             if block.kind == "item" and block.ordered:
                 return True
             if block.kind == "paragraph" and (self._label_start(block) or self._pseudo_start(block)):
