@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SIZES = (113, 1130, 5650, 11300)
+NOTES = "## Where the time goes"
 
 
 @dataclass
@@ -259,6 +260,10 @@ def main() -> None:
     text = report(all_results, command, sizes_check)
     print(text)
     if not args.no_write:
+        # the analysis written by hand below the figures (where the time goes) stays
+        old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+        if NOTES in old:
+            text += "\n" + old[old.index(NOTES):]
         RESULTS.write_text(text, encoding="utf-8")
         print(f"written to {RESULTS.relative_to(ROOT)}")
 
