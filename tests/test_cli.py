@@ -108,3 +108,17 @@ def test_language_can_be_set(tmp_path):
     reader = PdfReader(tmp_path / "handout.pdf")
     assert reader.pages[1].extract_text().startswith("Contents")
     assert reader.pages[2].extract_text().strip().endswith(f"Page 3 of {len(reader.pages)}")
+
+
+def test_output_shows_the_authors_text_as_written(tmp_path):
+    """The console prints text, not rich's markup or emoji codes: a finding quoting `:smile:` or
+    `[bold]` shows them as typed (rich would make `:key:` in `workbook:key:0` a key emoji)."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch01.md").write_text("# 第 1 章-基础\n\n1. 问题？\n   答案\n", encoding="utf-8")
+    heading = "第 2 章-表情 :smile: 和 [bold]粗[/bold]"
+    (tmp_path / "content" / "ch02.md").write_text(f"# {heading}\n\n只有笔记。\n", encoding="utf-8")
+    result = run_cli("--verbose", "--edition", "workbook", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"chapter `{heading}` holds no questions" in result.stderr
+    assert "flashcards:sheets:0:" in result.stderr  # --verbose names each piece
+    assert "😄" not in result.stderr
