@@ -31,6 +31,7 @@ _MARKER = (r"(?:>|\d{1,9}[.)](?=\s|$)|[-+](?=\s|$)|\d{1,3}[.．](?!\d)|\d{1,3}[�
 _LEADING = re.compile(rf"^(?:\s*{_MARKER})+", re.IGNORECASE)
 _AFTER_QUESTION = re.compile(rf"([？?][)）\]】」』”’\"'》]*){_LABEL}", re.IGNORECASE)
 _RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
+_BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
@@ -43,7 +44,8 @@ def normalise(text: str, mid_line: bool = False) -> str:
     """
     out = []
     for k, line in enumerate(text.split("\n")):
-        if _RULE.match(line) and not (mid_line and k == 0):
+        # a setext underline (`--`, `==`) needs a line above it: the first line is text
+        if _RULE.match(line) and not (mid_line and k == 0) and (k > 0 or _BREAK.match(line)):
             continue
         line = re.sub(r"[*_`#\u200b]", "", line)
         if not (mid_line and k == 0):

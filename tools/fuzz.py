@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+HISTORY = "## Earlier runs"
 TESTS = ["tests/test_hostile_property.py", "tests/test_read_property.py"]
 # examples per round at scale 1, as the tests set them
 BASE = {"test_markdown_special_characters_never_crash_and_lose_nothing_in_reading": 300,
@@ -92,7 +93,11 @@ def _report(args, rounds, failures, total: float, examples: int) -> None:
               for n, (seed, ok, seconds) in enumerate(rounds, start=1)]
     for seed, detail in failures:
         lines += ["", f"## Seed {seed}", "", "```text", detail, "```"]
-    args.report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    old = args.report.read_text(encoding="utf-8") if args.report.exists() else ""
+    if HISTORY in old:  # what earlier runs found, kept by hand below the latest run
+        text += "\n" + old[old.index(HISTORY):]
+    args.report.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
