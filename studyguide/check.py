@@ -11,6 +11,7 @@ from .diagnostics import finding
 from .fonts import check_coverage
 from .layout.content import ContentRenderer
 from .model import Diagnostic, Guide, Location, Severity
+from .read.blocks import outside_fences
 
 
 def check_guide(guide: Guide, fonts: Path, content_roots: list[Path]) -> list[Diagnostic]:
@@ -52,7 +53,6 @@ _HTML_TAG = re.compile(
     r"<(?P<name>script|style|iframe|object|embed|form|input|link|meta|html|body|head|div|span|table|"
     r"tr|td|th|tbody|thead|p|br|hr|b|i|u|em|strong|font|center|img|a|ul|ol|li|h[1-6]|pre|code|sup|sub|"
     r"video|audio|svg|math)\b[^<>]*/?>", re.IGNORECASE)
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
@@ -60,17 +60,8 @@ def _html(texts) -> list[Diagnostic]:
     """A note for each line holding HTML tags: they are printed as they are, not interpreted."""
     problems = []
     for path, text, first in texts:
-        fence = None
-        for offset, line in enumerate(text.split("\n")):
-            opening = _FENCE.match(line)
-            if opening:
-                marker = opening.group(1)
-                if fence is None:
-                    fence = marker
-                elif marker[0] == fence[0] and len(marker) >= len(fence):
-                    fence = None
-                continue
-            if fence is not None or "<" not in line:
+        for offset, line in outside_fences(text.split("\n")):
+            if "<" not in line:
                 continue
             tag = _HTML_TAG.search(_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
             if tag:

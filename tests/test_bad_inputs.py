@@ -80,15 +80,13 @@ def _prepare(name: str, spec: dict, tmp_path: Path) -> tuple[Path, list[str]]:
     if setup:
         how, target = setup.split(" ", 1)
         path = guide / target
-        if how == "unreadable":
-            os.chown(path, 0, 0) if drop else None
-            path.chmod(0)
-        elif how == "read-only":
+        if how == "read-only":
             path.mkdir(exist_ok=True)
-            os.chown(path, 0, 0) if drop else None
-            path.chmod(0o555)
-        else:
+        elif how != "unreadable":
             raise AssertionError(f"unknown setup {setup!r}")
+        if drop:
+            os.chown(path, 0, 0)  # root's, so nobody cannot change it back
+        path.chmod(0 if how == "unreadable" else 0o555)
     return guide, prefix
 
 

@@ -7,7 +7,6 @@ template or stylesheet by giving a file the same name.
 from __future__ import annotations
 
 import math
-import re
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -112,10 +111,7 @@ class Layouts:
 
     def render(self, name: str, **context) -> str:
         with _template_errors(name):
-            html = self.env.get_template(name).render(**context)
-        # control characters print as nothing, and some (BEL, ESC) spoil the text layer of a whole
-        # PDF page for copying and searching; SG402 has told the author where each one is
-        return _CONTROLS.sub("", html)
+            return self.env.get_template(name).render(**context)
 
     def stylesheet(self, *names: str, **context) -> Markup:
         """CSS files (plain `.css`, or `.css.j2` templates) joined into one stylesheet."""
@@ -132,9 +128,6 @@ class Layouts:
         for folder in self.env.loader.searchpath:  # type: ignore[attr-defined]
             files += sorted(p for p in Path(folder).rglob("*") if p.is_file())
         return files
-
-
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class LayoutError(Exception):

@@ -36,11 +36,11 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
                     problems.append(_broken_link(candidate))
                 elif not candidate.is_file():
                     continue  # a folder that happens to be called notes.md
-                elif not _real(candidate).is_relative_to(root):
+                elif not (real := _real(candidate)).is_relative_to(root):
                     # a link that leads out of the content folder is not followed: on a shared
                     # build machine it could read any file the builder can
                     problems.append(finding(
-                        "SG109", f"{candidate.name} is a link to {_real(candidate)}, outside the content "
+                        "SG109", f"{candidate.name} is a link to {real}, outside the content "
                         "folder; it is not read", Location(candidate),
                         "copy the file into the content folder instead of linking to it"))
                 else:

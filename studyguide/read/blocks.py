@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -46,10 +48,11 @@ def read_blocks(lines: list[str], first_line: int = 0, parser: MarkdownIt | None
     where lists or quotes nest deeper than the parser reads.
     """
     parser = parser or structure_parser()
-    tokens = parser.parse("\n".join(lines[first_line:]))
+    body = lines[first_line:]
+    tokens = parser.parse("\n".join(body))
     if faults is not None:
         faults += [("unclosed", token.map[0] + first_line) for token in tokens
-                   if token.type == "fence" and not _closed(token, lines[first_line:])]
+                   if token.type == "fence" and not _closed(token, body)]
         deepest = next((token for token in tokens if token.level >= MAX_NESTING - 1 and token.map), None)
         if deepest is not None:
             faults.append(("too deep", deepest.map[0] + first_line))
@@ -77,18 +80,37 @@ def read_blocks(lines: list[str], first_line: int = 0, parser: MarkdownIt | None
     return _fill_gaps(_trim(blocks, lines), lines, first_line)
 
 
-def _closed(token, lines: list[str]) -> bool:
-    """Whether a fence token ends at a closing fence line, rather than where its container ends.
+_FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
 
-    The closing line is the fence's character at least as many times as it opened, after any
-    indentation and blockquote markers.
-    """
+
+def opens_fence(line: str) -> str | None:
+    """The fence a line opens (``` or ~~~, as long as written), or None."""
+    match = _FENCE_OPEN.match(line)
+    return match.group(1) if match else None
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    """Whether a line closes the fence: its character, at least as many times, and nothing else."""
+    stripped = line.strip()
+    return len(stripped) >= len(fence) and stripped == fence[0] * len(stripped)
+
+
+def outside_fences(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(index, line) of every line that is neither in a fenced code block nor one of its fences."""
+    fence = None
+    for k, line in enumerate(lines):
+        if fence is not None:
+            if closes_fence(line, fence):
+                fence = None
+        elif (fence := opens_fence(line)) is None:
+            yield k, line
+
+
+def _closed(token, lines: list[str]) -> bool:
+    """Whether a fence token ends at a closing fence line, rather than where its container ends
+    (the closing line may sit after indentation and blockquote markers)."""
     start, end = token.map
-    if end - 1 <= start or end > len(lines):
-        return False
-    last = lines[end - 1].lstrip(" \t>")
-    marker = token.markup[0]
-    return last.rstrip() == marker * len(last.rstrip()) and len(last.rstrip()) >= len(token.markup)
+    return start < end - 1 <= len(lines) - 1 and closes_fence(lines[end - 1].lstrip(" \t>"), token.markup)
 
 
 def _list_opener(tokens, index: int) -> int:

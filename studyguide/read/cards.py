@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import finding
 from ..markdown import MAX_NESTING
 from ..model import Location
-from .blocks import Block, read_blocks
+from .blocks import Block, closes_fence, opens_fence, outside_fences, read_blocks
 from .headings import parse_heading
 from .source import Source
 
@@ -745,16 +745,10 @@ class ChapterReader:
 
 def _fence_end(lines: list[tuple[int, str]], k: int) -> int | None:
     """If lines[k] opens a fenced code block, the index just after the block's closing fence."""
-    if k >= len(lines):
+    fence = opens_fence(lines[k][1]) if k < len(lines) else None
+    if fence is None:
         return None
-    opening = re.match(r"^\s*(`{3,}|~{3,})", lines[k][1])
-    if not opening:
-        return None
-    fence = opening.group(1)
-    for j in range(k + 1, len(lines)):
-        if re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[j][1]):
-            return j + 1
-    return None
+    return next((j + 1 for j in range(k + 1, len(lines)) if closes_fence(lines[j][1], fence)), None)
 
 
 def _only_code(lines: list[tuple[int, str]]) -> bool:
@@ -773,19 +767,8 @@ def _only_code(lines: list[tuple[int, str]]) -> bool:
 
 def _answer_label_line(lines: list[tuple[int, str]]) -> int | None:
     """The first line, outside fenced code, that starts with an answer label (`答：`, `Answer:`)."""
-    fence = None
-    for k, (_, text) in enumerate(lines):
-        stripped = text.lstrip()
-        marker = re.match(r"^(`{3,}|~{3,})", stripped)
-        if marker:
-            if fence is None:
-                fence = marker.group(1)
-            elif stripped.startswith(fence):
-                fence = None
-            continue
-        if fence is None and strip_label(stripped, _ANSWER_LABEL)[1]:
-            return k
-    return None
+    return next((k for k, text in outside_fences(text for _, text in lines)
+                 if strip_label(text.lstrip(), _ANSWER_LABEL)[1]), None)
 
 
 def _pseudo_number(match: re.Match) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import yaml
 from ..diagnostics import finding
 from ..model import Diagnostic, Location, Severity
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FRONT_MATTER_KEYS = {"title": str, "chapter": int, "language": str, "lang": str, "tags": list}
 
 
@@ -109,6 +111,9 @@ def load(path: Path, shown_as: Path | None = None) -> tuple[Source | None, list[
         return None, problems
     text, more = normalise_newlines(text, shown)
     problems += more
+    # control characters print as nothing, and some (BEL, ESC) spoil the text layer of a whole
+    # PDF page for copying and searching; SG402 tells the author where each one is
+    text = _CONTROLS.sub("", text)
     front, body_start, more = split_front_matter(text, shown)
     problems += more
     if not text.strip():
