@@ -140,6 +140,10 @@
       el.chapter.textContent = chapter.label + " " + chapter.title;
       el.question.innerHTML = card.question;
       el.answer.innerHTML = card.answer;
+      // a card in another language than the page's gets its own forms of the characters
+      for (const side of [el.question, el.answer]) {
+        if (card.lang) side.lang = card.lang; else side.removeAttribute("lang");
+      }
       el.answer.hidden = !state.flipped;
       el.card.classList.toggle("is-flipped", state.flipped);
       el.card.classList.toggle("is-known", !!known[card.key]);

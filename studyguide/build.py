@@ -16,7 +16,7 @@ from .config import Settings
 from .diagnostics import finding
 from .export import anki as anki_export
 from .export import tsv as tsv_export
-from .fonts import FontsMissing, font_dir
+from .fonts import Fonts, FontsMissing, choose, font_dir, prepared
 from .i18n import strings
 from .layout import LayoutError, Layouts, Meta, chapter_views
 from .layout.content import ContentRenderer
@@ -29,6 +29,7 @@ from .outputs import study as study_output
 from .outputs import workbook as workbook_output
 from .printing.pool import Pool, Rendered
 from .read import read_guide
+from .read.symbols import symbol_characters
 from .select import select_chapters, shuffle_questions
 from .resources import LAYOUTS
 from .write import signals_deferred, write_all
@@ -87,8 +88,41 @@ def guide_meta(settings: Settings, guide: Guide, language: str) -> Meta:
                 created=created_date(list(guide.sources)), date=g.date)
 
 
+def shown_characters(guide: Guide, views, meta: Meta) -> set[str]:
+    """Every character a page of the guide can show: its files, its settings and our own words."""
+    from .i18n import STRINGS
+
+    texts = [meta.title, meta.subtitle, meta.course, meta.author, meta.subject, meta.date, *meta.keywords,
+             "0123456789"]
+    texts += [word for words in STRINGS.values() for word in words.values()]
+    texts += [view.label + view.title for view in views]
+    for path in guide.sources:
+        try:
+            texts.append(symbol_characters(path.read_text(encoding="utf-8-sig", errors="replace")))
+        except OSError:
+            pass
+    return set("".join(texts))
+
+
 def language_of(settings: Settings, guide: Guide) -> str:
     return guide.language if settings.guide.language == "auto" else settings.guide.language
+
+
+def chapter_language(settings: Settings, guide: Guide, chapter) -> str:
+    """A chapter's own language: its file's front matter, else the guide's setting, else what its
+    file's text looks like (so a Japanese file among Chinese ones gets Japanese forms)."""
+    if chapter.language:
+        return chapter.language
+    if settings.guide.language != "auto":
+        return settings.guide.language
+    return chapter.detected or guide.language
+
+
+def guide_fonts(settings: Settings, guide: Guide) -> Fonts:
+    """The faces for the guide's language and every chapter's, the guide's own first."""
+    languages = [language_of(settings, guide)]
+    languages += [chapter_language(settings, guide, chapter) for chapter in guide.chapters]
+    return choose(languages, settings.fonts_folder)
 
 
 def content_roots(content: list[Path]) -> list[Path]:
@@ -98,18 +132,22 @@ def content_roots(content: list[Path]) -> list[Path]:
 
 
 def read_and_check(settings: Settings, content: list[Path], user_layouts: Path | None = None
-                   ) -> tuple[Guide | None, Path | None, list[Diagnostic]]:
+                   ) -> tuple[Guide | None, Fonts | None, list[Diagnostic]]:
     """Everything checked before rendering, for `build` and `check` alike: the fonts, the
     content, its characters, links and images, and the guide's own layouts."""
     try:
-        fonts = font_dir(settings.fonts_folder)
+        font_dir(settings.fonts_folder)
     except FontsMissing as exc:
         return None, None, [finding(
             "SG110", f"the fonts are missing: {exc}", Location(exc.folder),
             "restore the fonts/ folder (git checkout fonts), or set build.fonts to a folder holding them")]
     guide = read_guide(content)
     diagnostics = list(guide.diagnostics)
-    diagnostics += check_guide(guide, fonts, content_roots(content))
+    fonts = guide_fonts(settings, guide)
+    diagnostics += [finding("SG404", note, None, "on Debian or Ubuntu: sudo apt-get install fonts-noto-cjk")
+                    for note in fonts.notes]
+    languages = {chapter.source: chapter_language(settings, guide, chapter) for chapter in guide.chapters}
+    diagnostics += check_guide(guide, fonts, content_roots(content), languages)
     if user_layouts:
         diagnostics += check_layouts(user_layouts)
     if not guide.cards and not any(d.severity is Severity.ERROR for d in diagnostics):
@@ -148,11 +186,16 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     language = language_of(settings, guide)
     breaks = settings.build.line_breaks == "keep" or (
         settings.build.line_breaks == "auto" and language.startswith("zh"))
-    views = chapter_views(guide, ContentRenderer(roots, breaks=breaks), language)
+    languages = {chapter.index: chapter_language(settings, guide, chapter) for chapter in guide.chapters}
+    views = chapter_views(guide, ContentRenderer(roots, breaks=breaks, language=language), language, languages)
     work_dir = work_dir.resolve()
-    allowed = [str(p) for p in roots + [LAYOUTS, fonts, work_dir] + ([user_layouts] if user_layouts else [])]
-    context = Context(settings, guide, views, guide_meta(settings, guide, language), language,
-                      Layouts(user_layouts, work_dir / "templates"), fonts, tuple(allowed), out_dir, work_dir)
+    meta = guide_meta(settings, guide, language)
+    fonts = prepared(fonts, shown_characters(guide, views, meta), work_dir)
+    allowed = [str(p) for p in roots + [LAYOUTS, fonts.folder, work_dir] + ([user_layouts] if user_layouts else [])]
+    allowed += sorted({str(Path(face.file).parent) for face in fonts.faces if Path(face.file).is_absolute()})
+    layouts = Layouts(user_layouts, work_dir / "templates")
+    layouts.use_fonts(fonts)
+    context = Context(settings, guide, views, meta, language, layouts, fonts, tuple(allowed), out_dir, work_dir)
     try:
         return _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool)
     except LayoutError as exc:

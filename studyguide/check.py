@@ -8,23 +8,29 @@ import unicodedata
 from pathlib import Path
 
 from .diagnostics import finding
-from .fonts import check_coverage
+from .fonts import Fonts, check_coverage
 from .layout.content import ContentRenderer
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
+from .read.symbols import symbol_characters
 
 
-def check_guide(guide: Guide, fonts: Path, content_roots: list[Path]) -> list[Diagnostic]:
+def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
+                languages: dict[Path | None, str] | None = None) -> list[Diagnostic]:
+    """`languages` gives each file's language (by its absolute path): it picks the fonts."""
     problems: list[Diagnostic] = []
-    texts = []
+    texts, coverage = [], []
+    language = (languages or {}).get
     shown = {chapter.source: chapter.location.path for chapter in guide.chapters}
     for path in guide.sources:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # already reported when reading
-        texts.append((shown.get(path.resolve(), path), text.replace("\r\n", "\n").replace("\r", "\n"), 1))
-    problems += check_coverage(texts, fonts)
+        text = symbol_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
+        texts.append((shown.get(path.resolve(), path), text, 1))
+        coverage.append((*texts[-1], language(path.resolve(), guide.language)))
+    problems += check_coverage(coverage, fonts)
     problems += _invisible(texts)
     problems += _html(texts)
     problems += _links(guide, content_roots)

@@ -33,8 +33,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG306": (Severity.WARNING, "a fenced code block is never closed, so the text after it is shown as code"),
     "SG307": (Severity.ERROR, "lists or quotes nest so deeply that the text inside cannot be read"),
     # characters and fonts
-    "SG401": (Severity.ERROR, "a character is missing from the bundled fonts"),
+    "SG401": (Severity.ERROR, "a character is in no installed font (the regional Noto CJK face, the emoji "
+                              "font, or the bundled fonts)"),
     "SG402": (Severity.WARNING, "an invisible control or format character"),
+    "SG403": (Severity.NOTE, "a bullet or tick pasted from a Word symbol font (a private-use character) is "
+                             "printed as the character it shows in Word (•, ▪ or ✓)"),
+    "SG404": (Severity.NOTE, "the Noto CJK fonts are not installed, so Traditional Chinese, Japanese or Korean "
+                             "text is set in the bundled Simplified Chinese fonts"),
     # links, images, maths and layouts
     "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
     "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing) is shown as text"),

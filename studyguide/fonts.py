@@ -1,4 +1,10 @@
-"""The bundled fonts: which file is which face, and which characters they can show.
+"""The fonts a guide is set in: which face each language gets, and which characters they can show.
+
+A language picks its region's Noto CJK face (Simplified or Traditional Chinese, Hong Kong,
+Japanese, Korean), because the same character is drawn differently in each: 直 in a Japanese
+handout must not have the Chinese form. The faces come from the system's Noto CJK collections
+(Debian's fonts-noto-cjk), cut down per guide; without them the bundled Simplified Chinese
+subset (GB 2312) is used, which needs nothing installed. Emoji come from a system emoji font.
 
 WeasyPrint falls back silently to whatever the machine has when a glyph is missing, so the
 build checks coverage itself, before rendering, and stops with the file, line and character.
@@ -6,8 +12,10 @@ build checks coverage itself, before rendering, and stops with the file, line an
 
 from __future__ import annotations
 
+import hashlib
+import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,20 +27,53 @@ from .resources import FONTS
 @dataclass(frozen=True)
 class Face:
     family: str  # the name layouts use in CSS; unique, so no system font can stand in
-    file: str
+    file: str  # a file name in the fonts folder, or an absolute path
     weight: int = 400
     style: str = "normal"
+    index: int = 0  # the face inside a font collection (.ttc)
 
 
-FACES = (
-    Face("SG Sans", "NotoSansSC-Regular.otf"),
-    Face("SG Sans", "NotoSansSC-Bold.otf", 700),
-    Face("SG Serif", "NotoSerifSC-Regular.otf"),
+# The bundled faces: Simplified Chinese, GB 2312 and the common symbols.
+BUNDLED = (
+    Face("SG Sans SC", "NotoSansSC-Regular.otf"),
+    Face("SG Sans SC", "NotoSansSC-Bold.otf", 700),
+    Face("SG Serif SC", "NotoSerifSC-Regular.otf"),
     # Chinese bold in running text is set in a bold Hei (sans) face, as Chinese books do.
-    Face("SG Serif", "NotoSansSC-Bold.otf", 700),
+    Face("SG Serif SC", "NotoSansSC-Bold.otf", 700),
     Face("SG Mono", "NotoSansMono-Regular.ttf"),
 )
+FACES = BUNDLED  # the faces of a guide set in the bundled fonts
 TEXT_FILES = ("NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf", "NotoSerifSC-Regular.otf")
+
+REGIONS = ("SC", "TC", "HK", "JP", "KR")
+REGION_NAMES = {"SC": "Simplified Chinese", "TC": "Traditional Chinese", "HK": "Hong Kong Chinese",
+                "JP": "Japanese", "KR": "Korean"}
+# (weight, family prefix, Noto collection): the three text faces of every region
+COLLECTIONS = ((400, "SG Sans", "NotoSansCJK-Regular.ttc", "Noto Sans CJK"),
+               (700, "SG Sans", "NotoSansCJK-Bold.ttc", "Noto Sans CJK"),
+               (400, "SG Serif", "NotoSerifCJK-Regular.ttc", "Noto Serif CJK"),
+               (700, "SG Serif", "NotoSansCJK-Bold.ttc", "Noto Sans CJK"))
+# monochrome outlines first (they print as text); the colour font prints as small pictures
+EMOJI_FILES = ("NotoEmoji-Regular.ttf", "NotoColorEmoji.ttf", "Symbola_hint.ttf", "Symbola.ttf")
+SYSTEM_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+                  "/Library/Fonts", "~/Library/Fonts")
+# each region's everyday character set, kept in its cut-down face whatever the guide uses, so
+# an edit that brings in a new common character does not change the face (and every cached page)
+EVERYDAY = {"SC": "gb2312", "TC": "big5", "HK": "big5hkscs", "JP": "shift_jis", "KR": "euc_kr"}
+
+
+def region_of(language: str) -> str:
+    """The Noto CJK region of a language tag; Simplified Chinese for English and the unknown."""
+    tag = language.lower().replace("_", "-")
+    if tag.startswith("ja"):
+        return "JP"
+    if tag.startswith("ko"):
+        return "KR"
+    if tag.startswith(("zh-hk", "zh-mo", "yue")):
+        return "HK"
+    if tag.startswith(("zh-tw", "zh-hant")):
+        return "TC"
+    return "SC"
 
 
 class FontsMissing(Exception):
@@ -46,20 +87,205 @@ class FontsMissing(Exception):
 
 def font_dir(folder: Path | None = None) -> Path:
     folder = folder or FONTS
-    missing = [face.file for face in FACES if not (folder / face.file).is_file()]
+    missing = [face.file for face in BUNDLED if not (folder / face.file).is_file()]
     if missing:
         raise FontsMissing(folder, sorted(set(missing)))
     return folder
 
 
-@lru_cache(maxsize=4)
-def covered(folder: Path) -> frozenset[int]:
-    """Code points every text face can show (the mono face falls back to them)."""
+@lru_cache(maxsize=None)
+def system_font(name: str) -> Path | None:
+    """A font file of that name among the system's fonts, or None."""
+    for folder in SYSTEM_FOLDERS:
+        root = Path(os.path.expanduser(folder))
+        if root.is_dir():
+            for found in sorted(root.rglob(name)):
+                return found
+    return None
+
+
+@lru_cache(maxsize=None)
+def collection_index(path: Path, family: str) -> int | None:
+    """Which face of a collection has this family name (their order differs between releases)."""
+    import uharfbuzz as hb
+
+    blob = hb.Blob.from_file_path(str(path))
+    for index in range(32):
+        face = hb.Face(blob, index)
+        if not face.glyph_count:
+            return None
+        if face.get_name(hb.OTNameIdPredefined.FONT_FAMILY) == family:
+            return index
+    return None
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The faces one guide is set in, and where they come from."""
+
+    folder: Path  # the bundled (or build.fonts) folder: the fallback, and the mono face
+    faces: tuple[Face, ...]
+    regions: tuple[str, ...]  # used by the guide, the main language's first
+    system: bool  # the regional faces come from the system's Noto CJK fonts
+    emoji: Face | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def path(self, face: Face) -> Path:
+        return self.folder / face.file
+
+    def url(self, file: str) -> str:
+        return (self.folder / file).resolve().as_uri()
+
+    def region_family(self, prefix: str, region: str) -> str:
+        return f"{prefix} {region if self.system else 'SC'}"
+
+    def file_of(self, family: str, weight: int) -> Path | None:
+        """The file behind a family and weight, as named in a PDF."""
+        face = next((f for f in self.faces if f.family == family and f.weight == weight), None)
+        return self.path(face) if face else None
+
+    def css_faces(self, families: tuple[str, ...] = ()) -> tuple[Face, ...]:
+        """The @font-face rules to write: all, or those of families starting with one of `families`."""
+        return tuple(f for f in self.faces if not families or f.family.startswith(families))
+
+    def stacks(self) -> list[tuple[str, dict[str, str]]]:
+        """CSS custom properties per language: (selector, {property: font list})."""
+        emoji = ', "SG Emoji"' if self.emoji else ""
+        rules = []
+        for n, region in enumerate(self.regions):
+            sans = f'"{self.region_family("SG Sans", region)}"'
+            serif = f'"{self.region_family("SG Serif", region)}"'
+            values = {"--sg-sans": sans + emoji, "--sg-serif": f"{serif}, {sans}{emoji}",
+                      "--sg-mono": f'"SG Mono", {sans}{emoji}'}
+            selector = ":root" if n == 0 else ", ".join(f":lang({tag})" for tag in LANG_TAGS[region])
+            rules.append((selector, values))
+        return rules
+
+    def covered(self, region: str) -> frozenset[int]:
+        """Code points every text face of the region can show, or the emoji face."""
+        files = [(self.path(f), f.index) for f in self.faces
+                 if f.family in (self.region_family("SG Sans", region), self.region_family("SG Serif", region))]
+        have = set.intersection(*(set(_unicodes(path, index)) for path, index in files))
+        if self.emoji:
+            have |= _unicodes(self.path(self.emoji), self.emoji.index)
+        return frozenset(have)
+
+    def source_name(self, region: str) -> str:
+        """What `check` says the region's text is set in."""
+        if self.system:
+            return f"Noto Sans/Serif CJK {region} ({REGION_NAMES[region]})"
+        return "the bundled Noto Sans/Serif SC (Simplified Chinese, GB 2312)"
+
+
+LANG_TAGS = {"SC": ("zh-CN", "zh-SG", "zh-Hans"), "TC": ("zh-TW", "zh-Hant"), "HK": ("zh-HK", "zh-MO"),
+             "JP": ("ja",), "KR": ("ko",)}
+
+
+@lru_cache(maxsize=16)
+def _unicodes(path: Path, index: int = 0) -> frozenset[int]:
     import uharfbuzz as hb
 
     # HarfBuzz reads a character map in milliseconds; fontTools takes a tenth of a second per font
-    sets = [set(hb.Face(hb.Blob.from_file_path(str(folder / name))).unicodes) for name in TEXT_FILES]
-    return frozenset(set.intersection(*sets))
+    return frozenset(hb.Face(hb.Blob.from_file_path(str(path)), index).unicodes)
+
+
+def bundled(folder: Path | None = None) -> Fonts:
+    """The bundled faces alone (calibration sheets, and guides without the system fonts)."""
+    return Fonts(folder or FONTS, BUNDLED, ("SC",), False)
+
+
+def choose(languages: list[str], folder: Path | None = None) -> Fonts:
+    """The faces for a guide whose main language comes first in `languages`.
+
+    A folder set in build.fonts is used as it is; otherwise the system's Noto CJK collections,
+    or the bundled Simplified Chinese fonts when those are not installed.
+    """
+    regions = tuple(dict.fromkeys(region_of(language) for language in languages)) or ("SC",)
+    bundled = font_dir(folder)
+    mono = Face("SG Mono", "NotoSansMono-Regular.ttf")
+    emoji_path = next((p for p in map(system_font, EMOJI_FILES) if p), None)
+    emoji = Face("SG Emoji", str(emoji_path)) if emoji_path else None
+    sources = {name: system_font(name) for _, _, name, _ in COLLECTIONS}
+    notes = []
+    if folder is None and all(sources.values()):
+        faces = []
+        for region in regions:
+            for weight, prefix, name, family in COLLECTIONS:
+                index = collection_index(sources[name], f"{family} {region}")
+                if index is None:
+                    break
+                faces.append(Face(f"{prefix} {region}", str(sources[name]), weight, index=index))
+            else:
+                continue
+            break
+        else:
+            return Fonts(bundled, tuple(faces) + (mono,), regions, True, emoji)
+    faces = [face for face in BUNDLED if face.family != "SG Mono"]
+    others = [REGION_NAMES[r] for r in regions if r != "SC"]
+    if others:
+        notes.append(f"{' and '.join(others)} text is set in the bundled Simplified Chinese fonts, with "
+                     "Chinese character forms; install the Noto CJK fonts (Debian: fonts-noto-cjk) for its own")
+    return Fonts(bundled, tuple(faces) + (mono,), ("SC",), False, emoji, tuple(notes))
+
+
+@lru_cache(maxsize=None)
+def everyday(region: str) -> frozenset[int]:
+    """Every character of the region's everyday double-byte encoding, read off Python's codecs."""
+    codec = EVERYDAY[region]
+    chars = set()
+    for high in range(0x81, 0xFF):
+        for low in range(0x40, 0xFF):
+            try:
+                text = bytes((high, low)).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(text) == 1:
+                chars.add(ord(text))
+    return frozenset(chars | set(range(0x20, 0x250)) | set(range(0x2000, 0x2070)) | set(range(0x3000, 0x3100))
+                     | set(range(0xFF00, 0xFFF0)))
+
+
+def prepared(fonts: Fonts, characters: set[str], work_dir: Path) -> Fonts:
+    """The system faces cut down to the region's everyday characters and those the guide uses.
+
+    The cut files are named by what they hold, so a page rendered with one is only reused with
+    the same file; they are kept in the work folder and made again only when that changes.
+    """
+    import uharfbuzz as hb
+
+    if not fonts.system and not fonts.emoji:
+        return fonts
+    folder = work_dir / "fonts"
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {ord(ch) for ch in characters}
+    text = set().union(*(_unicodes(fonts.path(f), f.index) for f in fonts.faces if f.family != "SG Mono"))
+    # the emoji face only when the guide has a character that no text face has
+    emoji = fonts.emoji if fonts.emoji and wanted - text & _unicodes(fonts.path(fonts.emoji)) else None
+    faces = []
+    for face in fonts.faces + ((emoji,) if emoji else ()):
+        source = fonts.path(face)
+        if not source.is_absolute() or source.parent == fonts.folder:
+            faces.append(face)
+            continue
+        region = face.family.rsplit(" ", 1)[-1]
+        keep = wanted | everyday(region) if region in REGIONS else wanted
+        have = _unicodes(source, face.index)
+        keep = sorted(keep & have)
+        stat = source.stat()
+        digest = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{face.index}:{keep}".encode()
+                                ).hexdigest()[:12]
+        target = folder / f"{face.family.replace(' ', '')}-{face.weight}-{digest}{source.suffix.replace('.ttc', '.otf')}"
+        if not target.is_file():
+            request = hb.SubsetInput()
+            for point in keep:
+                request.unicode_set.add(point)
+            data = hb.subset(hb.Face(hb.Blob.from_file_path(str(source)), face.index), request).blob.data
+            partial = target.with_suffix(".part")
+            partial.write_bytes(data)
+            partial.replace(target)
+        faces.append(Face(face.family, str(target), face.weight, face.style))
+    emoji = faces.pop() if emoji else None
+    return Fonts(fonts.folder, tuple(faces), fonts.regions, fonts.system, emoji, fonts.notes)
 
 
 def needs_glyph(ch: str) -> bool:
@@ -70,11 +296,12 @@ def needs_glyph(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
 
 
-def check_coverage(texts: list[tuple[Path, str, int]], folder: Path) -> list[Diagnostic]:
-    """One error per missing character and line, for (shown path, text, first line number) items."""
-    have = covered(folder)
+def check_coverage(texts: list[tuple[Path, str, int, str]], fonts: Fonts) -> list[Diagnostic]:
+    """One error per missing character and line, for (shown path, text, first line, language) items."""
     problems = []
-    for path, text, first_line in texts:
+    for path, text, first_line, language in texts:
+        region = region_of(language) if fonts.system else "SC"
+        have = fonts.covered(region)
         for offset, line in enumerate(text.split("\n")):
             reported = set()
             for column, ch in enumerate(line, start=1):
@@ -82,24 +309,23 @@ def check_coverage(texts: list[tuple[Path, str, int]], folder: Path) -> list[Dia
                     continue
                 reported.add(ch)
                 name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+                tried = fonts.source_name(region) + (", and the emoji font" if fonts.emoji else "")
                 problems.append(finding(
-                    "SG401", f"character {ch!r} (U+{ord(ch):04X} {name}) is not in the bundled fonts",
+                    "SG401", f"character {ch!r} (U+{ord(ch):04X} {name}) is in no installed font: tried {tried}",
                     Location(path, first_line + offset, column),
-                    "replace it with a character the fonts have, or add a font that has it to fonts/"))
+                    "replace it with a character the fonts have, or set build.fonts to a folder with a font that has it"))
     return problems
 
 
-def subset(folder: Path, file: str, characters: set[str]) -> bytes:
+def subset(path: Path, characters: set[str], index: int = 0) -> bytes:
     """The font cut down to the given characters (HarfBuzz: milliseconds, not seconds)."""
     import uharfbuzz as hb
 
-    face = hb.Face(hb.Blob.from_file_path(str(folder / file)))
+    face = hb.Face(hb.Blob.from_file_path(str(path)), index)
     request = hb.SubsetInput()
     for ch in characters:
         request.unicode_set.add(ord(ch))
     return hb.subset(face, request).blob.data
-
-
 def woff(font: bytes) -> bytes:
     """The font as WOFF. Its `head` table keeps its date: the same input gives the same bytes."""
     import io

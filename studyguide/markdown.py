@@ -91,6 +91,8 @@ class Renderer:
         parser.inline.ruler.at("link", self._link)
         parser.inline.ruler.at("image", self._image)
         parser.core.ruler.push("autospace", _autospace)
+        self.language = ""  # of the text being rendered: Japanese and Korean break lines their own way
+        parser.core.ruler.push("keep_together", lambda state: _keep_together(state, self.language))
         if highlight:
             parser.options["highlight"] = lambda code, lang, attrs: highlight(code, lang)
         # markdown-it binds render rules to its renderer, so they take that as their first argument
@@ -233,12 +235,17 @@ def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
+def _is_kana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u30ff" or "\u31f0" <= ch <= "\u31ff"
+
+
 def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
 def _needs_gap(left: str, right: str) -> bool:
-    return (is_han(left) and _is_latin(right)) or (_is_latin(left) and is_han(right))
+    return ((is_han(left) or _is_kana(left)) and _is_latin(right)) or (
+        _is_latin(left) and (is_han(right) or _is_kana(right)))
 
 
 _GAP = '<span class="autospace"></span>'
@@ -293,6 +300,51 @@ def _gap_token() -> Token:
     token = Token("html_inline", "", 0)
     token.content = _GAP
     return token
+
+
+# -- line breaking that Pango does not know -----------------------------------------------------
+# WeasyPrint has no `line-break: strict` or `word-break: keep-all`; a word joiner (U+2060) between
+# two characters forbids a break there, prints nothing, and is left out of copied text.
+
+WORD_JOINER = "\u2060"
+# Japanese kinsoku: small kana, the prolonged-sound mark and iteration marks never start a line
+_NO_LINE_START = set("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿーゝゞヽヾ々")
+
+
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
+def keep_together(text: str, language: str) -> str:
+    """The text with word joiners where the language forbids a line break.
+
+    Japanese: before a small kana or ー. Korean breaks between words (at spaces), not inside
+    them: a joiner between two letters of a word that are Hangul, or Hangul and a Latin letter
+    or digit (`CPU가`).
+    """
+    tag = language.lower()
+    if tag.startswith("ja"):
+        test = lambda left, right: right in _NO_LINE_START and not left.isspace()  # noqa: E731
+    elif tag.startswith("ko"):
+        test = lambda left, right: (_is_hangul(left) or _is_hangul(right)) and (  # noqa: E731
+            left.isalnum() and right.isalnum())
+    else:
+        return text
+    out = []
+    for i, ch in enumerate(text):
+        if i and test(text[i - 1], ch):
+            out.append(WORD_JOINER)
+        out.append(ch)
+    return "".join(out)
+
+
+def _keep_together(state, language: str) -> None:
+    if not language.lower().startswith(("ja", "ko")):
+        return
+    for block in state.tokens:
+        for child in (block.children or ()) if block.type == "inline" else ():
+            if child.type == "text":
+                child.content = keep_together(child.content, language)
 
 
 # -- text as a reader sees it ------------------------------------------------------------------

@@ -90,6 +90,7 @@ class Chapter:
     language: str = ""
     tags: tuple[str, ...] = ()
     source: Path | None = None  # the file, as an absolute path, for resolving images
+    detected: str = ""  # the language its file's text looks like, for a file whose front matter names none
 
     @property
     def anchor(self) -> str:

@@ -16,11 +16,12 @@ import sqlite3
 import warnings
 import zipfile
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..fonts import FACES, subset, woff
+from ..fonts import subset, woff
 from ..i18n import strings
 from ..layout.content import highlight_css
 from ..outputs import Context, Plan
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # genanki is imported when a package is made, not by every bu
 
 FILE_NAME = "flashcards.apkg"
 # Cards are set in SG Sans, code in SG Mono; the serif face would add weight and show nothing.
-ANKI_FACES = tuple(face for face in FACES if face.family in ("SG Sans", "SG Mono"))
+ANKI_FACES = ("SG Sans", "SG Mono")
 FIELDS = ("question", "answer", "number", "chapter_field")  # i18n keys of the note type's fields
 
 
@@ -45,9 +46,10 @@ def font_media(context: Context) -> dict[str, tuple[str, bytes]]:
     """
     characters = guide_characters(context)
     media = {}
-    for face in ANKI_FACES:
-        data = woff(subset(context.fonts, face.file, characters))
-        stem = face.file.rsplit(".", 1)[0].lower()
+    fonts = context.fonts
+    for face in fonts.css_faces(ANKI_FACES) + ((fonts.emoji,) if fonts.emoji else ()):
+        data = woff(subset(fonts.path(face), characters, face.index))
+        stem = Path(face.file).stem.lower()
         # a leading underscore tells Anki the note type uses the file, though no note names it
         media[face.file] = (f"_studyguide-{stem}-{hashlib.sha256(data).hexdigest()[:10]}.woff", data)
     return media
@@ -64,7 +66,7 @@ def note_type(context: Context, font_names: dict[str, str]) -> genanki.Model:
 
     layouts = context.layouts
     css = layouts.stylesheet("fonts.css.j2", "typography.css", "anki.css", font_url=font_names.__getitem__,
-                             faces=ANKI_FACES)
+                             faces=context.fonts.css_faces(ANKI_FACES))
     template = {
         "name": words["card_type"],
         "qfmt": layouts.render("anki-front.html.j2", field=field, words=words).strip(),

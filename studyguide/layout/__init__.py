@@ -17,7 +17,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from markupsafe import Markup
 
 from .. import __version__
-from ..fonts import FACES
+from ..fonts import Fonts, bundled
 from ..i18n import strings
 from ..markdown import is_han, visible_text
 from ..model import Card, Chapter, Guide
@@ -41,6 +41,7 @@ class CardView:
     answer_paragraphs: int
     first_in_section: bool = False
     answer_lines: int = 0
+    lang: str = ""  # the card's language where it differs from the document's
 
     @property
     def bookmark(self) -> str:
@@ -56,6 +57,7 @@ class ChapterView:
     title: str
     notes: Markup
     cards: tuple[CardView, ...]
+    lang: str = ""  # the chapter's language where it differs from the document's
 
     @property
     def anchor(self) -> str:
@@ -107,7 +109,12 @@ class Layouts:
             keep_trailing_newline=True,
         )
         self.env.globals["version"] = __version__
-        self.env.globals["faces"] = FACES
+        self.use_fonts(bundled())
+
+    def use_fonts(self, fonts: Fonts) -> None:
+        """The faces fonts.css.j2 declares, and the language each one serves."""
+        self.env.globals["fonts"] = fonts
+        self.env.globals["faces"] = fonts.faces
 
     def render(self, name: str, **context) -> str:
         with _template_errors(name):
@@ -163,11 +170,17 @@ def _template_errors(name: str):
                                   "check the names the template uses against the built-in one")) from None
 
 
-def chapter_views(guide: Guide, renderer: ContentRenderer, language: str = "") -> tuple[ChapterView, ...]:
-    """Every chapter and card with its Markdown rendered once, for every output to share."""
+def chapter_views(guide: Guide, renderer: ContentRenderer, language: str = "",
+                  languages: dict[int, str] | None = None) -> tuple[ChapterView, ...]:
+    """Every chapter and card with its Markdown rendered once, for every output to share.
+
+    `languages` gives a chapter's own language by its index, where it has one."""
     words = strings(language or guide.language)
     views = []
     for chapter in guide.chapters:
+        own = (languages or {}).get(chapter.index, "")
+        lang = own if own and own != (language or guide.language) else ""
+        renderer.language = own or language or guide.language
         cards = []
         section = None
         for card in chapter.cards:
@@ -177,10 +190,10 @@ def chapter_views(guide: Guide, renderer: ContentRenderer, language: str = "") -
             section = card.section
             cards.append(CardView(card, chapter.title, question, answer, question_inline, answer_inline,
                                   text_weight(question), text_weight(answer), _lines(card.question),
-                                  _lines(card.answer), first))
+                                  _lines(card.answer), first, lang=lang))
         notes = renderer.html(chapter.notes, chapter) if chapter.notes else Markup("")
         views.append(ChapterView(chapter, words["chapter"].format(number=chapter.number), chapter.title,
-                                 notes, tuple(cards)))
+                                 notes, tuple(cards), lang))
     return tuple(views)
 
 

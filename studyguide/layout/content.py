@@ -43,12 +43,14 @@ class ContentRenderer:
     loads only when a formula first appears.
     """
 
-    def __init__(self, roots: list[Path], breaks: bool = True, fonts: Path | None = None) -> None:
+    def __init__(self, roots: list[Path], breaks: bool = True, fonts: Path | None = None,
+                 language: str = "") -> None:
         self.roots = [root.resolve() for root in roots]
         self.fonts = (fonts or FONTS).resolve()
         self._chapter_dir: Path | None = None
         self.renderer = Renderer(breaks=breaks, resolve_image=self.resolve_image, highlight=highlight,
                                  math=self.typeset)
+        self.language = language
 
     def typeset(self, tex: str, display: bool):
         """A typeset formula (see layout/maths.py), or ValueError saying why it cannot be."""
@@ -71,6 +73,15 @@ class ContentRenderer:
         if not path.is_file():
             raise ValueError("the image file does not exist")
         return path.as_uri()
+
+    @property
+    def language(self) -> str:
+        """The language of the text being rendered (Japanese and Korean keep some letters together)."""
+        return self.renderer.language
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self.renderer.language = value
 
     def html(self, markdown: str, chapter: Chapter) -> Markup:
         self._chapter_dir = chapter.source.parent if chapter.source else None

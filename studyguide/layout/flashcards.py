@@ -105,6 +105,7 @@ class Face:
     label: str
     title: str  # the chapter's title on fronts, "" on backs
     area: Area
+    lang: str = ""  # the card's language where it differs from the document's
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def deck(views: list[CardView], sides: dict[str, Side], fits: dict[str, Fit], pi
                     html = Markup("")
                 size = minimum_pt if key in pieces else fits[key].size_pt
                 faces[side] = Face(key if number == 1 else f"{key}-{number}", card, side, html, size, label,
-                                   view.chapter_title if side == "front" else "", side_areas[key])
+                                   view.chapter_title if side == "front" else "", side_areas[key], view.lang)
             result.append(Flashcard(faces["front"], faces["back"]))
     return result
 
@@ -279,6 +280,7 @@ class FaceView:
     key: str
     html: Markup
     size_class: str
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -363,7 +365,8 @@ def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings
                 classes = (f"c {'q' if face.side == 'front' else 'a'} {style.positions[rect]} "
                            f"{style.middles[round(face.area.middle_mm, 4)]} "
                            f"k{(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)}")
-                faces.append(FaceView(classes, face.label, face.title, face.key, face.html, style.sizes[face.size_pt]))
+                faces.append(FaceView(classes, face.label, face.title, face.key, face.html, style.sizes[face.size_pt],
+                                      face.lang))
             views.append(SheetView(sheet.kind, tuple(faces)))
         documents.append((chunk, layouts.render("flashcards.html.j2", language=language, meta=meta, sheets=views,
                                                 stylesheet=css, band=settings.cards.band)))

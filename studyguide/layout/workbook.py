@@ -40,6 +40,7 @@ class ChapterPart:
     cards: tuple[CardView, ...]
     continued: bool = False  # the chapter started in an earlier document (no heading here)
     key_continued: bool = False  # its answers started in an earlier document
+    lang: str = ""  # its language where it differs from the document's
 
 
 def margins_for(paper: Paper) -> Margins:
@@ -63,7 +64,7 @@ def with_answer_lines(chapters: tuple[ChapterView, ...], settings: Settings) -> 
 
 
 def whole(chapters: tuple[ChapterView, ...]) -> tuple[ChapterPart, ...]:
-    return tuple(ChapterPart(c.anchor, c.label, c.title, c.notes, c.cards) for c in chapters)
+    return tuple(ChapterPart(c.anchor, c.label, c.title, c.notes, c.cards, lang=c.lang) for c in chapters)
 
 
 def split(chapters: tuple[ChapterView, ...], limit: int, key: bool = False) -> list[tuple[ChapterPart, ...]]:
@@ -87,7 +88,8 @@ def split(chapters: tuple[ChapterView, ...], limit: int, key: bool = False) -> l
                 current, count = [], 0
             taken = chapter.cards[start:start + limit - count]
             current.append(ChapterPart(chapter.anchor, chapter.label, chapter.title, chapter.notes, taken,
-                                       continued=start > 0 and not key, key_continued=start > 0 and key))
+                                       continued=start > 0 and not key, key_continued=start > 0 and key,
+                                       lang=chapter.lang))
             count += len(taken)
             start += len(taken)
             if start >= len(chapter.cards):

@@ -17,6 +17,7 @@ from typing import Callable
 
 from .. import __version__
 from ..config import Settings
+from ..fonts import Fonts
 from ..layout import ChapterView, Layouts, Meta
 from ..model import Diagnostic, Guide
 from ..printing.pool import Job, Rendered
@@ -37,7 +38,7 @@ class Context:
     meta: Meta
     language: str
     layouts: Layouts
-    fonts: Path
+    fonts: Fonts
     roots: tuple[str, ...]  # folders the renderer may read
     out_dir: Path
     work_dir: Path  # for files a build keeps between runs (the cache)
@@ -72,7 +73,7 @@ class Context:
         return ""
 
     def font_url(self, name: str) -> str:
-        return (self.fonts / name).resolve().as_uri()
+        return self.fonts.url(name)
 
     def job(self, key: str, html: str, measure: tuple[str, ...] = (), variant: str = "",
             report: bool = False, urgent: bool = False) -> Job:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..fonts import FACES, subset, woff_data_uri
+from ..fonts import subset, woff_data_uri
 from ..i18n import strings
 from . import Context, Plan
 
@@ -18,10 +18,14 @@ def guide_characters(context: Context) -> set[str]:
     return characters
 
 
-def embedded_font_urls(context: Context, faces=FACES, extra: set[str] = frozenset()) -> dict[str, str]:
-    """Each bundled face cut down to the guide's characters (and `extra`), as a data: URL."""
+def embedded_font_urls(context: Context, families: tuple[str, ...] = (), extra: set[str] = frozenset()
+                       ) -> dict[str, str]:
+    """Each face of the guide (of `families`, if given) cut down to the guide's characters (and
+    `extra`), as a data: URL."""
     characters = guide_characters(context) | set(extra)
-    return {face.file: woff_data_uri(subset(context.fonts, face.file, characters)) for face in faces}
+    fonts = context.fonts
+    faces = fonts.css_faces(families) + ((fonts.emoji,) if fonts.emoji else ())
+    return {face.file: woff_data_uri(subset(fonts.path(face), characters, face.index)) for face in faces}
 
 
 def plan(context: Context) -> Plan:

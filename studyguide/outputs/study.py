@@ -12,14 +12,13 @@ from markupsafe import Markup
 
 from ..export import card_keys, guide_key
 from ..export.media import data_url, replace_images
-from ..fonts import FACES
 from ..i18n import strings
 from ..markdown import visible_text
 from . import Context, Plan
 from .pages import embedded_font_urls
 
 # The page sets its text in SG Sans and code in SG Mono; the serif face would only add weight.
-STUDY_FACES = tuple(face for face in FACES if face.family in ("SG Sans", "SG Mono"))
+STUDY_FACES = ("SG Sans", "SG Mono")
 # the words the script fills in itself; the template places the rest
 SCRIPT_WORDS = ("progress", "known_count", "confirm_clear")
 
@@ -44,6 +43,7 @@ def study_data(context: Context) -> dict:
                 "label": card.label,
                 "question": str(replace_images(view.question, data_url)),
                 "answer": str(replace_images(view.answer, data_url)),
+                "lang": view.lang,
             })
     return {
         "guide": storage_key(context),
@@ -71,7 +71,8 @@ def study_html(context: Context) -> str:
     # the fonts carry every character the page can show: the cards, and the template's own text
     urls = embedded_font_urls(context, STUDY_FACES, set(visible_text(page(Markup("")))))
     stylesheet = context.layouts.stylesheet("fonts.css.j2", "typography.css", "study.css",
-                                            font_url=urls.__getitem__, faces=STUDY_FACES)
+                                            font_url=urls.__getitem__,
+                                            faces=context.fonts.css_faces(STUDY_FACES))
     return page(stylesheet + "\n" + context.code_css)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
-from ..fonts import FACES
+from ..fonts import Fonts
 from .pool import Anchor, Rendered
 
 STAMP_FONT = Name("/SGStamp")
@@ -103,15 +103,15 @@ class _Stamper:
                 + codes.hex().encode() + b"> Tj ET Q\n")
 
 
-def _face_file(base_font: str) -> str | None:
-    """The bundled file behind a PDF font name such as `/ABCDEF+SG-Serif-Bold`."""
+def _face_file(base_font: str, fonts: Fonts) -> Path | None:
+    """The file behind a PDF font name such as `/ABCDEF+SG-Serif-JP-Bold`."""
     name = base_font.lstrip("/").split("+", 1)[-1]
     weight = 700 if name.endswith("-Bold") else 400
     family = name.removesuffix("-Bold").replace("-", " ")
-    return next((face.file for face in FACES if face.family == family and face.weight == weight), None)
+    return fonts.file_of(family, weight)
 
 
-def unify_fonts(pdf: pikepdf.Pdf, fonts: Path) -> None:
+def unify_fonts(pdf: pikepdf.Pdf, fonts: Fonts) -> None:
     """Give every piece's copy of a face one font program holding all the glyphs any piece uses.
 
     WeasyPrint subsets each render on its own but keeps the bundled fonts' glyph ids, so the
@@ -120,8 +120,8 @@ def unify_fonts(pdf: pikepdf.Pdf, fonts: Path) -> None:
     """
     import uharfbuzz as hb
 
-    descriptors: dict[str, list] = {}
-    glyphs: dict[str, set[int]] = {}
+    descriptors: dict[Path, list] = {}
+    glyphs: dict[Path, set[int]] = {}
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
         resources = page.obj.get(Name.Resources)
@@ -131,7 +131,7 @@ def unify_fonts(pdf: pikepdf.Pdf, fonts: Path) -> None:
             if font.objgen in seen or Name.DescendantFonts not in font:
                 continue
             seen.add(font.objgen)
-            file = _face_file(str(font.get(Name.BaseFont, "")))
+            file = _face_file(str(font.get(Name.BaseFont, "")), fonts)
             descendant = font.DescendantFonts[0]
             descriptor = descendant.get(Name.FontDescriptor)
             if file is None or descriptor is None or not any(k in descriptor for k in ("/FontFile2", "/FontFile3")):
@@ -139,7 +139,7 @@ def unify_fonts(pdf: pikepdf.Pdf, fonts: Path) -> None:
             descriptors.setdefault(file, []).append(descriptor)
             glyphs.setdefault(file, set()).update(_widths(descendant))
     for file, found in descriptors.items():
-        face = hb.Face(hb.Blob.from_file_path(str(fonts / file)))
+        face = hb.Face(hb.Blob.from_file_path(str(file)))
         request = hb.SubsetInput()
         for gid in glyphs[file] | {0}:
             request.glyph_set.add(gid)
@@ -167,7 +167,7 @@ def _drop_internal_links(page) -> None:
 
 
 def join(pieces: list[Piece], metadata: dict[str, str], language: str, footer: Footer | None = None,
-         fonts: Path | None = None) -> bytes:
+         fonts: Fonts | None = None) -> bytes:
     pdf = pikepdf.new()
     sources = []  # kept open until the joined file is saved
     bases: list[int] = []

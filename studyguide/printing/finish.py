@@ -9,6 +9,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
+from ..fonts import Fonts
 from .assemble import unify_fonts
 
 
@@ -48,7 +49,7 @@ def _preferences(pdf, duplex: str) -> None:
 
 
 def finish_flashcards(pdfs: list[bytes], info: dict[str, str], language: str, flip: str, duplex: str = "printer",
-                      fold: bool = False, fonts: Path | None = None) -> dict[str, bytes]:
+                      fold: bool = False, fonts: Fonts | None = None) -> dict[str, bytes]:
     """The flashcard files from the sheets' renders, joined in order (with pikepdf, as the
     workbook's pieces are: see assemble.py).
 

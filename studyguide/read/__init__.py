@@ -79,9 +79,33 @@ def _loops(path: Path) -> bool:
 
 
 def detect_language(text: str) -> str:
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    """zh-CN, zh-TW, ja, ko or en, from the letters the text is written in.
+
+    Kana make Japanese and Hangul Korean only when they are a good part of the text, so a
+    Chinese guide quoting a Japanese word stays Chinese. Traditional and Simplified Chinese are
+    told apart by the characters only one of GB 2312 and Big5 has (們 or 们).
+    """
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    kana = sum(1 for ch in text if "\u3041" <= ch <= "\u30fa")
+    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    return "zh-CN" if han and han * 3 >= latin else "en"
+    if hangul and hangul * 3 >= latin and hangul >= len(han) + kana:
+        return "ko"
+    if kana and kana * 3 >= latin and kana * 2 >= len(han):
+        return "ja"
+    if not han or len(han) * 3 < latin:
+        return "en"
+    traditional = sum(1 for ch in han if not _encodes(ch, "gb2312") and _encodes(ch, "big5"))
+    simplified = sum(1 for ch in han if _encodes(ch, "gb2312") and not _encodes(ch, "big5"))
+    return "zh-TW" if traditional > simplified else "zh-CN"
+
+
+def _encodes(ch: str, codec: str) -> bool:
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_guide(paths: list[Path], base: Path | None = None) -> Guide:
@@ -102,10 +126,11 @@ def read_guide(paths: list[Path], base: Path | None = None) -> Guide:
         reader = ChapterReader(source)
         drafts = reader.chapters()
         diagnostics += reader.diagnostics
-        read += [(draft, source.path, source.front_matter, path.resolve()) for draft in drafts]
+        detected = detect_language(source.text)
+        read += [(draft, source.path, source.front_matter, path.resolve(), detected) for draft in drafts]
     numbers = _chapter_numbers([draft.number for draft, *_ in read])
-    for (draft, shown, front, absolute), number in zip(read, numbers):
-        chapter, more = _chapter(draft, number, len(chapters) + 1, shown, front, absolute)
+    for (draft, shown, front, absolute, detected), number in zip(read, numbers):
+        chapter, more = _chapter(draft, number, len(chapters) + 1, shown, front, absolute, detected)
         chapters.append(chapter)
         diagnostics += more
     diagnostics += _duplicate_chapters(chapters)
@@ -144,7 +169,7 @@ def _text(lines: list[tuple[int, str]]) -> str:
 
 
 def _chapter(draft: ChapterDraft, number: int, index: int, path: Path, front: dict,
-             absolute: Path) -> tuple[Chapter, list[Diagnostic]]:
+             absolute: Path, detected: str = "") -> tuple[Chapter, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     cards = []
     for position, raw in enumerate(draft.cards, start=1):
@@ -170,7 +195,7 @@ def _chapter(draft: ChapterDraft, number: int, index: int, path: Path, front: di
     language = front.get("language") or front.get("lang") or ""
     tags = tuple(str(t) for t in front.get("tags", ()))
     chapter = Chapter(index, number, draft.title, Location(path, draft.line + 1), tuple(cards), notes,
-                      language, tags, absolute)
+                      language, tags, absolute, detected)
     return chapter, problems
 
 

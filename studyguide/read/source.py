@@ -10,6 +10,7 @@ import yaml
 
 from ..diagnostics import finding
 from ..model import Diagnostic, Location, Severity
+from .symbols import symbol_characters, symbol_notes
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FRONT_MATTER_KEYS = {"title": str, "chapter": int, "language": str, "lang": str, "tags": list}
@@ -114,6 +115,8 @@ def load(path: Path, shown_as: Path | None = None) -> tuple[Source | None, list[
     # control characters print as nothing, and some (BEL, ESC) spoil the text layer of a whole
     # PDF page for copying and searching; SG402 tells the author where each one is
     text = _CONTROLS.sub("", text)
+    problems += symbol_notes(text, shown)
+    text = symbol_characters(text)
     front, body_start, more = split_front_matter(text, shown)
     problems += more
     if not text.strip():

@@ -1,0 +1,48 @@
+"""Bullets and ticks pasted from Word, in its symbol fonts' private-use code points, as real characters.
+
+Word's Symbol and Wingdings fonts put their bullets at private-use code points (U+F0B7 is the
+round bullet in Symbol, U+F0A7 the small square in Wingdings). Copied out of Word they stay
+there, and no other font draws them: they would print as empty boxes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diagnostics import finding
+from ..model import Diagnostic, Location
+
+# private-use code point → what it shows in Word's symbol fonts, as near as a text font prints it
+SYMBOL_CHARACTERS = {
+    "\uf0b7": "•",  # Symbol: bullet
+    "\uf06c": "•",  # Wingdings: filled circle
+    "\uf09f": "•",  # Wingdings: small filled circle
+    "\uf0a7": "▪",  # Wingdings: small filled square
+    "\uf06e": "▪",  # Wingdings: filled square
+    "\uf0a8": "▪",  # Wingdings: square
+    "\uf076": "▪",  # Wingdings: four-diamond bullet (❖), printed as a square bullet
+    "\uf0d8": "▪",  # Wingdings: arrowhead bullet
+    "\uf0fc": "✓",  # Wingdings: check mark
+    "\uf0fe": "✓",  # Wingdings: ballot box with check
+}
+
+
+def symbol_characters(text: str) -> str:
+    """The text with Word's symbol-font bullets and ticks replaced by the characters they show."""
+    if not any("\uf000" <= ch <= "\uf0ff" for ch in text):
+        return text
+    return "".join(SYMBOL_CHARACTERS.get(ch, ch) for ch in text)
+
+
+def symbol_notes(text: str, path: Path, first_line: int = 1) -> list[Diagnostic]:
+    """One note per line that holds such characters, at the first of them."""
+    notes = []
+    for offset, line in enumerate(text.split("\n")):
+        column = next((i for i, ch in enumerate(line, start=1) if ch in SYMBOL_CHARACTERS), 0)
+        if column:
+            ch = line[column - 1]
+            notes.append(finding(
+                "SG403", f"U+{ord(ch):04X}, a bullet or tick from a Word symbol font, is printed as "
+                f"`{SYMBOL_CHARACTERS[ch]}`", Location(path, first_line + offset, column),
+                "type `-` at the start of the line for a list item, or the character itself"))
+    return notes
