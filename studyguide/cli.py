@@ -362,17 +362,25 @@ def _check(settings: Settings, content: list[Path], reporter, form: str, strict:
     from .model import Guide
     from .report import sort_key, summary_line
 
-    guide, _, diagnostics = read_and_check(settings, content, _user_layouts(settings))
+    from .build import chapter_language, language_of
+
+    guide, fonts, diagnostics = read_and_check(settings, content, _user_layouts(settings))
     guide = guide or Guide((), (), (), "en")
+    languages = [language_of(settings, guide)] + [chapter_language(settings, guide, c) for c in guide.chapters]
+    sources = fonts.sources(languages) if fonts else []
     diagnostics = sorted(diagnostics, key=sort_key)
     if strict:
         diagnostics = strictly(diagnostics)
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
     summary = summary_line(len(guide.chapters), len(guide.cards), diagnostics)
     if form == "json":
-        print(json.dumps(check_report(guide, diagnostics, summary), ensure_ascii=False, indent=1))
+        report = check_report(guide, diagnostics, summary)
+        report["fonts"] = [{"text": text, "font": font} for text, font in sources]
+        print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         reporter.diagnostics(diagnostics, to_stdout=True, notes=True)
+        for text, font in sources:
+            reporter.line(f"font: {text} from {font}")
         reporter.line(summary)
     return EXIT_CONTENT if failed else EXIT_OK
 

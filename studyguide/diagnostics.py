@@ -40,6 +40,7 @@ CODES: dict[str, tuple[Severity, str]] = {
                              "printed as the character it shows in Word (•, ▪ or ✓)"),
     "SG404": (Severity.NOTE, "the Noto CJK fonts are not installed, so Traditional Chinese, Japanese or Korean "
                              "text is set in the bundled Simplified Chinese fonts"),
+    "SG405": (Severity.WARNING, "an emoji, and no emoji font is installed: it prints as an empty box"),
     # links, images, maths and layouts
     "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
     "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing) is shown as text"),

@@ -59,6 +59,7 @@ SYSTEM_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/
                   "/Library/Fonts", "~/Library/Fonts")
 # each region's everyday character set, kept in its cut-down face whatever the guide uses, so
 # an edit that brings in a new common character does not change the face (and every cached page)
+SHARED_BULLET = ("SC", "TC", "HK")
 EVERYDAY = {"SC": "gb2312", "TC": "big5", "HK": "big5hkscs", "JP": "shift_jis", "KR": "euc_kr"}
 
 
@@ -155,7 +156,7 @@ class Fonts:
         for n, region in enumerate(self.regions):
             sans = f'"{self.region_family("SG Sans", region)}"'
             serif = f'"{self.region_family("SG Serif", region)}"'
-            values = {"--sg-sans": sans + emoji, "--sg-serif": f"{serif}, {sans}{emoji}",
+            values = {"--sg-sans": f'{sans}, "SG Mono"{emoji}', "--sg-serif": f'{serif}, {sans}, "SG Mono"{emoji}',
                       "--sg-mono": f'"SG Mono", {sans}{emoji}'}
             selector = ":root" if n == 0 else ", ".join(f":lang({tag})" for tag in LANG_TAGS[region])
             rules.append((selector, values))
@@ -169,6 +170,20 @@ class Fonts:
         if self.emoji:
             have |= _unicodes(self.path(self.emoji), self.emoji.index)
         return frozenset(have)
+
+    def sources(self, languages: list[str]) -> list[tuple[str, str]]:
+        """(which text, which font) for `check` to print: each language's region, emoji and code."""
+        by_region: dict[str, list[str]] = {}
+        for language in languages:
+            region = region_of(language) if self.system else "SC"
+            if language not in by_region.setdefault(region, []):
+                by_region[region].append(language)
+        lines = [(f"{', '.join(tags)} text", self.source_name(region))
+                 for region, tags in by_region.items()]
+        if self.emoji:
+            lines.append(("emoji", Path(self.emoji.file).name))
+        lines.append(("code", "the bundled Noto Sans Mono"))
+        return lines
 
     def source_name(self, region: str) -> str:
         """What `check` says the region's text is set in."""
@@ -270,6 +285,10 @@ def prepared(fonts: Fonts, characters: set[str], work_dir: Path) -> Fonts:
         region = face.family.rsplit(" ", 1)[-1]
         keep = wanted | everyday(region) if region in REGIONS else wanted
         have = _unicodes(source, face.index)
+        if region in SHARED_BULLET:
+            # the Chinese faces draw •, · and ・ with one glyph, so a PDF's text layer could give
+            # back only one of them: the bullet comes from the mono face, which is next in line
+            have = have - {0x2022}
         keep = sorted(keep & have)
         stat = source.stat()
         digest = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{face.index}:{keep}".encode()
@@ -296,6 +315,11 @@ def needs_glyph(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
 
 
+def is_emoji(ch: str) -> bool:
+    point = ord(ch)
+    return 0x1F000 <= point <= 0x1FAFF or 0x2600 <= point <= 0x27BF or 0x2B00 <= point <= 0x2BFF
+
+
 def check_coverage(texts: list[tuple[Path, str, int, str]], fonts: Fonts) -> list[Diagnostic]:
     """One error per missing character and line, for (shown path, text, first line, language) items."""
     problems = []
@@ -309,6 +333,12 @@ def check_coverage(texts: list[tuple[Path, str, int, str]], fonts: Fonts) -> lis
                     continue
                 reported.add(ch)
                 name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+                if not fonts.emoji and is_emoji(ch):  # an emoji never stops a build
+                    problems.append(finding(
+                        "SG405", f"emoji {ch!r} (U+{ord(ch):04X} {name}) prints as an empty box: no emoji font "
+                        "is installed", Location(path, first_line + offset, column),
+                        "install one (Debian: fonts-noto-color-emoji), or leave the emoji out"))
+                    continue
                 tried = fonts.source_name(region) + (", and the emoji font" if fonts.emoji else "")
                 problems.append(finding(
                     "SG401", f"character {ch!r} (U+{ord(ch):04X} {name}) is in no installed font: tried {tried}",

@@ -64,7 +64,7 @@ def test_json_for_editors_and_ci():
 
 def test_errors_exit_1(tmp_path):
     chapter = tmp_path / "ch1.md"
-    chapter.write_text("# 第 1 章-测试\n\n1.  问题？\n    答案里有 😀\n", encoding="utf-8")
+    chapter.write_text("# 第 1 章-测试\n\n1.  问题？\n    答案里有 𓀀\n", encoding="utf-8")
     result = run_cli("check", str(chapter), "--format", "json")
     assert result.returncode == 1
     [finding] = json.loads(result.stdout)["findings"]

@@ -93,11 +93,11 @@ def test_the_cards_carry_the_bundled_fonts(db, package):
     css = ours[0]["css"]
     for name in fonts:
         assert f'url("{name}")' in css
-    assert '"SG Sans"' in css and ".nightMode" in css
+    assert '"SG Sans SC"' in css and ".nightMode" in css
     assert [field["name"] for field in ours[0]["flds"]] == ["问题", "答案", "编号", "章节"]
     assert "{{问题}}" in ours[0]["tmpls"][0]["qfmt"] and "{{答案}}" in ours[0]["tmpls"][0]["afmt"]
     text = "".join(visible_text(row[0]) for row in db.execute("SELECT flds FROM notes"))
-    regular = next(name for name in fonts if "notosanssc-regular" in name)
+    regular = next(name for name in fonts if "sg-sans-sc-400" in name)
     number = next(key for key, value in media.items() if value == regular)
     cmap = TTFont(io.BytesIO(archive.read(number))).getBestCmap()
     assert {ch for ch in text if needs_glyph(ch) and ord(ch) not in cmap} == set()

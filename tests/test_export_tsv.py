@@ -64,7 +64,7 @@ def test_export_asks_for_a_format_it_knows(tmp_path):
 
 def test_export_stops_on_content_errors(tmp_path):
     chapter = tmp_path / "ch1.md"
-    chapter.write_text("# 第 1 章 测试\n\n1.  问题？\n    答案 😀\n", encoding="utf-8")
+    chapter.write_text("# 第 1 章 测试\n\n1.  问题？\n    答案 𓀀\n", encoding="utf-8")
     for format in ("csv", "anki"):
         result = run_cli("export", format, str(chapter), "--out", str(tmp_path / "out"), cwd=tmp_path)
         assert result.returncode == 1

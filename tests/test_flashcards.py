@@ -252,7 +252,7 @@ def test_viewer_prints_duplex_long_edge_at_full_size(reader):
 
 def test_only_the_bundled_fonts_are_embedded(built):
     fonts = embedded_fonts(built / "flashcards.pdf")
-    assert fonts and fonts <= {"SG-Sans", "SG-Sans-Bold", "SG-Serif", "SG-Mono"}
+    assert fonts and fonts <= {"SG-Sans-SC", "SG-Sans-SC-Bold", "SG-Serif-SC", "SG-Mono"}
 
 
 def _shown(guide) -> dict[str, tuple[str, str]]:

@@ -56,14 +56,14 @@ def hostile_chapter(draw) -> str:
 @given(hostile_chapter())
 def test_markdown_special_characters_never_crash_and_lose_nothing_in_reading(tmp_path, text):
     from studyguide.check import check_guide
-    from studyguide.fonts import font_dir
+    from studyguide.fonts import choose
     from studyguide.layout.content import ContentRenderer
     from studyguide.read import read_guide
 
     path = tmp_path / "ch.md"
     path.write_text(text, encoding="utf-8")
     guide = read_guide([path], base=tmp_path)
-    check_guide(guide, font_dir(), [tmp_path])
+    check_guide(guide, choose([guide.language]), [tmp_path])
     renderer = ContentRenderer([tmp_path])
     for chapter in guide.chapters:
         for card in chapter.cards:

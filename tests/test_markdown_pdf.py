@@ -7,7 +7,7 @@ from conftest import FIXTURES, run_cli
 from pdfread import embedded_fonts, runs, squash
 
 RICH = FIXTURES / "rich"
-BUNDLED = {"SG-Sans", "SG-Serif", "SG-Mono"}  # and the bold/oblique styles of each
+BUNDLED = {"SG-Sans-SC", "SG-Serif-SC", "SG-Mono"}  # and the bold/oblique styles of each
 
 
 @pytest.fixture(scope="module")

@@ -72,8 +72,8 @@ def label(page) -> str:
 def test_opens_from_disk_without_a_single_request(page, seed_page):
     assert page.requests == [seed_page.as_uri()]
     faces = page.evaluate("[...document.fonts].map(f => [f.family, f.weight, f.status])")
-    assert ["SG Sans", "400", "loaded"] in faces and ["SG Sans", "700", "loaded"] in faces
-    assert page.evaluate("document.fonts.check('20px \"SG Sans\"', '神经网络')")
+    assert ["SG Sans SC", "400", "loaded"] in faces and ["SG Sans SC", "700", "loaded"] in faces
+    assert page.evaluate("document.fonts.check('20px \"SG Sans SC\"', '神经网络')")
     assert label(page) == "1.1"
     assert page.inner_text("#card-question") == "神经网络中的各层是什么？"
     assert page.inner_text("#progress") == "1 / 113"

@@ -84,4 +84,4 @@ def test_inline_code_is_set_in_the_mono_face_with_chinese_falling_back(tmp_path)
 
     reader.pages[2].extract_text(visitor_text=visit)
     assert fonts_by_text.get("print(") == "SG-Mono"
-    assert any(font == "SG-Sans" and "模型" in text for text, font in fonts_by_text.items())
+    assert any(font == "SG-Sans-SC" and "模型" in text for text, font in fonts_by_text.items())

@@ -62,7 +62,7 @@ def test_watch_rebuilds_on_change_and_survives_a_broken_file(tmp_path):
         rebuilt = session.wait_for("1 chapter, 11 cards")
         assert any("workbook:handout" in line and "from cache" not in line for line in rebuilt)
 
-        chapter.write_text(text + "11. 坏字符😀在这里？\n    答案\n", encoding="utf-8")
+        chapter.write_text(text + "11. 坏字符𓀀在这里？\n    答案\n", encoding="utf-8")
         broken = session.wait_for("nothing was written")
         assert any("error SG401" in line and f"ch01.md:{text.count(chr(10)) + 1}:8:" in line for line in broken)
         assert session.process.poll() is None  # still watching

@@ -136,7 +136,7 @@ def test_language_and_metadata(workbook, settings):
 
 
 def test_only_the_bundled_fonts_are_embedded(workbook):
-    assert embedded_fonts(workbook) == {"SG-Sans", "SG-Sans-Bold", "SG-Serif", "SG-Mono"}
+    assert embedded_fonts(workbook) == {"SG-Sans-SC", "SG-Sans-SC-Bold", "SG-Serif-SC", "SG-Mono"}
 
 
 def test_pieces_break_pages_where_one_document_does(built, built_whole):

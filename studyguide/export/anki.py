@@ -24,6 +24,7 @@ from markupsafe import Markup
 from ..fonts import subset, woff
 from ..i18n import strings
 from ..layout.content import highlight_css
+from ..markdown import WORD_JOINER
 from ..outputs import Context, Plan
 from ..outputs.pages import guide_characters
 from . import card_keys, chapter_keys, chapter_tags, epoch_seconds, guide_key, stable_int
@@ -49,7 +50,7 @@ def font_media(context: Context) -> dict[str, tuple[str, bytes]]:
     fonts = context.fonts
     for face in fonts.css_faces(ANKI_FACES) + ((fonts.emoji,) if fonts.emoji else ()):
         data = woff(subset(fonts.path(face), characters, face.index))
-        stem = Path(face.file).stem.lower()
+        stem = f"{face.family}-{face.weight}".lower().replace(" ", "-")
         # a leading underscore tells Anki the note type uses the file, though no note names it
         media[face.file] = (f"_studyguide-{stem}-{hashlib.sha256(data).hexdigest()[:10]}.woff", data)
     return media
@@ -100,7 +101,8 @@ def decks(context: Context, model: genanki.Model) -> tuple[list[genanki.Deck], d
             for html in (view.question, view.answer):
                 for path in image_files(html):
                     images[media_name(path)] = path.read_bytes()
-                fields.append(str(replace_images(html, media_name)))
+                # word joiners keep Korean words whole on paper; in Anki they would spoil searching
+                fields.append(str(replace_images(html, media_name)).replace(WORD_JOINER, ""))
             fields += [card.label, f"{chapter.label} {chapter.title}"]
             guid = genanki.guid_for("studyguide", key, cards[(card.chapter_index, card.position)])
             deck.add_note(genanki.Note(model, fields, tags=tags, guid=guid, due=next(due)))

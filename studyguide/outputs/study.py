@@ -13,7 +13,7 @@ from markupsafe import Markup
 from ..export import card_keys, guide_key
 from ..export.media import data_url, replace_images
 from ..i18n import strings
-from ..markdown import visible_text
+from ..markdown import WORD_JOINER, visible_text
 from . import Context, Plan
 from .pages import embedded_font_urls
 
@@ -41,8 +41,9 @@ def study_data(context: Context) -> dict:
                 "key": keys[(card.chapter_index, card.position)],
                 "chapter": number,
                 "label": card.label,
-                "question": str(replace_images(view.question, data_url)),
-                "answer": str(replace_images(view.answer, data_url)),
+                # a browser keeps Korean words whole by itself (study.css); copied text stays clean
+                "question": str(replace_images(view.question, data_url)).replace(WORD_JOINER, ""),
+                "answer": str(replace_images(view.answer, data_url)).replace(WORD_JOINER, ""),
                 "lang": view.lang,
             })
     return {
