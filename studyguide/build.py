@@ -185,7 +185,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     result.guide = guide
     language = language_of(settings, guide)
     breaks = settings.build.line_breaks == "keep" or (
-        settings.build.line_breaks == "auto" and language.startswith("zh"))
+        settings.build.line_breaks == "auto" and language.startswith(("zh", "ja")))
     languages = {chapter.index: chapter_language(settings, guide, chapter) for chapter in guide.chapters}
     views = chapter_views(guide, ContentRenderer(roots, breaks=breaks, language=language), language, languages)
     work_dir = work_dir.resolve()

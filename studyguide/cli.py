@@ -86,7 +86,7 @@ def _offset(value: str) -> tuple[float, float]:
 BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
     (("--out", "-o"), "build.out", dict(metavar="DIR", help="output folder (default: out)")),
     (("--chapters",), "build.chapters", dict(metavar="LIST", help="only these chapters, such as 1-3,7")),
-    (("--lang",), "guide.language", dict(metavar="LANG", help="zh-CN, zh-TW or en (default: detected)")),
+    (("--lang",), "guide.language", dict(metavar="LANG", help="zh-CN, zh-TW, zh-HK, ja, ko or en (default: detected)")),
     (("--shuffle",), "build.shuffle", _flag(help="put each chapter's questions in a random order")),
     (("--quiz",), "build.quiz", dict(type=int, metavar="N",
                                      help="draw N questions into quiz.pdf and quiz-key.pdf")),

@@ -35,8 +35,8 @@ class GuideSettings:
     author: str = _option("", "author, on the title page and in the PDF metadata")
     date: str = _option("", "date on the title page, as written (default: none)")
     keywords: list = _option([], "keywords for the PDF metadata")
-    language: str = _option("auto", "language of the content and of studyguide's own words",
-                            choices=("auto", "zh-CN", "zh-TW", "en"))
+    language: str = _option("auto", "language of the content (it picks the fonts) and of studyguide's own words",
+                            choices=("auto", "zh-CN", "zh-TW", "zh-HK", "ja", "ko", "en"))
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class BuildSettings:
                                "this many cards is rendered as one document (0: automatic)",
                                minimum=0, maximum=100000)
     line_breaks: str = _option("auto", "line breaks inside a paragraph: keep them, join them, "
-                               "or auto (keep for Chinese, join for English)", choices=("auto", "keep", "join"))
+                               "or auto (keep for Chinese and Japanese, join for others)", choices=("auto", "keep", "join"))
 
 
 @dataclass(frozen=True)

@@ -94,15 +94,21 @@ def font_dir(folder: Path | None = None) -> Path:
     return folder
 
 
-@lru_cache(maxsize=None)
 def system_font(name: str) -> Path | None:
     """A font file of that name among the system's fonts, or None."""
+    return _system_fonts().get(name)
+
+
+@lru_cache(maxsize=1)
+def _system_fonts() -> dict[str, Path]:
+    """Every font file in the system's font folders by name, read once (the first of a name wins)."""
+    found: dict[str, Path] = {}
     for folder in SYSTEM_FOLDERS:
-        root = Path(os.path.expanduser(folder))
-        if root.is_dir():
-            for found in sorted(root.rglob(name)):
-                return found
-    return None
+        for root, folders, files in os.walk(os.path.expanduser(folder)):
+            folders.sort()
+            for name in sorted(files):
+                found.setdefault(name, Path(root) / name)
+    return found
 
 
 @lru_cache(maxsize=None)
@@ -164,6 +170,9 @@ class Fonts:
 
     def covered(self, region: str) -> frozenset[int]:
         """Code points every text face of the region can show, or the emoji face."""
+        return _covered(self, region)
+
+    def _covered(self, region: str) -> frozenset[int]:
         files = [(self.path(f), f.index) for f in self.faces
                  if f.family in (self.region_family("SG Sans", region), self.region_family("SG Serif", region))]
         have = set.intersection(*(set(_unicodes(path, index)) for path, index in files))
@@ -190,6 +199,11 @@ class Fonts:
         if self.system:
             return f"Noto Sans/Serif CJK {region} ({REGION_NAMES[region]})"
         return "the bundled Noto Sans/Serif SC (Simplified Chinese, GB 2312)"
+
+
+@lru_cache(maxsize=16)
+def _covered(fonts: Fonts, region: str) -> frozenset[int]:
+    return fonts._covered(region)
 
 
 LANG_TAGS = {"SC": ("zh-CN", "zh-SG", "zh-Hans"), "TC": ("zh-TW", "zh-Hant"), "HK": ("zh-HK", "zh-MO"),

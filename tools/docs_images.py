@@ -1,12 +1,14 @@
 """Regenerate the pictures in docs/ from a build in out/ (needs pdftoppm from poppler-utils).
 
     python tools/docs_images.py [OUT_DIR]
+    python tools/docs_images.py --cjk     # a page of each guide in tests/fixtures/cjk
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -29,7 +31,18 @@ def picture(pdf: Path, page: int, name: str, resolution: int = 50) -> None:
     print(f"docs/{name}.png  ← {pdf.name} page {page}")
 
 
+def cjk() -> None:
+    """The first chapter page of the teacher's edition of each small guide in another language."""
+    for name in ("zh-TW", "ja", "ko", "mixed"):
+        with tempfile.TemporaryDirectory() as out:
+            subprocess.run([sys.executable, str(ROOT / "compile.py"), "build", "--quiet", "--edition", "teacher",
+                            "--out", out, str(ROOT / "tests" / "fixtures" / "cjk" / name)], check=True)
+            picture(Path(out) / "teacher.pdf", 3, f"cjk-{name}", resolution=60)
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--cjk"]:
+        return cjk()
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "out"
     DOCS.mkdir(exist_ok=True)
     for edition in ("handout", "workbook", "teacher"):
