@@ -379,8 +379,9 @@ def _check(settings: Settings, content: list[Path], reporter, form: str, strict:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         reporter.diagnostics(diagnostics, to_stdout=True, notes=True)
-        for text, font in sources:
-            reporter.line(f"font: {text} from {font}")
+        if reporter.verbose:  # the findings and the summary stay the plain output a script reads
+            for text, font in sources:
+                reporter.line(f"font: {text} from {font}")
         reporter.line(summary)
     return EXIT_CONTENT if failed else EXIT_OK
 

@@ -42,8 +42,6 @@ BUNDLED = (
     Face("SG Serif SC", "NotoSansSC-Bold.otf", 700),
     Face("SG Mono", "NotoSansMono-Regular.ttf"),
 )
-FACES = BUNDLED  # the faces of a guide set in the bundled fonts
-TEXT_FILES = ("NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf", "NotoSerifSC-Regular.otf")
 
 REGIONS = ("SC", "TC", "HK", "JP", "KR")
 REGION_NAMES = {"SC": "Simplified Chinese", "TC": "Traditional Chinese", "HK": "Hong Kong Chinese",

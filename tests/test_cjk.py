@@ -7,7 +7,6 @@ glyph may overlap another or leave its page.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
@@ -149,12 +148,17 @@ def faces(tmp_path_factory) -> dict[str, Path]:
     return found
 
 
+# (character, pairs of regions that draw it differently): the forms a reader of each expects
+FORMS = (("直", ("JP", "SC"), ("KR", "SC"), ("HK", "TC")), ("骨", ("JP", "SC"), ("TC", "SC"), ("TC", "JP")),
+         ("角", ("JP", "SC"), ("TC", "SC")), ("写", ("JP", "SC"), ("KR", "TC")))
+
+
 def test_regional_faces_draw_the_same_character_differently(faces):
-    # 直 and 骨 differ between Chinese, Japanese and Korean forms; the faces are really regional
-    for ch in "直骨":
+    for ch, *pairs in FORMS:
         outlines = {region: _outline(path, ch) for region, path in faces.items()}
-        assert outlines["JP"] != outlines["SC"] and outlines["KR"] != outlines["SC"]
-        assert outlines["TC"] != outlines["SC"]
+        for one, other in pairs:
+            assert outlines[one] != outlines[other], (ch, one, other)
+    assert _outline(faces["JP"], "直") == _outline(faces["KR"], "直")  # the comparison can say "same"
 
 
 def test_traditional_chinese_punctuation_sits_in_the_middle(faces):
@@ -252,7 +256,8 @@ def test_the_study_page_and_anki_carry_the_regional_faces(built):
 def test_only_a_character_no_installed_font_has_stops_the_build(tmp_path):
     chapter = tmp_path / "ch1.md"
     chapter.write_text("# 第 1 章 字\n\n1. 這個字怎麼唸？\n   古書裡的 \U00030000 字，和 😀。\n", encoding="utf-8")
-    result = run_cli("check", str(chapter), "--lang", "zh-TW", cwd=tmp_path)
+    (tmp_path / "studyguide.toml").write_text('[guide]\nlanguage = "zh-TW"\n', encoding="utf-8")
+    result = run_cli("check", str(chapter), cwd=tmp_path)
     assert result.returncode == 1
     found = [line for line in (result.stdout + result.stderr).splitlines() if "SG401" in line]
     assert len(found) == 1, found  # the emoji prints; the rare character does not
@@ -261,11 +266,13 @@ def test_only_a_character_no_installed_font_has_stops_the_build(tmp_path):
 
 
 def test_check_says_which_font_each_language_comes_from(tmp_path):
-    result = run_cli("check", str(CJK / "mixed"), cwd=tmp_path)
+    result = run_cli("check", "--verbose", str(CJK / "mixed"), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "font: zh-CN text from Noto Sans/Serif CJK SC" in result.stdout
     assert "font: ja text from Noto Sans/Serif CJK JP" in result.stdout
     assert "font: emoji from " in result.stdout
+    fonts = json.loads(run_cli("check", "--format", "json", str(CJK / "ja"), cwd=tmp_path).stdout)["fonts"]
+    assert {"text": "ja text", "font": "Noto Sans/Serif CJK JP (Japanese)"} in fonts
 
 
 # -- nothing overlaps, nothing leaves its page ---------------------------------------------------
