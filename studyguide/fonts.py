@@ -276,23 +276,51 @@ def prepared(fonts: Fonts, characters: set[str], work_dir: Path) -> Fonts:
     """The system faces cut down to the region's everyday characters and those the guide uses.
 
     The cut files are named by what they hold, so a page rendered with one is only reused with
-    the same file; they are kept in the work folder and made again only when that changes.
+    the same file; they are kept in the work folder and made again only when that changes. What
+    a set of characters gave is remembered too, so a build whose text has not changed spends no
+    time here.
     """
-    import uharfbuzz as hb
+    import json
 
     if not fonts.system and not fonts.emoji:
         return fonts
     folder = work_dir / "fonts"
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = {ord(ch) for ch in characters}
+    wanted = sorted({ord(ch) for ch in characters})
+    sources = [(str(fonts.path(f)), f.index, fonts.path(f).stat().st_mtime_ns) for f in fonts.faces]
+    key = hashlib.sha256(repr((wanted, sources, fonts.emoji)).encode()).hexdigest()[:16]
+    remembered = folder / f"set-{key}.json"
+    try:
+        files = json.loads(remembered.read_text(encoding="utf-8"))
+        if all((fonts.folder / file).is_file() for file in files):
+            return _with_files(fonts, files)
+    except (OSError, ValueError):
+        pass
+    files = _cut(fonts, set(wanted), folder)
+    partial = remembered.with_suffix(".part")
+    partial.write_text(json.dumps(files), encoding="utf-8")
+    partial.replace(remembered)
+    return _with_files(fonts, files)
+
+
+def _with_files(fonts: Fonts, files: list[str]) -> Fonts:
+    """The faces with their cut files (the last one the emoji face's, when there is one more)."""
+    faces = tuple(Face(face.family, file, face.weight, face.style) for face, file in zip(fonts.faces, files))
+    emoji = Face("SG Emoji", files[-1]) if len(files) > len(fonts.faces) else None
+    return Fonts(fonts.folder, faces, fonts.regions, fonts.system, emoji, fonts.notes)
+
+
+def _cut(fonts: Fonts, wanted: set[int], folder: Path) -> list[str]:
+    import uharfbuzz as hb
+
     text = set().union(*(_unicodes(fonts.path(f), f.index) for f in fonts.faces if f.family != "SG Mono"))
     # the emoji face only when the guide has a character that no text face has
     emoji = fonts.emoji if fonts.emoji and wanted - text & _unicodes(fonts.path(fonts.emoji)) else None
-    faces = []
+    files = []
     for face in fonts.faces + ((emoji,) if emoji else ()):
         source = fonts.path(face)
-        if not source.is_absolute() or source.parent == fonts.folder:
-            faces.append(face)
+        if source.parent == fonts.folder:  # a bundled face is used as it is
+            files.append(face.file)
             continue
         region = face.family.rsplit(" ", 1)[-1]
         keep = wanted | everyday(region) if region in REGIONS else wanted
@@ -305,7 +333,7 @@ def prepared(fonts: Fonts, characters: set[str], work_dir: Path) -> Fonts:
         stat = source.stat()
         digest = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{face.index}:{keep}".encode()
                                 ).hexdigest()[:12]
-        target = folder / f"{face.family.replace(' ', '')}-{face.weight}-{digest}{source.suffix.replace('.ttc', '.otf')}"
+        target = folder / f"{source.stem}-{face.index}-{digest}{source.suffix.replace('.ttc', '.otf')}"
         if not target.is_file():
             request = hb.SubsetInput()
             for point in keep:
@@ -314,9 +342,8 @@ def prepared(fonts: Fonts, characters: set[str], work_dir: Path) -> Fonts:
             partial = target.with_suffix(".part")
             partial.write_bytes(data)
             partial.replace(target)
-        faces.append(Face(face.family, str(target), face.weight, face.style))
-    emoji = faces.pop() if emoji else None
-    return Fonts(fonts.folder, tuple(faces), fonts.regions, fonts.system, emoji, fonts.notes)
+        files.append(str(target))
+    return files
 
 
 def needs_glyph(ch: str) -> bool:
