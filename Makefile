@@ -1,4 +1,5 @@
-# `make` sets everything up and builds content/ into out/; `make test` runs the tests.
+# `make` sets everything up and builds content/ into out/; `make test` runs the tests. On a fresh
+# Debian or Ubuntu machine these two commands are all it takes.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,8 @@ STAMP := $(VENV)/.installed
 .PHONY: all build test bench check clean
 all: build
 
-# System libraries come first: without Pango nothing works, and pip cannot install it.
+# System packages come first (pip cannot install Pango or the fonts): check_system.py installs
+# what is missing with apt-get as root or through sudo -n, or prints the one command to run and stops.
 $(STAMP): pyproject.toml
 	@$(PYTHON) tools/check_system.py build
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
