@@ -2,7 +2,8 @@
 
 Exit codes: 0 when everything was built (or checked) without errors, 1 when the content has
 errors, 2 when the command line or the configuration cannot be used, 3 for a fault in studyguide
-itself, 130 when interrupted.
+itself, 4 when printing failed (the printer cannot be reached or refused the job), 130 when
+interrupted.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -18,7 +20,7 @@ from .export import EXPORTS, export_settings
 from .model import Severity
 from .scaffold import LANGUAGES as SCAFFOLD_LANGUAGES
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_PRINT = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # the shell's own code for a command stopped by Ctrl-C
 
 EXAMPLES = """\
@@ -37,9 +39,10 @@ examples:
   studyguide --card poker --cut marks      poker-size flashcards with crop marks
   studyguide --duplex manual               fronts and backs in two files, for printing by hand
   studyguide calibrate                     a test sheet that tells which --back-offset to use
+  studyguide print flashcards              send the cards to the printer, duplex set from --flip
 
 exit codes: 0 success, 1 errors in the content, 2 unusable command line or settings,
-            3 a fault in studyguide itself, 130 interrupted
+            3 a fault in studyguide itself, 4 printing failed, 130 interrupted
 """
 
 EXPORT_EXAMPLES = """\
@@ -50,6 +53,19 @@ examples:
 
 Importing the .apkg again after editing the guide updates its cards in Anki, keeping their
 progress: a card is known by its chapter and question number (and the guide's title).
+"""
+
+PRINT_EXAMPLES = """\
+examples:
+  studyguide print                         the flashcards, on the default printer
+  studyguide print handout --copies 30     30 handouts
+  studyguide print flashcards --printer Office --dry-run
+                                           show the lp command, print nothing
+  studyguide print --list                  the printers, and which can print on both sides
+
+The file is built first if it is out of date. lp is told the duplex flip (from --flip; one-sided
+for --fold and --duplex manual), the paper, and to print at 100 %. On a printer without duplex
+the flashcards are printed by hand: the fronts, then the backs once you press Enter.
 """
 
 INIT_EXAMPLES = """\
@@ -134,6 +150,10 @@ BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
 
 # The flags `calibrate` takes: what decides where a printer puts the back of a sheet.
 CALIBRATE_KEYS = {"build.out", "cards.paper", "cards.card", "cards.flip", "cards.back_offset_x_mm"}
+# The flags `print` takes: what decides which file is printed and how, and what is in it.
+PRINT_KEYS = CALIBRATE_KEYS | {"build.chapters", "guide.language", "workbook.paper", "workbook.duplex",
+                               "workbook.answer_space", "cards.grid", "cards.gap_mm", "cards.duplex",
+                               "cards.fold", "cards.cut", "cards.band", "cards.question_on_back"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -200,6 +220,22 @@ def _parser() -> argparse.ArgumentParser:
     for flags, keys, options in BUILD_FLAGS:
         if CALIBRATE_KEYS & set((keys,) if isinstance(keys, str) else keys):
             calibrate.add_argument(*flags, dest=_dest(keys), default=None, **options)
+    from .printer import WHAT
+
+    send = commands.add_parser("print", help="send the flashcards or a workbook edition to a CUPS printer, "
+                               "with the right duplex, paper and scaling", epilog=PRINT_EXAMPLES,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    send.add_argument("what", nargs="?", choices=WHAT, default="flashcards", metavar="WHAT",
+                      help=f"{', '.join(WHAT)} (default: flashcards)")
+    send.add_argument("--printer", "-P", metavar="NAME", default="", help="the CUPS printer (default: the default "
+                      "printer)")
+    send.add_argument("--copies", "-n", type=int, default=1, metavar="N", help="copies (default: 1)")
+    send.add_argument("--dry-run", action="store_true", help="show the lp command, print nothing")
+    send.add_argument("--list", action="store_true", help="list the printers and whether each prints duplex")
+    common(send)
+    for flags, keys, options in BUILD_FLAGS:
+        if PRINT_KEYS & set((keys,) if isinstance(keys, str) else keys):
+            send.add_argument(*flags, dest=_dest(keys), default=None, **options)
     return parser
 
 
@@ -229,7 +265,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     if args.paths:
         changes["build.content"] = [str(p.absolute()) for p in args.paths]
     settings = override(settings, changes) if changes else settings
-    if args.command == "calibrate" or (args.command in ("build", "watch") and "flashcards" in settings.build.outputs):
+    if args.command in ("calibrate", "print") or (args.command in ("build", "watch")
+                                                  and "flashcards" in settings.build.outputs):
         text = settings.source.read_text(encoding="utf-8-sig") if settings.source else ""
         settings.cards.check(settings.source, text)  # keys that are fine alone may not fit together
     return settings
@@ -330,6 +367,8 @@ def _main(argv: list[str] | None = None) -> int:
         return _check(settings, content, reporter, args.format, args.strict)
     if args.command == "calibrate":
         return _calibrate(settings, content)
+    if args.command == "print":
+        return _print(args, settings, content, reporter)
     if args.command == "export":
         return _build(export_settings(settings, args.format), content, reporter)
     return _build(settings, content, reporter, args.force)
@@ -384,7 +423,7 @@ def _out_dir(settings: Settings) -> Path:
     return out
 
 
-def _calibrate(settings: Settings, content: list[Path]) -> int:
+def _calibrate(settings: Settings, content: list[Path], quiet: bool = False) -> int:
     from .outputs.calibration import write_calibration
 
     language = settings.guide.language
@@ -394,9 +433,99 @@ def _calibrate(settings: Settings, content: list[Path]) -> int:
         found = [p for p in content if p.exists()]
         language = read_guide(found).language if found else "en"
     path = write_calibration(settings, language, _out_dir(settings))
+    if quiet:
+        return EXIT_OK
     cards = settings.cards
     print(f"{path}  print it on both sides of one sheet at 100 %, flipped on the {cards.flip} edge, "
           f"then follow the steps on it")
+    return EXIT_OK
+
+
+def _print(args: argparse.Namespace, settings: Settings, content: list[Path], reporter) -> int:
+    """Send a built file to a CUPS printer with `lp`, building it first when it is out of date."""
+    from . import printer as cups
+
+    if args.copies < 1:
+        reporter.error("studyguide: --copies must be 1 or more")
+        return EXIT_USAGE
+    if args.list:
+        return _list_printers(reporter)
+    out = _out_dir(settings)
+    jobs = cups.jobs_for(args.what, settings, out)
+    if args.dry_run:  # the exact commands, and nothing built or sent
+        for number, job in enumerate(jobs):
+            if number:
+                print("# turn the printed stack over as --flip says, put it back in the tray, then:")
+            print(cups.shown(job.command(args.printer, args.copies)))
+        return EXIT_OK
+    if not cups.lp_installed():
+        reporter.error(f"studyguide: {cups.INSTALL_CUPS}")
+        return EXIT_USAGE
+    try:
+        name = args.printer or cups.default_printer()
+        if not name:
+            raise cups.PrintError("there is no default printer: choose one with --printer NAME "
+                                  "(`studyguide print --list` shows them)")
+        code = _print_build(args.what, settings, content, reporter)
+        if code != EXIT_OK:
+            return code
+        missing = [job.file for job in jobs if not job.file.is_file()]
+        if missing:
+            raise cups.PrintError(f"{missing[0]} was not built")
+        with tempfile.TemporaryDirectory(prefix="studyguide-print-") as folder:
+            if len(jobs) == 1 and jobs[0].sides.startswith("two-sided") and cups.duplex(name) is False:
+                reporter.line(f"{name} prints on one side only: printing by hand instead, the fronts first.")
+                jobs = cups.by_hand(jobs[0], Path(folder))
+            for number, job in enumerate(jobs):
+                if number:
+                    reporter.line("When the fronts are out, take the stack as it lies, turn it over about its "
+                                  f"{settings.cards.flip} edge and put it back in the paper tray.")
+                    _wait("Press Enter to print the backs (Ctrl-C to stop): ")
+                answer = cups.send(job, name, args.copies)
+                reporter.line(f"{job.title} ({job.sides}, {job.media}) sent to {name}: {answer}")
+    except cups.PrintError as exc:
+        reporter.error(f"studyguide: {exc}")
+        return EXIT_PRINT
+    return EXIT_OK
+
+
+def _wait(prompt: str) -> None:
+    try:
+        input(prompt)
+    except EOFError:  # no one to press Enter: stop rather than print backs onto an unturned stack
+        raise KeyboardInterrupt from None
+
+
+def _print_build(what: str, settings: Settings, content: list[Path], reporter) -> int:
+    """Build what `print` sends, and only that, if it is out of date."""
+    if what == "calibration":
+        return _calibrate(settings, content, quiet=True)
+    if what == "flashcards":
+        changes = {"build.outputs": ["flashcards"]}
+    else:
+        changes = {"build.outputs": ["workbook"], "workbook.booklet": what == "booklet",
+                   "workbook.editions": ["handout" if what == "booklet" else what]}
+    return _build(override(settings, {**changes, "build.quiz": 0}), content, reporter)
+
+
+def _list_printers(reporter) -> int:
+    from . import printer as cups
+
+    if not cups.lp_installed():
+        reporter.error(f"studyguide: {cups.INSTALL_CUPS}")
+        return EXIT_USAGE
+    try:
+        found = cups.printers()
+    except cups.PrintError as exc:
+        reporter.error(f"studyguide: {exc}")
+        return EXIT_PRINT
+    if not found:
+        reporter.line("no printers: add one in your system's printer settings (or with lpadmin)")
+        return EXIT_OK
+    width = max(len(p.name) for p in found)
+    for p in found:
+        both = {True: "duplex", False: "one side only", None: "duplex unknown"}[p.duplex]
+        reporter.line(f"{p.name:<{width}}  {both:<14}  {p.state}{'  (default)' if p.default else ''}")
     return EXIT_OK
 
 

@@ -23,7 +23,17 @@ PROGRAMS = [
     ("qpdf", "checking PDF structure in the tests", "qpdf", "test"),
     ("pdftoppm", "turning PDF pages into pictures for the docs and tests", "poppler-utils", "test"),
     ("chromium", "trying the study page in a real browser in the tests", "chromium", "test"),
+    ("lp", "sending jobs to the virtual printer in the print tests", "cups-client", "test"),
+    ("ipptool", "reading the jobs the virtual printer received", "cups-ipp-utils", "test"),
+    ("ippeveprinter", "a virtual IPP printer for the print tests", "cups-ipp-utils", "test"),
+    ("cupsd", "a private CUPS scheduler between lp and the virtual printer", "cups", "test"),
+    ("dbus-daemon", "the private message bus the virtual printer needs to start", "dbus-daemon", "test"),
 ]
+
+
+def _which(name: str) -> str | None:
+    """A program on PATH, or in /usr/sbin (where cupsd and ippeveprinter live, often off a user's PATH)."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
 
 
 def main() -> int:
@@ -36,7 +46,7 @@ def main() -> int:
         if ctypes.util.find_library(stem) is None:
             (missing if required else optional).append((stem, why, debian, fedora, brew))
     programs = [(name, why, debian) for name, why, debian, need in PROGRAMS
-                if need == purpose and shutil.which(name) is None]
+                if need == purpose and _which(name) is None]
     for stem, why, debian, fedora, brew in optional:
         print(f"note: lib{stem} ({why}) is not installed; builds work but are slower.\n"
               f"      Install it with: sudo apt-get install {debian}")
