@@ -17,7 +17,7 @@ from .diagnostics import finding
 from .export import anki as anki_export
 from .export import tsv as tsv_export
 from .fonts import FontsMissing, font_dir
-from .i18n import strings
+from .i18n import list_separator, strings
 from .layout import LayoutError, Layouts, Meta, chapter_views
 from .layout.content import ContentRenderer
 from .model import Diagnostic, Guide, Location, Severity
@@ -30,7 +30,7 @@ from .outputs import workbook as workbook_output
 from .printing.pool import Pool, Rendered
 from .read import read_guide
 from .select import select_chapters, shuffle_questions
-from .resources import LAYOUTS
+from .resources import CHECKOUT, LAYOUTS
 from .write import signals_deferred, write_all
 
 # setting value in build.outputs → the module that plans it
@@ -83,7 +83,7 @@ def guide_meta(settings: Settings, guide: Guide, language: str) -> Meta:
     words = strings(language)
     titles = [chapter.title for chapter in guide.chapters]
     return Meta(title=g.title or words["title"], subtitle=g.subtitle, course=g.course, author=g.author,
-                subject=g.subtitle or g.course or "、".join(titles[:3]), keywords=tuple(g.keywords),
+                subject=g.subtitle or g.course or list_separator(language).join(titles[:3]), keywords=tuple(g.keywords),
                 created=created_date(list(guide.sources)), date=g.date)
 
 
@@ -105,8 +105,10 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
         fonts = font_dir(settings.fonts_folder)
     except FontsMissing as exc:
         return None, None, [finding(
-            "SG110", f"the fonts are missing: {exc}", Location(exc.folder),
-            "restore the fonts/ folder (git checkout fonts), or set build.fonts to a folder holding them")]
+            "SG110", f"the fonts are missing: {exc}", Location(exc.folder, 0, 0),
+            "set build.fonts to a folder holding them" if settings.fonts_folder else
+            "restore the fonts/ folder (git checkout fonts)" if CHECKOUT else
+            "reinstall studyguide (pip install --force-reinstall studyguide)")]
     guide = read_guide(content)
     diagnostics = list(guide.diagnostics)
     diagnostics += check_guide(guide, fonts, content_roots(content))
@@ -115,7 +117,9 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
     if not guide.cards and not any(d.severity is Severity.ERROR for d in diagnostics):
         diagnostics.append(finding(
             "SG108", "there are no questions to build from", None,
-            "write numbered questions, such as `1. 问题？` with the answer on the next line"))
+            "write numbered questions, such as "
+            + ("`1. 问题？`" if language_of(settings, guide).startswith("zh") else "`1. What is …?`")
+            + " with the answer on the next line"))
     return guide, fonts, diagnostics
 
 

@@ -9,13 +9,14 @@ interrupted.
 from __future__ import annotations
 
 import argparse
+import difflib
 import signal
 import sys
 import tempfile
 from pathlib import Path
 
 from . import __version__
-from .config import CONFIG_NAME, ConfigError, Settings, find_config, load, override
+from .config import CONFIG_NAME, ConfigError, Settings, find_guide, load, override
 from .export import EXPORTS, export_settings
 from .model import Severity
 from .scaffold import LANGUAGES as SCAFFOLD_LANGUAGES
@@ -84,6 +85,10 @@ def _list(value: str) -> list[str]:
     return [value]
 
 
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
 def _flag(**options) -> dict:
     return dict(action="store_const", const=True, **options)
 
@@ -111,8 +116,12 @@ BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
     (("--chunk-cards",), "build.chunk_cards", dict(type=int, metavar="N",
                                                    help="cards per separately rendered piece (a guide of at most N "
                                                         "cards: one document)")),
+    (("--only",), "build.outputs", dict(type=_names, metavar="LIST",
+                                        help="build only these: workbook, flashcards, html, study, anki, csv "
+                                             "(such as flashcards,study)")),
     (("--edition",), "workbook.editions", dict(type=_list, metavar="NAME",
-                                               help="build one workbook edition: handout, workbook or teacher")),
+                                               help="build only this workbook edition: handout, workbook or "
+                                                    "teacher")),
     (("--answer-space",), "workbook.answer_space", dict(metavar="KIND",
                                                         help="lines (default), box, grid or none")),
     (("--double-sided",), "workbook.duplex", _flag(help="workbook printed on both sides: binding margin alternates")),
@@ -148,6 +157,8 @@ BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
      dict(action=argparse.BooleanOptionalAction, help="repeat the question in small grey type above the answer")),
 ]
 
+# The flags `export` takes: what decides which cards are exported and how they read.
+EXPORT_KEYS = {"build.out", "build.chapters", "guide.language", "build.shuffle", "build.seed"}
 # The flags `calibrate` takes: what decides where a printer puts the back of a sheet.
 CALIBRATE_KEYS = {"build.out", "cards.paper", "cards.card", "cards.flip", "cards.back_offset_x_mm"}
 # The flags `print` takes: what decides which file is printed and how, and what is in it.
@@ -205,7 +216,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="anki: an .apkg package; csv: a tab-separated file")
     common(export)
     for flags, keys, options in BUILD_FLAGS:
-        export.add_argument(*flags, dest=_dest(keys), default=None, **options)
+        if keys in EXPORT_KEYS:
+            export.add_argument(*flags, dest=_dest(keys), default=None, **options)
     init = commands.add_parser("init", help="start a new guide folder, or copy the layouts to edit",
                                epilog=INIT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
@@ -250,7 +262,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     path = args.config
     if path is not None and not path.is_file():
         raise ConfigError(path, "", "no such settings file")
-    settings = load(path or find_config(Path.cwd()))
+    # the guide the content is in, as git, ruff and pytest find theirs: from the first content
+    # path (or the current folder) upwards
+    start = args.paths[0] if args.paths else Path.cwd()
+    settings = load(path or find_guide(start if start.is_dir() else start.parent))
     changes = {}
     for _, keys, _ in BUILD_FLAGS:
         value = getattr(args, _dest(keys), None)
@@ -264,6 +279,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         changes["build.out"] = str(Path(changes["build.out"]).absolute())
     if args.paths:
         changes["build.content"] = [str(p.absolute()) for p in args.paths]
+    if "workbook.editions" in changes and "build.outputs" not in changes and args.command in ("build", "watch"):
+        changes["build.outputs"] = ["workbook"]  # asked for one edition: that is all to build
     settings = override(settings, changes) if changes else settings
     if args.command in ("calibrate", "print") or (args.command in ("build", "watch")
                                                   and "flashcards" in settings.build.outputs):
@@ -341,12 +358,18 @@ def _internal_error(exc: Exception) -> int:
 def _main(argv: list[str] | None = None) -> int:
     argv = _attach_negative_values(list(sys.argv[1:] if argv is None else argv))
     commands = _commands()
+    if argv and argv[0] not in commands and not argv[0].startswith("-") and not Path(argv[0]).exists():
+        close = difflib.get_close_matches(argv[0], sorted(commands), n=1, cutoff=0.6)
+        if close:  # `biuld` is a misspelt command, not a file that happens to be missing
+            print(f"studyguide: unknown command `{argv[0]}`: did you mean `{close[0]}`?\n"
+                  f"Try `{program()} --help`.", file=sys.stderr)
+            return EXIT_USAGE
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     from .report import Reporter
 
     try:
-        args = _parser().parse_args(argv)
+        args = _parse(argv)
         if args.command == "init":
             return _init(args.folder, args.lang, args.layouts)
         if args.command == "export" and args.format is None:
@@ -354,13 +377,18 @@ def _main(argv: list[str] | None = None) -> int:
                              "as in `export anki`")
         settings = _settings(args)
     except UsageError as exc:
-        print(f"studyguide: {exc}\nTry `studyguide --help`.", file=sys.stderr)
+        print(f"studyguide: {exc}\nTry `{program()} --help`.", file=sys.stderr)
         return EXIT_USAGE
     except ConfigError as exc:
         print(f"studyguide: {exc}", file=sys.stderr)
         return EXIT_USAGE
     reporter = Reporter(quiet=args.quiet, verbose=args.verbose)
     content = _content_paths(settings)
+    if (settings.source is None and not args.paths and not any(p.exists() for p in content)
+            and args.command != "calibrate" and not getattr(args, "list", False)):
+        print(f"studyguide: no guide here: run `{program()} init`, or cd into a guide "
+              f"(a folder with {CONFIG_NAME} or content/)", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "watch":
         return _watch(args, settings, reporter)
     if args.command == "check":
@@ -372,6 +400,32 @@ def _main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return _build(export_settings(settings, args.format), content, reporter)
     return _build(settings, content, reporter, args.force)
+
+
+def program() -> str:
+    """How studyguide was started, for hints to name the same command: `python compile.py` from a
+    checkout, `studyguide` when installed."""
+    return "python compile.py" if Path(sys.argv[0]).name == "compile.py" else "studyguide"
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """Parse, suggesting the closest flag for a misspelt one, as wrong values get the closest value."""
+    parser = _parser()
+    try:
+        return parser.parse_args(argv)
+    except UsageError as exc:
+        message = str(exc)
+        if not message.startswith("unrecognized arguments:"):
+            raise
+        sub = parser._subparsers._group_actions[0].choices.get(argv[0])  # type: ignore[union-attr]
+        known = sorted(flag for flag in (sub or parser)._option_string_actions if flag.startswith("--"))
+        hints = []
+        for word in message.split(":", 1)[1].split():
+            flag = word.split("=", 1)[0]
+            close = difflib.get_close_matches(flag, known, n=1, cutoff=0.6) if flag.startswith("--") else []
+            if close:
+                hints.append(f"did you mean `{close[0]}` for `{flag}`?")
+        raise UsageError(f"{message}" + (f" ({'; '.join(hints)})" if hints else "")) from None
 
 
 def _init(folder: Path, language: str, layouts: bool) -> int:
@@ -388,7 +442,7 @@ def _init(folder: Path, language: str, layouts: bool) -> int:
         print("Edit the copies; delete those you leave unchanged, so they keep following studyguide's own.")
     else:
         where = f"cd {folder}, then run" if folder != Path(".") else "Run"
-        print(f"{where} `studyguide build` (or `python compile.py`) to build the guide into out/.")
+        print(f"{where} `{program()} build` to build the guide into out/.")
     return EXIT_OK
 
 
@@ -553,7 +607,8 @@ def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:
         _guarded_build(settings, reporter, pool)
         reporter.line(f"watching {len(watched)} places for changes (Ctrl-C to stop)")
         try:
-            for changes in watch(*sorted(watched), watch_filter=relevant, debounce=300, raise_interrupt=False):
+            # raise_interrupt: Ctrl-C comes to us, rather than watchfiles logging a line of its own
+            for changes in watch(*sorted(watched), watch_filter=relevant, debounce=300, raise_interrupt=True):
                 names = sorted({Path(path).name for _, path in changes})
                 reporter.line(f"changed: {', '.join(names)}")
                 try:
@@ -563,8 +618,8 @@ def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:
                     continue
                 _guarded_build(settings, reporter, pool)
         except KeyboardInterrupt:
-            pass
-    reporter.line("stopped watching")
+            reporter.line("stopped watching")
+            return EXIT_INTERRUPTED  # as the README's table says, and as shells expect after Ctrl-C
     return EXIT_OK
 
 

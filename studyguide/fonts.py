@@ -70,6 +70,15 @@ def needs_glyph(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
 
 
+def _coverage_hint(folder: Path) -> str:
+    """What to do about a missing character: the bundled fonts are not the user's to add to (an
+    installed studyguide has no fonts/ folder of theirs), a folder of their own is."""
+    if folder.resolve() == FONTS.resolve():
+        return ("replace it with a character the fonts have, or set build.fonts to a folder of fonts "
+                "that have it (see Fonts in the README)")
+    return f"replace it with a character the fonts have, or add a font that has it to {folder}"
+
+
 def check_coverage(texts: list[tuple[Path, str, int]], folder: Path) -> list[Diagnostic]:
     """One error per missing character and line, for (shown path, text, first line number) items."""
     have = covered(folder)
@@ -85,7 +94,7 @@ def check_coverage(texts: list[tuple[Path, str, int]], folder: Path) -> list[Dia
                 problems.append(finding(
                     "SG401", f"character {ch!r} (U+{ord(ch):04X} {name}) is not in the bundled fonts",
                     Location(path, first_line + offset, column),
-                    "replace it with a character the fonts have, or add a font that has it to fonts/"))
+                    _coverage_hint(folder)))
     return problems
 
 

@@ -103,13 +103,15 @@ class Reporter:
             return
         table = Table(box=box.SIMPLE_HEAD if self.out.is_terminal else box.ASCII2, show_edge=False,
                       pad_edge=False)
+        # a column for "unchanged" only when a file is: in a pipe an empty column is a stray "|"
+        notes = any(not output.written for output in outputs)
         for heading, justify in (("file", "left"), ("pages", "right"), ("cards", "right"),
-                                 ("size", "right"), ("seconds", "right"), ("", "left")):
+                                 ("size", "right"), ("seconds", "right")) + ((("", "left"),) if notes else ()):
             table.add_column(heading, justify=justify, overflow="fold")
         for output in outputs:
-            table.add_row(Text(shown_path(output.path)), str(output.pages) if output.pages else "",
-                          str(output.cards), _size(output.size_bytes), f"{output.seconds:.2f}",
-                          "" if output.written else "unchanged")
+            row = [Text(shown_path(output.path)), str(output.pages) if output.pages else "",
+                   str(output.cards), _size(output.size_bytes), f"{output.seconds:.2f}"]
+            table.add_row(*row, *(("" if output.written else "unchanged",) if notes else ()))
         self.out.print(table)
         self.out.print(summary_line(chapters, cards, diagnostics)
                        + f"; {self.rendered} piece{'s' * (self.rendered != 1)} rendered, {self.cached} from cache, "

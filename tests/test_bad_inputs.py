@@ -40,7 +40,7 @@ from pdfread import MM, squash
 
 BAD = Path(__file__).resolve().parent / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if (p / "case.toml").is_file())
-DIAGNOSTIC = re.compile(r"^(?:(?P<where>\S+:\d+:\d+): )?(?P<severity>error|warning|note) (?P<code>SG\d{3}) (?P<rest>.*)$")
+DIAGNOSTIC = re.compile(r"^(?:(?P<where>\S+?(?::\d+:\d+)?): )?(?P<severity>error|warning|note) (?P<code>SG\d{3}) (?P<rest>.*)$")
 UNPRIVILEGED = 65534  # nobody: root reads and writes whatever it likes, so permission cases drop to it
 
 
