@@ -168,6 +168,11 @@ class ConfigError(Exception):
     def __init__(self, path: Path | None, key: str, message: str, hint: str = "", line: int = 0,
                  column: int = 0) -> None:
         self.path, self.key, self.hint, self.line = path, key, hint, line
+        if path is not None and path.is_absolute():  # shown as the user would type it, from where they are
+            try:
+                path = path.relative_to(Path.cwd())
+            except ValueError:
+                pass
         where = f"{path}:{line}:{column}: " if path and line and column else (
             f"{path}:{line}: " if path and line else (f"{path}: " if path else ""))
         what = f"`{key}`: " if key else ""  # a file that is not TOML at all has no key to name
