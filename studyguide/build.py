@@ -195,6 +195,8 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
     plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in wanted}
 
     jobs = [job for plan in plans.values() for job in plan.jobs]
+    if progress is not None and hasattr(progress, "expect"):  # the whole count, before the first job
+        progress.expect(sum(plan.expected or len(plan.jobs) for plan in plans.values()), context.labels)
     owner = {job.key: name for name, plan in plans.items() for job in plan.jobs}
     rendered = {}
     made: dict[str, tuple[dict, float]] = {}  # output → (its files, seconds spent finishing it)
