@@ -17,7 +17,7 @@ from .diagnostics import finding
 from .export import anki as anki_export
 from .export import tsv as tsv_export
 from .fonts import Fonts, FontsMissing, choose, font_dir, prepared
-from .i18n import strings
+from .i18n import list_separator, strings
 from .layout import LayoutError, Layouts, Meta, chapter_views
 from .layout.content import ContentRenderer
 from .model import Diagnostic, Guide, Location, Severity
@@ -31,7 +31,7 @@ from .printing.pool import Pool, Rendered
 from .read import read_guide
 from .read.symbols import symbol_characters
 from .select import select_chapters, shuffle_questions
-from .resources import LAYOUTS
+from .resources import CHECKOUT, LAYOUTS
 from .write import signals_deferred, write_all
 
 # setting value in build.outputs → the module that plans it
@@ -84,7 +84,7 @@ def guide_meta(settings: Settings, guide: Guide, language: str) -> Meta:
     words = strings(language)
     titles = [chapter.title for chapter in guide.chapters]
     return Meta(title=g.title or words["title"], subtitle=g.subtitle, course=g.course, author=g.author,
-                subject=g.subtitle or g.course or "、".join(titles[:3]), keywords=tuple(g.keywords),
+                subject=g.subtitle or g.course or list_separator(language).join(titles[:3]), keywords=tuple(g.keywords),
                 created=created_date(list(guide.sources)), date=g.date)
 
 
@@ -139,8 +139,10 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
         font_dir(settings.fonts_folder)
     except FontsMissing as exc:
         return None, None, [finding(
-            "SG110", f"the fonts are missing: {exc}", Location(exc.folder),
-            "restore the fonts/ folder (git checkout fonts), or set build.fonts to a folder holding them")]
+            "SG110", f"the fonts are missing: {exc}", Location(exc.folder, 0, 0),
+            "set build.fonts to a folder holding them" if settings.fonts_folder else
+            "restore the fonts/ folder (git checkout fonts)" if CHECKOUT else
+            "reinstall studyguide (pip install --force-reinstall studyguide)")]
     guide = read_guide(content)
     diagnostics = list(guide.diagnostics)
     fonts = guide_fonts(settings, guide)
@@ -153,7 +155,9 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
     if not guide.cards and not any(d.severity is Severity.ERROR for d in diagnostics):
         diagnostics.append(finding(
             "SG108", "there are no questions to build from", None,
-            "write numbered questions, such as `1. 问题？` with the answer on the next line"))
+            "write numbered questions, such as "
+            + ("`1. 问题？`" if language_of(settings, guide).startswith("zh") else "`1. What is …?`")
+            + " with the answer on the next line"))
     return guide, fonts, diagnostics
 
 
@@ -234,6 +238,8 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
     plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in wanted}
 
     jobs = [job for plan in plans.values() for job in plan.jobs]
+    if progress is not None and hasattr(progress, "expect"):  # the whole count, before the first job
+        progress.expect(sum(plan.expected or len(plan.jobs) for plan in plans.values()), context.labels)
     owner = {job.key: name for name, plan in plans.items() for job in plan.jobs}
     rendered = {}
     made: dict[str, tuple[dict, float]] = {}  # output → (its files, seconds spent finishing it)

@@ -2,23 +2,26 @@
 
 Exit codes: 0 when everything was built (or checked) without errors, 1 when the content has
 errors, 2 when the command line or the configuration cannot be used, 3 for a fault in studyguide
-itself, 130 when interrupted.
+itself, 4 when printing failed (the printer cannot be reached or refused the job), 130 when
+interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 from . import __version__
-from .config import CONFIG_NAME, ConfigError, Settings, find_config, load, override
+from .config import CONFIG_NAME, ConfigError, Settings, find_guide, load, override
 from .export import EXPORTS, export_settings
 from .model import Severity
 from .scaffold import LANGUAGES as SCAFFOLD_LANGUAGES
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_PRINT = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # the shell's own code for a command stopped by Ctrl-C
 
 EXAMPLES = """\
@@ -37,9 +40,10 @@ examples:
   studyguide --card poker --cut marks      poker-size flashcards with crop marks
   studyguide --duplex manual               fronts and backs in two files, for printing by hand
   studyguide calibrate                     a test sheet that tells which --back-offset to use
+  studyguide print flashcards              send the cards to the printer, duplex set from --flip
 
 exit codes: 0 success, 1 errors in the content, 2 unusable command line or settings,
-            3 a fault in studyguide itself, 130 interrupted
+            3 a fault in studyguide itself, 4 printing failed, 130 interrupted
 """
 
 EXPORT_EXAMPLES = """\
@@ -50,6 +54,19 @@ examples:
 
 Importing the .apkg again after editing the guide updates its cards in Anki, keeping their
 progress: a card is known by its chapter and question number (and the guide's title).
+"""
+
+PRINT_EXAMPLES = """\
+examples:
+  studyguide print                         the flashcards, on the default printer
+  studyguide print handout --copies 30     30 handouts
+  studyguide print flashcards --printer Office --dry-run
+                                           show the lp command, print nothing
+  studyguide print --list                  the printers, and which can print on both sides
+
+The file is built first if it is out of date. lp is told the duplex flip (from --flip; one-sided
+for --fold and --duplex manual), the paper, and to print at 100 %. On a printer without duplex
+the flashcards are printed by hand: the fronts, then the backs once you press Enter.
 """
 
 INIT_EXAMPLES = """\
@@ -66,6 +83,10 @@ class UsageError(Exception):
 
 def _list(value: str) -> list[str]:
     return [value]
+
+
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
 
 
 def _flag(**options) -> dict:
@@ -95,8 +116,12 @@ BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
     (("--chunk-cards",), "build.chunk_cards", dict(type=int, metavar="N",
                                                    help="cards per separately rendered piece (a guide of at most N "
                                                         "cards: one document)")),
+    (("--only",), "build.outputs", dict(type=_names, metavar="LIST",
+                                        help="build only these: workbook, flashcards, html, study, anki, csv "
+                                             "(such as flashcards,study)")),
     (("--edition",), "workbook.editions", dict(type=_list, metavar="NAME",
-                                               help="build one workbook edition: handout, workbook or teacher")),
+                                               help="build only this workbook edition: handout, workbook or "
+                                                    "teacher")),
     (("--answer-space",), "workbook.answer_space", dict(metavar="KIND",
                                                         help="lines (default), box, grid or none")),
     (("--double-sided",), "workbook.duplex", _flag(help="workbook printed on both sides: binding margin alternates")),
@@ -132,8 +157,14 @@ BUILD_FLAGS: list[tuple[tuple[str, ...], str | tuple[str, ...], dict]] = [
      dict(action=argparse.BooleanOptionalAction, help="repeat the question in small grey type above the answer")),
 ]
 
+# The flags `export` takes: what decides which cards are exported and how they read.
+EXPORT_KEYS = {"build.out", "build.chapters", "guide.language", "build.shuffle", "build.seed"}
 # The flags `calibrate` takes: what decides where a printer puts the back of a sheet.
 CALIBRATE_KEYS = {"build.out", "cards.paper", "cards.card", "cards.flip", "cards.back_offset_x_mm"}
+# The flags `print` takes: what decides which file is printed and how, and what is in it.
+PRINT_KEYS = CALIBRATE_KEYS | {"build.chapters", "guide.language", "workbook.paper", "workbook.duplex",
+                               "workbook.answer_space", "cards.grid", "cards.gap_mm", "cards.duplex",
+                               "cards.fold", "cards.cut", "cards.band", "cards.question_on_back"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -185,7 +216,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="anki: an .apkg package; csv: a tab-separated file")
     common(export)
     for flags, keys, options in BUILD_FLAGS:
-        export.add_argument(*flags, dest=_dest(keys), default=None, **options)
+        if keys in EXPORT_KEYS:
+            export.add_argument(*flags, dest=_dest(keys), default=None, **options)
     init = commands.add_parser("init", help="start a new guide folder, or copy the layouts to edit",
                                epilog=INIT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
@@ -200,6 +232,22 @@ def _parser() -> argparse.ArgumentParser:
     for flags, keys, options in BUILD_FLAGS:
         if CALIBRATE_KEYS & set((keys,) if isinstance(keys, str) else keys):
             calibrate.add_argument(*flags, dest=_dest(keys), default=None, **options)
+    from .printer import WHAT
+
+    send = commands.add_parser("print", help="send the flashcards or a workbook edition to a CUPS printer, "
+                               "with the right duplex, paper and scaling", epilog=PRINT_EXAMPLES,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    send.add_argument("what", nargs="?", choices=WHAT, default="flashcards", metavar="WHAT",
+                      help=f"{', '.join(WHAT)} (default: flashcards)")
+    send.add_argument("--printer", "-P", metavar="NAME", default="", help="the CUPS printer (default: the default "
+                      "printer)")
+    send.add_argument("--copies", "-n", type=int, default=1, metavar="N", help="copies (default: 1)")
+    send.add_argument("--dry-run", action="store_true", help="show the lp command, print nothing")
+    send.add_argument("--list", action="store_true", help="list the printers and whether each prints duplex")
+    common(send)
+    for flags, keys, options in BUILD_FLAGS:
+        if PRINT_KEYS & set((keys,) if isinstance(keys, str) else keys):
+            send.add_argument(*flags, dest=_dest(keys), default=None, **options)
     return parser
 
 
@@ -214,7 +262,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     path = args.config
     if path is not None and not path.is_file():
         raise ConfigError(path, "", "no such settings file")
-    settings = load(path or find_config(Path.cwd()))
+    # the guide the content is in, as git, ruff and pytest find theirs: from the first content
+    # path (or the current folder) upwards
+    start = args.paths[0] if args.paths else Path.cwd()
+    settings = load(path or find_guide(start if start.is_dir() else start.parent))
     changes = {}
     for _, keys, _ in BUILD_FLAGS:
         value = getattr(args, _dest(keys), None)
@@ -228,8 +279,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         changes["build.out"] = str(Path(changes["build.out"]).absolute())
     if args.paths:
         changes["build.content"] = [str(p.absolute()) for p in args.paths]
+    if "workbook.editions" in changes and "build.outputs" not in changes and args.command in ("build", "watch"):
+        changes["build.outputs"] = ["workbook"]  # asked for one edition: that is all to build
     settings = override(settings, changes) if changes else settings
-    if args.command == "calibrate" or (args.command in ("build", "watch") and "flashcards" in settings.build.outputs):
+    if args.command in ("calibrate", "print") or (args.command in ("build", "watch")
+                                                  and "flashcards" in settings.build.outputs):
         text = settings.source.read_text(encoding="utf-8-sig") if settings.source else ""
         settings.cards.check(settings.source, text)  # keys that are fine alone may not fit together
     return settings
@@ -304,12 +358,18 @@ def _internal_error(exc: Exception) -> int:
 def _main(argv: list[str] | None = None) -> int:
     argv = _attach_negative_values(list(sys.argv[1:] if argv is None else argv))
     commands = _commands()
+    if argv and argv[0] not in commands and not argv[0].startswith("-") and not Path(argv[0]).exists():
+        close = difflib.get_close_matches(argv[0], sorted(commands), n=1, cutoff=0.6)
+        if close:  # `biuld` is a misspelt command, not a file that happens to be missing
+            print(f"studyguide: unknown command `{argv[0]}`: did you mean `{close[0]}`?\n"
+                  f"Try `{program()} --help`.", file=sys.stderr)
+            return EXIT_USAGE
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     from .report import Reporter
 
     try:
-        args = _parser().parse_args(argv)
+        args = _parse(argv)
         if args.command == "init":
             return _init(args.folder, args.lang, args.layouts)
         if args.command == "export" and args.format is None:
@@ -317,22 +377,55 @@ def _main(argv: list[str] | None = None) -> int:
                              "as in `export anki`")
         settings = _settings(args)
     except UsageError as exc:
-        print(f"studyguide: {exc}\nTry `studyguide --help`.", file=sys.stderr)
+        print(f"studyguide: {exc}\nTry `{program()} --help`.", file=sys.stderr)
         return EXIT_USAGE
     except ConfigError as exc:
         print(f"studyguide: {exc}", file=sys.stderr)
         return EXIT_USAGE
     reporter = Reporter(quiet=args.quiet, verbose=args.verbose)
     content = _content_paths(settings)
+    if (settings.source is None and not args.paths and not any(p.exists() for p in content)
+            and args.command != "calibrate" and not getattr(args, "list", False)):
+        print(f"studyguide: no guide here: run `{program()} init`, or cd into a guide "
+              f"(a folder with {CONFIG_NAME} or content/)", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "watch":
         return _watch(args, settings, reporter)
     if args.command == "check":
         return _check(settings, content, reporter, args.format, args.strict)
     if args.command == "calibrate":
         return _calibrate(settings, content)
+    if args.command == "print":
+        return _print(args, settings, content, reporter)
     if args.command == "export":
         return _build(export_settings(settings, args.format), content, reporter)
     return _build(settings, content, reporter, args.force)
+
+
+def program() -> str:
+    """How studyguide was started, for hints to name the same command: `python compile.py` from a
+    checkout, `studyguide` when installed."""
+    return "python compile.py" if Path(sys.argv[0]).name == "compile.py" else "studyguide"
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """Parse, suggesting the closest flag for a misspelt one, as wrong values get the closest value."""
+    parser = _parser()
+    try:
+        return parser.parse_args(argv)
+    except UsageError as exc:
+        message = str(exc)
+        if not message.startswith("unrecognized arguments:"):
+            raise
+        sub = parser._subparsers._group_actions[0].choices.get(argv[0])  # type: ignore[union-attr]
+        known = sorted(flag for flag in (sub or parser)._option_string_actions if flag.startswith("--"))
+        hints = []
+        for word in message.split(":", 1)[1].split():
+            flag = word.split("=", 1)[0]
+            close = difflib.get_close_matches(flag, known, n=1, cutoff=0.6) if flag.startswith("--") else []
+            if close:
+                hints.append(f"did you mean `{close[0]}` for `{flag}`?")
+        raise UsageError(f"{message}" + (f" ({'; '.join(hints)})" if hints else "")) from None
 
 
 def _init(folder: Path, language: str, layouts: bool) -> int:
@@ -349,7 +442,7 @@ def _init(folder: Path, language: str, layouts: bool) -> int:
         print("Edit the copies; delete those you leave unchanged, so they keep following studyguide's own.")
     else:
         where = f"cd {folder}, then run" if folder != Path(".") else "Run"
-        print(f"{where} `studyguide build` (or `python compile.py`) to build the guide into out/.")
+        print(f"{where} `{program()} build` to build the guide into out/.")
     return EXIT_OK
 
 
@@ -393,7 +486,7 @@ def _out_dir(settings: Settings) -> Path:
     return out
 
 
-def _calibrate(settings: Settings, content: list[Path]) -> int:
+def _calibrate(settings: Settings, content: list[Path], quiet: bool = False) -> int:
     from .outputs.calibration import write_calibration
 
     language = settings.guide.language
@@ -403,9 +496,99 @@ def _calibrate(settings: Settings, content: list[Path]) -> int:
         found = [p for p in content if p.exists()]
         language = read_guide(found).language if found else "en"
     path = write_calibration(settings, language, _out_dir(settings))
+    if quiet:
+        return EXIT_OK
     cards = settings.cards
     print(f"{path}  print it on both sides of one sheet at 100 %, flipped on the {cards.flip} edge, "
           f"then follow the steps on it")
+    return EXIT_OK
+
+
+def _print(args: argparse.Namespace, settings: Settings, content: list[Path], reporter) -> int:
+    """Send a built file to a CUPS printer with `lp`, building it first when it is out of date."""
+    from . import printer as cups
+
+    if args.copies < 1:
+        reporter.error("studyguide: --copies must be 1 or more")
+        return EXIT_USAGE
+    if args.list:
+        return _list_printers(reporter)
+    out = _out_dir(settings)
+    jobs = cups.jobs_for(args.what, settings, out)
+    if args.dry_run:  # the exact commands, and nothing built or sent
+        for number, job in enumerate(jobs):
+            if number:
+                print("# turn the printed stack over as --flip says, put it back in the tray, then:")
+            print(cups.shown(job.command(args.printer, args.copies)))
+        return EXIT_OK
+    if not cups.lp_installed():
+        reporter.error(f"studyguide: {cups.INSTALL_CUPS}")
+        return EXIT_USAGE
+    try:
+        name = args.printer or cups.default_printer()
+        if not name:
+            raise cups.PrintError("there is no default printer: choose one with --printer NAME "
+                                  "(`studyguide print --list` shows them)")
+        code = _print_build(args.what, settings, content, reporter)
+        if code != EXIT_OK:
+            return code
+        missing = [job.file for job in jobs if not job.file.is_file()]
+        if missing:
+            raise cups.PrintError(f"{missing[0]} was not built")
+        with tempfile.TemporaryDirectory(prefix="studyguide-print-") as folder:
+            if len(jobs) == 1 and jobs[0].sides.startswith("two-sided") and cups.duplex(name) is False:
+                reporter.line(f"{name} prints on one side only: printing by hand instead, the fronts first.")
+                jobs = cups.by_hand(jobs[0], Path(folder))
+            for number, job in enumerate(jobs):
+                if number:
+                    reporter.line("When the fronts are out, take the stack as it lies, turn it over about its "
+                                  f"{settings.cards.flip} edge and put it back in the paper tray.")
+                    _wait("Press Enter to print the backs (Ctrl-C to stop): ")
+                answer = cups.send(job, name, args.copies)
+                reporter.line(f"{job.title} ({job.sides}, {job.media}) sent to {name}: {answer}")
+    except cups.PrintError as exc:
+        reporter.error(f"studyguide: {exc}")
+        return EXIT_PRINT
+    return EXIT_OK
+
+
+def _wait(prompt: str) -> None:
+    try:
+        input(prompt)
+    except EOFError:  # no one to press Enter: stop rather than print backs onto an unturned stack
+        raise KeyboardInterrupt from None
+
+
+def _print_build(what: str, settings: Settings, content: list[Path], reporter) -> int:
+    """Build what `print` sends, and only that, if it is out of date."""
+    if what == "calibration":
+        return _calibrate(settings, content, quiet=True)
+    if what == "flashcards":
+        changes = {"build.outputs": ["flashcards"]}
+    else:
+        changes = {"build.outputs": ["workbook"], "workbook.booklet": what == "booklet",
+                   "workbook.editions": ["handout" if what == "booklet" else what]}
+    return _build(override(settings, {**changes, "build.quiz": 0}), content, reporter)
+
+
+def _list_printers(reporter) -> int:
+    from . import printer as cups
+
+    if not cups.lp_installed():
+        reporter.error(f"studyguide: {cups.INSTALL_CUPS}")
+        return EXIT_USAGE
+    try:
+        found = cups.printers()
+    except cups.PrintError as exc:
+        reporter.error(f"studyguide: {exc}")
+        return EXIT_PRINT
+    if not found:
+        reporter.line("no printers: add one in your system's printer settings (or with lpadmin)")
+        return EXIT_OK
+    width = max(len(p.name) for p in found)
+    for p in found:
+        both = {True: "duplex", False: "one side only", None: "duplex unknown"}[p.duplex]
+        reporter.line(f"{p.name:<{width}}  {both:<14}  {p.state}{'  (default)' if p.default else ''}")
     return EXIT_OK
 
 
@@ -433,7 +616,8 @@ def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:
         _guarded_build(settings, reporter, pool)
         reporter.line(f"watching {len(watched)} places for changes (Ctrl-C to stop)")
         try:
-            for changes in watch(*sorted(watched), watch_filter=relevant, debounce=300, raise_interrupt=False):
+            # raise_interrupt: Ctrl-C comes to us, rather than watchfiles logging a line of its own
+            for changes in watch(*sorted(watched), watch_filter=relevant, debounce=300, raise_interrupt=True):
                 names = sorted({Path(path).name for _, path in changes})
                 reporter.line(f"changed: {', '.join(names)}")
                 try:
@@ -443,8 +627,8 @@ def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:
                     continue
                 _guarded_build(settings, reporter, pool)
         except KeyboardInterrupt:
-            pass
-    reporter.line("stopped watching")
+            reporter.line("stopped watching")
+            return EXIT_INTERRUPTED  # as the README's table says, and as shells expect after Ctrl-C
     return EXIT_OK
 
 

@@ -165,10 +165,18 @@ SECTIONS = {f.name: f.type for f in fields(Settings) if f.name != "source"}
 class ConfigError(Exception):
     """A setting that cannot be used, with the file, the key and what was expected."""
 
-    def __init__(self, path: Path | None, key: str, message: str, hint: str = "", line: int = 0) -> None:
+    def __init__(self, path: Path | None, key: str, message: str, hint: str = "", line: int = 0,
+                 column: int = 0) -> None:
         self.path, self.key, self.hint, self.line = path, key, hint, line
-        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
-        super().__init__(f"{where}`{key}`: {message}" + (f" ({hint})" if hint else ""))
+        if path is not None and path.is_absolute():  # shown as the user would type it, from where they are
+            try:
+                path = path.relative_to(Path.cwd())
+            except ValueError:
+                pass
+        where = f"{path}:{line}:{column}: " if path and line and column else (
+            f"{path}:{line}: " if path and line else (f"{path}: " if path else ""))
+        what = f"`{key}`: " if key else ""  # a file that is not TOML at all has no key to name
+        super().__init__(f"{where}{what}{message}" + (f" ({hint})" if hint else ""))
 
 
 def _section_classes() -> dict[str, type]:
@@ -218,6 +226,22 @@ def _check_value(path, text, section: str, name: str, value: Any, f: dataclasses
     if meta.get("maximum") is not None and value > meta["maximum"]:
         raise ConfigError(path, key, f"{value} is above the maximum {meta['maximum']}", line=line)
     return value
+
+
+def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> ConfigError:
+    """`file:line:column: not valid TOML: …`, with the line and a caret under the place."""
+    found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+    line, column = (int(found[1]), int(found[2])) if found else (len(text.splitlines()) or 1, 1)
+    lines = text.splitlines()
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    if what == "Illegal character '\\n'":
+        what = "the line ends inside a string: close the quotes"
+    elif what == "Invalid value":
+        what = "invalid value: text goes in quotes, such as \"long\""
+    error = ConfigError(path, "", f"not valid TOML: {what}", line=line, column=column)
+    error.args = (f"{error}\n    {shown}\n    {' ' * (column - 1)}^",) if shown.strip() else error.args
+    return error
 
 
 def _type_name(t) -> str:
@@ -276,6 +300,17 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def find_guide(start: Path) -> Path | None:
+    """The settings file of the guide `start` is in: the nearest one in `start` or a folder above
+    it, as git, ruff and pytest find theirs."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        found = find_config(folder)
+        if found:
+            return found
+    return None
+
+
 def load(path: Path | None) -> Settings:
     """Settings from a file (studyguide.toml or pyproject.toml), or the defaults for None."""
     if path is None:
@@ -287,8 +322,7 @@ def load(path: Path | None) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 0
-        raise ConfigError(path, "", f"not valid TOML: {exc}", line=line) from None
+        raise _syntax_error(path, text, exc) from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("studyguide", {})
     return from_mapping(data, path, text)

@@ -43,6 +43,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_known": "这一组的卡片都已掌握。",
         "show_known": "显示已掌握的卡片",
         "flip_hint": "点按卡片或按空格键看答案",
+        "tap_hint": "轻点卡片看答案",
         "keyboard": "键盘",
         "space_key": "空格",
         "previous_next": "上一张 / 下一张",
@@ -93,6 +94,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_known": "這一組的卡片都已掌握。",
         "show_known": "顯示已掌握的卡片",
         "flip_hint": "點按卡片或按空白鍵看答案",
+        "tap_hint": "輕點卡片看答案",
         "keyboard": "鍵盤",
         "space_key": "空白鍵",
         "previous_next": "上一張 / 下一張",
@@ -240,6 +242,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "all_known": "You know every card in this set.",
         "show_known": "Show known cards",
         "flip_hint": "Click the card or press Space to see the answer",
+        "tap_hint": "Tap the card to see the answer",
         "keyboard": "Keyboard",
         "space_key": "Space",
         "previous_next": "previous / next card",
@@ -253,6 +256,25 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 LANGUAGES = tuple(STRINGS)
+
+# English nouns change with their number, (one, other) as CLDR's rules have it; Chinese ones do
+# not, so questions_count serves every number there
+PLURALS = {"en": (("chapter", "chapters"), ("question", "questions"))}
+
+
+def counts(language: str, chapters: int, cards: int) -> str:
+    """The title page's count line, "1 chapter · 12 questions", each noun agreeing with its number."""
+    words = strings(language)
+    if words is not STRINGS["en"]:
+        return words["questions_count"].format(chapters=chapters, cards=cards)
+    (chapter, chapters_word), (card, cards_word) = PLURALS["en"]
+    return (f"{chapters} {chapter if chapters == 1 else chapters_word} · "
+            f"{cards} {card if cards == 1 else cards_word}")
+
+
+def list_separator(language: str) -> str:
+    """How a list of titles is joined: 、 between Chinese titles, a comma between English ones."""
+    return ", " if strings(language) is STRINGS["en"] else "、"
 
 
 def strings(language: str) -> dict[str, str]:

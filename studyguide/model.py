@@ -31,6 +31,8 @@ class Location:
                 path = path.relative_to(Path.cwd())
             except ValueError:
                 pass
+        if not self.line:  # a folder, or a file as a whole: no line to point at
+            return str(path)
         return f"{path}:{self.line}:{self.column}"
 
 

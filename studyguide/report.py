@@ -44,6 +44,8 @@ class Reporter:
             self.out = Console(highlight=False, soft_wrap=True, width=400, emoji=False)
         self._progress: Progress | None = None
         self._task = None
+        self._labels: dict[str, str] = {}
+        self._known = 0
         self.rendered = 0
         self.cached = 0
 
@@ -69,22 +71,36 @@ class Reporter:
     def __enter__(self) -> "Reporter":
         self.started = time.perf_counter()
         self.rendered = self.cached = 0
-        if self.err.is_terminal and not self.quiet:
+        self._labels: dict[str, str] = {}
+        self._known = 0
+        return self
+
+    def expect(self, total: int, labels: dict[str, str]) -> None:
+        """The number of pieces to render, known before the first starts, and their names. The
+        bar appears only now: before it, a total of 0 would say nothing."""
+        self._labels = labels
+        if self.err.is_terminal and not self.quiet and total:
             self._progress = Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
-                                      TextColumn("{task.fields[last]}", markup=False), TimeElapsedColumn(),
+                                      TimeElapsedColumn(), TextColumn("{task.fields[last]}", markup=False),
                                       console=self.err, transient=True)
             self._progress.start()
-            self._task = self._progress.add_task("render", total=0, last="")
-        return self
+            self._task = self._progress.add_task("render", total=total, last="")
 
     def __exit__(self, *exc) -> None:
         if self._progress is not None:
             self._progress.stop()
+            self._progress = None
+
+    def name(self, key: str) -> str:
+        """A piece as users know it: "workbook, chapters 1–5", not its internal key."""
+        return self._labels.get(key) or key.replace(":", " ")
 
     def added(self, count: int) -> None:
-        if self._progress is not None:
+        self._known += count
+        if self._progress is not None:  # grows only past an estimate that fell short (a long card split)
             task = self._progress.tasks[0]
-            self._progress.update(self._task, total=(task.total or 0) + count)
+            if self._known > (task.total or 0):
+                self._progress.update(self._task, total=self._known)
 
     def done(self, rendered, cached: bool) -> None:
         if cached:
@@ -92,7 +108,7 @@ class Reporter:
         else:
             self.rendered += 1
         if self._progress is not None:
-            self._progress.update(self._task, advance=1, last=rendered.key)
+            self._progress.update(self._task, advance=1, last=self.name(rendered.key))
         if self.verbose:
             how = "from cache" if cached else f"{rendered.seconds:.2f} s"
             self.err.print(f"  {rendered.key}: {rendered.pages} pages, {how}", style="dim", markup=False)
@@ -103,13 +119,15 @@ class Reporter:
             return
         table = Table(box=box.SIMPLE_HEAD if self.out.is_terminal else box.ASCII2, show_edge=False,
                       pad_edge=False)
+        # a column for "unchanged" only when a file is: in a pipe an empty column is a stray "|"
+        notes = any(not output.written for output in outputs)
         for heading, justify in (("file", "left"), ("pages", "right"), ("cards", "right"),
-                                 ("size", "right"), ("seconds", "right"), ("", "left")):
+                                 ("size", "right"), ("seconds", "right")) + ((("", "left"),) if notes else ()):
             table.add_column(heading, justify=justify, overflow="fold")
         for output in outputs:
-            table.add_row(Text(shown_path(output.path)), str(output.pages) if output.pages else "",
-                          str(output.cards), _size(output.size_bytes), f"{output.seconds:.2f}",
-                          "" if output.written else "unchanged")
+            row = [Text(shown_path(output.path)), str(output.pages) if output.pages else "",
+                   str(output.cards), _size(output.size_bytes), f"{output.seconds:.2f}"]
+            table.add_row(*row, *(("" if output.written else "unchanged",) if notes else ()))
         self.out.print(table)
         self.out.print(summary_line(chapters, cards, diagnostics)
                        + f"; {self.rendered} piece{'s' * (self.rendered != 1)} rendered, {self.cached} from cache, "

@@ -16,3 +16,5 @@ def _find(name: str) -> Path:
 
 LAYOUTS = _find("layouts")
 FONTS = _find("fonts")
+# a source checkout (run as `python compile.py`), rather than an installed package
+CHECKOUT = (_PACKAGE.parent / "compile.py").is_file()

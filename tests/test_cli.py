@@ -117,7 +117,7 @@ def test_output_shows_the_authors_text_as_written(tmp_path):
     (tmp_path / "content" / "ch01.md").write_text("# 第 1 章-基础\n\n1. 问题？\n   答案\n", encoding="utf-8")
     heading = "第 2 章-表情 :smile: 和 [bold]粗[/bold]"
     (tmp_path / "content" / "ch02.md").write_text(f"# {heading}\n\n只有笔记。\n", encoding="utf-8")
-    result = run_cli("--verbose", "--edition", "workbook", cwd=tmp_path)
+    result = run_cli("--verbose", "--edition", "workbook", "--only", "workbook,flashcards", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"chapter `{heading}` holds no questions" in result.stderr
     assert "flashcards:sheets:0:" in result.stderr  # --verbose names each piece

@@ -29,7 +29,12 @@ def export(content: Path, out: Path, epoch: str | None = EPOCH, *more: str) -> b
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = epoch
-    # run outside the repository, so that its own studyguide.toml plays no part
+    # outside the repository, so that its own studyguide.toml (found from the content upwards)
+    # plays no part
+    if content == CONTENT:
+        content = out.parent / "seed-content"
+        if not content.exists():
+            shutil.copytree(CONTENT, content)
     result = run_cli("export", "anki", str(content), "--out", str(out), *more, env=env, cwd=out.parent)
     assert result.returncode == 0, result.stderr
     assert "flashcards.apkg" in result.stdout and "113" in result.stdout
@@ -150,6 +155,42 @@ def test_anki_updates_its_notes_on_a_second_import(package, tmp_path):
         # the note type follows the newer package, and points at fonts Anki has
         used = re.findall(r'url\("([^"]+)"\)', notetype["css"])
         assert len(used) == 3 and set(used) <= set(fonts)
+    finally:
+        col.close()
+
+
+def test_reimport_after_one_edit_updates_exactly_that_note(tmp_path):
+    """The same guide exported before and after an edit to one answer: Anki's own importer
+    updates one note, since every other note keeps the time it had."""
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    guide = tmp_path / "guide"
+    shutil.copytree(CONTENT, guide / "content")
+    out = guide / "out"
+    first = tmp_path / "first.apkg"
+    first.write_bytes(export(guide / "content", out, None))
+    chapter = guide / "content" / "ch01.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("输入、隐藏和输出层", "输入层、隐藏层和输出层（已修订）"),
+                       encoding="utf-8")
+    os.utime(chapter, (os.stat(chapter).st_atime, os.stat(chapter).st_mtime + 100))  # saved later
+    second = tmp_path / "second.apkg"
+    second.write_bytes(export(guide / "content", out, None))
+    times = [dict(collection(package, tmp_path / name).execute("SELECT guid, mod FROM notes"))
+             for package, name in ((first.read_bytes(), "db1"), (second.read_bytes(), "db2"))]
+    assert len(times[0]) == 113 and times[0].keys() == times[1].keys()
+    assert sum(times[0][guid] != times[1][guid] for guid in times[0]) == 1
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        logs = []
+        for path in (first, second):
+            request = ImportAnkiPackageRequest(package_path=str(path),
+                                               options=ImportAnkiPackageOptions(with_scheduling=False))
+            logs.append(col.import_anki_package(request).log)
+        assert len(logs[0].new) == 113
+        assert len(logs[1].new) == 0 and len(logs[1].updated) == 1
+        assert "（已修订）" in logs[1].updated[0].fields[1]
+        assert col.note_count() == 113
     finally:
         col.close()
 

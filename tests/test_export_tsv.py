@@ -30,8 +30,9 @@ def test_the_seed_round_trips(guide, tmp_path):
     read = rows(text)
     assert len(read) == 113
     for (question, answer, tags), card in zip(read, guide.cards):
-        assert question.split(" / ") == lines(card.question)
-        assert answer.split(" / ") == lines(card.answer)
+        # indentation comes as non-breaking spaces (see test_code_keeps_its_indentation)
+        assert [line.strip() for line in question.split(" / ")] == lines(card.question)
+        assert [line.strip() for line in answer.split(" / ")] == lines(card.answer)
         assert tags == f"第{card.chapter}章"
     # the seed's one answer on two lines, and its link-like text, kept as written
     answer = next(row[1] for row in read if row[1].startswith("加速-"))
@@ -70,3 +71,22 @@ def test_export_stops_on_content_errors(tmp_path):
         assert result.returncode == 1
         assert "ch1.md:4:8: error SG401" in result.stderr and "nothing was written" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_code_keeps_its_indentation(tmp_path):
+    """Indentation is what Python code means: kept as non-breaking spaces, which Quizlet and Anki
+    show as they are, and read back as the code's own lines."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "ch1.md").write_text(
+        "# Chapter 1 Loops\n\n1.  What does this print?\n\n    ```python\n    for n in range(3):\n"
+        "        if n:\n        \tprint(n)\n    ```\n\n    1, then 2.\n", encoding="utf-8")
+    ((question, answer, tags),) = rows(export(content, tmp_path / "out"))
+    assert question == "What does this print?"
+    code = answer.split(" / ")
+    assert code == ["```python", "for n in range(3):", "\u00a0" * 4 + "if n:", "\u00a0" * 8 + "print(n)", "```",
+                    "1, then 2."]
+    program = "\n".join(line.replace("\u00a0", " ") for line in code[1:4])
+    printed = []
+    exec(compile(program, "card", "exec"), {"print": printed.append})  # the code still runs as written
+    assert printed == [1, 2]

@@ -251,3 +251,31 @@ def test_every_language_has_every_word():
     for words in STRINGS.values():
         placeholders = {key: set(re.findall(r"\{(\w+)\}", text)) for key, text in words.items()}
         assert placeholders == {key: set(re.findall(r"\{(\w+)\}", text)) for key, text in STRINGS["en"].items()}
+
+
+@pytest.fixture()
+def phone(browser, seed_page):
+    """The seed's study page on a phone-sized touch screen."""
+    context = browser.new_context(offline=True, viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    tab = context.new_page()
+    tab.goto(seed_page.as_uri())
+    yield tab
+    context.close()
+
+
+def test_the_hint_says_tap_on_a_touch_screen_and_click_with_a_mouse(page, phone):
+    assert page.inner_text(".card-hint") == "点按卡片或按空格键看答案"
+    assert phone.inner_text(".card-hint") == "轻点卡片看答案"
+    phone.tap("#card")
+    assert phone.is_visible("#card-answer")
+
+
+def test_the_hide_known_checkbox_is_a_finger_sized_target(phone):
+    target = phone.locator("label:has(#hide-known)").bounding_box()
+    assert target["height"] >= 44 and target["width"] >= 44
+    box = phone.locator("#hide-known").bounding_box()
+    assert box["width"] >= 20 and box["height"] >= 20  # the box itself is drawn larger too
+    # a tap anywhere on the label, away from the box, ticks it
+    phone.tap("label:has(#hide-known)", position={"x": target["width"] - 4, "y": target["height"] - 3})
+    assert phone.is_checked("#hide-known")

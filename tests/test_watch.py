@@ -78,5 +78,11 @@ def test_watch_rebuilds_on_change_and_survives_a_broken_file(tmp_path):
         finally:
             if session.process.poll() is None:
                 session.process.kill()
-    assert session.process.returncode == 0
+    # Ctrl-C: the exit code the README gives for an interrupt, and no library's own words
+    assert session.process.returncode == 130
+    time.sleep(0.5)  # the reader thread takes the last lines
+    while not session.lines.empty():
+        session.seen.append(session.lines.get())
+    assert session.seen[-1] == "stopped watching"
+    assert not any("KeyboardInterrupt" in line for line in session.seen)
     assert time.monotonic() - started < TIMEOUT

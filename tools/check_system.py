@@ -24,7 +24,8 @@ def library(stem: str):
 
 
 def program(name: str):
-    return lambda: shutil.which(name) is not None
+    # cupsd and ippeveprinter live in /usr/sbin, often off a user's PATH
+    return lambda: (shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")) is not None
 
 
 def font(name: str):
@@ -59,6 +60,10 @@ PACKAGES = [
     ("test", "cups-ipp-utils", program("ippeveprinter"), "a stand-in printer for the printing tests",
      "cups-printerapp", ""),
     ("test", "cups-client", program("lp"), "sending to a printer", "cups-client", "cups"),
+    ("test", "cups", program("cupsd"), "a private CUPS scheduler between lp and the stand-in printer",
+     "cups", ""),
+    ("test", "dbus-daemon", program("dbus-daemon"), "the private message bus the stand-in printer needs",
+     "dbus-daemon", ""),
 ]
 # what a build can do without when it cannot be installed (there is a slower or plainer way)
 OPTIONAL = {"libharfbuzz-subset0", "fonts-noto-cjk", "fonts-noto-color-emoji"}

@@ -2,8 +2,8 @@
 
 When a package is imported again, Anki finds each note by its guid and updates it if the
 package's note is newer. The guid comes from the guide (see `guide_key`) and the card's chapter
-and question number, never from its text; the date is the build's (SOURCE_DATE_EPOCH, else the
-newest content file), so an edited guide updates its notes and the same input gives the same file.
+and question number, never from its text. Each note's time is its own (see `note_times`): it
+changes only when the note's fields do, so after one edited answer Anki updates that one note.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ FILE_NAME = "flashcards.apkg"
 # Cards are set in SG Sans, code in SG Mono; the serif face would add weight and show nothing.
 ANKI_FACES = ("SG Sans", "SG Mono")
 FIELDS = ("question", "answer", "number", "chapter_field")  # i18n keys of the note type's fields
+TIMES_FILE = "anki-note-times.json"  # in the build's cache folder
 
 
 def font_media(context: Context) -> dict[str, tuple[str, bytes]]:
@@ -110,15 +111,47 @@ def decks(context: Context, model: genanki.Model) -> tuple[list[genanki.Deck], d
     return result, images
 
 
+def note_times(context: Context, all_decks: list[genanki.Deck], stamp: int) -> dict[str, int]:
+    """Each note's modification time, by guid: the time it had in the last build if its fields
+    are the same, else the build's date (and at least a second newer than before, so that Anki
+    takes it as newer even under a fixed SOURCE_DATE_EPOCH). Kept in the build's cache folder;
+    without it, every note has the build's date."""
+    from ..write import write_atomic
+
+    path = context.work_dir / TIMES_FILE
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    times, record = {}, {}
+    for deck in all_decks:
+        for note in deck.notes:
+            digest = hashlib.sha256("\x1f".join([*note.fields, *note.tags]).encode("utf-8")).hexdigest()[:32]
+            before = known.get(note.guid) if isinstance(known, dict) else None
+            if isinstance(before, list) and len(before) == 2 and isinstance(before[1], int):
+                times[note.guid] = before[1] if before[0] == digest else max(stamp, before[1] + 1)
+            else:
+                times[note.guid] = stamp
+            record[note.guid] = [digest, times[note.guid]]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(record, sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass  # a cache that cannot be written: every note keeps the build's date next time too
+    return times
+
+
 def apkg_bytes(context: Context) -> bytes:
     fonts = font_media(context)
     model = note_type(context, {file: name for file, (name, _) in fonts.items()})
     all_decks, images = decks(context, model)
     media = {name: data for name, data in fonts.values()} | images
-    return package(all_decks, media, epoch_seconds(context.meta))
+    stamp = epoch_seconds(context.meta)
+    return package(all_decks, media, stamp, note_times(context, all_decks, stamp))
 
 
-def write_collection(cursor: sqlite3.Cursor, all_decks: list[genanki.Deck], stamp: int) -> None:
+def write_collection(cursor: sqlite3.Cursor, all_decks: list[genanki.Deck], stamp: int,
+                     times: dict[str, int] | None = None) -> None:
     """What genanki's Package.write_to_db does, with the decks and note types written once:
     genanki rewrites the collection's whole deck list for every deck, which takes seconds for
     a thousand chapters."""
@@ -140,13 +173,14 @@ def write_collection(cursor: sqlite3.Cursor, all_decks: list[genanki.Deck], stam
         warnings.simplefilter("ignore")
         for deck in all_decks:
             for note in deck.notes:
-                note.write_to_db(cursor, stamp, deck.deck_id, ids)
+                note.write_to_db(cursor, (times or {}).get(note.guid, stamp), deck.deck_id, ids)
 
 
-def package(all_decks: list[genanki.Deck], media: dict[str, bytes], stamp: int) -> bytes:
+def package(all_decks: list[genanki.Deck], media: dict[str, bytes], stamp: int,
+            times: dict[str, int] | None = None) -> bytes:
     """The .apkg: the collection as SQLite and the media, zipped with fixed dates and order."""
     connection = sqlite3.connect(":memory:")
-    write_collection(connection.cursor(), all_decks, stamp)
+    write_collection(connection.cursor(), all_decks, stamp, times)
     connection.commit()
     collection = connection.serialize()
     connection.close()

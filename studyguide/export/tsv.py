@@ -3,6 +3,8 @@
 Quizlet takes a tab between question and answer and a new line between cards, and nothing
 else: a line break inside a question or an answer becomes " / ", a tab a space. The text is the
 Markdown the author wrote, so nothing is lost on the way (Quizlet shows it as it stands).
+Indentation is kept as non-breaking spaces, which neither Quizlet nor Anki collapses: in Python
+code it is part of what the code means.
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from . import chapter_tags
 
 FILE_NAME = "flashcards.tsv"
 LINE_BREAK = " / "
+NBSP = "\u00a0"
+TAB_WIDTH = 4
 
 
 def flat(markdown: str) -> str:
-    """The text on one line: its non-blank lines, stripped, joined by ` / `."""
-    lines = (line.strip() for line in markdown.replace("\t", " ").split("\n"))
-    return LINE_BREAK.join(line for line in lines if line)
+    """The text on one line: its non-blank lines joined by ` / `, each line's indentation kept as
+    non-breaking spaces (a tab counts as four)."""
+    kept = []
+    for line in markdown.split("\n"):
+        text = line.strip().replace("\t", " ")
+        if text:
+            indent = line[:len(line) - len(line.lstrip(" \t"))]
+            kept.append(NBSP * len(indent.expandtabs(TAB_WIDTH)) + text)
+    return LINE_BREAK.join(kept)
 
 
 def field(text: str) -> str:

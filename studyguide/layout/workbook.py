@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..config import Settings
-from ..i18n import css_string, strings
+from ..i18n import counts, css_string, strings
 from . import CardView, ChapterView, Layouts, Meta, answer_lines
 from .paper import Paper, parse_paper
 
@@ -136,4 +136,5 @@ def edition_html(layouts: Layouts, chapters: tuple[ChapterPart, ...], meta: Meta
         chapters=chapters, key_continued=key_continued, stylesheet=stylesheet,
         chapter_count=chapter_count or len(chapters),
         card_count=card_count or sum(len(c.cards) for c in chapters),
+        count_line=counts(language, chapter_count or len(chapters), card_count or sum(len(c.cards) for c in chapters)),
         answer_space=settings.workbook.answer_space, **context)

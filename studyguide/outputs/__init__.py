@@ -43,6 +43,7 @@ class Context:
     out_dir: Path
     work_dir: Path  # for files a build keeps between runs (the cache)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # found while planning or finishing
+    labels: dict[str, str] = field(default_factory=dict)  # job key → its name for the progress bar
 
     @property
     def print_meta(self) -> Meta:
@@ -76,7 +77,10 @@ class Context:
         return self.fonts.url(name)
 
     def job(self, key: str, html: str, measure: tuple[str, ...] = (), variant: str = "",
-            report: bool = False, urgent: bool = False) -> Job:
+            report: bool = False, urgent: bool = False, label: str = "") -> Job:
+        """A render job; `label` names it as users know it ("workbook, chapters 1–5")."""
+        if label:
+            self.labels[key] = label
         return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure, variant,
                    report, urgent)
 
@@ -92,3 +96,4 @@ class Plan:
     then: Callable[[Rendered], list[Job]] = lambda rendered: []
     pages: Callable[[dict[str, Rendered]], dict[str, int]] = lambda rendered: {}
     cards: dict[str, int] = field(default_factory=dict)  # cards in a file, when not the whole guide
+    expected: int = 0  # jobs this plan will run in all, follow-ups included, as far as known up front

@@ -54,8 +54,8 @@ def plan(context: Context) -> Plan:
     def measure_jobs() -> list:
         parts = _halves(measuring) if chunks > 1 else [measuring]
         return [context.job(f"flashcards:measure:{n}", measure_html(
-            context.layouts, part, stock, context.language, context.print_meta, context.font_url), measure=part.ids)
-            for n, part in enumerate(parts)]
+            context.layouts, part, stock, context.language, context.print_meta, context.font_url), measure=part.ids,
+            label="flashcards, fitting the text") for n, part in enumerate(parts)]
 
     jobs = measure_jobs()
     pending_measures = {job.key for job in jobs}
@@ -81,7 +81,7 @@ def plan(context: Context) -> Plan:
         state["split"] = (too_long, items, heights, trees)
         return [context.job("flashcards:split", split_html(
             context.layouts, items, heights, stock, options.min_size_pt, context.language, context.print_meta,
-            context.font_url), measure=tuple(_split_ids(items, trees)))]
+            context.font_url), measure=tuple(_split_ids(items, trees)), label="flashcards, long cards")]
 
     def after_splitting(anchors: dict) -> list:
         too_long, items, heights, trees = state["split"]
@@ -109,7 +109,8 @@ def plan(context: Context) -> Plan:
         for number, (chunk, html) in enumerate(documents):
             key = f"flashcards:sheets:{number}"
             state["chunks"][key] = chunk
-            result.append(context.job(key, html))
+            part = f", part {number + 1} of {len(documents)}" if len(documents) > 1 else ""
+            result.append(context.job(key, html, label=f"flashcards{part}"))
         return result
 
     def then(rendered) -> list:
@@ -138,7 +139,8 @@ def plan(context: Context) -> Plan:
             return {"flashcards-fronts.pdf": total // 2, "flashcards-backs.pdf": total // 2}
         return {"flashcards.pdf": total}
 
-    return Plan(jobs, files, then, pages=page_counts)
+    # measuring, then the sheets (long cards, rare, may add a split)
+    return Plan(jobs, files, then, pages=page_counts, expected=len(jobs) + chunks)
 
 
 def _halves(measuring: Measuring) -> list[Measuring]:

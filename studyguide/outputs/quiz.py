@@ -30,7 +30,7 @@ def plan(context: Context) -> Plan:
         html = context.layouts.render("quiz.html.j2", language=context.language, meta=context.print_meta,
                                       words=words, items=items, key=key, stylesheet=stylesheet,
                                       answer_space=settings.workbook.answer_space, line_pitch_mm=LINE_PITCH_MM)
-        jobs.append(context.job("quiz:key" if key else "quiz", html))
+        jobs.append(context.job("quiz:key" if key else "quiz", html, label="quiz answers" if key else "quiz"))
 
     def files(rendered):
         from ..printing.finish import with_info

@@ -45,6 +45,14 @@ def plan(context: Context) -> Plan:
     return _whole_plan(context, chapters)
 
 
+def chapters_label(parts) -> str:
+    """"chapters 1–5" (or "chapter 3") for the chapters a piece holds."""
+    numbers = sorted({view.card.chapter for part in parts for view in part.cards})
+    if not numbers:
+        return "contents"
+    return f"chapter {numbers[0]}" if len(numbers) == 1 else f"chapters {numbers[0]}–{numbers[-1]}"
+
+
 def _metadata(context: Context) -> dict[str, str]:
     return {f"/{key}": value for key, value in context.info().items()}
 
@@ -52,7 +60,7 @@ def _metadata(context: Context) -> dict[str, str]:
 def _booklet_job(context: Context, chapters, font_url, **options) -> Job:
     html = edition_html(context.layouts, whole(chapters), context.print_meta, context.settings,
                         context.language, "handout", font_url, paper=PAPERS["a5"], code_css=context.code_css)
-    return context.job(BOOKLET_KEY, html, **options)
+    return context.job(BOOKLET_KEY, html, label="handout booklet", **options)
 
 
 def _whole_plan(context: Context, chapters) -> Plan:
@@ -64,7 +72,7 @@ def _whole_plan(context: Context, chapters) -> Plan:
     for edition in settings.workbook.editions:
         html = edition_html(context.layouts, whole(chapters), meta, settings, context.language, edition,
                             context.font_url, code_css=context.code_css)
-        jobs.append(context.job(f"workbook:{edition}", html, variant=variant))
+        jobs.append(context.job(f"workbook:{edition}", html, variant=variant, label=edition))
     if settings.workbook.booklet:
         jobs.append(_booklet_job(context, chapters, context.font_url))
 
@@ -121,25 +129,30 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
 
     bodies = split(chapters, limit)
     keys = split(chapters, 2 * limit, key=True)
-    jobs = {GLYPHS_KEY: context.job(GLYPHS_KEY, glyphs_html(context.layouts, context.language, font_url), **options)}
+    jobs = {GLYPHS_KEY: context.job(GLYPHS_KEY, glyphs_html(context.layouts, context.language, font_url),
+                                    label="page numbers", **options)}
     editions: dict[str, _Edition] = {}
     for name in settings.workbook.editions:
         body = f"workbook:{'teacher' if name == 'teacher' else 'questions'}:body"
         pieces = [f"{body}:{i}" for i in range(len(bodies))]
+        shared = "teacher" if name == "teacher" else " and ".join(
+            e for e in ("handout", "workbook") if e in settings.workbook.editions)
         for key, group in zip(pieces, bodies):
             jobs.setdefault(key, context.job(key, html("teacher" if name == "teacher" else "workbook",
-                                                       ("body",), group), **options))
+                                                       ("body",), group), **options,
+                                             label=f"{shared}, {chapters_label(group)}"))
         if name == "workbook":
             for i, group in enumerate(keys):
                 key = f"workbook:key:{i}"
                 pieces.append(key)
-                jobs[key] = context.job(key, html("workbook", ("key",), group, key_continued=i > 0), **options)
+                jobs[key] = context.job(key, html("workbook", ("key",), group, key_continued=i > 0), **options,
+                                        label=f"answer key, {chapters_label(group)}")
         editions[name] = _Edition(name, pieces)
     widest = "workbook" if "workbook" in editions else next(iter(editions))  # its contents has one more line
     placeholders = {chapter.anchor: PLACEHOLDER_PAGE for chapter in chapters} | {"answer-key": PLACEHOLDER_PAGE}
     jobs[PLACEHOLDER_KEY] = context.job(PLACEHOLDER_KEY, html(widest, ("front",), whole(chapters),
                                                               page_numbers=placeholders),
-                                       urgent=True, **options)
+                                       urgent=True, label="contents", **options)
     if settings.workbook.booklet:
         jobs[BOOKLET_KEY] = _booklet_job(context, chapters, context.font_url)
     done: dict[str, Rendered] = {}
@@ -169,7 +182,8 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
         count = sum(1 for key in done if key.startswith(f"workbook:{edition.name}:front:"))
         edition.final_front = f"workbook:{edition.name}:front:{count}"
         return context.job(edition.final_front, html(edition.name, ("front",), whole(chapters),
-                                                     page_numbers=numbers(edition)), **options)
+                                                     page_numbers=numbers(edition)), **options,
+                           label=f"{edition.name}, contents")
 
     def then(result: Rendered) -> list[Job]:
         done[result.key] = result
@@ -209,4 +223,5 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
             counts[f"{name}.pdf"] = starts[-1] + done[edition.pieces[-1]].pages - 1
         return counts
 
-    return Plan(list(jobs.values()), files, then, pages)
+    # and one final contents per edition, once its pieces' page counts are known
+    return Plan(list(jobs.values()), files, then, pages, expected=len(jobs) + len(editions))

@@ -46,15 +46,15 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
                 else:
                     found.append(candidate)
             if not found and not problems:
-                problems.append(finding("SG107", "no Markdown (.md) files in this folder", Location(path),
-                                        "put one file per chapter here, such as 01-基础.md"))
+                problems.append(finding("SG107", "no Markdown (.md) files in this folder", Location(path, 0, 0),
+                                        "put one Markdown file per chapter here, such as ch01.md"))
             files += sorted(found, key=natural_key)
         elif path.is_symlink() and not path.exists():
             problems.append(_broken_link(path))
         elif path.exists():
             files.append(path)
         else:
-            problems.append(finding("SG101", "no such file or folder", Location(path),
+            problems.append(finding("SG101", "no such file or folder", Location(path, 0, 0),
                                     "check the path"))
     return files, problems
 
