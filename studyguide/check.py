@@ -91,6 +91,8 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
             for rejected in renderer.check(text, chapter):
                 needle = f"]({rejected.target}" if rejected.kind in ("link", "image") else rejected.target
                 line, column = _find(lines, first_line + rejected.line, needle)
+                if (line, column) == (first_line + rejected.line, 1) and rejected.kind == "image":
+                    line, column = _find(lines, line, "![")  # `![alt][ref]`: its target is elsewhere
                 location = Location(chapter.location.path, line, column)
                 if rejected.kind == "link":
                     problems.append(finding(

@@ -121,6 +121,10 @@ class Renderer:
         start = state.pos
         try:
             matched = rule(state, silent)
+            if matched and kind == "image" and not silent and not self._pass.refused:
+                # `![a][ref]` takes its target from a reference definition, which markdown-it
+                # validated as a link's: it must pass as an image too
+                self._validate(state.tokens[-1].attrGet("src") or "")
             if matched and self._pass.refused and not silent:
                 state.tokens.pop()
                 token = state.push("text", "", 0)
@@ -198,7 +202,8 @@ class Renderer:
 
     def check(self, markdown: str) -> list[Rejected]:
         """Links, images and maths that will be shown as text, with their line in the snippet."""
-        tokens = self.parser.parse(markdown)
+        env: dict = {}  # the reference definitions, for `![alt][ref]`
+        tokens = self.parser.parse(markdown, env)
         self._pass = _Pass()
         formulas: list[tuple[str, bool, int]] = []
         for token in tokens:
@@ -207,7 +212,7 @@ class Renderer:
             if token.type == "inline" and token.map:
                 self._pass.line = token.map[0]
                 children: list[Token] = []
-                self.parser.inline.parse(token.content, self.parser, {}, children)
+                self.parser.inline.parse(token.content, self.parser, env, children)
                 cursor = 0
                 for child in children:
                     if child.type.startswith("math_inline"):
