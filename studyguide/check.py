@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .diagnostics import finding
 from .fonts import check_coverage
-from .layout.content import ContentRenderer
+from .layout.content import ContentRenderer, image_hint
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
 
@@ -103,8 +103,8 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
                         location, "fix the TeX; a character outside the bundled fonts cannot be drawn"))
                 else:
                     problems.append(finding(
-                        "SG502", f"image `{rejected.target}` is shown as text: {rejected.reason}", location,
-                        "put the image file inside the content folder and link it by a relative path"))
+                        "SG502", f"image `{_excerpt(rejected.target, 80)}` is shown as text: {rejected.reason}",
+                        location, image_hint(rejected.reason)))
     return problems
 
 

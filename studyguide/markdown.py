@@ -91,6 +91,7 @@ class Renderer:
         parser.inline.ruler.at("link", self._link)
         parser.inline.ruler.at("image", self._image)
         parser.core.ruler.push("autospace", _autospace)
+        parser.core.ruler.push("breakable", _breakable)
         if highlight:
             parser.options["highlight"] = lambda code, lang, attrs: highlight(code, lang)
         # markdown-it binds render rules to its renderer, so they take that as their first argument
@@ -139,7 +140,7 @@ class Renderer:
                 return True
             self._reject("link", url, "the target is not a URL (http, https or mailto)")
             return False
-        if url.lower().startswith("data:image/"):
+        if url.lower().startswith("data:image/") and self._resolve_image is None:
             return True
         try:
             if self._resolve_image is None:
@@ -247,6 +248,29 @@ def _needs_gap(left: str, right: str) -> bool:
 
 
 _GAP = '<span class="autospace"></span>'
+
+
+# A run of letters with no place to break (a URL, base64, a key) is wrapped by the renderer's
+# emergency breaking (overflow-wrap), which lays the rest of the run out again for every line: a
+# 20,000-character run takes minutes. A zero-width space every few letters gives it places to
+# break instead; it is invisible, and not part of the PDF's text when copied.
+_UNBROKEN = re.compile(r"[!-~\u00a1-\u2e7f]{64,}")  # no space, no CJK (which breaks anywhere)
+_STEP = 12  # as long as a run the flashcards split at (layout/split.py)
+
+
+def _break_runs(text: str) -> str:
+    if len(text) < 64:
+        return text
+    return _UNBROKEN.sub(lambda m: "\u200b".join(m[0][i:i + _STEP] for i in range(0, len(m[0]), _STEP)), text)
+
+
+def _breakable(state) -> None:
+    for block in state.tokens:
+        if block.type in ("fence", "code_block"):
+            block.content = _break_runs(block.content)
+        for child in block.children or ():
+            if child.type in ("text", "code_inline"):
+                child.content = _break_runs(child.content)
 
 
 def _autospace(state) -> None:
