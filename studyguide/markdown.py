@@ -147,7 +147,7 @@ class Renderer:
                 raise ValueError("images are not allowed here")
             self._resolve_image(url)
         except ValueError as exc:
-            self._reject("image", url, str(exc))
+            self._reject(getattr(exc, "kind", "image"), url, str(exc))
             self._pass.refused = True
         return True
 
@@ -155,7 +155,7 @@ class Renderer:
         target = unquote(target)  # markdown-it percent-encodes targets before validating them
         line = self._pass.line + self._pass.offset
         # a refused `![..](..)` is tried again as a link from its `[`: one finding is enough
-        kinds = {kind, "image"} if kind == "link" else {kind}
+        kinds = {kind, "image", "svg"} if kind == "link" else {kind}
         if all((r.kind, r.target, r.line) not in {(k, target, line) for k in kinds} for r in self._pass.rejected):
             self._pass.rejected.append(Rejected(kind, target, line, reason))
 

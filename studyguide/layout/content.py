@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 from pathlib import Path
 
 from markupsafe import Markup
@@ -70,6 +71,39 @@ def _check_pixels(stream) -> None:
                          f"{MAX_PIXELS // 1_000_000} million allowed")
 
 
+class SvgReference(ValueError):
+    """An SVG image that refers to something the build may not read (SG503, not SG502)."""
+
+    kind = "svg"
+
+
+_SVG_REFERENCE = re.compile(r"""(?:\b(?:href|src)\s*=\s*["']\s*([^"']*)["']|url\(\s*["']?([^"')]*)|@import\s+["']([^"']*))""")
+
+
+@functools.lru_cache(maxsize=256)
+def _svg_references(path: str, _mtime_ns: int, roots: tuple[str, ...]) -> None:
+    """SvgReference for the first thing an SVG refers to that the renderer would refuse, so the
+    author hears of it at the line that shows the image, before anything is rendered."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ValueError(f"the image cannot be read: {exc.strerror or exc}") from None
+    if "<!ENTITY" in text:
+        raise SvgReference("the SVG declares XML entities, which may read other files; remove its <!DOCTYPE …> part")
+    for match in _SVG_REFERENCE.finditer(text):
+        target = next(group for group in match.groups() if group is not None).strip()
+        if not target or target.startswith("#") or target.lower().startswith("data:"):
+            continue
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("//"):
+            raise SvgReference(f"the SVG refers to `{target}`: a build never opens network connections or "
+                               "reads files by URL")
+        inner = Path(os.path.realpath(Path(path).parent / target.split("#")[0]))
+        if not any(inner.is_relative_to(root) for root in roots):
+            raise SvgReference(f"the SVG refers to `{target}`, which is outside the content folder")
+        if not inner.is_file():
+            raise SvgReference(f"the SVG refers to `{target}`, which does not exist beside it")
+
+
 def _dimensions(exc: Exception) -> str:
     import re
 
@@ -131,8 +165,10 @@ class ContentRenderer:
                              "(png, jpg, gif, svg, webp)")
         if not path.is_file():
             raise ValueError("the image file does not exist")
-        if path.suffix.lower() != ".svg":
-            stat = path.stat()
+        stat = path.stat()
+        if path.suffix.lower() == ".svg":
+            _svg_references(str(path), stat.st_mtime_ns, tuple(str(root) for root in self.roots))
+        else:
             _pixels_of_file(str(path), stat.st_mtime_ns, stat.st_size)
         return path.as_uri()
 
