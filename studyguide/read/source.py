@@ -55,6 +55,7 @@ def normalise_newlines(text: str, path: Path) -> tuple[str, list[Diagnostic]]:
     return text, [finding("SG104", "CRLF or CR line endings were read as LF", Location(path, line))]
 
 
+FRONT_MATTER_LIMIT = 10_000  # characters: a title, a language and some tags need a few hundred
 _ALIAS = "an alias (`*name`) is not allowed in front matter"
 
 
@@ -79,8 +80,14 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, int, list[Diagnosti
     else:
         return {}, 0, [finding("SG105", "front matter starts with `---` but never ends",
                                Location(path, 1), "close it with a line holding only `---`")]
+    front = "\n".join(lines[1:end])
+    if len(front) > FRONT_MATTER_LIMIT:
+        # YAML is read in pure Python, about a second for 20,000 characters on a busy machine
+        return {}, end + 1, [finding(
+            "SG105", f"front matter is {len(front):,} characters long, more than the {FRONT_MATTER_LIMIT:,} "
+            "it may be", Location(path, 2), "keep the title, language and tags short; put text in the chapter")]
     try:
-        data = yaml.load("\n".join(lines[1:end]), Loader=_NoAliases) or {}
+        data = yaml.load(front, Loader=_NoAliases) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 2 + (mark.line if mark else 0)
