@@ -138,7 +138,9 @@ def signals_deferred():
 
 
 def remove_leftovers(paths: list[Path]) -> None:
-    """Temporary files a killed build left beside these outputs (`.<name>.<random>.tmp`)."""
+    """Temporary files a killed build left beside these outputs (`.<name>.<random>.tmp`, and the
+    `.studyguide-<random>.tmp` that tests whether the folder can be written)."""
     for path in paths:
-        for temp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-            _remove(str(temp))
+        for pattern in (f".{glob.escape(path.name)}.*.tmp", ".studyguide-*.tmp"):
+            for temp in path.parent.glob(pattern):
+                _remove(str(temp))

@@ -303,6 +303,7 @@ def test_a_killed_build_leaves_no_worker_running_and_the_next_build_cleans_up(tm
     (project / "out").mkdir(exist_ok=True)
     (project / "out" / ".teacher.pdf.k1ll3d.tmp").write_bytes(b"half a PDF")
     (project / "out" / ".workbook.pdf.old.tmp").write_bytes(b"an old PDF set aside")
+    (project / "out" / ".studyguide-x1y2.tmp").write_bytes(b"")
     result = run_cli("--jobs", "2", env=env, cwd=project)
     assert result.returncode == 0, result.stderr
     assert not [p.name for p in (project / "out").iterdir() if p.name.endswith(".tmp")]
