@@ -32,7 +32,7 @@ from .read import read_guide
 from .read.symbols import symbol_characters
 from .select import select_chapters, shuffle_questions
 from .resources import CHECKOUT, LAYOUTS
-from .write import signals_deferred, write_all
+from .write import remove_leftovers, signals_deferred, write_all
 
 # setting value in build.outputs → the module that plans it
 OUTPUTS = {
@@ -309,14 +309,19 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
         digests[path.name] = digest
         result.outputs.append(Output(path, pages.get(path.name, 0), cards.get(path.name, len(guide.cards)),
                                      len(data), seconds[path.name], written))
+    remove_leftovers([path for path in files])  # temporary files of a build that was killed
+    if progress is not None and hasattr(progress, "writing"):
+        progress.writing(len(changed))
     with signals_deferred():
         try:
             write_all(changed)
         except OSError as exc:
             result.outputs = []
+            where = Path(exc.filename) if exc.filename else out_dir
             result.diagnostics.append(finding(
-                "SG701", f"cannot write to {out_dir}: {exc.strerror or exc}", Location(out_dir),
-                "choose another folder with --out, or free some space; the previous outputs are unchanged"))
+                "SG701", f"cannot write {where}: {exc.strerror or exc}; no output was replaced", Location(where),
+                "make the file or folder writable (chattr -i if it is immutable), or choose another folder "
+                "with --out"))
             return result
     if cache is not None:
         cache.trim()

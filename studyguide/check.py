@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .diagnostics import finding
 from .fonts import Fonts, check_coverage
-from .layout.content import ContentRenderer
+from .layout.content import ContentRenderer, image_hint
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
 from .read.symbols import symbol_characters
@@ -46,8 +46,19 @@ def _invisible(texts) -> list[Diagnostic]:
                     name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch, "a control character")
                     problems.append(finding(
                         "SG402", f"invisible character U+{ord(ch):04X} {name}", Location(path, first + offset, column),
-                        "delete it unless you need it; it prints as nothing"))
+                        _invisible_hint(ch)))
     return problems
+
+
+# direction controls (bidi embeddings, overrides, isolates, marks) print as nothing themselves but
+# change the order of the text around them: U+202E prints `abc` as `cba`
+_DIRECTION = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _invisible_hint(ch: str) -> str:
+    if ch in _DIRECTION:
+        return "delete it: it is not printed, but it changes the order in which the text after it is printed"
+    return "delete it unless you need it; it prints as nothing"
 
 
 # control characters have no Unicode name; these are the ones that come from copying terminals
@@ -95,20 +106,26 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
             if "[" not in text and "$" not in text:
                 continue  # no link, image or maths: nothing to parse for
             for rejected in renderer.check(text, chapter):
-                needle = f"]({rejected.target}" if rejected.kind in ("link", "image") else rejected.target
+                needle = f"]({rejected.target}" if rejected.kind in ("link", "image", "svg") else rejected.target
                 line, column = _find(lines, first_line + rejected.line, needle)
+                if (line, column) == (first_line + rejected.line, 1) and rejected.kind in ("image", "svg"):
+                    line, column = _find(lines, line, "![")  # `![alt][ref]`: its target is elsewhere
                 location = Location(chapter.location.path, line, column)
                 if rejected.kind == "link":
                     problems.append(finding(
                         "SG501", f"`[…]({rejected.target})` is shown as text: {rejected.reason}", location))
+                elif rejected.kind == "svg":
+                    problems.append(finding(
+                        "SG503", f"image `{_excerpt(rejected.target, 80)}`: {rejected.reason}", location,
+                        "put what the SVG shows inside it, or beside it in the content folder"))
                 elif rejected.kind == "math":
                     problems.append(finding(
                         "SG504", f"maths `{_excerpt(rejected.target)}` is shown as TeX: {rejected.reason}",
                         location, "fix the TeX; a character outside the bundled fonts cannot be drawn"))
                 else:
                     problems.append(finding(
-                        "SG502", f"image `{rejected.target}` is shown as text: {rejected.reason}", location,
-                        "put the image file inside the content folder and link it by a relative path"))
+                        "SG502", f"image `{_excerpt(rejected.target, 80)}` is shown as text: {rejected.reason}",
+                        location, image_hint(rejected.reason)))
     return problems
 
 

@@ -316,8 +316,13 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminated) if _main_thread() else None
     try:
         return _main(argv)
-    except KeyboardInterrupt:
-        print("studyguide: interrupted; the previous outputs are as they were.", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        from .write import InterruptedAfterWriting
+
+        if isinstance(exc, InterruptedAfterWriting):
+            print("studyguide: interrupted once every new output was in place.", file=sys.stderr)
+        else:
+            print("studyguide: interrupted; the previous outputs are as they were.", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the last resort: a short message instead of a traceback
         return _internal_error(exc)

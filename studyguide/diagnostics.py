@@ -11,7 +11,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG102": (Severity.WARNING, "a file is not UTF-8; it was decoded as GB 18030 (GBK)"),
     "SG103": (Severity.ERROR, "a file is neither UTF-8 nor GB 18030 text"),
     "SG104": (Severity.NOTE, "a file has CRLF or CR line endings (read as LF)"),
-    "SG105": (Severity.ERROR, "front matter is not valid YAML, or has a value of the wrong type"),
+    "SG105": (Severity.ERROR, "front matter is not valid YAML (aliases included), or has a value of the wrong type"),
     "SG106": (Severity.WARNING, "a file holds no text"),
     "SG107": (Severity.ERROR, "no Markdown files were found at the given path"),
     "SG108": (Severity.ERROR, "the content holds no questions at all"),
@@ -43,15 +43,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG405": (Severity.WARNING, "an emoji, and no emoji font is installed: it prints as an empty box"),
     # links, images, maths and layouts
     "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
-    "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing) is shown as text"),
-    "SG503": (Severity.ERROR, "a layout or stylesheet asked for a file or URL outside the allowed folders"),
+    "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing, not an "
+                                "image, more than 30 million pixels) is shown as text"),
+    "SG503": (Severity.ERROR, "a layout, stylesheet or SVG image asked for a file or URL outside the allowed folders"),
     "SG504": (Severity.WARNING, "maths that cannot be typeset (unreadable TeX, a character no font has) is shown as TeX"),
-    "SG505": (Severity.ERROR, "a layout template cannot be read or fails"),
+    "SG505": (Severity.ERROR, "a layout template cannot be read, fails, or does what its sandbox forbids"),
     "SG506": (Severity.NOTE, "HTML in the content (`<script>`, `<iframe>`, `<table>` …) is shown as text, never run"),
     # layout
     "SG601": (Severity.WARNING, "a flashcard's text does not fit its card even at the smallest size"),
     # writing
-    "SG701": (Severity.ERROR, "the output folder cannot be written"),
+    "SG701": (Severity.ERROR, "the output folder, or an output in it, cannot be written; no output is replaced"),
 }
 
 

@@ -93,6 +93,7 @@ class Renderer:
         parser.core.ruler.push("autospace", _autospace)
         self.language = ""  # of the text being rendered: Japanese and Korean break lines their own way
         parser.core.ruler.push("keep_together", lambda state: _keep_together(state, self.language))
+        parser.core.ruler.push("breakable", _breakable)
         if highlight:
             parser.options["highlight"] = lambda code, lang, attrs: highlight(code, lang)
         # markdown-it binds render rules to its renderer, so they take that as their first argument
@@ -123,6 +124,10 @@ class Renderer:
         start = state.pos
         try:
             matched = rule(state, silent)
+            if matched and kind == "image" and not silent and not self._pass.refused:
+                # `![a][ref]` takes its target from a reference definition, which markdown-it
+                # validated as a link's: it must pass as an image too
+                self._validate(state.tokens[-1].attrGet("src") or "")
             if matched and self._pass.refused and not silent:
                 state.tokens.pop()
                 token = state.push("text", "", 0)
@@ -137,14 +142,14 @@ class Renderer:
                 return True
             self._reject("link", url, "the target is not a URL (http, https or mailto)")
             return False
-        if url.lower().startswith("data:image/"):
+        if url.lower().startswith("data:image/") and self._resolve_image is None:
             return True
         try:
             if self._resolve_image is None:
                 raise ValueError("images are not allowed here")
             self._resolve_image(url)
         except ValueError as exc:
-            self._reject("image", url, str(exc))
+            self._reject(getattr(exc, "kind", "image"), url, str(exc))
             self._pass.refused = True
         return True
 
@@ -152,7 +157,7 @@ class Renderer:
         target = unquote(target)  # markdown-it percent-encodes targets before validating them
         line = self._pass.line + self._pass.offset
         # a refused `![..](..)` is tried again as a link from its `[`: one finding is enough
-        kinds = {kind, "image"} if kind == "link" else {kind}
+        kinds = {kind, "image", "svg"} if kind == "link" else {kind}
         if all((r.kind, r.target, r.line) not in {(k, target, line) for k in kinds} for r in self._pass.rejected):
             self._pass.rejected.append(Rejected(kind, target, line, reason))
 
@@ -200,7 +205,8 @@ class Renderer:
 
     def check(self, markdown: str) -> list[Rejected]:
         """Links, images and maths that will be shown as text, with their line in the snippet."""
-        tokens = self.parser.parse(markdown)
+        env: dict = {}  # the reference definitions, for `![alt][ref]`
+        tokens = self.parser.parse(markdown, env)
         self._pass = _Pass()
         formulas: list[tuple[str, bool, int]] = []
         for token in tokens:
@@ -209,7 +215,7 @@ class Renderer:
             if token.type == "inline" and token.map:
                 self._pass.line = token.map[0]
                 children: list[Token] = []
-                self.parser.inline.parse(token.content, self.parser, {}, children)
+                self.parser.inline.parse(token.content, self.parser, env, children)
                 cursor = 0
                 for child in children:
                     if child.type.startswith("math_inline"):
@@ -249,6 +255,29 @@ def _needs_gap(left: str, right: str) -> bool:
 
 
 _GAP = '<span class="autospace"></span>'
+
+
+# A run of letters with no place to break (a URL, base64, a key) is wrapped by the renderer's
+# emergency breaking (overflow-wrap), which lays the rest of the run out again for every line: a
+# 20,000-character run takes minutes. A zero-width space every few letters gives it places to
+# break instead; it is invisible, and not part of the PDF's text when copied.
+_UNBROKEN = re.compile(r"[!-~\u00a1-\u2e7f]{64,}")  # no space, no CJK (which breaks anywhere)
+_STEP = 12  # as long as a run the flashcards split at (layout/split.py)
+
+
+def _break_runs(text: str) -> str:
+    if len(text) < 64:
+        return text
+    return _UNBROKEN.sub(lambda m: "\u200b".join(m[0][i:i + _STEP] for i in range(0, len(m[0]), _STEP)), text)
+
+
+def _breakable(state) -> None:
+    for block in state.tokens:
+        if block.type in ("fence", "code_block"):
+            block.content = _break_runs(block.content)
+        for child in block.children or ():
+            if child.type in ("text", "code_inline"):
+                child.content = _break_runs(child.content)
 
 
 def _autospace(state) -> None:

@@ -113,6 +113,11 @@ class Reporter:
             how = "from cache" if cached else f"{rendered.seconds:.2f} s"
             self.err.print(f"  {rendered.key}: {rendered.pages} pages, {how}", style="dim", markup=False)
 
+    def writing(self, count: int) -> None:
+        """The outputs are about to replace the old ones (said with --verbose, so a test can interrupt here)."""
+        if self.verbose:
+            self.err.print(f"  writing {count} file{'s' * (count != 1)}", style="dim", markup=False)
+
     # -- the end -------------------------------------------------------------------------------------
     def summary(self, outputs, chapters: int, cards: int, diagnostics: list[Diagnostic]) -> None:
         if self.quiet:

@@ -6,6 +6,8 @@ that fails or is interrupted leaves the previous output untouched and no partial
 
 from __future__ import annotations
 
+import errno
+import glob
 import os
 import signal
 import tempfile
@@ -21,17 +23,64 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 def write_all(files: list[tuple[Path, bytes | str]]) -> None:
     """Write every file, or none: all are first written in full to temporary files beside their
     targets, and only then renamed into place. If one cannot be written (a full disk, a
-    read-only folder), the others' temporary files go too and every target is left as it was."""
+    read-only folder, an immutable file), the temporary files go and every target is left as it
+    was; the OSError names the file."""
     staged: list[tuple[str, Path]] = []
+    kept: list[tuple[str, Path]] = []  # a hard link to each old file, to put it back
     try:
         for path, data in files:
-            staged.append((_stage(path, data), path))
+            with _naming(path):
+                staged.append((_stage(path, data), path))
+        for _, path in staged:
+            if path.exists():
+                # a file that cannot be linked (immutable, append-only) cannot be replaced either:
+                # found here, before anything is replaced
+                with _naming(path):
+                    kept.append((_link_aside(path), path))
     except BaseException:
-        for temp, _ in staged:
+        for temp, _ in staged + kept:
             _remove(temp)
         raise
-    for temp, path in staged:
-        os.replace(temp, path)
+    done: list[Path] = []
+    try:
+        for temp, path in staged:
+            with _naming(path):
+                os.replace(temp, path)
+            done.append(path)
+    except BaseException:
+        old = dict((path, temp) for temp, path in kept)
+        for path in done:  # put the old files back; a file that was new goes again
+            if path in old:
+                os.replace(old.pop(path), path)
+            else:
+                _remove(str(path))
+        for temp, _ in staged:
+            _remove(temp)
+        for temp in old.values():
+            _remove(temp)
+        raise
+    for temp, _ in kept:
+        _remove(temp)
+
+
+@contextmanager
+def _naming(path: Path):
+    """An OSError about a temporary file, told of the output it was for."""
+    try:
+        yield
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+
+
+def _link_aside(path: Path) -> str:
+    for attempt in range(100):
+        temp = str(path.parent / f".{path.name}.old{attempt or ''}.tmp")
+        try:
+            os.link(path, temp)
+            return temp
+        except FileExistsError:
+            _remove(temp)  # left by a build that was killed
+    raise FileExistsError(errno.EEXIST, "cannot set the old file aside", str(path))
 
 
 def _stage(path: Path, data: bytes | str) -> str:
@@ -61,16 +110,37 @@ def _remove(temp: str) -> None:
         pass
 
 
+class InterruptedAfterWriting(KeyboardInterrupt):
+    """An interrupt that came while the outputs were being replaced: they were all replaced."""
+
+
 @contextmanager
 def signals_deferred():
-    """Hold SIGINT and SIGTERM until the block ends (they are then delivered), so a set of
-    outputs is replaced all together or not at all."""
-    held = {signal.SIGINT, signal.SIGTERM}
+    """Hold SIGINT and SIGTERM until the block ends, so a set of outputs is replaced all together
+    or not at all; one that came meanwhile then stops the program as InterruptedAfterWriting.
+
+    Masking the signals in this thread is not enough: the kernel may hand a signal to any thread
+    (the worker pool's, the progress display's), and Python then runs its handler here, between
+    two renames. So the handlers themselves are swapped for ones that only take note."""
+    held = (signal.SIGINT, signal.SIGTERM)
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    received: list[int] = []
+    previous = {number: signal.signal(number, lambda signum, frame: received.append(signum)) for number in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if received:
+        raise InterruptedAfterWriting()
+
+
+def remove_leftovers(paths: list[Path]) -> None:
+    """Temporary files a killed build left beside these outputs (`.<name>.<random>.tmp`, and the
+    `.studyguide-<random>.tmp` that tests whether the folder can be written)."""
+    for path in paths:
+        for pattern in (f".{glob.escape(path.name)}.*.tmp", ".studyguide-*.tmp"):
+            for temp in path.parent.glob(pattern):
+                _remove(str(temp))

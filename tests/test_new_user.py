@@ -149,7 +149,7 @@ def test_a_missing_character_does_not_point_at_a_fonts_folder_the_user_lacks(tmp
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 1
     line = next(line for line in result.stdout.splitlines() if "SG401" in line)
-    assert "set build.fonts to a folder of fonts that have it" in line and "fonts/" not in line
+    assert "set build.fonts to a folder with a font that has it" in line and "fonts/" not in line
 
 
 # -- 4. only what was asked for ---------------------------------------------------------------------

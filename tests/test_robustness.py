@@ -234,3 +234,95 @@ def test_outputs_are_replaced_all_together_or_not_at_all(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["a.pdf"]  # no temporary file left
     write_all([(out / "a.pdf", b"new a"), (out / "b.pdf", "new b")])
     assert (out / "a.pdf").read_bytes() == b"new a" and (out / "b.pdf").read_text() == "new b"
+
+
+def _seed_guide(project: Path, chapters: str = "ch0[1-3].md") -> Path:
+    (project / "content").mkdir(parents=True)
+    for path in sorted(CONTENT.glob(chapters)):
+        shutil.copy(path, project / "content" / path.name)
+    return project
+
+
+def _edit_every_chapter(project: Path) -> None:
+    for path in (project / "content").glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("神经网络", "神经网路").replace("的", "之"),
+                        encoding="utf-8")
+
+
+def _gone(group: int, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_an_interrupt_while_outputs_are_replaced_leaves_all_old_or_all_new(tmp_path):
+    project = _seed_guide(tmp_path / "guide")
+    assert run_cli("--force", "--jobs", "2", cwd=project).returncode == 0
+    before = _snapshot(project / "out")
+    _edit_every_chapter(project)
+    process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "--force", "--jobs", "2", "--verbose"],
+                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    for line in process.stderr:  # --verbose says when the files are about to be replaced
+        if line.startswith("  writing "):
+            break
+    else:
+        pytest.fail("the build never reached writing")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    after = _snapshot(project / "out")
+    assert set(after) == set(before) and len(before) >= 5
+    changed = [name for name in after if after[name] != before[name]]
+    assert changed in ([], sorted(after)), f"a mixed set: only {changed} were replaced"
+    if changed:  # the signal came while the files were being replaced: they all were, and it says so
+        assert process.returncode == 130 and "once every new output was in place" in stderr, stderr
+    assert not [p for p in (project / "out").iterdir() if p.name.startswith(".")]
+
+
+def test_a_killed_build_leaves_no_worker_running_and_the_next_build_cleans_up(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    project = _seed_guide(tmp_path / "guide")
+    process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "--force", "--jobs", "2", "--verbose"],
+                               cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    first = process.stderr.readline()  # a piece is rendered: the workers are up and busy
+    assert re.match(r"  \S+: \d+ pages", first), first
+    process.kill()
+    process.wait(timeout=30)
+    assert _gone(process.pid), "workers of the killed build are still running"
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("studyguide-workers-")], \
+        "the killed build should have left its workers' folder (else this test proves nothing)"
+    # what a build killed between writing a file and renaming it leaves behind
+    (project / "out").mkdir(exist_ok=True)
+    (project / "out" / ".teacher.pdf.k1ll3d.tmp").write_bytes(b"half a PDF")
+    (project / "out" / ".workbook.pdf.old.tmp").write_bytes(b"an old PDF set aside")
+    (project / "out" / ".studyguide-x1y2.tmp").write_bytes(b"")
+    result = run_cli("--jobs", "2", env=env, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert not [p.name for p in (project / "out").iterdir() if p.name.endswith(".tmp")]
+    assert sorted(p.name for p in scratch.iterdir()) == [], "temporary folders were left in TMPDIR"
+
+
+def test_an_output_that_cannot_be_replaced_replaces_nothing(tmp_path):
+    project = _seed_guide(tmp_path / "guide", "ch01.md")
+    assert run_cli("--force", cwd=project).returncode == 0
+    before = _snapshot(project / "out")
+    locked = project / "out" / "flashcards.pdf"
+    if subprocess.run(["chattr", "+i", str(locked)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not possible here (not root, or the file system has no such flag)")
+    try:
+        _edit_every_chapter(project)
+        result = run_cli("--force", cwd=project)
+        assert result.returncode == 1
+        assert f"error SG701 cannot write {locked}" in result.stderr and "no output was replaced" in result.stderr
+        assert _snapshot(project / "out") == before
+        assert not [p.name for p in (project / "out").iterdir() if p.name.startswith(".")]
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], capture_output=True)

@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError, select_autoescape)
+from jinja2 import (FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError, select_autoescape)
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from .. import __version__
@@ -23,6 +24,7 @@ from ..markdown import is_han, visible_text
 from ..model import Card, Chapter, Guide
 from ..resources import LAYOUTS
 from .content import ContentRenderer
+from .sandbox import LayoutsLoader, Sandbox
 
 
 @dataclass(frozen=True)
@@ -96,11 +98,12 @@ class Layouts:
         if cache_dir is not None:
             try:
                 cache_dir.mkdir(parents=True, exist_ok=True)
-                bytecode = FileSystemBytecodeCache(str(cache_dir))
+                # named apart from what templates compiled outside the sandbox were kept as
+                bytecode = FileSystemBytecodeCache(str(cache_dir), "__sandboxed_%s.cache")
             except OSError:
                 pass  # only slower: every template is compiled again
-        self.env = Environment(
-            loader=FileSystemLoader(search),
+        self.env = Sandbox(
+            loader=LayoutsLoader(search),
             bytecode_cache=bytecode,
             autoescape=select_autoescape(["html", "html.j2", "svg"], default_for_string=True),
             undefined=StrictUndefined,
@@ -118,7 +121,7 @@ class Layouts:
 
     def render(self, name: str, **context) -> str:
         with _template_errors(name):
-            return self.env.get_template(name).render(**context)
+            return self.env.render(self.env.get_template(name), context)
 
     def stylesheet(self, *names: str, **context) -> Markup:
         """CSS files (plain `.css`, or `.css.j2` templates) joined into one stylesheet."""
@@ -126,7 +129,7 @@ class Layouts:
         for name in names:
             with _template_errors(name):
                 template = self.env.get_template(name)
-                parts.append(template.render(**context) if name.endswith(".j2") else template.render())
+                parts.append(self.env.render(template, context if name.endswith(".j2") else {}))
         return Markup("\n".join(parts))
 
     def source_files(self) -> list[Path]:
@@ -158,16 +161,31 @@ def _template_errors(name: str):
         raise LayoutError(finding("SG505", f"layout `{name}` cannot be read: {exc.message}", where,
                                   "fix the template, or delete your copy to use the built-in one")) from None
     except TemplateNotFound as exc:
-        raise LayoutError(finding("SG505", f"layout `{exc.name}` is missing", None,
+        frames = _template_frames(exc)  # the template that includes the missing one, if any
+        where = Location(Path(frames[-1].filename), frames[-1].lineno or 1) if frames else None
+        if exc.message and "outside" in exc.message:
+            raise LayoutError(finding("SG505", f"layout `{exc.name}` is not read: {exc.message}", where,
+                                      "copy the file into the layouts folder instead of linking to it")) from None
+        raise LayoutError(finding("SG505", f"layout `{exc.name}` is missing", where,
                                   "restore the file, or remove what includes it")) from None
-    except TemplateError as exc:
-        line = next((frame.lineno for frame in traceback.extract_tb(exc.__traceback__)
-                     if frame.filename.endswith((".j2", ".css", ".js"))), 1)
-        source = next((frame.filename for frame in traceback.extract_tb(exc.__traceback__)
-                       if frame.filename.endswith((".j2", ".css", ".js"))), name)
-        raise LayoutError(finding("SG505", f"layout `{name}` failed: {exc.message or exc}",
-                                  Location(Path(source), line),
+    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
+        # a template runs in a sandbox: what it does wrong, from an unsafe access to a division by
+        # zero, is the template's fault and is reported at its line
+        frames = _template_frames(exc)
+        where = Location(Path(frames[-1].filename), frames[-1].lineno or 1) if frames else Location(Path(name), 1)
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        name = Path(frames[-1].filename).name if frames else name
+        if isinstance(exc, SecurityError):
+            hint = ("a layout may use only the values it is given, and only so much time and memory: "
+                    "remove this, or compare with the built-in template")
+            raise LayoutError(finding("SG505", f"layout `{name}` is not allowed to do this: {message}", where,
+                                      hint)) from None
+        raise LayoutError(finding("SG505", f"layout `{name}` failed: {message}", where,
                                   "check the names the template uses against the built-in one")) from None
+
+
+def _template_frames(exc: BaseException) -> list:
+    return [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith((".j2", ".css"))]
 
 
 def chapter_views(guide: Guide, renderer: ContentRenderer, language: str = "",

@@ -122,6 +122,11 @@ def estimated_size(side: Side, stock: Stock, base_pt: float, minimum_pt: float) 
 def sizes_to_measure(side: Side, stock: Stock, base_pt: float, minimum_pt: float) -> list[float]:
     """The base size, the smallest, and every step within a point of the estimate: the largest
     size that really fits is among them, or a little above the one chosen."""
+    space = area(stock, head_height_mm(1)).height_mm
+    if estimated_height_mm(side.weight, side.paragraphs, body_width_mm(stock), minimum_pt) > 2 * space:
+        # twice too long even at the smallest size, however optimistic: it will be split, and
+        # laying out a very long side at every size costs minutes
+        return [minimum_pt]
     guess = estimated_size(side, stock, base_pt, minimum_pt)
     wanted = {base_pt, minimum_pt} | {s for s in steps(base_pt, minimum_pt) if abs(s - guess) <= 1.0 + 1e-9}
     return sorted(wanted, reverse=True)

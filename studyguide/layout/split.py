@@ -22,8 +22,11 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 ATOMIC = {"img", "hr", "tr", "svg", "math"}  # never cut inside; they get the id themselves
 # a Chinese (or other wide) character alone, or a run of up to 12 other non-space characters,
 # each with the spaces around it
-_RUN = re.compile(r"\s*(?:[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
-                  r"|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]{1,12})\s*|\s+")
+# (a zero-width space counts as a space: the Markdown renderer puts one every 12 letters of a long
+# unbroken string, so each run ends where a line may break)
+_RUN = re.compile(r"[\s\u200b]*(?:[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+                  r"|[^\s\u200b\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]{1,12})[\s\u200b]*"
+                  r"|[\s\u200b]+")
 
 
 @dataclass

@@ -13,10 +13,13 @@ import dataclasses
 import gc
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable
 
 
@@ -134,11 +137,48 @@ def render_job(job: Job) -> Rendered:
                     time.perf_counter() - started)
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int, scratch: str) -> None:
     """Workers leave Ctrl-C to the main process, which stops them itself (and quietly), and import
-    WeasyPrint as soon as they start, while the main process is still reading the content."""
+    WeasyPrint as soon as they start, while the main process is still reading the content.
+
+    A worker dies with the main process, even when that is killed outright (SIGKILL gives it no
+    chance to stop them): otherwise each lives on, holding memory and the caller's pipe open. Its
+    temporary files (WeasyPrint's fonts) go in the pool's own folder, which the main process
+    removes, since workers are stopped before they could remove their own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+    tempfile.tempdir = scratch
     from . import render  # noqa: F401 - imported for its side effect: loading WeasyPrint and Pango
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass  # not Linux: the pipe to the main process still ends the worker when it next waits
+    if os.getppid() != parent:  # the main process died before the line above took effect
+        os._exit(1)
+
+
+def _remove_abandoned() -> None:
+    """The workers' folders of builds that were killed (their process is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob("studyguide-workers-*-*"):
+        pid = folder.name.split("-")[2]
+        if pid.isdigit() and folder.stat().st_uid == os.getuid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _started() -> int:
@@ -151,6 +191,7 @@ class Pool:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)  # None or 0: one per core
         self._executor: ProcessPoolExecutor | None = None
+        self._scratch = ""
 
     def warm(self) -> "Pool":
         """Start the workers now, so their imports overlap whatever the caller does before rendering."""
@@ -161,8 +202,10 @@ class Pool:
 
     def _process_pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            _remove_abandoned()
+            self._scratch = tempfile.mkdtemp(prefix=f"studyguide-workers-{os.getpid()}-")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_start_worker)
+                                                 initializer=_start_worker, initargs=(os.getpid(), self._scratch))
         return self._executor
 
     def __enter__(self) -> "Pool":
@@ -177,6 +220,7 @@ class Pool:
         for process in list(getattr(self._executor, "_processes", {}).values()):
             process.terminate()
         self._executor.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
     def submit(self, job: Job) -> Future:
         if self.workers == 1:

@@ -56,6 +56,20 @@ def normalise_newlines(text: str, path: Path) -> tuple[str, list[Diagnostic]]:
     return text, [finding("SG104", "CRLF or CR line endings were read as LF", Location(path, line))]
 
 
+FRONT_MATTER_LIMIT = 10_000  # characters: a title, a language and some tags need a few hundred
+_ALIAS = "an alias (`*name`) is not allowed in front matter"
+
+
+class _NoAliases(yaml.SafeLoader):
+    """YAML without aliases (`*name`): front matter never needs them, and a few hundred bytes of
+    aliases to aliases expand to billions of values (the "billion laughs")."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, _ALIAS, self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def split_front_matter(text: str, path: Path) -> tuple[dict, int, list[Diagnostic]]:
     """YAML between a first line `---` and the next `---` line; returns (data, body start line)."""
     lines = text.split("\n")
@@ -67,14 +81,21 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, int, list[Diagnosti
     else:
         return {}, 0, [finding("SG105", "front matter starts with `---` but never ends",
                                Location(path, 1), "close it with a line holding only `---`")]
+    front = "\n".join(lines[1:end])
+    if len(front) > FRONT_MATTER_LIMIT:
+        # YAML is read in pure Python, about a second for 20,000 characters on a busy machine
+        return {}, end + 1, [finding(
+            "SG105", f"front matter is {len(front):,} characters long, more than the {FRONT_MATTER_LIMIT:,} "
+            "it may be", Location(path, 2), "keep the title, language and tags short; put text in the chapter")]
     try:
-        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+        data = yaml.load(front, Loader=_NoAliases) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 2 + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or str(exc)
         return {}, end + 1, [finding("SG105", f"front matter is not valid YAML: {problem}",
-                                     Location(path, line), "check the indentation and quoting")]
+                                     Location(path, line), "write the value out in full" if problem == _ALIAS
+                                     else "check the indentation and quoting")]
     if not isinstance(data, dict):
         return {}, end + 1, [finding("SG105", "front matter must be key: value pairs",
                                      Location(path, 2), "for example `title: 神经网络`")]
