@@ -150,9 +150,11 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
         settings.build.line_breaks == "auto" and language.startswith("zh"))
     views = chapter_views(guide, ContentRenderer(roots, breaks=breaks), language)
     work_dir = work_dir.resolve()
-    allowed = [str(p) for p in roots + [LAYOUTS, fonts, work_dir] + ([user_layouts] if user_layouts else [])]
+    allowed = [str(p) for p in roots + [LAYOUTS, fonts] + ([user_layouts] if user_layouts else [])]
+    # templates are compiled afresh each build: a compiled template on disk is code, and loading it
+    # back would run whatever a damaged or planted file holds
     context = Context(settings, guide, views, guide_meta(settings, guide, language), language,
-                      Layouts(user_layouts, work_dir / "templates"), fonts, tuple(allowed), out_dir, work_dir)
+                      Layouts(user_layouts), fonts, tuple(allowed), out_dir, work_dir)
     try:
         return _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool)
     except LayoutError as exc:
