@@ -50,17 +50,10 @@ def page_texts(path: Path) -> list[str]:
 
 
 def embedded_fonts(path: Path) -> set[str]:
-    """Base names of every font any page uses, subset tag removed (ABCDEF+Name → Name), in the
-    page's own resources and in those of the forms it draws (imposed flashcard faces)."""
+    """Base names of every font any page uses, subset tag removed (ABCDEF+Name → Name)."""
     names = set()
-    pending = [page.get("/Resources") for page in PdfReader(path).pages]
-    while pending:
-        resources = pending.pop()
-        resources = resources.get_object() if resources is not None else {}
-        for ref in (resources.get("/XObject") or {}).values():
-            form = ref.get_object()
-            if form.get("/Subtype") == "/Form":
-                pending.append(form.get("/Resources"))
+    for page in PdfReader(path).pages:
+        resources = page.get("/Resources") or {}
         fonts = resources.get("/Font") or {}
         for ref in fonts.values():
             font = ref.get_object()

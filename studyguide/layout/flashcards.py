@@ -23,7 +23,6 @@ from ..model import Card
 from . import CardView, Layouts
 from .fit import (HEAD_GAP_MM, HEAD_LINE_HEIGHT, HEAD_SIZE_PT, LINE_HEIGHT, PADDING_MM, Area, Fit,
                   Measuring, Side, area, body_width_mm)
-from .paper import Paper
 from .sheets import UNPRINTABLE_MM, Rect, Stock
 
 CUT_LINE_PT = 0.5  # thin, but well above the 0.25 pt at which lines vanish on paper
@@ -178,36 +177,6 @@ def sheets(cards: list[Flashcard], stock: Stock, flip: str, offset_mm: tuple[flo
         backs = tuple(Placed(card.back, stock.slot(stock.back_index(index, flip)).moved(*offset_mm))
                       for index, card in enumerate(batch))
         result += [Sheet("front", number, fronts), Sheet("back", number, backs)]
-    return result
-
-
-def face_stock(stock: Stock) -> Stock:
-    """A page the size of one card, holding one card: the flashcards are rendered one face a page
-    on it and then imposed onto the real sheets, so that where a card goes on the sheet (the flip,
-    the back offset, the gap) and the cut guides are never a reason to lay a card out again."""
-    return Stock(stock.name, stock.card_width_mm, stock.card_height_mm, 1, 1,
-                 Paper(stock.name, stock.card_width_mm, stock.card_height_mm))
-
-
-@dataclass(frozen=True)
-class SheetSide:
-    """One side of a physical sheet: which face pages go where, and the guides drawn over them."""
-
-    faces: tuple[tuple[int, Rect], ...]  # (0-based page of the face renders, its place on the sheet in mm)
-    lines: tuple["Line", ...]
-
-
-def impositions(count: int, stock: Stock, cut: str, flip: str, offset_mm: tuple[float, float]) -> list[SheetSide]:
-    """Every side of every sheet, in print order, for `count` cards rendered one face a page (the
-    front of card j on page 2j, its back on page 2j + 1): as `sheets` places them."""
-    front_lines = guides(stock, cut)
-    back_lines = back_guides(stock, front_lines, flip, offset_mm)
-    result = []
-    for start in range(0, count, stock.per_sheet):
-        indices = range(min(stock.per_sheet, count - start))
-        result.append(SheetSide(tuple((2 * (start + i), stock.slot(i)) for i in indices), front_lines))
-        result.append(SheetSide(tuple((2 * (start + i) + 1, stock.slot(stock.back_index(i, flip)).moved(*offset_mm))
-                                      for i in indices), back_lines))
     return result
 
 

@@ -16,9 +16,8 @@ from ..config import ConfigError
 from ..diagnostics import finding
 from ..i18n import strings
 from ..layout.fit import PADDING_MM, PT_TO_MM, Fit, Measuring, choose, head_heights, plan_measuring
-from ..layout.flashcards import (CUT_DASH_MM, CUT_LINE_PT, FOLD_DASH_MM, GUIDE_GREY, SplitItem, Sheet, areas,
-                                 card_sides, deck, face_stock, guide_urls, head_texts, impositions, measure_html,
-                                 sheet_documents, sheets, split_html)
+from ..layout.flashcards import (SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
+                                 measure_html, sheet_documents, sheets, split_html)
 from ..layout.sheets import StockError, stock_for
 from ..layout.split import Side as SplitSide
 from ..layout.split import starts_from_pages
@@ -46,11 +45,7 @@ def plan(context: Context) -> Plan:
     measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
                                options.base_size_pt, options.min_size_pt)
     offset = (options.back_offset_x_mm, options.back_offset_y_mm)
-    # cards are rendered one face a page and imposed on the sheets, except folded ones, whose
-    # sheets are rendered whole (question and answer side by side, the fold line between)
-    imposed = not stock.fold
-    faces = face_stock(stock) if imposed else stock
-    urls = {} if imposed else guide_urls(context.layouts, stock, options.cut, options.flip, offset)
+    urls = guide_urls(context.layouts, stock, options.cut, options.flip, offset)
     physical_sheets = -(-len(views) // stock.per_sheet)
     per_chunk = -(-settings.build.chunk_cards // stock.per_sheet) if settings.build.chunk_cards else CHUNK_SHEETS
     chunks = max(1, -(-physical_sheets // per_chunk))
@@ -106,9 +101,9 @@ def plan(context: Context) -> Plan:
 
     def sheet_jobs(pieces: dict[str, list[Markup]]) -> list:
         cards = deck(views, sides, state["fits"], pieces, state["areas"], options.min_size_pt, words["continued"])
-        pages = sheets(cards, faces, options.flip, (0.0, 0.0) if imposed else offset)
-        state["cards"] = len(cards)
-        documents = sheet_documents(context.layouts, pages, faces, settings, context.language, context.print_meta,
+        pages = sheets(cards, stock, options.flip, offset)
+        state["pages"] = pages
+        documents = sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
                                     context.font_url, urls, chunks)
         result = []
         for number, (chunk, html) in enumerate(documents):
@@ -134,18 +129,11 @@ def plan(context: Context) -> Plan:
     def files(rendered):
         from ..printing.finish import finish_flashcards
 
-        imposing = None
-        if imposed:
-            sides = impositions(state["cards"], stock, options.cut, options.flip, offset)
-            imposing = (sides, (stock.paper.width_mm, stock.paper.height_mm),
-                        (CUT_LINE_PT, GUIDE_GREY, CUT_DASH_MM, FOLD_DASH_MM))
         return finish_flashcards(ordered(rendered), context.info(), context.language, options.flip,
-                                 options.duplex, stock.fold, context.fonts, imposing)
+                                 options.duplex, stock.fold, context.fonts)
 
     def page_counts(rendered):
         total = sum(rendered[key].pages for key in state["chunks"])
-        if imposed:
-            total = 2 * -(-state["cards"] // stock.per_sheet)
         if options.duplex == "manual" and not stock.fold:
             return {"flashcards-fronts.pdf": total // 2, "flashcards-backs.pdf": total // 2}
         return {"flashcards.pdf": total}

@@ -111,30 +111,6 @@ def _face_file(base_font: str) -> str | None:
     return next((face.file for face in FACES if face.family == family and face.weight == weight), None)
 
 
-def _fonts(pdf: pikepdf.Pdf):
-    """Every font the pages use: in their own resources, and in those of the form XObjects they
-    draw (imposed flashcard faces are forms)."""
-    pending = [page.obj.get(Name.Resources) for page in pdf.pages]
-    visited: set[tuple[int, int]] = set()
-    while pending:
-        resources = pending.pop()
-        if resources is None:
-            continue
-        if resources.is_indirect:
-            if resources.objgen in visited:
-                continue
-            visited.add(resources.objgen)
-        font_dict = resources.get(Name.Font)
-        for key in (font_dict.keys() if font_dict is not None else ()):
-            yield font_dict[key]
-        objects = resources.get(Name.XObject)
-        for key in (objects.keys() if objects is not None else ()):
-            form = objects[key]
-            if form.get(Name.Subtype) == Name.Form and form.objgen not in visited:
-                visited.add(form.objgen)
-                pending.append(form.get(Name.Resources))
-
-
 def unify_fonts(pdf: pikepdf.Pdf, fonts: Path) -> None:
     """Give every piece's copy of a face one font program holding all the glyphs any piece uses.
 
@@ -147,17 +123,21 @@ def unify_fonts(pdf: pikepdf.Pdf, fonts: Path) -> None:
     descriptors: dict[str, list] = {}
     glyphs: dict[str, set[int]] = {}
     seen: set[tuple[int, int]] = set()
-    for font in _fonts(pdf):
-        if font.objgen in seen or Name.DescendantFonts not in font:
-            continue
-        seen.add(font.objgen)
-        file = _face_file(str(font.get(Name.BaseFont, "")))
-        descendant = font.DescendantFonts[0]
-        descriptor = descendant.get(Name.FontDescriptor)
-        if file is None or descriptor is None or not any(k in descriptor for k in ("/FontFile2", "/FontFile3")):
-            continue
-        descriptors.setdefault(file, []).append(descriptor)
-        glyphs.setdefault(file, set()).update(_widths(descendant))
+    for page in pdf.pages:
+        resources = page.obj.get(Name.Resources)
+        font_dict = resources.get(Name.Font) if resources is not None else None
+        for key in (font_dict.keys() if font_dict is not None else ()):
+            font = font_dict[key]
+            if font.objgen in seen or Name.DescendantFonts not in font:
+                continue
+            seen.add(font.objgen)
+            file = _face_file(str(font.get(Name.BaseFont, "")))
+            descendant = font.DescendantFonts[0]
+            descriptor = descendant.get(Name.FontDescriptor)
+            if file is None or descriptor is None or not any(k in descriptor for k in ("/FontFile2", "/FontFile3")):
+                continue
+            descriptors.setdefault(file, []).append(descriptor)
+            glyphs.setdefault(file, set()).update(_widths(descendant))
     for file, found in descriptors.items():
         face = hb.Face(hb.Blob.from_file_path(str(fonts / file)))
         request = hb.SubsetInput()

@@ -48,12 +48,9 @@ def _preferences(pdf, duplex: str) -> None:
 
 
 def finish_flashcards(pdfs: list[bytes], info: dict[str, str], language: str, flip: str, duplex: str = "printer",
-                      fold: bool = False, fonts: Path | None = None, imposing=None) -> dict[str, bytes]:
+                      fold: bool = False, fonts: Path | None = None) -> dict[str, bytes]:
     """The flashcard files from the sheets' renders, joined in order (with pikepdf, as the
     workbook's pieces are: see assemble.py).
-
-    `imposing`, if given, is `(sides, paper_mm, guide style)`: the renders hold one card face a
-    page, which `impose.impose_faces` places on the sheets.
 
     `duplex == "manual"` gives two files to print one after the other: the fronts, and the backs
     in the order `layout.flashcards.manual_order` gives. Folded sheets are printed on one side.
@@ -65,14 +62,8 @@ def finish_flashcards(pdfs: list[bytes], info: dict[str, str], language: str, fl
 
     joined = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]  # open until saved
-    if imposing is not None:
-        from .impose import face_forms, impose_faces
-
-        sides, paper_mm, style = imposing
-        impose_faces(joined, face_forms(joined, sources), sides, paper_mm, *style)
-    else:
-        for source in sources:
-            joined.pages.extend(source.pages)
+    for source in sources:
+        joined.pages.extend(source.pages)
     if len(pdfs) > 1 and fonts is not None:
         unify_fonts(joined, fonts)  # one copy of each face, not one per piece
     if fold or duplex != "manual":
