@@ -4,12 +4,21 @@
     python bench/bench.py --sizes 113 1130 --runs 1
     python bench/bench.py --compare-sizes       # also the 11,300-card flashcards in one process
 
-For each deck it times three cases of `python compile.py` (every default output: the three
-workbook editions, flashcards, HTML pages and the study page): a cold build (no cache), a
-build with nothing changed, and a build after editing one answer. Wall time is measured around
-the whole process; memory is the peak resident set of the whole process tree, sampled every
-20 ms from /proc. Each output's own time comes from the build's summary table. Results go to
-bench/RESULTS.md, beside the targets they are measured against.
+For each deck it times cases of `python compile.py` (every default output: the three workbook
+editions, flashcards, HTML pages and the study page): a cold build (no cache), a build with
+nothing changed, a build after editing one answer, the same edit saved while `watch` runs (from
+the save to every output replaced), a build with a setting that only moves cards on the sheet
+(`--flip short`), and `check` and `export csv` on a warm cache. The edits and settings are
+reported as a share of the cold build in the same run, since absolute times drift from hour to
+hour on a shared machine. `--before DIR` also times cold builds with the code in DIR (another
+checkout), alternating with this one, to show the cold build before and after a change.
+
+It also times peers on the same cards (see bench/peers.py): a minimal WeasyPrint document (the
+engine's floor) and Typst, if its PyPI package is installed.
+
+Wall time is measured around the whole process; memory is the peak resident set of the whole
+process tree, sampled every 20 ms from /proc. Each output's own time comes from the build's
+summary table. Results go to bench/RESULTS.md, beside the targets they are measured against.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import signal
 import sys
 import tempfile
 import time
@@ -28,9 +38,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import peers
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SIZES = (113, 1130, 5650, 11300)
+ENV = dict(os.environ, PYTHONUNBUFFERED="1")  # XDG_CACHE_HOME is set to the run's own folder in main()
 NOTES = "## Where the time goes"
 
 
@@ -61,10 +74,13 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def build(project: Path, *args: str) -> Run:
+def build(project: Path, *args: str, code: Path = ROOT) -> Run:
+    return timed([sys.executable, str(code / "compile.py"), *args], project)
+
+
+def timed(command: list[str], cwd: Path) -> Run:
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), *args], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss_kb(process.pid))
@@ -72,7 +88,7 @@ def build(project: Path, *args: str) -> Run:
     seconds = time.perf_counter() - started
     stdout, stderr = process.communicate()
     if process.returncode != 0:
-        raise SystemExit(f"build failed in {project}: {' '.join(args)}\n{stderr}")
+        raise SystemExit(f"failed in {cwd}: {' '.join(command)}\n{stderr}")
     run = Run(seconds, peak // 1024)
     for line in stdout.splitlines():
         cells = [cell.strip() for cell in line.split("|")]
@@ -122,26 +138,88 @@ def edit_one_answer(project: Path, round_: int) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def measure(size: int, runs: int, work: Path) -> dict[str, list[Run]]:
-    results: dict[str, list[Run]] = {"cold": [], "no-op": [], "edit": [], "flashcards cold": []}
+def clear_cache() -> None:
+    shutil.rmtree(ENV["XDG_CACHE_HOME"], ignore_errors=True)
+
+
+def watched_edit(project: Path, round_: int) -> Run:
+    """`watch` running and warm: the time from saving an edited answer to the end of the build
+    it sets off (the summary is printed once every output is replaced)."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "watch"], cwd=project, env=ENV,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    try:
+        for line in process.stdout:
+            if line.startswith("watching"):
+                break
+        else:
+            raise SystemExit(f"watch ended early in {project}")
+        time.sleep(1.0)  # let the watcher settle on its folders
+        started = time.perf_counter()
+        edit_one_answer(project, round_)
+        changed = False
+        peak = 0
+        for line in process.stdout:
+            peak = max(peak, _tree_rss_kb(process.pid))
+            changed = changed or line.startswith("changed:")
+            if changed and re.search(r"\d+ chapters?, \d+ cards?", line):
+                return Run(time.perf_counter() - started, peak // 1024)
+        raise SystemExit(f"watch ended before rebuilding in {project}")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def measure(size: int, runs: int, work: Path, before: Path | None = None) -> dict[str, list[Run]]:
+    results: dict[str, list[Run]] = {case: [] for case in CASES + PEERS}
+    if before is not None:
+        results["cold (before)"] = []
     project = work / f"deck-{size}"
     make_deck(project, size)
     for round_ in range(runs):
+        if before is not None:
+            shutil.rmtree(project / "out", ignore_errors=True)
+            shutil.rmtree(project / ".cache", ignore_errors=True)  # where older versions kept it
+            clear_cache()
+            _add(results, size, "cold (before)", build(project, code=before))
         shutil.rmtree(project / "out", ignore_errors=True)
-        shutil.rmtree(project / ".cache", ignore_errors=True)
-        results["cold"].append(build(project))
-        results["no-op"].append(build(project))
-        edit_one_answer(project, round_)
-        results["edit"].append(build(project))
+        clear_cache()
+        _add(results, size, "cold", build(project))
+        _add(results, size, "no-op", build(project))
+        edit_one_answer(project, 2 * round_)
+        _add(results, size, "edit", build(project))
+        _add(results, size, "watch edit", watched_edit(project, 2 * round_ + 1))
+        _add(results, size, "flip", build(project, "--flip", "short"))
+        _add(results, size, "check", build(project, "check"))
+        _add(results, size, "export csv", build(project, "export", "csv"))
     cards = work / f"cards-{size}"
     make_deck(cards, size)
     (cards / "studyguide.toml").write_text('[build]\noutputs = ["flashcards"]\n', encoding="utf-8")
+    page, source = peers.write_inputs(cards / "content", work / f"peers-{size}")
     for _ in range(runs):
-        shutil.rmtree(cards / ".cache", ignore_errors=True)
-        results["flashcards cold"].append(build(cards, "--force"))
+        clear_cache()
+        _add(results, size, "flashcards cold", build(cards, "--force"))
+        peer = [sys.executable, str(ROOT / "bench" / "peers.py")]
+        _add(results, size, "peer: WeasyPrint, minimal", timed(peer + ["weasyprint", str(page), "peer.pdf"], cards))
+        if _has("typst"):
+            _add(results, size, "peer: Typst", timed(peer + ["typst", str(source), "peer.pdf"], cards))
     shutil.rmtree(project)
     shutil.rmtree(cards)
-    return results
+    return {case: samples for case, samples in results.items() if samples}
+
+
+def _add(results: dict[str, list[Run]], size: int, case: str, run: Run) -> None:
+    results[case].append(run)
+    print(f"{size:>6} cards  {case:26s} {run.seconds:7.2f} s  {run.peak_mib:6d} MiB", flush=True)
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 def compare_sizes(work: Path) -> tuple[int, int]:
@@ -176,6 +254,11 @@ def versions() -> str:
     return found + (f", Pango {pango}" if pango else "")
 
 
+CASES = ("cold", "no-op", "edit", "watch edit", "flip", "check", "export csv", "flashcards cold")
+PEERS = ("peer: WeasyPrint, minimal", "peer: Typst")
+# (deck, case) → the largest share of the same run's cold build, as the issues set them
+SHARES = {(113, "edit"): 0.25, (113, "watch edit"): 0.15, (11300, "edit"): 0.05}
+SHARES_ANY = {"flip": 0.15, "check": 0.10, "export csv": 0.10}
 TARGETS = {  # (deck, case) → (target seconds, or None), as the issues set them
     (113, "cold"): 2.5, (113, "no-op"): 0.5, (113, "edit"): 1.2,
     (1130, "flashcards cold"): 6.0, (11300, "cold"): 90.0,
@@ -189,23 +272,47 @@ def report(all_results: dict[int, dict[str, list[Run]]], command: str, sizes_che
              "`python compile.py` process over the runs, and the peak resident memory of its process tree "
              "(the main process and its rendering workers). Every build makes all default outputs.", "",
              f"- Machine: {machine()}", f"- Versions: {versions()}", "",
-             "| cards | case | runs | wall time | target | peak RSS | pieces rendered / from cache |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+             "| cards | case | runs | wall time | share of cold | target | peak RSS | pieces rendered / from cache |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     medians = {}
     for size, results in all_results.items():
+        cold = statistics.median(s.seconds for s in results["cold"])
         for case, samples in results.items():
             seconds = statistics.median(s.seconds for s in samples)
             medians[(size, case)] = seconds
-            target = TARGETS.get((size, case))
-            if size == 11300 and case == "edit" and (size, "cold") in medians:
-                target = round(0.1 * medians[(size, "cold")], 1)
+            share = seconds / cold
+            target, mark = "", ""
+            limit = SHARES.get((size, case), SHARES_ANY.get(case))
+            if limit is not None:
+                target, mark = f"≤ {limit:.0%}", " ✓" if share <= limit else " ✗"
+            elif TARGETS.get((size, case)) is not None:
+                limit = TARGETS[(size, case)]
+                target, mark = f"≤ {limit} s", " ✓" if seconds <= limit else " ✗"
             peak = max(s.peak_mib for s in samples)
-            pieces = f"{samples[-1].rendered} / {samples[-1].cached}"
-            mark = "" if target is None else (" ✓" if seconds <= target else " ✗")
-            lines.append(f"| {size:,} | {case} | {len(samples)} | {seconds:.2f} s | "
-                         f"{'' if target is None else f'≤ {target} s'}"
-                         f"{mark} | {peak:,} MiB | {pieces} |")
-    lines += ["", "Peak RSS target for 11,300 cards, cold: ≤ 2,048 MiB.", ""]
+            pieces = f"{samples[-1].rendered} / {samples[-1].cached}" if not case.startswith("peer") else ""
+            lines.append(f"| {size:,} | {case} | {len(samples)} | {seconds:.2f} s | {share:.0%} | {target}{mark} | "
+                         f"{peak:,} MiB | {pieces} |")
+    lines += ["", "Each row's share is its median over the median cold build of the same deck in the same run; "
+              "`watch edit` is timed from saving the file to the end of the build it sets off.", ""]
+    peer_lines = []
+    for size, results in all_results.items():
+        ours = medians.get((size, "flashcards cold"))
+        ratios = [f"{ours / medians[(size, case)]:.1f}× {case.removeprefix('peer: ')}"
+                  for case in ("peer: WeasyPrint, minimal", "peer: Typst") if (size, case) in medians]
+        if ours and ratios:
+            peer_lines.append(f"| {size:,} | {ours:.2f} s | " + " | ".join(
+                f"{medians[(size, case)]:.2f} s" if (size, case) in medians else "" for case in
+                ("peer: WeasyPrint, minimal", "peer: Typst")) + " | " + ", ".join(ratios) + " |")
+    if peer_lines:
+        lines += ["Our flashcards (cold, flashcards only) against the peers on the same cards, whole processes, "
+                  "medians:", "", "| cards | studyguide | WeasyPrint, minimal | Typst | studyguide is |",
+                  "| ---: | ---: | ---: | ---: | --- |"] + peer_lines + [""]
+    befores = [size for size in all_results if (size, "cold (before)") in medians]
+    if befores:
+        lines += ["Cold builds before and after, alternating in the same run, medians: " + "; ".join(
+            f"{size:,} cards {medians[(size, 'cold (before)')]:.2f} s before, {medians[(size, 'cold')]:.2f} s after"
+            for size in befores) + ".", ""]
+    lines += ["Peak RSS target for 11,300 cards, cold: ≤ 2,048 MiB.", ""]
     if (11300, "cold") in medians and (1130, "cold") in medians:
         ratio = medians[(11300, "cold")] / medians[(1130, "cold")]
         lines.append(f"t(11,300) / t(1,130), cold full builds: **{ratio:.1f}** (target ≤ 11)")
@@ -246,15 +353,15 @@ def main() -> None:
     parser.add_argument("--compare-sizes", action="store_true",
                         help="also render the 11,300-card flashcards in one process, to compare file sizes")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="a checkout of the code before a change: its cold builds are timed too, alternating")
     args = parser.parse_args()
     all_results = {}
     with tempfile.TemporaryDirectory(prefix="studyguide-bench-") as tmp:
+        ENV["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # the builds' caches, cleared for each cold build
         for size in args.sizes:
             runs = args.runs if size < 5000 or args.large_runs is None else args.large_runs
-            all_results[size] = measure(size, runs, Path(tmp))
-            for case, samples in all_results[size].items():
-                print(f"{size:>6} cards  {case:16s} {statistics.median(s.seconds for s in samples):7.2f} s  "
-                      f"{max(s.peak_mib for s in samples):6d} MiB", flush=True)
+            all_results[size] = measure(size, runs, Path(tmp), args.before and args.before.resolve())
         sizes_check = compare_sizes(Path(tmp)) if args.compare_sizes else None
     command = " ".join(["python bench/bench.py"] + sys.argv[1:])
     text = report(all_results, command, sizes_check)

@@ -7,8 +7,13 @@
   each output. When nothing changed and the outputs are as written, a build stops right there,
   before reading any Markdown: "up to date". This module imports nothing heavy for that reason.
 
-The cache lives in `.cache/studyguide/` beside the guide's studyguide.toml (or in the current
-folder) and is safe to delete at any time.
+The cache lives in the user's cache folder (`$XDG_CACHE_HOME/studyguide/<hash of the guide's
+folder>`, by default under `~/.cache`), never inside the guide: a guide comes from anyone, and a
+folder it ships must not be able to hand the build anything to load. The cache holds only plain
+data (JSON, and PDF bytes), each entry with a digest of its bytes: an entry that is damaged,
+truncated or planted is a miss and is rendered again, never an error. Nothing in it is unpickled
+or executed. It is safe to delete at any time, and a cache that cannot be written (a full disk,
+a read-only folder) only makes builds slower.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import re
+import shutil
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,7 +30,17 @@ from urllib.parse import unquote, urlsplit
 from . import __version__
 
 LIMIT_BYTES = 1 << 30  # the job cache is trimmed to this size, least recently used first
+FORMAT = b"studyguide-cache-1"  # first word of every entry; a different one is a miss
 _FILE_URL = re.compile(r"""file://[^"')\s]+""")
+
+
+def cache_folder(project: Path) -> Path:
+    """Where the cache of the guide in `project` lives: in the user's cache folder, one folder per
+    guide, named by a hash of the guide's absolute path."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"  # as XDG says
+    name = hashlib.sha256(str(Path(os.path.realpath(project))).encode()).hexdigest()[:24]
+    return root / "studyguide" / name
 
 
 def engine_version() -> str:
@@ -46,6 +61,116 @@ def _file_digest(path: Path, memo: dict[Path, str]) -> str:
     return memo[path]
 
 
+def _write(path: Path, data: bytes, root: Path) -> bool:
+    """Write a cache file whole (through a temporary file and a rename), or not at all: False
+    when the disk is full or the folder cannot be written. Whatever is in the way under `root`
+    (the cache's own folder), such as a file where a folder should be, is removed."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        for folder in reversed(path.relative_to(root).parents):
+            if (root / folder).is_symlink() or (root / folder).is_file():
+                (root / folder).unlink()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir() and not path.is_symlink():  # a folder where the file should be
+            shutil.rmtree(path)
+        temporary.write_bytes(data)
+        temporary.replace(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def encode(rendered) -> bytes:
+    """A rendered job as a cache entry: a header line (format, digest, length of the JSON), the
+    JSON of everything but the PDF, then the PDF's bytes."""
+    data = {
+        "pages": rendered.pages,
+        "anchors": {name: [a.page, a.x_pt, a.y_pt, a.right_pt, a.bottom_pt] for name, a in rendered.anchors.items()},
+        "refused": [list(pair) for pair in rendered.refused],
+        "warnings": list(rendered.warnings),
+        "bookmarks": [[b.page, b.level, b.label, b.x_pt, b.y_pt] for b in rendered.bookmarks],
+        "links": [[k.page, k.target, k.x_pt, k.y_pt, k.width_pt, k.height_pt] for k in rendered.links],
+        "page_size_pt": list(rendered.page_size_pt),
+    }
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256(body + b"\0" + rendered.pdf).hexdigest().encode()
+    return b" ".join((FORMAT, digest, str(len(body)).encode())) + b"\n" + body + rendered.pdf
+
+
+class Damaged(ValueError):
+    """A cache entry that is not what this version writes."""
+
+
+def decode(entry: bytes, key: str):
+    """The rendered job an entry holds, or Damaged: checked against its digest first, then read
+    strictly, field by field."""
+    from .printing.pool import Anchor, Bookmark, Link, Rendered
+
+    head, newline, rest = entry.partition(b"\n")
+    words = head.split(b" ")
+    if not newline or len(words) != 3 or words[0] != FORMAT or not words[2].isdigit():
+        raise Damaged("not an entry")
+    length = int(words[2])
+    body, pdf = rest[:length], rest[length:]
+    if len(body) != length or hashlib.sha256(body + b"\0" + pdf).hexdigest().encode() != words[1]:
+        raise Damaged("its digest does not match")
+    try:
+        data = json.loads(body.decode("utf-8"))
+        return Rendered(
+            key, pdf, _int(data["pages"]),
+            {_str(name): Anchor(_int(v[0]), *map(_float, v[1:5])) for name, v in _items(data["anchors"])},
+            tuple((_str(url), _str(why)) for url, why in _list(data["refused"])),
+            tuple(_str(text) for text in _list(data["warnings"])),
+            tuple(Bookmark(_int(v[0]), _int(v[1]), _str(v[2]), _float(v[3]), _float(v[4]))
+                  for v in _list(data["bookmarks"])),
+            tuple(Link(_int(v[0]), _str(v[1]), *map(_float, v[2:6])) for v in _list(data["links"])),
+            tuple(map(_float, _list(data["page_size_pt"])[:2])))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise Damaged(str(exc)) from None
+
+
+def _int(value) -> int:
+    if type(value) is not int:
+        raise TypeError("not an integer")
+    return value
+
+
+def _float(value) -> float:
+    if type(value) not in (int, float):
+        raise TypeError("not a number")
+    return float(value)
+
+
+def _str(value) -> str:
+    if type(value) is not str:
+        raise TypeError("not text")
+    return value
+
+
+def _list(value) -> list:
+    if type(value) is not list:
+        raise TypeError("not a list")
+    return value
+
+
+def _items(value):
+    if type(value) is not dict:
+        raise TypeError("not a table")
+    return value.items()
+
+
 class JobCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder / "jobs"
@@ -53,6 +178,8 @@ class JobCache:
         self._engine = engine_version()
         self.hits = 0
         self.misses = 0
+        self.damaged = 0  # entries found damaged, and rendered again
+        self.unwritable = 0  # entries that could not be stored (a full disk, a read-only folder)
 
     def key(self, job) -> str:
         digest = hashlib.sha256()
@@ -66,34 +193,40 @@ class JobCache:
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
+        return self.folder / key[:2] / f"{key}.entry"
 
     def get(self, job):
         path = self._path(self.key(job))
         try:
-            with path.open("rb") as stream:
-                rendered = pickle.load(stream)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            entry = path.read_bytes()
+        except OSError:  # absent, or not a file
             self.misses += 1
             return None
-        os.utime(path)  # recently used
+        try:
+            rendered = decode(entry, job.key)
+        except Damaged:
+            self.misses += 1
+            self.damaged += 1
+            _remove(path)  # rendered again and stored afresh
+            return None
+        try:
+            os.utime(path)  # recently used
+        except OSError:
+            pass
         self.hits += 1
         return rendered
 
     def put(self, job, rendered) -> None:
-        path = self._path(self.key(job))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            with temporary.open("wb") as stream:
-                pickle.dump(rendered, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        if not _write(self._path(self.key(job)), encode(rendered), self.folder.parent):
+            self.unwritable += 1
 
     def trim(self, limit: int = LIMIT_BYTES) -> None:
         entries = []
-        for path in self.folder.glob("*/*.pickle"):
+        try:
+            found = list(self.folder.glob("*/*"))
+        except OSError:
+            return
+        for path in found:
             try:
                 stat = path.stat()
             except OSError:
@@ -103,7 +236,7 @@ class JobCache:
         for _, size, path in sorted(entries):
             if total <= limit:
                 break
-            path.unlink(missing_ok=True)
+            _remove(path)
             total -= size
 
 
@@ -162,10 +295,17 @@ class Manifest:
         self.path = folder / "manifest.json"
 
     def load(self) -> dict:
+        """The last build's record, or {} when there is none or it is not one (damaged, a list,
+        a folder): then nothing counts as up to date and the build runs."""
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        if (type(data) is not dict or type(data.get("fingerprint")) is not str or type(data.get("out")) is not str
+                or type(data.get("outputs")) is not dict
+                or not all(type(v) is str for v in data["outputs"].values())):
+            return {}
+        return data
 
     def up_to_date(self, fingerprint_: str, out_dir: Path) -> bool:
         """Nothing changed since the last build, and its outputs are still there as it wrote them."""
@@ -176,8 +316,7 @@ class Manifest:
         return bool(outputs) and all(output_digest(out_dir / name) == digest for name, digest in outputs.items())
 
     def save(self, fingerprint_: str, out_dir: Path, outputs: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"fingerprint": fingerprint_, "out": str(out_dir.resolve()),
-                                         "outputs": outputs}, indent=1), encoding="utf-8")
-        temporary.replace(self.path)
+        """Record this build; if that cannot be done (a full disk), the next build only runs again."""
+        data = json.dumps({"fingerprint": fingerprint_, "out": str(out_dir.resolve()), "outputs": outputs}, indent=1)
+        if not _write(self.path, data.encode("utf-8"), self.path.parent):
+            _remove(self.path)  # an old record must not say that outputs it no longer matches are current

@@ -654,14 +654,14 @@ def _user_layouts(settings: Settings) -> Path | None:
 
 
 def _build(settings: Settings, content: list[Path], reporter, force: bool = False, pool=None) -> int:
-    from .cache import Manifest, fingerprint
+    from .cache import Manifest, cache_folder, fingerprint
     from .resources import FONTS, LAYOUTS
 
     project = project_folder(settings)
     out = Path(settings.build.out)
     if not out.is_absolute():
         out = project / out
-    cache_dir = project / ".cache" / "studyguide"
+    cache_dir = cache_folder(project)  # never inside the guide, which anyone may have written
     user_layouts = _user_layouts(settings)
     layouts = [LAYOUTS] + ([user_layouts] if user_layouts else [])
     stamp = fingerprint(settings, content, layouts, settings.fonts_folder or FONTS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,14 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: floa
     """Run `python compile.py …` as a user would; returns the CompletedProcess."""
     return subprocess.run([sys.executable, str(ROOT / "compile.py"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_folder(tmp_path_factory) -> Path:
+    """Builds under test keep their caches in a folder of the test run's, not in the user's."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

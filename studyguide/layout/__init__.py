@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import (FileSystemBytecodeCache, StrictUndefined, TemplateError, TemplateNotFound,
+from jinja2 import (StrictUndefined, TemplateError, TemplateNotFound,
                     TemplateSyntaxError, select_autoescape)
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup
@@ -89,22 +89,12 @@ def text_weight(fragment: str) -> float:
 class Layouts:
     """The Jinja environment over the user's layouts folder (if any) and the built-in one."""
 
-    def __init__(self, user_dir: Path | None = None, cache_dir: Path | None = None) -> None:
-        """`cache_dir`, if given, keeps the compiled templates between builds (Jinja checks each
-        template's source against it, so an edited layout is compiled again)."""
+    def __init__(self, user_dir: Path | None = None) -> None:
+        # no bytecode cache: a compiled template on disk is code, and a guide may plant one
         search = [str(user_dir)] if user_dir and user_dir.is_dir() else []
         search.append(str(LAYOUTS))
-        bytecode = None
-        if cache_dir is not None:
-            try:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                # named apart from what templates compiled outside the sandbox were kept as
-                bytecode = FileSystemBytecodeCache(str(cache_dir), "__sandboxed_%s.cache")
-            except OSError:
-                pass  # only slower: every template is compiled again
         self.env = Sandbox(
             loader=LayoutsLoader(search),
-            bytecode_cache=bytecode,
             autoescape=select_autoescape(["html", "html.j2", "svg"], default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,
