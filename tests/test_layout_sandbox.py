@@ -48,7 +48,7 @@ def test_the_built_in_templates_need_nothing_the_sandbox_refuses():
     html = Layouts().render("title-page.html.j2", meta=type("M", (), {"course": "课", "title": "标题",
                                                                        "subtitle": "", "author": "", "date": ""})(),
                             words={"edition_teacher": "教师版", "questions_count": "{chapters} 章 {cards} 题"},
-                            edition="teacher", chapter_count=2, card_count=7)
+                            edition="teacher", chapter_count=2, card_count=7, count_line="2 章 7 题")
     assert "标题" in html and "2 章 7 题" in html
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,9 +24,16 @@ from ..model import Diagnostic, Guide
 from ..printing.pool import Job, Rendered
 
 
+# a file's folder: the fonts cut for a build sit in the user's cache, under a folder named
+# after the guide's path, so the same guide in two places would otherwise get two /IDs
+_FOLDER = re.compile(r"(file://|/)[^\s\"'()<>]*/(?=[^/\s\"'()<>]+)")
+
+
 def identifier(html: str) -> bytes:
-    """The PDF /ID comes from what is printed, so the same input gives the same file."""
-    return hashlib.sha256(f"{__version__}\n{html}".encode()).hexdigest()[:32].encode()
+    """The PDF /ID comes from what is printed, so the same input gives the same file, wherever
+    it is built."""
+    printed = _FOLDER.sub("", html)
+    return hashlib.sha256(f"{__version__}\n{printed}".encode()).hexdigest()[:32].encode()
 
 
 @dataclass
