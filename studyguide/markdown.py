@@ -91,10 +91,11 @@ class Renderer:
         parser.inline.ruler.at("link", self._link)
         parser.inline.ruler.at("image", self._image)
         parser.core.ruler.push("autospace", _autospace)
-        if highlight:
-            parser.options["highlight"] = lambda code, lang, attrs: highlight(code, lang)
         # markdown-it binds render rules to its renderer, so they take that as their first argument
+        self._highlight = highlight
         parser.add_render_rule("image", lambda _renderer, *args: self._render_image(*args))
+        for name in ("fence", "code_block"):
+            parser.add_render_rule(name, lambda _renderer, *args: self._render_code(*args))
         for name in ("math_inline", "math_inline_double", "math_block"):
             parser.add_render_rule(name, lambda _renderer, *args: self._render_math(*args))
         self.parser = parser
@@ -161,6 +162,21 @@ class Renderer:
             src = self._resolve_image(src)
         alt = self.parser.renderer.renderInlineAsText(token.children or [], options, env)
         return f'<img src="{html.escape(src)}" alt="{html.escape(alt)}">'
+
+    def _render_code(self, tokens, idx, options, env):
+        """A code block with each of its lines in a `sg-cl` span: a line too long for the card or
+        page wraps with a hanging indent and a mark beside its continuation (typography.css), so
+        a wrapped line never reads as several lines of code."""
+        token = tokens[idx]
+        language = token.info.strip().split()[0] if token.type == "fence" and token.info.strip() else ""
+        body = self._highlight(token.content, language) if self._highlight and language else ""
+        # Pygments closes its spans at the end of every line, so the lines can be cut apart
+        lines = (body or html.escape(token.content, quote=False)).split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        inner = "".join(f'<span class="sg-cl">{line}\n</span>' for line in lines)
+        attribute = f' class="language-{html.escape(language)}"' if language else ""
+        return f"<pre><code{attribute}>{inner}</code></pre>\n"
 
     def _render_math(self, tokens, idx, options, env):
         token = tokens[idx]
