@@ -86,6 +86,13 @@ def area(stock: Stock, head_mm: float) -> Area:
     return Area(PADDING_MM + head_mm + HEAD_GAP_MM, stock.card_height_mm - PADDING_MM)
 
 
+def image_max_mm(stock: Stock) -> float:
+    """How tall an image on a card may be: the same when measuring, cutting and printing (so what
+    was measured is what is printed), and short enough to leave a line or two beside it on a card
+    whose head takes three lines."""
+    return 0.8 * area(stock, head_height_mm(3)).height_mm
+
+
 def steps(base_pt: float, minimum_pt: float) -> list[float]:
     count = int(round((base_pt - minimum_pt) / STEP_PT))
     return [round(base_pt - i * STEP_PT, 2) for i in range(count + 1)]

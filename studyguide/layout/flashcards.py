@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ..model import Card
 from . import CardView, Layouts
 from .fit import (HEAD_GAP_MM, HEAD_LINE_HEIGHT, HEAD_SIZE_PT, LINE_HEIGHT, PADDING_MM, Area, Fit,
-                  Measuring, Side, area, body_width_mm)
+                  Measuring, Side, area, body_width_mm, image_max_mm)
 from .sheets import UNPRINTABLE_MM, Rect, Stock
 
 CUT_LINE_PT = 0.5  # thin, but well above the 0.25 pt at which lines vanish on paper
@@ -319,8 +319,7 @@ def _style_for(pages: list[Sheet]) -> Style:
 
 
 def stylesheet(layouts: Layouts, stock: Stock, font_url: Callable[[str], str], style: Style,
-               guide_urls: dict[str, str], page_mm: tuple[float, float] | None = None,
-               min_area_mm: float = 0.0) -> Markup:
+               guide_urls: dict[str, str], page_mm: tuple[float, float] | None = None) -> Markup:
     page_mm = page_mm or (stock.paper.width_mm, stock.paper.height_mm)
     return layouts.stylesheet(
         "fonts.css.j2", "typography.css", "cards.css.j2", font_url=font_url, stock=stock, paper=stock.paper,
@@ -328,7 +327,7 @@ def stylesheet(layouts: Layouts, stock: Stock, font_url: Callable[[str], str], s
         head_size_pt=HEAD_SIZE_PT, head_line_height=HEAD_LINE_HEIGHT, line_height=LINE_HEIGHT,
         body_width_mm=body_width_mm(stock), cut_line_pt=CUT_LINE_PT, positions=style.positions,
         sizes=style.sizes, middles=style.middles, guide_urls=guide_urls, colours=CHAPTER_COLOURS,
-        band_mm=BAND_MM, head_gap_mm=HEAD_GAP_MM, recall_scale=RECALL_SCALE, image_max_mm=min_area_mm)
+        band_mm=BAND_MM, head_gap_mm=HEAD_GAP_MM, recall_scale=RECALL_SCALE, image_max_mm=image_max_mm(stock))
 
 
 def guide_urls(layouts: Layouts, stock: Stock, cut: str, flip: str, offset_mm: tuple[float, float]) -> dict[str, str]:
@@ -351,8 +350,7 @@ def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings
     for start in range(0, len(pages), per_chunk):
         chunk = pages[start:start + per_chunk]
         style = _style_for(chunk)
-        min_area = min((placed.face.area.height_mm for sheet in chunk for placed in sheet.cards), default=0.0)
-        css = stylesheet(layouts, stock, font_url, style, urls, min_area_mm=min_area)
+        css = stylesheet(layouts, stock, font_url, style, urls)
         views = []
         for sheet in chunk:
             faces = []
