@@ -23,7 +23,7 @@ from .sheets import Stock
 
 STEP_PT = 0.5
 PADDING_MM = 6.0  # text stays this far from every cut edge
-HEAD_SIZE_PT = 6.5
+HEAD_SIZE_PT = 7.0  # cards.min_size_pt by default: nothing on a card is smaller
 HEAD_LINE_HEIGHT = 1.25
 HEAD_GAP_MM = 1.5  # between the head line and the body
 LINE_HEIGHT = 1.5
