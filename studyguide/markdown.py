@@ -199,7 +199,7 @@ class Renderer:
     # -- public ------------------------------------------------------------------------------
     def html(self, markdown: str) -> Markup:
         self._pass = _Pass()
-        return Markup(self.parser.render(markdown))
+        return Markup(_glue_punctuation(self.parser.render(markdown)))
 
     def fragment(self, markdown: str) -> tuple[Markup, bool]:
         """HTML of the Markdown, and whether it is inline: a single paragraph comes back without
@@ -209,8 +209,9 @@ class Renderer:
         tokens = self.parser.parse(markdown, env)
         renderer = self.parser.renderer
         if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
-            return Markup(renderer.renderInline(tokens[1].children or [], self.parser.options, env)), True
-        return Markup(renderer.render(tokens, self.parser.options, env)), False
+            return Markup(_glue_punctuation(renderer.renderInline(tokens[1].children or [], self.parser.options,
+                                                                  env))), True
+        return Markup(_glue_punctuation(renderer.render(tokens, self.parser.options, env))), False
 
     def check(self, markdown: str) -> list[Rejected]:
         """Links, images and maths that will be shown as text, with their line in the snippet."""
@@ -240,6 +241,16 @@ class Renderer:
             except ValueError as exc:
                 rejected.append(Rejected("math", tex, line, str(exc)))
         return rejected
+
+
+# -- a formula and the punctuation after it break as one --------------------------------------
+# A line may not start with `，` or `.`; WeasyPrint then lets it hang past the line's end after a
+# formula (an image) rather than take the formula down to the next line. Glued, they go together.
+_FORMULA_THEN_PUNCTUATION = re.compile(r'(<img class="math"[^>]*>)([，。、；：？！）」』”’,.;:?!)\]]+)')
+
+
+def _glue_punctuation(html_text: str) -> str:
+    return _FORMULA_THEN_PUNCTUATION.sub(r'<span class="sg-nobr">\1\2</span>', html_text)
 
 
 # -- a thin gap between Han characters and Latin letters or digits -------------------------------

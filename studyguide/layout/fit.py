@@ -183,11 +183,18 @@ def head_heights(measuring: Measuring, anchors: dict) -> dict[int, float]:
     return {index: anchors[item.id].height_pt * PT_TO_MM for index, item in measuring.heads.items()}
 
 
-def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt: float) -> dict[str, Fit]:
-    """Side key → the largest measured size at which it fits the area given for it."""
+def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt: float,
+           width_mm: float = math.inf) -> dict[str, Fit]:
+    """Side key → the largest measured size at which it fits the area given for it.
+
+    A measured side grows wider than the card's text (`width_mm`) when something in it cannot
+    break (a formula and its comma, a table's longest words): it fits at no size at which it does.
+    """
     heights: dict[str, list[tuple[float, float]]] = {}
     for item in measuring.items:
-        heights.setdefault(item.side.key, []).append((item.size_pt, anchors[item.id].height_pt * PT_TO_MM))
+        box = anchors[item.id]
+        too_wide = (box.right_pt - box.x_pt) * PT_TO_MM > width_mm + 0.05
+        heights.setdefault(item.side.key, []).append((item.size_pt, math.inf if too_wide else box.height_pt * PT_TO_MM))
     fits = {key: Fit(base_pt, True) for key in measuring.unmeasured}
     for key, measured in heights.items():
         space = areas[key].height_mm
@@ -195,7 +202,7 @@ def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt:
         chosen = next(((size, height) for size, height in measured if height <= space + 0.01), None)
         if chosen is None:
             size, height = measured[-1]
-            fits[key] = Fit(size, False, height)
+            fits[key] = Fit(size, False, height if height < math.inf else None)
         else:
             fits[key] = Fit(chosen[0], True, chosen[1])
     return fits

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..markdown import visible_text
 from ..model import Card
 from . import CardView, Layouts
 from .fit import (HEAD_GAP_MM, HEAD_LINE_HEIGHT, HEAD_SIZE_PT, LINE_HEIGHT, PADDING_MM, Area, Fit,
@@ -47,12 +48,47 @@ def _lean(fragment: str) -> Markup:
     return Markup(match.group(1) if match else fragment.strip())
 
 
-def card_sides(views: list[CardView], layouts: Layouts, question_on_back: bool) -> dict[str, Side]:
-    """Every card's front (f-<anchor>) and back (b-<anchor>), in deck order."""
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_CELL = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.DOTALL)
+_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.DOTALL)
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+CELL_PADDING_EM = 1.0  # typography.css: 0.5em on either side of a cell's text
+LATIN_EM = 0.62  # a generous average width of a Latin letter or digit (bold heads, code)
+
+
+def squeeze_wide_tables(fragment: str, width_em: float) -> str:
+    """Tables whose longest words cannot sit side by side within `width_em`, marked `sg-squeeze`.
+
+    Cells break between words and between Chinese characters; a table as wide as its longest
+    words that is still wider than the card may break inside words too (cards.css), rather than
+    run off the card.
+    """
+    def mark(match: re.Match) -> str:
+        columns: dict[int, float] = {}
+        for row in _ROW.findall(match.group(1)):
+            for index, cell in enumerate(_CELL.findall(row)):
+                # links break anywhere on a card (cards.css): they set no width
+                runs = _UNBREAKABLE.findall(visible_text(_LINK.sub("", cell)))
+                longest = max([len(run) * LATIN_EM for run in runs] + [1.0])
+                columns[index] = max(columns.get(index, 0.0), longest + CELL_PADDING_EM)
+        if sum(columns.values()) <= width_em:
+            return match.group(0)
+        return f'<table class="sg-squeeze">{match.group(1)}</table>'
+
+    return _TABLE.sub(mark, fragment) if "<table>" in fragment else fragment
+
+
+def card_sides(views: list[CardView], layouts: Layouts, question_on_back: bool,
+               width_em: float = 0.0) -> dict[str, Side]:
+    """Every card's front (f-<anchor>) and back (b-<anchor>), in deck order; `width_em` is the
+    card's text width at the smallest size, for tables too wide for it."""
     sides: dict[str, Side] = {}
     for view in views:
         front = _lean(layouts.render("card-front.html.j2", view=view))
         back = _lean(layouts.render("card-back.html.j2", view=view, recall=question_on_back))
+        if width_em:
+            front, back = (Markup(squeeze_wide_tables(side, width_em)) for side in (front, back))
         weight = view.answer_weight + (view.question_weight * RECALL_SCALE if question_on_back else 0)
         sides[f"f-{view.card.anchor}"] = Side(f"f-{view.card.anchor}", front, view.question_weight,
                                               view.question_paragraphs)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..config import ConfigError
 from ..diagnostics import finding
 from ..i18n import strings
-from ..layout.fit import PADDING_MM, PT_TO_MM, Fit, Measuring, choose, head_heights, plan_measuring
+from ..layout.fit import PADDING_MM, PT_TO_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
 from ..layout.flashcards import (SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
                                  measure_html, sheet_documents, sheets, split_html)
 from ..layout.sheets import StockError, stock_for
@@ -41,7 +41,8 @@ def plan(context: Context) -> Plan:
         raise ConfigError(settings.source, exc.key, exc.message, exc.hint) from None
     words = strings(context.language)
     views = context.cards
-    sides = card_sides(views, context.layouts, options.question_on_back)
+    width_em = body_width_mm(stock) / (options.min_size_pt * PT_TO_MM)
+    sides = card_sides(views, context.layouts, options.question_on_back, width_em)
     measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
                                options.base_size_pt, options.min_size_pt)
     offset = (options.back_offset_x_mm, options.back_offset_y_mm)
@@ -64,7 +65,8 @@ def plan(context: Context) -> Plan:
     def after_measuring() -> list:
         heads = head_heights(measuring, measured_anchors)
         state["areas"] = side_areas = areas(sides, views, stock, heads)
-        state["fits"] = fits = choose(measuring, measured_anchors, side_areas, options.base_size_pt)
+        state["fits"] = fits = choose(measuring, measured_anchors, side_areas, options.base_size_pt,
+                                             body_width_mm(stock))
         too_long = [key for key in sides if not fits[key].fits]
         if not too_long:
             return sheet_jobs({})
