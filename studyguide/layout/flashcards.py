@@ -235,7 +235,7 @@ class Line:
     y1_mm: float
     x2_mm: float
     y2_mm: float
-    kind: str = "cut"  # cut | fold
+    kind: str = "cut"  # cut (dashed) | mark (a crop mark: solid) | fold (dash-dot)
 
     @property
     def vertical(self) -> bool:
@@ -289,7 +289,7 @@ def _marks(positions: list[float], start: float, end: float, extent: float, vert
     else:  # on the cut itself, where the printer reaches
         near, far = max(start, UNPRINTABLE_MM), min(end, extent - UNPRINTABLE_MM)
         spans = [(near, near + MARK_MM), (far - MARK_MM, far)]
-    return [Line(p, a, p, b) if vertical else Line(a, p, b, p) for p in positions for a, b in spans]
+    return [Line(p, a, p, b, "mark") if vertical else Line(a, p, b, p, "mark") for p in positions for a, b in spans]
 
 
 def back_guides(stock: Stock, front: tuple[Line, ...], flip: str, offset_mm: tuple[float, float]) -> tuple[Line, ...]:
