@@ -181,3 +181,34 @@ def test_every_card_is_on_the_html_pages(built, sides):
     for label, (question, answer) in sides.items():
         assert squash(question) in questions, label
         assert squash(answer) in answers, label
+
+
+def test_teacher_maths_takes_the_answer_colour(built):
+    """A formula is drawn, not typeset: its outlines are filled in the answers' colour."""
+    with pdfplumber.open(built / "teacher.pdf") as document:
+        page = next(p for p in document.pages if "均方误差" in (p.extract_text() or ""))
+        fills = {tuple(round(v, 2) for v in shape["non_stroking_color"])
+                 for shape in page.curves + page.rects if shape.get("fill") and shape["non_stroking_color"]}
+    ink = tuple(round(int("7a2e12"[i:i + 2], 16) / 255, 2) for i in (0, 2, 4))
+    assert ink in fills
+    assert (0, 0, 0) not in fills and (0.0,) not in fills  # no formula left in black
+
+
+def test_answer_space_follows_the_answer(built, guide):
+    """A task answered with code or a table gets a ruled line for each line and row, not the minimum."""
+    from studyguide.config import Settings
+    from studyguide.layout import chapter_views
+    from studyguide.layout.workbook import with_answer_lines
+
+    views = {view.card.label: view for chapter in with_answer_lines(
+        chapter_views(guide, ContentRenderer([GALLERY / "content"])), Settings()) for view in chapter.cards}
+    assert views["2.2"].answer_lines >= 19  # a header and 18 rows
+    assert views["1.1"].answer_lines >= 3  # three lines of code
+    assert views["1.6"].answer_lines >= 6  # six lines of code, one of them blank
+    assert views["6.1"].answer_lines == 2  # a line of text: the minimum
+    with pdfplumber.open(built / "handout.pdf") as document:
+        page = next(p for p in document.pages if "List the HTTP" in (p.extract_text() or ""))
+        top = next(w["top"] for w in page.extract_words() if w["text"] == "List")
+        rules = {round(shape["top"]) for shape in page.rects + page.lines
+                 if shape["top"] > top and shape["width"] > 100 * (72 / 25.4) and shape["height"] < 1.5}
+        assert len(rules) >= 19
