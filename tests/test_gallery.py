@@ -57,7 +57,7 @@ def sides(guide) -> dict[str, tuple[str, str]]:
 @pytest.fixture(scope="session")
 def built(gallery) -> Path:
     """Every output at the defaults (A7 cards, long-edge flip)."""
-    result = run_cli("--out", str(gallery / "out"), "content", cwd=gallery)
+    result = run_cli("--out", str(gallery / "out"), "content", cwd=gallery, timeout=1800)
     assert result.returncode == 0, result.stderr + result.stdout
     return gallery / "out"
 
@@ -72,7 +72,7 @@ def cards_built(gallery, request):
     if (card, flip) not in _cards_built:
         out = gallery / f"out-{card}-{flip}"
         result = run_cli("--config", "cards.toml", "--out", str(out), "--card", card, "--flip", flip, "content",
-                         cwd=gallery)
+                         cwd=gallery, timeout=1800)
         assert result.returncode == 0, result.stderr + result.stdout
         _cards_built[card, flip] = (out / "flashcards.pdf", result.stderr + result.stdout)
     return _cards_built[card, flip]

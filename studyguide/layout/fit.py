@@ -50,6 +50,11 @@ class Side:
     def plain(self) -> bool:
         return not _TAG.search(_PLAIN.sub("", self.html))
 
+    @property
+    def wide(self) -> bool:
+        """Whether it may hold a line wider than the card: a formula, a table (code wraps anywhere)."""
+        return any(marker in self.html for marker in ('<img class="math"', "<table"))
+
 
 @dataclass(frozen=True)
 class Fit:
