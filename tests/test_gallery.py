@@ -220,6 +220,8 @@ def test_answer_space_follows_the_answer(built, guide):
     with pdfplumber.open(built / "handout.pdf") as document:
         page = next(p for p in document.pages if "List the HTTP" in (p.extract_text() or ""))
         top = next(w["top"] for w in page.extract_words() if w["text"] == "List")
-        rules = {round(shape["top"]) for shape in page.rects + page.lines
-                 if shape["top"] > top and shape["width"] > 100 * (72 / 25.4) and shape["height"] < 1.5}
+        # each ruled line is the bottom border of a box as wide as the text column
+        bottoms = sorted(shape["bottom"] for shape in page.rects
+                         if shape["top"] > top and shape["width"] > 100 * (72 / 25.4))
+        rules = [b for a, b in zip([-10.0] + bottoms, bottoms) if b - a > 2]
         assert len(rules) >= 19
