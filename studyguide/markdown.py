@@ -94,10 +94,11 @@ class Renderer:
         self.language = ""  # of the text being rendered: Japanese and Korean break lines their own way
         parser.core.ruler.push("keep_together", lambda state: _keep_together(state, self.language))
         parser.core.ruler.push("breakable", _breakable)
-        if highlight:
-            parser.options["highlight"] = lambda code, lang, attrs: highlight(code, lang)
         # markdown-it binds render rules to its renderer, so they take that as their first argument
+        self._highlight = highlight
         parser.add_render_rule("image", lambda _renderer, *args: self._render_image(*args))
+        for name in ("fence", "code_block"):
+            parser.add_render_rule(name, lambda _renderer, *args: self._render_code(*args))
         for name in ("math_inline", "math_inline_double", "math_block"):
             parser.add_render_rule(name, lambda _renderer, *args: self._render_math(*args))
         self.parser = parser
@@ -169,6 +170,21 @@ class Renderer:
         alt = self.parser.renderer.renderInlineAsText(token.children or [], options, env)
         return f'<img src="{html.escape(src)}" alt="{html.escape(alt)}">'
 
+    def _render_code(self, tokens, idx, options, env):
+        """A code block with each of its lines in a `sg-cl` span: a line too long for the card or
+        page wraps with a hanging indent and a mark beside its continuation (typography.css), so
+        a wrapped line never reads as several lines of code."""
+        token = tokens[idx]
+        language = token.info.strip().split()[0] if token.type == "fence" and token.info.strip() else ""
+        body = self._highlight(token.content, language) if self._highlight and language else ""
+        # Pygments closes its spans at the end of every line, so the lines can be cut apart
+        lines = (body or html.escape(token.content, quote=False)).split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        inner = "".join(f'<span class="sg-cl">{line}\n</span>' for line in lines)
+        attribute = f' class="language-{html.escape(language)}"' if language else ""
+        return f"<pre><code{attribute}>{inner}</code></pre>\n"
+
     def _render_math(self, tokens, idx, options, env):
         token = tokens[idx]
         display = token.type == "math_block"
@@ -190,7 +206,7 @@ class Renderer:
     # -- public ------------------------------------------------------------------------------
     def html(self, markdown: str) -> Markup:
         self._pass = _Pass()
-        return Markup(self.parser.render(markdown))
+        return Markup(_glue_punctuation(self.parser.render(markdown)))
 
     def fragment(self, markdown: str) -> tuple[Markup, bool]:
         """HTML of the Markdown, and whether it is inline: a single paragraph comes back without
@@ -200,8 +216,9 @@ class Renderer:
         tokens = self.parser.parse(markdown, env)
         renderer = self.parser.renderer
         if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
-            return Markup(renderer.renderInline(tokens[1].children or [], self.parser.options, env)), True
-        return Markup(renderer.render(tokens, self.parser.options, env)), False
+            return Markup(_glue_punctuation(renderer.renderInline(tokens[1].children or [], self.parser.options,
+                                                                  env))), True
+        return Markup(_glue_punctuation(renderer.render(tokens, self.parser.options, env))), False
 
     def check(self, markdown: str) -> list[Rejected]:
         """Links, images and maths that will be shown as text, with their line in the snippet."""
@@ -232,6 +249,16 @@ class Renderer:
             except ValueError as exc:
                 rejected.append(Rejected("math", tex, line, str(exc)))
         return rejected
+
+
+# -- a formula and the punctuation after it break as one --------------------------------------
+# A line may not start with `，` or `.`; WeasyPrint then lets it hang past the line's end after a
+# formula (an image) rather than take the formula down to the next line. Glued, they go together.
+_FORMULA_THEN_PUNCTUATION = re.compile(r'(<img class="math"[^>]*>)([，。、；：？！）」』”’,.;:?!)\]]+)')
+
+
+def _glue_punctuation(html_text: str) -> str:
+    return _FORMULA_THEN_PUNCTUATION.sub(r'<span class="sg-nobr">\1\2</span>', html_text)
 
 
 # -- a thin gap between Han characters and Latin letters or digits -------------------------------

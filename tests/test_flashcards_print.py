@@ -89,7 +89,7 @@ def test_crop_marks_sit_outside_the_grid_in_line_with_every_cut_and_match_on_the
     fronts = segments(pdf.pages[0])
     assert len(fronts) == 2 * (len(cuts_x) + len(cuts_y))  # one mark at each end of every cut
     for mark in fronts:
-        assert mark.width_pt >= 0.25 and mark.dash
+        assert mark.width_pt >= 0.25 and not mark.dash  # crop marks are solid lines
         assert min(mark.x1, mark.y1) >= 5 - NEAR and mark.x2 <= A4[0] - 5 + NEAR and mark.y2 <= A4[1] - 5 + NEAR
         if mark.x1 == mark.x2:  # vertical: above or below the grid, in line with a column's edge
             assert any(abs(mark.x1 - x) <= NEAR for x in cuts_x)
@@ -334,6 +334,29 @@ def test_calibration_grids_sit_behind_the_crosses_with_the_offset_in_use(tmp_pat
             above = [w["text"] for w in words if abs((w["x0"] + w["x1"]) / 2 / MM - gx) < 0.6 and w["bottom"] / MM < gy - 6]
             left = [w["text"] for w in words if abs((w["top"] + w["bottom"]) / 2 / MM - gy) < 0.6 and w["x1"] / MM < gx - 6]
             assert "1" in above and "−0.5" in left
+
+
+def test_calibration_numbers_are_readable_and_both_arrows_mark_the_top_edge(tmp_path):
+    """The grid's numbers are at least 6.5 pt and never touch; after a short-edge flip the
+    front's top edge is at the bottom of the back, and the back's arrow says so from there."""
+    for flip, back_arrow_low in (("short", True), ("long", False)):
+        result = run_cli("calibrate", "--out", str(tmp_path / flip), "--flip", flip, "--back-offset", "-1.5,0.5",
+                         cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        with pdfplumber.open(tmp_path / flip / "calibration.pdf") as pdf:
+            front, back = pdf.pages
+            numbers = [c for c in back.chars if c["text"] in "0123456789.−"]
+            assert len(numbers) > 100 and min(c["size"] for c in numbers) >= 6.5 - 0.01
+            words = [w for w in back.extract_words() if re.fullmatch(r"−?[\d.]+", w["text"])]
+            for a in words:
+                for b in words:
+                    assert a is b or a["x1"] <= b["x0"] or b["x1"] <= a["x0"] or a["bottom"] <= b["top"] \
+                        or b["bottom"] <= a["top"], (a["text"], b["text"])
+            arrow_front = next(w for w in front.extract_words() if w["text"].startswith("↑"))
+            arrow_back = next(w for w in back.extract_words() if w["text"].startswith(("↑", "↓")))
+            assert arrow_front["top"] < front.height / 2
+            assert (arrow_back["top"] > back.height / 2) == back_arrow_low
+            assert arrow_back["text"].startswith("↓" if back_arrow_low else "↑")
 
 
 # -- settings that cannot be laid out -------------------------------------------------------------------

@@ -52,4 +52,6 @@ def test_code_tables_and_text_survive(workbook):
 def test_the_image_is_in_the_pdf(workbook):
     page = key_page(workbook)
     images = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
-    assert [(im["/Subtype"], im["/Width"], im["/Height"]) for im in images] == [("/Image", 60, 30)]
+    # (the bars beside wrapped code lines are drawn as forms, not images)
+    assert [(im["/Subtype"], im["/Width"], im["/Height"]) for im in images
+            if im["/Subtype"] == "/Image"] == [("/Image", 60, 30)]

@@ -279,3 +279,24 @@ def test_the_hide_known_checkbox_is_a_finger_sized_target(phone):
     # a tap anywhere on the label, away from the box, ticks it
     phone.tap("label:has(#hide-known)", position={"x": target["width"] - 4, "y": target["height"] - 3})
     assert phone.is_checked("#hide-known")
+
+
+def test_table_headers_keep_their_words_whole_on_a_phone(browser, tmp_path):
+    """A wide table on a 360 px screen scrolls sideways; no header or cell breaks inside a word."""
+    header = "| Type | Learning rate | Momentum | Adaptive | Memory | Typical use | Notes |"
+    rows = "\n".join(f"    | Optimiser{n} | 0.001 | yes | no | two values | transformers | fast |" for n in range(3))
+    study = build_study(tmp_path, {"ch1.md": f"# Chapter 1 – Tables\n\n1.  Compare them.\n\n    {header}\n"
+                                             f"    | --- | --- | --- | --- | --- | --- | --- |\n{rows}\n"})
+    tab = browser.new_context(offline=True, viewport={"width": 360, "height": 740}).new_page()
+    tab.goto(study.as_uri())
+    tab.evaluate("document.fonts.ready.then(() => true)")
+    tab.click("#card")
+    cells = tab.evaluate("""[...document.querySelectorAll('#card-answer th, #card-answer td')].map(cell => {
+        const range = document.createRange(); range.selectNodeContents(cell);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        return [cell.textContent, tops.size, cell.textContent.trim().split(/\\s+/).length];
+    })""")
+    assert len(cells) == 28
+    for text, lines, words in cells:
+        assert lines <= words, text  # a cell takes at most a line per word: no word is broken
+    tab.context.close()

@@ -7,6 +7,7 @@ template or stylesheet by giving a file the same name.
 from __future__ import annotations
 
 import math
+import re
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -209,9 +210,25 @@ def _lines(markdown: str) -> int:
     return max(1, sum(1 for line in markdown.split("\n") if line.strip()))
 
 
-def answer_lines(weight: float, text_width_mm: float, factor: float, minimum: int, fixed: int) -> int:
-    """Ruled lines for a handwritten answer as long as the printed one, times `factor`."""
+_BLOCKS = re.compile(r"<pre\b.*?</pre>|<table\b.*?</table>|<img (?![^>]*class=\"math\")[^>]*>", re.DOTALL)
+MAX_ANSWER_LINES = 28  # what a page holds under a short question: the question and its space share a page
+PICTURE_LINES = 4  # room to sketch a picture the answer shows
+
+
+def answer_lines(answer: str, text_width_mm: float, factor: float, minimum: int, fixed: int) -> int:
+    """Ruled lines for a handwritten answer as long as the printed one, times `factor`: lines for
+    its text, one or more for each line of its code, one for each row of its tables, and room for
+    each of its pictures."""
     if fixed:
         return fixed
     per_line = max(1.0, text_width_mm / 5.5)  # a handwritten Chinese character takes about 5.5 mm
-    return max(minimum, math.ceil(weight * factor / per_line))
+    lines = text_weight(_BLOCKS.sub(" ", str(answer))) / per_line
+    for block in _BLOCKS.findall(str(answer)):
+        if block.startswith("<pre"):
+            lines += sum(max(1, math.ceil(text_weight(line) / per_line))
+                         for line in visible_text(block).rstrip("\n").split("\n"))
+        elif block.startswith("<table"):
+            lines += block.count("<tr")
+        else:
+            lines += PICTURE_LINES
+    return min(max(minimum, MAX_ANSWER_LINES), max(minimum, math.ceil(lines * factor)))

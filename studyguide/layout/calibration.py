@@ -133,6 +133,9 @@ def calibration_html(layouts: Layouts, stock: Stock, flip: str, offset_mm: tuple
                                   f"{stock.paper.height_mm:g} mm)", flip=words[flip],
                                   x=_number(offset_mm[0]), y=_number(offset_mm[1]))
     stylesheet = layouts.stylesheet("fonts.css.j2", "calibration.css.j2", font_url=font_url, paper=stock.paper)
+    # the front's top edge lies at the back's bottom when the flip swaps the rows
+    back_top_below = stock.behind(Rect(0, 0, 0, 0), flip).y_mm > stock.paper.height_mm / 2
+    words = dict(words, top_below=words["top"].replace("↑", "↓"))
     return layouts.render("calibration.html.j2", language=language, meta=meta, words=words, steps=steps,
                           setup=setup, paper=stock.paper, targets=targets(stock, flip, offset_mm), grid_mm=GRID_MM, label_every_mm=LABEL_EVERY_MM,
-                          stylesheet=stylesheet)
+                          stylesheet=stylesheet, back_top_below=back_top_below)

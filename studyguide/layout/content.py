@@ -23,7 +23,10 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 # pixels (a 6000 x 5000 photograph) is bigger than any page needs, and safe to hold in memory. A
 # PNG of 12000 x 12000 pixels packs into half a megabyte; it would take gigabytes.
 MAX_PIXELS = 30_000_000
-_FORMATTER = HtmlFormatter(nowrap=True)
+# Pygments names its classes `n`, `k`, `c1`…; the prefix keeps them apart from every layout's own
+# classes (tests/test_code_classes.py checks that no layout styles an `hl-` class).
+CLASS_PREFIX = "hl-"
+_FORMATTER = HtmlFormatter(nowrap=True, classprefix=CLASS_PREFIX)
 
 
 def highlight(code: str, language: str) -> str:
@@ -39,7 +42,10 @@ def highlight(code: str, language: str) -> str:
 
 
 def highlight_css(style: str = "friendly") -> str:
-    return HtmlFormatter(style=style).get_style_defs("pre code")
+    """The token colours only: Pygments' other rules (`pre { line-height }`, line numbers) would
+    restyle every layout's own code blocks."""
+    css = HtmlFormatter(style=style, classprefix=CLASS_PREFIX).get_style_defs("pre code")
+    return "\n".join(line for line in css.splitlines() if line.startswith(f"pre code .{CLASS_PREFIX}"))
 
 
 @functools.lru_cache(maxsize=256)

@@ -23,7 +23,7 @@ from .sheets import Stock
 
 STEP_PT = 0.5
 PADDING_MM = 6.0  # text stays this far from every cut edge
-HEAD_SIZE_PT = 6.5
+HEAD_SIZE_PT = 7.0  # cards.min_size_pt by default: nothing on a card is smaller
 HEAD_LINE_HEIGHT = 1.25
 HEAD_GAP_MM = 1.5  # between the head line and the body
 LINE_HEIGHT = 1.5
@@ -49,6 +49,11 @@ class Side:
     @property
     def plain(self) -> bool:
         return not _TAG.search(_PLAIN.sub("", self.html))
+
+    @property
+    def wide(self) -> bool:
+        """Whether it may hold a line wider than the card: a formula, a table (code wraps anywhere)."""
+        return any(marker in self.html for marker in ('<img class="math"', "<table"))
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,13 @@ def head_height_mm(lines: int = 1) -> float:
 
 def area(stock: Stock, head_mm: float) -> Area:
     return Area(PADDING_MM + head_mm + HEAD_GAP_MM, stock.card_height_mm - PADDING_MM)
+
+
+def image_max_mm(stock: Stock) -> float:
+    """How tall an image on a card may be: the same when measuring, cutting and printing (so what
+    was measured is what is printed), and short enough to leave a line or two beside it on a card
+    whose head takes three lines."""
+    return 0.8 * area(stock, head_height_mm(3)).height_mm
 
 
 def steps(base_pt: float, minimum_pt: float) -> list[float]:
@@ -181,11 +193,18 @@ def head_heights(measuring: Measuring, anchors: dict) -> dict[int, float]:
     return {index: anchors[item.id].height_pt * PT_TO_MM for index, item in measuring.heads.items()}
 
 
-def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt: float) -> dict[str, Fit]:
-    """Side key → the largest measured size at which it fits the area given for it."""
+def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt: float,
+           width_mm: float = math.inf) -> dict[str, Fit]:
+    """Side key → the largest measured size at which it fits the area given for it.
+
+    A measured side grows wider than the card's text (`width_mm`) when something in it cannot
+    break (a formula and its comma, a table's longest words): it fits at no size at which it does.
+    """
     heights: dict[str, list[tuple[float, float]]] = {}
     for item in measuring.items:
-        heights.setdefault(item.side.key, []).append((item.size_pt, anchors[item.id].height_pt * PT_TO_MM))
+        box = anchors[item.id]
+        too_wide = (box.right_pt - box.x_pt) * PT_TO_MM > width_mm + 0.05
+        heights.setdefault(item.side.key, []).append((item.size_pt, math.inf if too_wide else box.height_pt * PT_TO_MM))
     fits = {key: Fit(base_pt, True) for key in measuring.unmeasured}
     for key, measured in heights.items():
         space = areas[key].height_mm
@@ -193,7 +212,7 @@ def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt:
         chosen = next(((size, height) for size, height in measured if height <= space + 0.01), None)
         if chosen is None:
             size, height = measured[-1]
-            fits[key] = Fit(size, False, height)
+            fits[key] = Fit(size, False, height if height < math.inf else None)
         else:
             fits[key] = Fit(chosen[0], True, chosen[1])
     return fits

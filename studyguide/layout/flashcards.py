@@ -19,10 +19,11 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..markdown import visible_text
 from ..model import Card
 from . import CardView, Layouts
 from .fit import (HEAD_GAP_MM, HEAD_LINE_HEIGHT, HEAD_SIZE_PT, LINE_HEIGHT, PADDING_MM, Area, Fit,
-                  Measuring, Side, area, body_width_mm)
+                  Measuring, Side, area, body_width_mm, image_max_mm)
 from .sheets import UNPRINTABLE_MM, Rect, Stock
 
 CUT_LINE_PT = 0.5  # thin, but well above the 0.25 pt at which lines vanish on paper
@@ -47,12 +48,47 @@ def _lean(fragment: str) -> Markup:
     return Markup(match.group(1) if match else fragment.strip())
 
 
-def card_sides(views: list[CardView], layouts: Layouts, question_on_back: bool) -> dict[str, Side]:
-    """Every card's front (f-<anchor>) and back (b-<anchor>), in deck order."""
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_CELL = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.DOTALL)
+_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.DOTALL)
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+CELL_PADDING_EM = 1.0  # typography.css: 0.5em on either side of a cell's text
+LATIN_EM = 0.62  # a generous average width of a Latin letter or digit (bold heads, code)
+
+
+def squeeze_wide_tables(fragment: str, width_em: float) -> str:
+    """Tables whose longest words cannot sit side by side within `width_em`, marked `sg-squeeze`.
+
+    Cells break between words and between Chinese characters; a table as wide as its longest
+    words that is still wider than the card may break inside words too (cards.css), rather than
+    run off the card.
+    """
+    def mark(match: re.Match) -> str:
+        columns: dict[int, float] = {}
+        for row in _ROW.findall(match.group(1)):
+            for index, cell in enumerate(_CELL.findall(row)):
+                # links break anywhere on a card (cards.css): they set no width
+                runs = _UNBREAKABLE.findall(visible_text(_LINK.sub("", cell)))
+                longest = max([len(run) * LATIN_EM for run in runs] + [1.0])
+                columns[index] = max(columns.get(index, 0.0), longest + CELL_PADDING_EM)
+        if sum(columns.values()) <= width_em:
+            return match.group(0)
+        return f'<table class="sg-squeeze">{match.group(1)}</table>'
+
+    return _TABLE.sub(mark, fragment) if "<table>" in fragment else fragment
+
+
+def card_sides(views: list[CardView], layouts: Layouts, question_on_back: bool,
+               width_em: float = 0.0) -> dict[str, Side]:
+    """Every card's front (f-<anchor>) and back (b-<anchor>), in deck order; `width_em` is the
+    card's text width at the smallest size, for tables too wide for it."""
     sides: dict[str, Side] = {}
     for view in views:
         front = _lean(layouts.render("card-front.html.j2", view=view))
         back = _lean(layouts.render("card-back.html.j2", view=view, recall=question_on_back))
+        if width_em:
+            front, back = (Markup(squeeze_wide_tables(side, width_em)) for side in (front, back))
         weight = view.answer_weight + (view.question_weight * RECALL_SCALE if question_on_back else 0)
         sides[f"f-{view.card.anchor}"] = Side(f"f-{view.card.anchor}", front, view.question_weight,
                                               view.question_paragraphs)
@@ -200,7 +236,7 @@ class Line:
     y1_mm: float
     x2_mm: float
     y2_mm: float
-    kind: str = "cut"  # cut | fold
+    kind: str = "cut"  # cut (dashed) | mark (a crop mark: solid) | fold (dash-dot)
 
     @property
     def vertical(self) -> bool:
@@ -254,7 +290,7 @@ def _marks(positions: list[float], start: float, end: float, extent: float, vert
     else:  # on the cut itself, where the printer reaches
         near, far = max(start, UNPRINTABLE_MM), min(end, extent - UNPRINTABLE_MM)
         spans = [(near, near + MARK_MM), (far - MARK_MM, far)]
-    return [Line(p, a, p, b) if vertical else Line(a, p, b, p) for p in positions for a, b in spans]
+    return [Line(p, a, p, b, "mark") if vertical else Line(a, p, b, p, "mark") for p in positions for a, b in spans]
 
 
 def back_guides(stock: Stock, front: tuple[Line, ...], flip: str, offset_mm: tuple[float, float]) -> tuple[Line, ...]:
@@ -321,8 +357,7 @@ def _style_for(pages: list[Sheet]) -> Style:
 
 
 def stylesheet(layouts: Layouts, stock: Stock, font_url: Callable[[str], str], style: Style,
-               guide_urls: dict[str, str], page_mm: tuple[float, float] | None = None,
-               min_area_mm: float = 0.0) -> Markup:
+               guide_urls: dict[str, str], page_mm: tuple[float, float] | None = None) -> Markup:
     page_mm = page_mm or (stock.paper.width_mm, stock.paper.height_mm)
     return layouts.stylesheet(
         "fonts.css.j2", "typography.css", "cards.css.j2", font_url=font_url, stock=stock, paper=stock.paper,
@@ -330,7 +365,7 @@ def stylesheet(layouts: Layouts, stock: Stock, font_url: Callable[[str], str], s
         head_size_pt=HEAD_SIZE_PT, head_line_height=HEAD_LINE_HEIGHT, line_height=LINE_HEIGHT,
         body_width_mm=body_width_mm(stock), cut_line_pt=CUT_LINE_PT, positions=style.positions,
         sizes=style.sizes, middles=style.middles, guide_urls=guide_urls, colours=CHAPTER_COLOURS,
-        band_mm=BAND_MM, head_gap_mm=HEAD_GAP_MM, recall_scale=RECALL_SCALE, image_max_mm=min_area_mm)
+        band_mm=BAND_MM, head_gap_mm=HEAD_GAP_MM, recall_scale=RECALL_SCALE, image_max_mm=image_max_mm(stock))
 
 
 def guide_urls(layouts: Layouts, stock: Stock, cut: str, flip: str, offset_mm: tuple[float, float]) -> dict[str, str]:
@@ -353,8 +388,7 @@ def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings
     for start in range(0, len(pages), per_chunk):
         chunk = pages[start:start + per_chunk]
         style = _style_for(chunk)
-        min_area = min((placed.face.area.height_mm for sheet in chunk for placed in sheet.cards), default=0.0)
-        css = stylesheet(layouts, stock, font_url, style, urls, min_area_mm=min_area)
+        css = stylesheet(layouts, stock, font_url, style, urls)
         views = []
         for sheet in chunk:
             faces = []

@@ -19,7 +19,10 @@ from html.parser import HTMLParser
 from markupsafe import Markup
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-ATOMIC = {"img", "hr", "tr", "svg", "math"}  # never cut inside; they get the id themselves
+ATOMIC = {"img", "hr", "tr", "thead", "svg", "math"}  # never cut inside; they get the id themselves
+# …except a table's head, which every page repeats: its id would be found on the last page, and
+# it goes with the first piece anyway (the others repeat it)
+UNMARKED = {"thead"}
 # a Chinese (or other wide) character alone, or a run of up to 12 other non-space characters,
 # each with the spaces around it
 # (a zero-width space counts as a space: the Markdown renderer puts one every 12 letters of a long
@@ -108,7 +111,8 @@ class _Builder(HTMLParser):
             element = self.stack.pop()
             if self.atomic_depth:
                 self.atomic_depth -= 1
-            elif element.tag == "pre":
+                continue  # written whole with the atomic element around it
+            if element.tag == "pre":
                 self.pre_depth -= 1
             if element.first < 0:
                 self.pending_empty.append(element)
@@ -167,7 +171,7 @@ class Side:
             return ""
         attrs = list(node.attrs)
         continued = bool(span) and not whole and node.first < span[0]
-        if prefix and node.tag in ATOMIC and node.first >= 0:
+        if prefix and node.tag in ATOMIC and node.tag not in UNMARKED and node.first >= 0:
             attrs = [(k, v) for k, v in attrs if k != "id"] + [("id", f"{prefix}{node.first}")]
         if continued and node.tag == "li":
             attrs = _add_class(attrs, "continued")

@@ -8,9 +8,13 @@ joined edition, the page numbers to print.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Callable
+
+from markupsafe import Markup
 
 from ..config import Settings
 from ..i18n import counts, css_string, strings
@@ -58,7 +62,7 @@ def with_answer_lines(chapters: tuple[ChapterView, ...], settings: Settings) -> 
     return tuple(
         dataclasses.replace(chapter, cards=tuple(
             dataclasses.replace(view, answer_lines=answer_lines(
-                view.answer_weight, text_width, wb.answer_factor, wb.min_answer_lines, wb.answer_lines))
+                view.answer, text_width, wb.answer_factor, wb.min_answer_lines, wb.answer_lines))
             for view in chapter.cards))
         for chapter in chapters)
 
@@ -109,6 +113,27 @@ def glyphs_html(layouts: Layouts, language: str, font_url: Callable[[str], str])
                           stylesheet=stylesheet)
 
 
+ANSWER_INK = "#7a2e12"  # the teacher's answers: typography.css's --answer-ink
+_FORMULA_IMAGE = re.compile(r'(<img class="math" src="data:image/svg\+xml;base64,)([A-Za-z0-9+/=]+)(")')
+
+
+def inked(fragment: str, colour: str) -> Markup:
+    """The fragment with its formulas drawn in `colour`: a formula is an image (layout/maths.py
+    draws it in black), which the colour of the text around it does not reach."""
+    def recolour(match: re.Match) -> str:
+        svg = base64.b64decode(match.group(2)).decode("utf-8").replace('fill="black"', f'fill="{colour}"')
+        return match.group(1) + base64.b64encode(svg.encode("utf-8")).decode("ascii") + match.group(3)
+
+    return Markup(_FORMULA_IMAGE.sub(recolour, str(fragment)))
+
+
+def _teacher(chapters: tuple[ChapterPart, ...]) -> tuple[ChapterPart, ...]:
+    """The teacher's edition prints each answer in colour, its formulas included."""
+    return tuple(dataclasses.replace(chapter, cards=tuple(
+        dataclasses.replace(view, answer=inked(view.answer, ANSWER_INK)) for view in chapter.cards))
+        for chapter in chapters)
+
+
 def edition_html(layouts: Layouts, chapters: tuple[ChapterPart, ...], meta: Meta, settings: Settings,
                  language: str, edition: str, font_url: Callable[[str], str], *,
                  parts: tuple[str, ...] = ("front", "body", "key"), footer: bool = True,
@@ -121,6 +146,8 @@ def edition_html(layouts: Layouts, chapters: tuple[ChapterPart, ...], meta: Meta
     words = strings(language)
     if edition != "workbook":
         parts = tuple(part for part in parts if part != "key")
+    if edition == "teacher":
+        chapters = _teacher(chapters)
     context = dict(
         paper=paper, margins=margins, duplex=settings.workbook.duplex,
         content_height_mm=paper.height_mm - margins.top_mm - margins.bottom_mm - 1,

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..config import ConfigError
 from ..diagnostics import finding
 from ..i18n import strings
-from ..layout.fit import PADDING_MM, PT_TO_MM, Fit, Measuring, choose, head_heights, plan_measuring
+from ..layout.fit import PADDING_MM, PT_TO_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
 from ..layout.flashcards import (SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
                                  measure_html, sheet_documents, sheets, split_html)
 from ..layout.sheets import StockError, stock_for
@@ -41,7 +41,8 @@ def plan(context: Context) -> Plan:
         raise ConfigError(settings.source, exc.key, exc.message, exc.hint) from None
     words = strings(context.language)
     views = context.cards
-    sides = card_sides(views, context.layouts, options.question_on_back)
+    width_em = body_width_mm(stock) / (options.min_size_pt * PT_TO_MM)
+    sides = card_sides(views, context.layouts, options.question_on_back, width_em)
     measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
                                options.base_size_pt, options.min_size_pt)
     offset = (options.back_offset_x_mm, options.back_offset_y_mm)
@@ -64,7 +65,8 @@ def plan(context: Context) -> Plan:
     def after_measuring() -> list:
         heads = head_heights(measuring, measured_anchors)
         state["areas"] = side_areas = areas(sides, views, stock, heads)
-        state["fits"] = fits = choose(measuring, measured_anchors, side_areas, options.base_size_pt)
+        state["fits"] = fits = choose(measuring, measured_anchors, side_areas, options.base_size_pt,
+                                             body_width_mm(stock))
         too_long = [key for key in sides if not fits[key].fits]
         if not too_long:
             return sheet_jobs({})
@@ -93,10 +95,11 @@ def plan(context: Context) -> Plan:
             limit_pt = heights[item.page] / PT_TO_MM
             tallest = max((anchor.bottom_pt for name, anchor in anchors.items()
                            if name.startswith(f"{item.id}-")), default=0.0)
-            severity = Severity.WARNING
-            if tallest > limit_pt + TOLERANCE_MM / PT_TO_MM:
-                severity = Severity.ERROR  # one unbreakable thing (an image, a table row) is too tall
-            context.diagnostics.append(_too_long(views, key, state["fits"][key], stock, severity, len(starts)))
+            # one unbreakable thing (a table row, a line) taller than the card is said, not fatal:
+            # a fitting miss never stops a build
+            tall = tallest > limit_pt + TOLERANCE_MM / PT_TO_MM
+            context.diagnostics.append(_too_long(views, key, state["fits"][key], stock, Severity.WARNING,
+                                                 len(starts), tall))
         return sheet_jobs(pieces)
 
     def sheet_jobs(pieces: dict[str, list[Markup]]) -> list:
@@ -157,7 +160,7 @@ def _split_ids(items: list[SplitItem], trees: dict) -> list[str]:
     return ids
 
 
-def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int):
+def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int, tall: bool = False):
     """SG601 for a side that does not fit even at the smallest size, at the line it starts on."""
     side, anchor = key.split("-", 1)
     card = next(view.card for view in views if view.card.anchor == anchor)
@@ -165,8 +168,9 @@ def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int):
     line = card.location.line if side == "f" or not card.answer_line else card.answer_line
     size = f"{stock.card_width_mm:g} × {stock.card_height_mm:g} mm"
     message = f"card {card.label}: the {what} does not fit its {size} card even at {fit.size_pt:g} pt"
-    if severity is Severity.ERROR and cards:
-        message += "; it holds an image, a table row or a line that is taller than the card"
+    if tall:
+        message += (f"; it continues over {cards} cards, but holds a table row or a line taller than the "
+                    "card, which runs past the card's bottom edge")
         hint = "make it smaller, or use a larger card (--card)"
     elif severity is Severity.ERROR:
         hint = ("shorten it, use a larger card (--card) or a smaller cards.min_size_pt, or let it continue "
@@ -178,10 +182,10 @@ def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int):
 
 
 def _overflowing(pages: list[Sheet], anchors: dict) -> list:
-    """Every card body on the rendered sheets that runs outside its card's text area, as errors.
+    """Every card body on the rendered sheets that runs outside its card's text area, as warnings.
 
-    The fitting guarantees this never happens; checking costs nothing, and a wrong estimate must
-    stop the build rather than print text that runs off a card.
+    The fitting should make this never happen; checking costs nothing, and a wrong estimate is
+    said (a fitting miss never stops a build, whatever else was right in it).
     """
     found = []
     tolerance_pt = TOLERANCE_MM / PT_TO_MM
@@ -200,6 +204,6 @@ def _overflowing(pages: list[Sheet], anchors: dict) -> list:
                 found.append(finding(
                     "SG601", f"card {placed.face.label}: its {'question' if placed.face.side == 'front' else 'answer'} "
                     f"runs {over:.1f} mm past its card's text area", card.location,
-                    hint="lower cards.base_size_pt; please also report this card, it should have been fitted",
-                    severity=Severity.ERROR))
+                    hint="lower cards.base_size_pt or use a larger card (--card); please also report this card, "
+                    "it should have been fitted", severity=Severity.WARNING))
     return found

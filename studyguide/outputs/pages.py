@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from ..export.media import data_url, replace_images
 from ..fonts import subset, woff_data_uri
 from ..i18n import strings
 from . import Context, Plan
@@ -28,6 +31,17 @@ def embedded_font_urls(context: Context, families: tuple[str, ...] = (), extra: 
     return {face.file: woff_data_uri(subset(fonts.path(face), characters, face.index)) for face in faces}
 
 
+def with_embedded_images(views):
+    """The chapters with every image inside as a data: URL, as the study page has them: a page
+    that points at files breaks when it is copied, and shows the author's folders."""
+    def embed(fragment):
+        return replace_images(fragment, data_url)
+
+    return tuple(dataclasses.replace(chapter, notes=embed(chapter.notes), cards=tuple(
+        dataclasses.replace(view, question=embed(view.question), answer=embed(view.answer))
+        for view in chapter.cards)) for chapter in views)
+
+
 def plan(context: Context) -> Plan:
     def files(rendered):
         words = strings(context.language)
@@ -35,10 +49,11 @@ def plan(context: Context) -> Plan:
         stylesheet = context.layouts.stylesheet("fonts.css.j2", "typography.css", "screen.css",
                                                 font_url=urls.__getitem__)
         pages = {}
+        chapters = with_embedded_images(context.views)
         for side, other in (("questions", "answers"), ("answers", "questions")):
             pages[f"{side}.html"] = context.layouts.render(
                 f"{side}.html.j2", language=context.language, meta=context.meta, words=words,
-                chapters=context.views, stylesheet=stylesheet + "\n" + context.code_css,
+                chapters=chapters, stylesheet=stylesheet + "\n" + context.code_css,
                 side_name=words[f"{side}_page"], other_page=f"{other}.html")
         return pages
 
