@@ -10,6 +10,7 @@ from pathlib import Path
 from ..diagnostics import finding
 from ..model import Card, Chapter, Diagnostic, Guide, Location
 from .cards import ChapterReader, ChapterDraft, is_question_line
+from .settings import ReadSettings
 from .source import load
 
 CONTENT_SUFFIXES = (".md", ".markdown")
@@ -84,8 +85,11 @@ def detect_language(text: str) -> str:
     return "zh-CN" if han and han * 3 >= latin else "en"
 
 
-def read_guide(paths: list[Path], base: Path | None = None) -> Guide:
-    """Every chapter and card of the given files or folders, in order, with diagnostics."""
+def read_guide(paths: list[Path], base: Path | None = None, reading: ReadSettings | None = None) -> Guide:
+    """Every chapter and card of the given files or folders, in order, with diagnostics.
+
+    `reading` names the reader per file (`format`), else each section's shape chooses it.
+    """
     files, diagnostics = find_files(paths)
     chapters: list[Chapter] = []
     sources: list[Path] = []
