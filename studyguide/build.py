@@ -107,7 +107,7 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
         return None, None, [finding(
             "SG110", f"the fonts are missing: {exc}", Location(exc.folder),
             "restore the fonts/ folder (git checkout fonts), or set build.fonts to a folder holding them")]
-    guide = read_guide(content)
+    guide = read_guide(content, reading=settings.read.reading())
     diagnostics = list(guide.diagnostics)
     diagnostics += check_guide(guide, fonts, content_roots(content))
     if user_layouts:

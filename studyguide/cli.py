@@ -392,7 +392,7 @@ def _calibrate(settings: Settings, content: list[Path]) -> int:
         from .read import read_guide
 
         found = [p for p in content if p.exists()]
-        language = read_guide(found).language if found else "en"
+        language = read_guide(found, reading=settings.read.reading()).language if found else "en"
     path = write_calibration(settings, language, _out_dir(settings))
     cards = settings.cards
     print(f"{path}  print it on both sides of one sheet at 100 %, flipped on the {cards.flip} edge, "

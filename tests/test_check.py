@@ -1,10 +1,11 @@
 """`python compile.py check`: findings as lines or JSON, a summary, --strict, and exit codes."""
 
 import json
+from pathlib import Path
 
 from conftest import FIXTURES, SEED, run_cli
 
-FORMS = FIXTURES / "forms"
+FORMS = Path(__file__).resolve().parent / "forms"
 PROBLEMS = FIXTURES / "problems"
 
 
@@ -24,14 +25,14 @@ def test_one_line_per_finding_then_the_summary():
     result = run_cli("check", str(PROBLEMS / "no-answer.md"), str(FORMS / "13-numbering-quirks.md"))
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "tests/fixtures/forms/13-numbering-quirks.md:7:1: warning SG303 question number 2 is used twice in "
-        "chapter 9 (first at line 5) (renumber the questions)",
-        "tests/fixtures/forms/13-numbering-quirks.md:9:1: warning SG304 question numbers skip 3–4 in chapter 9 "
-        "(renumber the questions, or add the missing ones)",
         "tests/fixtures/problems/no-answer.md:3:1: warning SG301 question 1.1 has no answer (write the answer "
         "below the question: indented under it, or as the next paragraph)",
         "tests/fixtures/problems/no-answer.md:7:1: warning SG302 the answer of 1.3 looks like the next "
         "question: `什么是动量？` (if it is a question of its own, number it and give it an answer)",
+        "tests/forms/13-numbering-quirks.md:7:1: warning SG303 question number 2 is used twice in "
+        "chapter 9 (first at line 5) (renumber the questions)",
+        "tests/forms/13-numbering-quirks.md:9:1: warning SG304 question numbers skip 3–4 in chapter 9 "
+        "(renumber the questions, or add the missing ones)",
         "2 chapters, 10 cards, 0 errors, 4 warnings",
     ]
 
