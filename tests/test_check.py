@@ -95,3 +95,50 @@ def test_no_content_found_is_an_error(tmp_path):
     assert result.returncode == 1
     assert "error SG107 no Markdown (.md) files in this folder" in result.stdout
     assert result.stdout.splitlines()[-1] == "0 chapters, 0 cards, 1 error, 0 warnings"
+
+
+def test_cards_lists_every_card_on_one_line():
+    result = run_cli("check", "--cards", str(FORMS / "05-code-in-question.md"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "3.1  tests/forms/05-code-in-question.md:3  下面的代码输出什么？ → 输出 3。  [numbered]",
+        "3.2  tests/forms/05-code-in-question.md:11  What does this print? → `aaa`  [numbered]",
+        "3.3  tests/forms/05-code-in-question.md:19  Explain the following code: → It builds a list of the "
+        "squares of 0 to 4.  [numbered]",
+        "3.4  tests/forms/05-code-in-question.md:27  如何打印列表中的每一项？ → ```python  [numbered]",
+        "1 chapter, 4 cards, 0 errors, 0 warnings",
+    ]
+
+
+def test_cards_cuts_long_first_lines_and_names_a_missing_answer(tmp_path):
+    chapter = tmp_path / "ch1.md"
+    long = "为什么" + "很长" * 40 + "？"
+    chapter.write_text(f"# 第 1 章-测试\n\n1. {long}\n   第一行\n   第二行\n2. 没有答案的问题？\n", encoding="utf-8")
+    result = run_cli("check", "--cards", str(chapter), cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"1.1  ch1.md:3  {long[:59]}… → 第一行  [numbered]"
+    assert lines[1] == "1.2  ch1.md:6  没有答案的问题？ → (no answer)  [numbered]"
+    assert "warning SG301 question 1.2 has no answer" in lines[2]
+
+
+def test_cards_as_json_give_the_full_texts():
+    result = run_cli("check", "--cards", "--format", "json", str(FORMS / "05-code-in-question.md"))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    listed = report["card_list"]
+    assert len(listed) == report["cards"] == 4
+    assert listed[0] == {
+        "label": "3.1", "chapter": 3, "number": "1", "section": "", "file": "tests/forms/05-code-in-question.md",
+        "line": 3, "answer_line": 9, "rule": "numbered",
+        "question": "下面的代码输出什么？\n\n```python\nprint(len([1, 2, 3]))\n```", "answer": "输出 3。"}
+    assert "card_list" not in json.loads(run_cli("check", "--format", "json", str(FORMS / "05-code-in-question.md"))
+                                         .stdout)
+
+
+def test_verbose_says_which_reader_read_each_chapter():
+    result = run_cli("check", "-v", str(FORMS / "01-numbered.md"), str(FORMS / "21-parts.md"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["tests/forms/01-numbered.md:1: chapter 1 神经网络基础: 5 cards, read as numbered",
+                         "tests/forms/21-parts.md:1: chapter 1 复习题: 2 cards, read as numbered, numbered"]
+    assert lines[-1].startswith("2 chapters, 7 cards")
