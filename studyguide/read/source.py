@@ -12,7 +12,8 @@ from ..diagnostics import finding
 from ..model import Diagnostic, Location, Severity
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-FRONT_MATTER_KEYS = {"title": str, "chapter": int, "language": str, "lang": str, "tags": list}
+FRONT_MATTER_KEYS = {"title": str, "chapter": int, "language": str, "lang": str, "tags": list,
+                     "format": str, "markers": dict}
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..diagnostics import finding
-from ..markdown import MAX_NESTING
-from ..model import Location
-from .blocks import Block, closes_fence, opens_fence, outside_fences, read_blocks
-from .headings import parse_heading
-from .source import Source
+from ...diagnostics import finding
+from ...markdown import MAX_NESTING
+from ...model import Location
+from ..blocks import Block, closes_fence, opens_fence, outside_fences, read_blocks
+from ..headings import parse_heading
+from ..settings import Markers
+from .headings import looks_like_question
+from ..source import Source
 
 # What may follow a question mark at the end of a question: closing brackets, quotes, emphasis.
 _CLOSERS = ")）]】」』”’\"'》*_"
@@ -157,6 +159,7 @@ class ChapterDraft:
     cards: list[dict] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
     numbered_heading: bool = False
+    readers: list[str] = field(default_factory=list)  # the rule that read each section
 
 
 @dataclass
@@ -180,9 +183,13 @@ class _Run:
 class ChapterReader:
     """Reads one file's blocks into chapter drafts and reports what it could not place."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, format: str = "auto", markers: Markers = Markers()) -> None:
         self.source = source
         self.lines = source.lines
+        self.format, self.markers = format, markers
+        han = sum(1 for ch in source.text if "\u4e00" <= ch <= "\u9fff")
+        latin = sum(1 for ch in source.text if ch.isascii() and ch.isalpha())
+        self.language = "zh-CN" if han and han * 3 >= latin else "en"
         faults: list[tuple[str, int]] = []
         self.blocks = self._split_paragraphs(read_blocks(self.lines, source.body_start, faults=faults))
         self.diagnostics: list = [self._fault(kind, line) for kind, line in faults]
@@ -284,7 +291,9 @@ class ChapterReader:
             if draft.cards:
                 self.diagnostics += findings
                 return [draft]
+            from ..driver import suggestion
             self._no_questions(0, len(self.blocks), "SG201", "the file holds no questions",
+                               suggestion(self.lines[self.source.body_start:]) or
                                "number the questions as a Markdown list: `1. 问题？` with the answer on "
                                "the next line")
             return []
@@ -350,6 +359,11 @@ class ChapterReader:
             return None
         plain = [self.blocks[i].level for i in headings if not self._block_asks(self.blocks[i])]
         if not plain:
+            return None
+        # `## Q5 什么是协程` `## Explain named slots`: headings that are questions, not chapters
+        top = [self.blocks[i] for i in headings if self.blocks[i].level == min(plain)]
+        if self.format in ("auto", "headings") and (self.format == "headings" or len(top) > 1) and \
+                sum(looks_like_question(b.text) for b in top) * 5 >= len(top) * 4:
             return None
         # "# Title" over "## Question?" sections: the shallowest plain heading names the chapter
         return min(plain)
@@ -417,6 +431,10 @@ class ChapterReader:
         return _Run(all_ones, bullets)
 
     def _fill(self, draft: ChapterDraft, first: int, end: int) -> list:
+        from ..driver import fill  # the driver runs this reader as one of its rules
+        return fill(self, draft, first, end)
+
+    def _fill_numbered(self, draft: ChapterDraft, first: int, end: int) -> list:
         """Cards and notes of blocks[first:end]; returns findings about text outside the cards."""
         run = self._run(first, end)
         cards: list[_Card] = []
@@ -605,7 +623,7 @@ class ChapterReader:
             return True
         after = self.blocks.index(items[-1]) + 1
         return len(items) == 1 and after < len(self.blocks) \
-            and self.blocks[after].kind in ("paragraph", "code", "other") \
+            and self.blocks[after].kind in ("paragraph", "code", "table", "other") \
             and not self._is_section_line(self.blocks[after])
 
     def _has_answer(self, card: _Card) -> bool:
