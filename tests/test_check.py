@@ -131,8 +131,10 @@ def test_cards_as_json_give_the_full_texts():
         "label": "3.1", "chapter": 3, "number": "1", "section": "", "file": "tests/forms/05-code-in-question.md",
         "line": 3, "answer_line": 9, "rule": "numbered",
         "question": "下面的代码输出什么？\n\n```python\nprint(len([1, 2, 3]))\n```", "answer": "输出 3。"}
-    assert "card_list" not in json.loads(run_cli("check", "--format", "json", str(FORMS / "05-code-in-question.md"))
-                                         .stdout)
+    plain = json.loads(run_cli("check", "--format", "json", "-v", str(FORMS / "05-code-in-question.md")).stdout)
+    assert "card_list" not in plain
+    assert plain["readers"] == [{"file": "tests/forms/05-code-in-question.md", "line": 1, "chapter": 3,
+                                 "readers": ["numbered"]}]
 
 
 def test_verbose_says_which_reader_read_each_chapter():
@@ -140,5 +142,24 @@ def test_verbose_says_which_reader_read_each_chapter():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[:2] == ["tests/forms/01-numbered.md:1: chapter 1 神经网络基础: 5 cards, read as numbered",
-                         "tests/forms/21-parts.md:1: chapter 1 复习题: 2 cards, read as numbered"]
+                         "tests/forms/21-parts.md:1: chapter 2 复习题: 2 cards, read as numbered"]
     assert lines[-1].startswith("2 chapters, 7 cards")
+
+
+def test_the_read_settings_of_the_guide_are_used(tmp_path):
+    """studyguide.toml's [read] reaches the reader through the command line: markers named there
+    make cards of a file that reads as none without them."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch1.md").write_text(
+        "# Chapter 1: Shell\n\n>> Which command prints the folder you are in?\n<< `pwd`\n\n"
+        ">> Which command lists hidden files too?\n<< `ls -a`\n", encoding="utf-8")
+    without = run_cli("check", "--cards", cwd=tmp_path)
+    assert without.returncode == 1 and "SG108" in without.stdout
+    (tmp_path / "studyguide.toml").write_text(
+        '[read]\nformat = "labels"\n\n[read.markers]\nquestion = ">>"\nanswer = "<<"\n', encoding="utf-8")
+    result = run_cli("check", "--cards", "-v", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "1.1  content/ch1.md:3  Which command prints the folder you are in? → `pwd`  [labels]",
+        "1.2  content/ch1.md:6  Which command lists hidden files too? → `ls -a`  [labels]",
+        "content/ch1.md:1: chapter 1 Shell: 2 cards, read as labels"]
