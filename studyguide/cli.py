@@ -269,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("studyguide: interrupted; the previous outputs are as they were.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `check --cards | head` closed the pipe: what was asked for was read
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the last resort: a short message instead of a traceback
         return _internal_error(exc)
     finally:

@@ -163,3 +163,17 @@ def test_the_read_settings_of_the_guide_are_used(tmp_path):
         "1.1  content/ch1.md:3  Which command prints the folder you are in? → `pwd`  [labels]",
         "1.2  content/ch1.md:6  Which command lists hidden files too? → `ls -a`  [labels]",
         "content/ch1.md:1: chapter 1 Shell: 2 cards, read as labels"]
+
+
+def test_a_reader_that_stops_early_is_no_fault(tmp_path):
+    """`check --cards | head -1`: the pipe closes before everything is printed."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    many = "# Chapter 1: Many\n\n" + "".join(f"{n}. Question {n}?\n   It is {n}.\n" for n in range(1, 3001))
+    (tmp_path / "many.md").write_text(many, encoding="utf-8")
+    command = f'"{sys.executable}" "{ROOT / "compile.py"}" check --cards many.md | head -1'
+    result = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.stdout == "1.1  many.md:3  Question 1? → It is 1.  [numbered]\n"
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
