@@ -164,7 +164,7 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         elif card.rule == "truefalse" and answer.startswith(_VERDICTS):
             verdict = next(v for v in _VERDICTS if answer.startswith(v))
             got = question + normalise(answer[len(verdict):])
-            expected = normalise(_TRUE_FALSE.sub(r"\1", "\n".join(region)))
+            expected = normalise(_TRUE_FALSE.sub(r"\1", re.sub(r"判断题?\s*[:：]", "", "\n".join(region), count=1)))
         if not {expected, normalise(_unfence_markers("\n".join(with_sections), fences))} & {
                 got, question + normalise(answer, mid_line=True), same_line}:
             problems.append(f"{shown}:{card.location.line}: card {card.label} holds {got!r}, "

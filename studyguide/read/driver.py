@@ -47,6 +47,10 @@ def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:
         reading, notes = _choose(section, classic, reader)
     if reading is None:
         cards, rule = classic, None
+        few = declared == "auto" and 0 < len(cards) <= 2 and section.end - section.first > 60
+        if few and (hint := suggestion(reader.lines[section.first:section.end])):
+            notes.append(finding("SG205", f"only {len(cards)} questions found in "
+                                 f"{line_span(section.first + 1, section.end)}", reader.location(section.first), hint))
         notes += [finding("SG205", message, reader.location(line), hint) for line, message, hint in inside + mend(cards)]
     else:
         draft.notes.clear()

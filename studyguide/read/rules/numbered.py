@@ -334,10 +334,10 @@ class ChapterReader:
                 self.diagnostics += findings
             elif parsed.numbered:
                 self._no_questions(start, end, "SG201", f"chapter `{heading.text}` holds no questions",
-                                   "add numbered questions under it, or remove the heading")
+                                   self._suggest(start, end) or "add numbered questions under it, or remove the heading")
             else:
                 self._no_questions(start, end, "SG203", f"section `{heading.text}` holds no questions and "
-                                   "answers; it is not printed")
+                                   "answers; it is not printed", self._suggest(start, end))
         # wrappers: headings above chapter level, and what follows them up to the next chapter
         for i in headings:
             if self.blocks[i].level < level:
@@ -380,6 +380,12 @@ class ChapterReader:
             return None
         # "# Title" over "## Question?" sections: the shallowest plain heading names the chapter
         return min(plain)
+
+    def _suggest(self, first: int, end: int) -> str:
+        """The `format:` declaration that would read blocks[first:end], from the markers seen most."""
+        from ..driver import suggestion
+        blocks = self.blocks[first:end]
+        return suggestion(self.lines[blocks[0].start:max(b.end for b in blocks)]) if blocks else ""
 
     def _answer_follows(self, heading_index: int) -> bool:
         """Whether a `<details>` answer comes right under the heading: the heading is a question."""
