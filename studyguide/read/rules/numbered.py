@@ -95,9 +95,9 @@ def split_inline(line: str) -> tuple[str, str] | None:
     when the line holds no question followed by something that is not a question.
     """
     plain = _strip_code(line)
-    marks = [m.end() for m in re.finditer(rf"{_QUESTION_MARK}[{re.escape(_CLOSERS)}]*", plain)]
-    for end in marks:
-        if plain[:end].count("**") % 2 or plain[:end].count("__") % 2:
+    marks = [(m.start(), m.end()) for m in re.finditer(rf"{_QUESTION_MARK}[{re.escape(_CLOSERS)}]*", plain)]
+    for mark, end in marks:
+        if plain[:mark].count("**") % 2 or plain[:mark].count("__") % 2:
             continue  # `**Can you rebuild it? Set its title.**`: the bold question goes on
         rest = plain[end:]
         if not rest.strip():
