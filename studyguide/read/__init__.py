@@ -220,7 +220,7 @@ def _chapter(draft: ChapterDraft, number: int, index: int, path: Path, front: di
                 "SG302", f"the answer of {card.label} looks like the next question: "
                 f"`{_excerpt(first_answer_line)}`", Location(path, answer_line),
                 "if it is a question of its own, number it and give it an answer"))
-    problems += _numbering(cards)
+    problems += _numbering(cards, {raw["absorbed"] for raw in draft.cards if raw.get("absorbed")})
     notes = "\n".join(text for _, text in draft.notes)
     language = front.get("language") or front.get("lang") or ""
     tags = tuple(str(t) for t in front.get("tags", ()))
@@ -234,7 +234,7 @@ def _excerpt(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _numbering(cards: list[Card]) -> list[Diagnostic]:
+def _numbering(cards: list[Card], absorbed: set[str] = frozenset()) -> list[Diagnostic]:
     problems = []
     seen: dict[str, Card] = {}
     previous = None
@@ -253,7 +253,8 @@ def _numbering(cards: list[Card]) -> list[Diagnostic]:
                 "renumber the questions"))
         seen.setdefault(card.number, card)
         value = int(card.number) if card.number.isdigit() else None
-        if previous is not None and value is not None and value > previous + 1:
+        if previous is not None and value is not None and value > previous + 1 and \
+                not all(str(n) in absorbed for n in range(previous + 1, value)):
             missing = f"{previous + 1}" if value == previous + 2 else f"{previous + 1}–{value - 1}"
             problems.append(finding(
                 "SG304", f"question numbers skip {missing} in chapter {card.chapter}", card.location,

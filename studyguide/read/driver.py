@@ -17,12 +17,13 @@ import re
 from ..diagnostics import finding
 from ..model import Diagnostic
 from .rules import Reading, Section, choice, cloze, details, headings, labels, separator, table, truefalse
+from .rules.mend import mend
 from .rules.numbered import _ANSWER_LABEL, line_span, strip_label
 
 RULES = {"cloze": cloze.read, "separator": separator.read, "table": table.read,
          "truefalse": truefalse.read, "headings": headings.read, "labels": labels.read}
 AUTO = ("cloze", "separator", "table", "truefalse", "headings")
-_CLASSIC = {"item": "numbered", "pseudo": "numbered", "plain": "numbered", "bullet": "numbered",
+_CLASSIC = {"item": "numbered", "pseudo": "numbered", "sub": "numbered", "plain": "numbered", "bullet": "numbered",
             "label": "labels", "heading": "headings"}
 
 
@@ -32,6 +33,7 @@ def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:
     section = Section(reader.lines, reader.blocks[first:end], reader.language, reader.markers,
                       declared=declared != "auto", location=reader.location)
     findings = reader._fill_numbered(draft, first, end)
+    inside, reader.choices = reader.choices, []
     classic = [_from_classic(raw) for raw in draft.cards]
     reading, notes = None, []
     if declared in RULES:
@@ -45,6 +47,11 @@ def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:
         reading, notes = _choose(section, classic, reader)
     if reading is None:
         cards, rule = classic, None
+        few = declared == "auto" and 0 < len(cards) <= 2 and section.end - section.first > 60
+        if few and (hint := suggestion(reader.lines[section.first:section.end])):
+            notes.append(finding("SG205", f"only {len(cards)} questions found in "
+                                 f"{line_span(section.first + 1, section.end)}", reader.location(section.first), hint))
+        notes += [finding("SG205", message, reader.location(line), hint) for line, message, hint in inside + mend(cards)]
     else:
         draft.notes.clear()
         findings = _loose(reading, section, reader)

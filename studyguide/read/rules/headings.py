@@ -12,7 +12,7 @@ import re
 from . import Reading, Section, card, loose_ranges
 
 NAME = "headings"
-SERIES = re.compile(r"^(?:\*\*|__)?(?:Q|问题|题目|问|Question|第)\s*(?P<number>\d{1,4})\s*(?:题)?\s*[:：.．、)）-]?\s*",
+SERIES = re.compile(r"^(?:\*\*|__)?(?:Q|问题|题目|问|Question)\s*(?P<number>\d{1,4})\s*[:：.．、)）-]?\s*",
                     re.IGNORECASE)
 _NUMBERED = re.compile(r"^(?P<number>\d{1,3})\s*[.．、)）]\s*(?!\d)")
 _ASKING = re.compile(r"^(?:\*\*|__)?(?:explain|describe|define|compare|contrast|list|name|give|show|write|implement|"
@@ -51,6 +51,6 @@ def read(section: Section) -> Reading | None:
     if not reading.cards:
         return None
     # every heading with text under it, and most of them read as questions: surely questions
-    reading.sure = 0.8 if questions * 2 >= len(reading.cards) else 0.5
+    reading.sure = 0.7 if questions * 2 >= len(reading.cards) else 0.5
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading

@@ -17,7 +17,9 @@ from ...model import Location
 from ..blocks import Block, closes_fence, opens_fence, outside_fences, read_blocks
 from ..headings import parse_heading
 from ..settings import Markers
+from .details import holds
 from .headings import looks_like_question
+from .separator import SR_COMMENT, TAG
 from ..source import Source
 
 # What may follow a question mark at the end of a question: closing brackets, quotes, emphasis.
@@ -45,9 +47,14 @@ _INLINE_ANSWER_LABEL = re.compile(
 # "12.问题", "12、问题", "(12) 问题", "第 3 题：问题", "**3. 问题**": numbered paragraphs CommonMark
 # does not see as list items. No digit right after the dot, so `1.5 倍` is a number, not a
 # question number.
+# A decorative mark before the number (`▍1、`, `■ 2.`, `★3.`, `【4】`) is markup too.
+DECORATION = "▍▌■□★☆●○◆◇▶►▪♦✦❖"
 _PSEUDO_NUMBER = re.compile(
-    r"^(?P<lead>\*\*|__)?(?:(?P<a>\d{1,3})(?:[.．](?!\d)|[、。:：)）])|[(（](?P<b>\d{1,3})[)）]|"
+    rf"^(?P<lead>\*\*|__)?(?:[{DECORATION}]\s*)?(?:(?P<a>\d{{1,3}})(?:[.．](?!\d)|[、。:：)）])|"
+    r"[(（](?P<b>\d{1,3})[)）]|【(?P<d>\d{1,3})】|"
     r"第\s*(?P<c>\d{1,3})\s*题\s*[:：.．、]?)\s*(?=\S)")
+# `3.1 …？` under question 3: a sub-question, a card of its own
+_SUB_NUMBER = re.compile(r"^(?P<lead>\*\*|__)?(?P<major>\d{1,3})\.(?P<minor>\d{1,2})\s+(?=\S)")
 # "一、简答题": a line that names a part of the chapter, as Chinese documents do without headings.
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S.{0,30}$")
 _LIST_MARKER = re.compile(r"^(?P<indent> {0,3})(?P<marker>\d{1,9}[.)]|[-+*])(?P<space>[ \t]*)")
@@ -57,7 +64,7 @@ _CHAPTER_WORDS = re.compile(r"^\s*(?P<number>\d+)[\s._-]+(?P<title>.+)$")
 _WRAPPER = re.compile(r"答案|解答|评估|问答|answers?\b|assessments?\b|solutions?\b|chapter questions|"
                       r"questions and answers|q\s*&\s*a", re.IGNORECASE)
 # Words that say a question goes on with the code or text after it.
-_POINTS_ONWARD = re.compile(r"(?:下面|下列|以下|如下|下述|这段|这个|该)|\b(?:following|below|this code|the code|"
+_POINTS_ONWARD = re.compile(r"(?:下面|下列|以下|如下|下述|这段|这个|该|下图|如图|图中)|\b(?:following|below|this code|the code|"
                             r"this snippet|this program|given)\b", re.IGNORECASE)
 _CARD_SEPARATOR = "rule"
 
@@ -88,8 +95,10 @@ def split_inline(line: str) -> tuple[str, str] | None:
     when the line holds no question followed by something that is not a question.
     """
     plain = _strip_code(line)
-    marks = [m.end() for m in re.finditer(rf"{_QUESTION_MARK}[{re.escape(_CLOSERS)}]*", plain)]
-    for end in marks:
+    marks = [(m.start(), m.end()) for m in re.finditer(rf"{_QUESTION_MARK}[{re.escape(_CLOSERS)}]*", plain)]
+    for mark, end in marks:
+        if plain[:mark].count("**") % 2 or plain[:mark].count("__") % 2:
+            continue  # `**Can you rebuild it? Set its title.**`: the bold question goes on
         rest = plain[end:]
         if not rest.strip():
             return None
@@ -187,6 +196,7 @@ class ChapterReader:
         self.source = source
         self.lines = source.lines
         self.format, self.markers = format, markers
+        self.choices: list[tuple[int, str, str]] = []  # readings chosen inside a card, for notes
         han = sum(1 for ch in source.text if "\u4e00" <= ch <= "\u9fff")
         latin = sum(1 for ch in source.text if ch.isascii() and ch.isalpha())
         self.language = "zh-CN" if han and han * 3 >= latin else "en"
@@ -234,6 +244,8 @@ class ChapterReader:
     def _opens_card(self, n: int) -> bool:
         line = self.lines[n].lstrip()
         if _QUESTION_LABEL.match(line):
+            return True
+        if _SUB_NUMBER.match(line) and asks(line):
             return True
         if _PSEUDO_NUMBER.match(line):
             following = self.lines[n + 1].lstrip() if n + 1 < len(self.lines) else ""
@@ -299,7 +311,8 @@ class ChapterReader:
             return []
         drafts: list[ChapterDraft] = []
         first = next(i for i in headings if self.blocks[i].level <= level)
-        if first > 0:
+        if first > 0 and not all(_markup_only(self.lines[n]) for b in self.blocks[:first]
+                                 for n in range(b.start, b.end)):
             self._unplaced(0, first, "is not under any chapter heading; it is not printed",
                            "put a chapter heading such as `# 第 1 章 …` above it, or delete it")
         chapter_starts = [i for i in headings if self.blocks[i].level == level]
@@ -321,10 +334,10 @@ class ChapterReader:
                 self.diagnostics += findings
             elif parsed.numbered:
                 self._no_questions(start, end, "SG201", f"chapter `{heading.text}` holds no questions",
-                                   "add numbered questions under it, or remove the heading")
+                                   self._suggest(start, end) or "add numbered questions under it, or remove the heading")
             else:
                 self._no_questions(start, end, "SG203", f"section `{heading.text}` holds no questions and "
-                                   "answers; it is not printed")
+                                   "answers; it is not printed", self._suggest(start, end))
         # wrappers: headings above chapter level, and what follows them up to the next chapter
         for i in headings:
             if self.blocks[i].level < level:
@@ -337,7 +350,7 @@ class ChapterReader:
         numbered, holding = [], []
         for i in headings:
             block = self.blocks[i]
-            if self._block_asks(block):
+            if self._block_asks(block) or self._answer_follows(i):
                 continue
             if parse_heading(block.text).numbered:
                 numbered.append(block.level)
@@ -367,6 +380,17 @@ class ChapterReader:
             return None
         # "# Title" over "## Question?" sections: the shallowest plain heading names the chapter
         return min(plain)
+
+    def _suggest(self, first: int, end: int) -> str:
+        """The `format:` declaration that would read blocks[first:end], from the markers seen most."""
+        from ..driver import suggestion
+        blocks = self.blocks[first:end]
+        return suggestion(self.lines[blocks[0].start:max(b.end for b in blocks)]) if blocks else ""
+
+    def _answer_follows(self, heading_index: int) -> bool:
+        """Whether a `<details>` answer comes right under the heading: the heading is a question."""
+        after = self.blocks[heading_index + 1] if heading_index + 1 < len(self.blocks) else None
+        return after is not None and after.kind == "paragraph" and holds([(after.start, self.lines[after.start])])
 
     def _holds_starts(self, heading_index: int) -> bool:
         """Whether the text right under a heading holds questions: numbered or labelled ones up
@@ -592,6 +616,9 @@ class ChapterReader:
         if self._label_start(block):
             match = _QUESTION_LABEL.match(self.lines[block.start].lstrip())
             return "label", match["number"] or match["number2"] or ""
+        sub = _SUB_NUMBER.match(self.lines[block.start].lstrip())
+        if sub and cards and cards[-1].number.split(".")[0] == sub["major"] and self._block_asks(block):
+            return "sub", f"{sub['major']}.{sub['minor']}"
         number = self._pseudo_start(block)
         if number is None and _PSEUDO_NUMBER.match(self.lines[block.start].lstrip()) and previous is not None:
             # a numbered task that continues the run: `5.Print each item.`
@@ -661,6 +688,9 @@ class ChapterReader:
             first = own[0][1].lstrip()
             if card.kind == "label":
                 first, _ = strip_label(first, _QUESTION_LABEL)
+            elif card.kind == "sub":
+                match = _SUB_NUMBER.match(first)
+                first = (match["lead"] or "") + first[match.end():]
             elif card.kind == "pseudo":
                 match = _PSEUDO_NUMBER.match(first)
                 first = (match["lead"] or "") + first[match.end():]
@@ -745,20 +775,45 @@ class ChapterReader:
         Only when the question points at it (a colon, `下面`, `following`) and text follows the
         code; a task whose answer is only code keeps the code as its answer.
         """
-        last = question[-1][1].rstrip() if question else ""
+        last = question[-1][1].rstrip().rstrip(_CLOSERS) if question else ""
         points = last.endswith((":", "：")) or _POINTS_ONWARD.search(" ".join(t for _, t in question))
         if not points:
             return _Split(question, answer)
         k = 0
         while k < len(answer) and not answer[k][1].strip():
             k += 1
-        fence = _fence_end(answer, k)
-        if fence is None:
+        shown = _fence_end(answer, k) or _figure_end(answer, k)
+        if shown is None:
             return _Split(question, answer)
-        rest = answer[fence:]
+        # `**Look at the form below:**` figure `**Which layout was used?**`: one question in two parts
+        j = shown
+        while j < len(answer) and not answer[j][1].strip():
+            j += 1
+        if j < len(answer) and is_question_line(answer[j][1]) and (j + 1 == len(answer) or not answer[j + 1][1].strip()):
+            shown = j + 1
+        rest = answer[shown:]
         if not any(text.strip() for _, text in rest):
             return _Split(question, answer)
-        return _Split(question + answer[:fence], rest)
+        self.choices.append((question[0][0], "the code or figure after this question is read as part of the "
+                             "question, since the question points at it",
+                             "to show it with the answer instead, put a line of the answer before it"))
+        return _Split(question + answer[:shown], rest)
+
+
+_IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
+
+
+def _figure_end(lines: list[tuple[int, str]], k: int) -> int | None:
+    """If lines[k] is an image on a line of its own, the index after it (and any images next to it)."""
+    end = k
+    while end < len(lines) and _IMAGE_LINE.match(lines[end][1]):
+        end += 1
+    return end if end > k else None
+
+
+def _markup_only(line: str) -> bool:
+    """A line of `#flashcards` tags, a `+++` or an `<!--SR:…-->` comment only: nothing to print."""
+    return not SR_COMMENT.sub("", TAG.sub("", line)).strip().strip("+")
 
 
 def _fence_end(lines: list[tuple[int, str]], k: int) -> int | None:
@@ -790,7 +845,7 @@ def _answer_label_line(lines: list[tuple[int, str]]) -> int | None:
 
 
 def _pseudo_number(match: re.Match) -> str:
-    return match["a"] or match["b"] or match["c"]
+    return match["a"] or match["b"] or match["c"] or match["d"]
 
 
 def _number(text: str | None) -> int | None:

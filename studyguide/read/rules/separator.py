@@ -17,7 +17,8 @@ NAME = "separator"
 SR_COMMENT = re.compile(r"\s*<!--SR:.*?-->")
 TAG = re.compile(r"(?:^|(?<=\s))#flashcards(?:/[\w/-]*)?(?=\s|$)")
 _INLINE = re.compile(r"^(?P<q>.*?\S)\s*(?P<sep>:::|::)\s*(?P<a>\S.*)$")
-_CODE_LIKE = re.compile(r"[A-Za-z0-9_]::[A-Za-z_]")
+# `std::vector<int>`, `Foo::bar()`, `a::b::c`: code, not a card
+_CODE_LIKE = re.compile(r"\w::\w+(?:::|\s*[(<;{])|`[^`]*::")
 _END = "+++"
 TWO_WAY = "a two-way card (`:::` or `??`) is read as one card, since a flashcard shows both sides"
 TWO_WAY_HINT = "for a second card asked the other way round, write it out as its own `::` card"
@@ -29,7 +30,7 @@ def clean(text: str) -> str:
 
 def read(section: Section) -> Reading | None:
     lines = dict(section.text_lines())
-    tagged = any(TAG.search(text) for text in lines.values())
+    tagged = any(TAG.search(text) for text in section.lines)
     ended = any(text.strip() == _END for text in lines.values())
     headings = section.headings()
     reading = Reading(NAME, 0.9 if tagged or section.declared else 0.6)
@@ -65,7 +66,10 @@ def read(section: Section) -> Reading | None:
                 k = numbers.index(bottom - 1) + 1 if bottom - 1 in lines else k + 1
                 continue
         elif (match := _INLINE.match(text)) and "{{c" not in text:
-            code_like += bool(_CODE_LIKE.search(text)) and not tagged
+            if _CODE_LIKE.search(text) and not tagged and not section.declared:
+                code_like += 1
+                k += 1
+                continue
             number, question = unlist(match["q"])
             reading.cards.append(card(NAME, number, [(n, question.strip())], [(n, match["a"])], title))
             if match["sep"] == ":::":
@@ -74,7 +78,7 @@ def read(section: Section) -> Reading | None:
         if TAG.sub("", lines[n]).strip() in ("", _END) or SR_COMMENT.sub("", lines[n]).strip() == "":
             used.add(n)  # a line of tags, a `+++` or a scheduling comment only: markup
         k += 1
-    if not reading.cards or (not tagged and not section.declared and (len(reading.cards) < 2 or code_like)):
+    if not reading.cards or (not tagged and not section.declared and (len(reading.cards) < 2 or code_like > len(reading.cards))):
         return None
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading

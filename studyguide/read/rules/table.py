@@ -53,9 +53,8 @@ def read(section: Section) -> Reading | None:
         if not known and asking * 2 <= len(body):
             continue
         sure.append(0.9 if known else 0.6)
-        used.update(range(block.start + (1 if known else 0), block.end))
-        if not known:
-            used.add(block.start + 1)  # the delimiter row; the header row goes to the notes
+        # a header naming the columns is markup; any other header goes to the notes
+        used.update(range(block.start if known else block.start + 1, block.end))
         for n, (question, answer) in body:
             answer_lines = [(n, text) for text in _BREAK.split(answer)]
             reading.cards.append(card(NAME, "", [(n, question)], answer_lines, title))

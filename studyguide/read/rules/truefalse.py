@@ -58,7 +58,7 @@ def read(section: Section) -> Reading | None:
         current = card(NAME, number, [(block.start, text)], [(block.start, yes if true else no)] + rest, title)
         reading.cards.append(current)
         used.update(range(block.start, block.end))
-    if len(reading.cards) < (1 if section.declared else 2) or len(reading.cards) * 2 < starts:
+    if not reading.cards or len(reading.cards) * 2 < starts:
         return None
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading
