@@ -1,6 +1,7 @@
 """`python compile.py check`: findings as lines or JSON, a summary, --strict, and exit codes."""
 
 import json
+import re
 from pathlib import Path
 
 from conftest import FIXTURES, SEED, run_cli
@@ -181,3 +182,24 @@ def test_a_reader_that_stops_early_is_no_fault(tmp_path):
         assert result.stdout == first + "\n"
         assert "internal error" not in result.stderr and "Traceback" not in result.stderr
         assert result.returncode in (0, 1), result.stderr  # 1: rich's own handling of the closed pipe
+
+
+def test_the_suggested_declaration_reads_the_file(tmp_path):
+    """A form no rule knows stops with a finding that names its markers; pasting the suggested
+    front matter makes the file read exactly, with no code change."""
+    body = ("# Kapitel 1: Netze\n\nFrage: Was ist ein Router?\nAntwort: Ein Gerät, das Pakete weiterleitet.\n\n"
+            "Frage: Was ist DNS?\nAntwort: Der Dienst, der Namen in Adressen übersetzt.\n\n"
+            "Frage: Was ist TCP?\nAntwort: Ein verbindungsorientiertes Protokoll.\n")
+    chapter = tmp_path / "ch1.md"
+    chapter.write_text(body, encoding="utf-8")
+    first = run_cli("check", str(chapter), cwd=tmp_path)
+    assert first.returncode == 1 and "SG108" in first.stdout
+    suggested = re.search(r"write in the front matter: `(format: labels)` and `(markers: \{.*?\})`", first.stdout)
+    assert suggested, first.stdout
+    chapter.write_text(f"---\n{suggested[1]}\n{suggested[2]}\n---\n" + body, encoding="utf-8")
+    result = run_cli("check", "--cards", str(chapter), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[:3] == [
+        "1.1  ch1.md:7  Was ist ein Router? → Ein Gerät, das Pakete weiterleitet.  [labels]",
+        "1.2  ch1.md:10  Was ist DNS? → Der Dienst, der Namen in Adressen übersetzt.  [labels]",
+        "1.3  ch1.md:13  Was ist TCP? → Ein verbindungsorientiertes Protokoll.  [labels]"]
