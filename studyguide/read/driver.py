@@ -59,6 +59,8 @@ def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:
         cards, rule = reading.cards, reading.rule
         notes += [finding("SG205", message, reader.location(line), hint) for line, message, hint in reading.notes]
     for made in cards:
+        if made["rule"] == "numbered":
+            truefalse.convert(made, reader.language)
         details.unwrap(made)
         if choice.regroup(made) or declared == "choice":
             made["answer"] = _unlabel(made["answer"])

@@ -370,7 +370,8 @@ class ChapterReader:
         front = self.source.front_matter
         if front.get("title") or front.get("chapter") is not None:
             return None
-        plain = [self.blocks[i].level for i in headings if not self._block_asks(self.blocks[i])]
+        plain = [self.blocks[i].level for i in headings
+                 if not self._block_asks(self.blocks[i]) and not self._answer_follows(i)]
         if not plain:
             return None
         # `## Q5 什么是协程` `## Explain named slots`: headings that are questions, not chapters
