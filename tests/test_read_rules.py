@@ -31,7 +31,7 @@ def test_question_answer_table(tmp_path):
     guide = read(tmp_path, "# 术语\n\n| 问题 | 答案 |\n| --- | --- |\n| 什么是梯度 | 损失对参数的导数 |\n"
                            "| 学习率太大会怎样 | 训练发散<br>损失变成 NaN |\n")
     assert cards(guide) == [("", "什么是梯度", "损失对参数的导数", "table"),
-                            ("", "学习率太大会怎样", "训练发散\n损失变成 NaN", "table")]
+                            ("", "学习率太大会怎样", "训练发散  \n损失变成 NaN", "table")]
     assert guide.chapters[0].readers == ("table",)
     assert [d for d in guide.diagnostics if d.severity.name != "NOTE"] == []
 
@@ -113,8 +113,8 @@ def test_multiple_choice_keeps_its_options_on_the_question(tmp_path):
             "2. Which planet is largest?\n   - A. Mars\n   - B. Jupiter\n\n   Answer: B\n")
     guide = read(tmp_path, text)
     assert cards(guide) == [
-        ("1", "下列哪个是质数？\nA. 4\nB. 6\nC. 7", "C\n\n解析：7 只能被 1 和 7 整除。", "numbered"),
-        ("2", "Which planet is largest?\n- A. Mars\n- B. Jupiter", "B", "numbered")]
+        ("1", "下列哪个是质数？  \nA. 4  \nB. 6  \nC. 7", "C\n\n解析：7 只能被 1 和 7 整除。", "choice"),
+        ("2", "Which planet is largest?\n- A. Mars\n- B. Jupiter", "B", "choice")]
 
 
 def test_details_answers_under_headings(tmp_path):

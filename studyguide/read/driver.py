@@ -62,8 +62,9 @@ def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:
         if made["rule"] == "numbered":
             truefalse.convert(made, reader.language)
         details.unwrap(made)
-        if choice.regroup(made) or declared == "choice":
+        if made["rule"] == "numbered" and choice.recognise(made) or declared == "choice":
             made["answer"] = _unlabel(made["answer"])
+            made["rule"] = choice.NAME
     draft.cards = cards
     draft.readers += list(dict.fromkeys(made["rule"] for made in cards)) or [rule or "numbered"]
     return findings + notes

@@ -56,7 +56,8 @@ def read(section: Section) -> Reading | None:
         # a header naming the columns is markup; any other header goes to the notes
         used.update(range(block.start if known else block.start + 1, block.end))
         for n, (question, answer) in body:
-            answer_lines = [(n, text) for text in _BREAK.split(answer)]
+            parts = _BREAK.split(answer)  # `<br>` in a cell: a line break (two spaces end the line)
+            answer_lines = [(n, text.strip() + ("  " if k < len(parts) - 1 else "")) for k, text in enumerate(parts)]
             reading.cards.append(card(NAME, "", [(n, question)], answer_lines, title))
     if not reading.cards:
         return None
