@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..diagnostics import finding
 from ..model import Card, Chapter, Diagnostic, Guide, Location
-from .rules.numbered import ChapterReader, ChapterDraft, is_question_line
+from .chapters import ChapterDraft, ChapterReader
+from .text import is_question_line
 from .settings import FORMATS, Markers, ReadSettings
 from .source import load
 

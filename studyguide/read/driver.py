@@ -18,7 +18,7 @@ from ..diagnostics import finding
 from ..model import Diagnostic
 from .rules import Reading, Section, choice, cloze, details, headings, labels, separator, table, truefalse
 from .rules.mend import mend
-from .rules.numbered import _ANSWER_LABEL, line_span, strip_label
+from .text import ANSWER_LABEL, line_span, strip_label
 
 RULES = {"cloze": cloze.read, "separator": separator.read, "table": table.read,
          "truefalse": truefalse.read, "headings": headings.read, "labels": labels.read}
@@ -109,7 +109,7 @@ def _from_classic(raw: dict) -> dict:
 
 def _unlabel(answer: list[tuple[int, str]]) -> list[tuple[int, str]]:
     if answer:
-        text, _ = strip_label(answer[0][1].lstrip(), _ANSWER_LABEL)
+        text, _ = strip_label(answer[0][1].lstrip(), ANSWER_LABEL)
         answer = [(answer[0][0], text)] + answer[1:]
     return answer
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import Reading, Section, card, loose_ranges
-from ..rules.numbered import asks
+from ..text import asks
 
 NAME = "table"
 _HEADERS = {("", ""), ("问题", "答案"), ("问", "答"), ("题目", "答案"), ("问题", "回答"), ("问题", "解答"),
