@@ -277,3 +277,14 @@ def test_a_declared_format_that_finds_nothing_says_so(tmp_path):
     guide = read(tmp_path, "---\nformat: table\n---\n# A\n\n1. Why?\n   Because.\n")
     assert [c.rule for c in guide.cards] == ["numbered"]
     assert "format: table" in notes(guide)[0].message
+
+
+def test_a_chapter_of_a_table_and_numbered_questions_reads_each_part_its_way(tmp_path):
+    text = ("# Chapter 7 Compilers\n\n## Terms\n\n| Term | Definition |\n| --- | --- |\n| Lexer | Splits text into tokens |\n"
+            "| Parser | Builds a tree |\n| Linker | Joins object files |\n\n## Questions\n\n"
+            "1. Why separate lexing from parsing?\n   Each stays simple.\n2. What does a parser report?\n   Syntax errors.\n")
+    guide = read(tmp_path, text)
+    assert [(c.question, c.rule, c.section) for c in guide.cards] == [
+        ("Lexer", "table", "Terms"), ("Parser", "table", "Terms"), ("Linker", "table", "Terms"),
+        ("Why separate lexing from parsing?", "numbered", "Questions"), ("What does a parser report?", "numbered", "Questions")]
+    assert guide.chapters[0].readers == ("table", "numbered")

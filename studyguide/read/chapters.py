@@ -108,7 +108,7 @@ class ChapterReader(NumberedReader):
             if draft.cards:
                 self.diagnostics += findings
                 return [draft]
-            from .driver import suggestion
+            from .rules.labels import suggestion
             self._no_questions(0, len(self.blocks), "SG201", "the file holds no questions",
                                suggestion(self.lines[self.source.body_start:]) or
                                "number the questions as a Markdown list: `1. 问题？` with the answer on "
@@ -189,7 +189,7 @@ class ChapterReader(NumberedReader):
 
     def _suggest(self, first: int, end: int) -> str:
         """The `format:` declaration that would read blocks[first:end], from the markers seen most."""
-        from .driver import suggestion
+        from .rules.labels import suggestion
         blocks = self.blocks[first:end]
         return suggestion(self.lines[blocks[0].start:max(b.end for b in blocks)]) if blocks else ""
 

@@ -457,3 +457,15 @@ class NumberedReader:
                              "question, since the question points at it",
                              "to show it with the answer instead, put a line of the answer before it"))
         return _Split(question + answer[:shown], rest)
+
+
+# the rule each kind of card start stands for, as `Card.rule` names it
+KINDS = {"item": "numbered", "pseudo": "numbered", "sub": "numbered", "plain": "numbered", "bullet": "numbered",
+         "label": "labels", "heading": "headings"}
+
+
+def as_card(raw: dict) -> dict:
+    """A card of this rule in the form every rule gives: rule, number, question, answer, line, section."""
+    split = raw["split"]
+    return {"rule": KINDS.get(raw["kind"], "numbered"), "number": raw["number"], "question": split.question,
+            "answer": split.answer, "line": raw["line"], "section": raw["section"]}
