@@ -288,3 +288,13 @@ def test_a_chapter_of_a_table_and_numbered_questions_reads_each_part_its_way(tmp
         ("Lexer", "table", "Terms"), ("Parser", "table", "Terms"), ("Linker", "table", "Terms"),
         ("Why separate lexing from parsing?", "numbered", "Questions"), ("What does a parser report?", "numbered", "Questions")]
     assert guide.chapters[0].readers == ("table", "numbered")
+
+
+def test_a_comment_in_unfenced_code_is_not_a_chapter(tmp_path):
+    text = ("# Chapter 8 Shell\n\n1. Show a script that installs the tools.\n\n#!/bin/bash\n# install the tools\n"
+            "apt-get install -y make\n\n2. What does set -e do?\n   It stops at the first failing command.\n")
+    guide = read(tmp_path, text)
+    assert len(guide.chapters) == 1
+    assert [(c.number, c.answer) for c in guide.cards] == [
+        ("1", "#!/bin/bash\n# install the tools\napt-get install -y make"), ("2", "It stops at the first failing command.")]
+    assert [d.location.line for d in notes(guide)] == [6]

@@ -45,8 +45,10 @@ class ChapterReader(NumberedReader):
         latin = sum(1 for ch in source.text if ch.isascii() and ch.isalpha())
         self.language = "zh-CN" if han and han * 3 >= latin else "en"
         faults: list[tuple[str, int]] = []
-        self.blocks = self._split_paragraphs(read_blocks(self.lines, source.body_start, faults=faults))
-        self.diagnostics: list = [self._fault(kind, line) for kind, line in faults]
+        self.diagnostics: list = []
+        self.blocks = self._code_comments(self._split_paragraphs(read_blocks(self.lines, source.body_start,
+                                                                             faults=faults)))
+        self.diagnostics += [self._fault(kind, line) for kind, line in faults]
         # per heading level: how many headings ask, of how many
         self._headings_asking = {level: (0, 0) for level in range(1, 7)}
         for block in self.blocks:
@@ -83,6 +85,31 @@ class ChapterReader(NumberedReader):
             bounds = [block.start] + cuts + [block.end]
             for start, end in zip(bounds, bounds[1:]):
                 out.append(Block("paragraph", start, end, text="\n".join(self.lines[start:end]).strip()))
+        return out
+
+    def _code_comments(self, blocks: list[Block]) -> list[Block]:
+        """`# install` between two lines of unfenced code is a comment in it, not a heading.
+
+        A heading with text right above and right below it (no blank line either side), inside a
+        numbered answer, is read as text; a note says so."""
+        out: list[Block] = []
+        joined = -1  # the end of the last heading read as text: the text right after joins it
+        for k, block in enumerate(blocks):
+            inside = (block.kind == "heading" and block.start > 0 and block.end < len(self.lines)
+                      and block.level == 1 and self.lines[block.start - 1].strip()
+                      and self.lines[block.end].strip() and k > 0
+                      and blocks[k - 1].kind in ("paragraph", "other") and blocks[k - 1].end == block.start)
+            if inside:
+                self.diagnostics.append(finding(
+                    "SG205", "a line starting with `#` between two lines of text is read as text (a comment "
+                    "in code, say), not as a heading", self.location(block.start),
+                    "to make it a heading, put a blank line above and below it; to show code, fence it with ```"))
+            if (inside or block.start == joined) and block.kind in ("heading", "paragraph", "other") \
+                    and out and out[-1].kind == "paragraph" and out[-1].end == block.start:
+                out[-1] = Block("paragraph", out[-1].start, block.end, text=out[-1].text)
+                joined = block.end if inside else -1
+                continue
+            out.append(block)
         return out
 
     def _opens_card(self, n: int) -> bool:
