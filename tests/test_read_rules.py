@@ -298,3 +298,18 @@ def test_a_comment_in_unfenced_code_is_not_a_chapter(tmp_path):
     assert [(c.number, c.answer) for c in guide.cards] == [
         ("1", "#!/bin/bash\n# install the tools\napt-get install -y make"), ("2", "It stops at the first failing command.")]
     assert [d.location.line for d in notes(guide)] == [6]
+
+
+@pytest.mark.parametrize("marker", ["/(a+)+$/", "/[/"])
+def test_a_marker_expression_that_cannot_be_used_is_refused(tmp_path, marker):
+    text = f'---\nformat: labels\nmarkers: {{question: "{marker}", answer: "A:"}}\n---\n# X\n\n{"a" * 40}!\nA: b\n'
+    guide = read(tmp_path, text, lossless=False)
+    problem = next(d for d in guide.diagnostics if d.code == "SG105")
+    assert problem.location.line == 3 and marker in problem.message
+
+
+def test_declared_headings_read_plain_headings_as_questions(tmp_path):
+    text = "---\nformat: headings\n---\n## Closures\n\nFunctions with their scope.\n\n## Hoisting\n\nDeclarations move up.\n"
+    guide = read(tmp_path, text)
+    assert cards(guide) == [("", "Closures", "Functions with their scope.", "headings"),
+                            ("", "Hoisting", "Declarations move up.", "headings")]

@@ -208,7 +208,9 @@ class ChapterReader(NumberedReader):
             return None
         # `## Q5 什么是协程` `## Explain named slots`: headings that are questions, not chapters
         top = [self.blocks[i] for i in headings if self.blocks[i].level == min(plain)]
-        if self.format in ("auto", "headings") and (self.format == "headings" or len(top) > 1) and \
+        if self.format == "headings" and len(set(plain)) == 1:
+            return None  # declared: one level of headings, and every one of them a question
+        if self.format == "auto" and len(top) > 1 and \
                 sum(looks_like_question(b.text) for b in top) * 5 >= len(top) * 4:
             return None
         # "# Title" over "## Question?" sections: the shallowest plain heading names the chapter
