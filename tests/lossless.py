@@ -42,7 +42,7 @@ _RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
 _BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|<summary>.*?</summary>|<br\s*/?>|"
+_WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|^\s*</?p>\s*$|<summary>.*?</summary>|<br\s*/?>|"
                        r"(?:^|(?<=\s))#flashcards(?:/[\w/-]*)?(?=\s|$)|:{2,3}|\|", re.IGNORECASE)
 _HEADER_ROW = re.compile(r"^\s*\|?\s*(?:问题|问|题目|术语|名词|概念|questions?|q|term|front|prompt|word)?\s*\|\s*"
                          r"(?:答案|答|回答|解答|解析|定义|解释|answers?|a|definition|back|meaning)?\s*\|?\s*$",

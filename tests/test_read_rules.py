@@ -313,3 +313,16 @@ def test_declared_headings_read_plain_headings_as_questions(tmp_path):
     guide = read(tmp_path, text)
     assert cards(guide) == [("", "Closures", "Functions with their scope.", "headings"),
                             ("", "Hoisting", "Declarations move up.", "headings")]
+
+
+def test_a_quiz_collection_with_code_options_and_details_answers(tmp_path):
+    text = ("# Quiz\n\n###### 1. What does this print?\n\n```js\nconsole.log(typeof null);\n```\n\n- A: `\"null\"`\n"
+            "- B: `\"object\"`\n\n<details><summary><b>Answer</b></summary>\n<p>\n\n#### Answer: B\n\nAn old quirk.\n\n"
+            "</p>\n</details>\n\n---\n\n###### 2. What is `1 + \"1\"`?\n\n- A: `2`\n- B: `\"11\"`\n\n"
+            "<details><summary><b>Answer</b></summary>\n<p>\n\n#### Answer: B\n\nThe number becomes a string.\n\n</p>\n</details>\n")
+    guide = read(tmp_path, text)
+    assert cards(guide) == [
+        ("1", "What does this print?\n```js\nconsole.log(typeof null);\n```\n\n- A: `\"null\"`\n- B: `\"object\"`",
+         "B\n\nAn old quirk.", "choice"),
+        ("2", "What is `1 + \"1\"`?\n- A: `2`\n- B: `\"11\"`", "B\n\nThe number becomes a string.", "choice")]
+    assert [d for d in guide.diagnostics if d.severity.name != "NOTE"] == []

@@ -11,7 +11,7 @@ from ..markdown import MAX_NESTING
 from ..model import Location
 from .blocks import Block, read_blocks
 from .headings import parse_heading
-from .rules.details import holds
+from .rules.details import CLOSE, holds
 from .rules.headings import looks_like_question
 from .rules.numbered import NumberedReader
 from .rules.separator import SR_COMMENT, TAG
@@ -46,8 +46,8 @@ class ChapterReader(NumberedReader):
         self.language = "zh-CN" if han and han * 3 >= latin else "en"
         faults: list[tuple[str, int]] = []
         self.diagnostics: list = []
-        self.blocks = self._code_comments(self._split_paragraphs(read_blocks(self.lines, source.body_start,
-                                                                             faults=faults)))
+        blocks = read_blocks(self.lines, source.body_start, faults=faults)
+        self.blocks = self._code_comments(self._split_paragraphs(self._details(blocks)))
         self.diagnostics += [self._fault(kind, line) for kind, line in faults]
         # per heading level: how many headings ask, of how many
         self._headings_asking = {level: (0, 0) for level in range(1, 7)}
@@ -85,6 +85,25 @@ class ChapterReader(NumberedReader):
             bounds = [block.start] + cuts + [block.end]
             for start, end in zip(bounds, bounds[1:]):
                 out.append(Block("paragraph", start, end, text="\n".join(self.lines[start:end]).strip()))
+        return out
+
+    def _details(self, blocks: list[Block]) -> list[Block]:
+        """`<details>` … `</details>` as one block: the headings and lists inside it belong to the
+        answer it holds (`#### Answer: B`), never to the chapter's structure."""
+        out: list[Block] = []
+        k = 0
+        while k < len(blocks):
+            block = blocks[k]
+            end = None
+            if block.kind in ("paragraph", "other") and holds([(block.start, self.lines[block.start])]):
+                end = next((j for j in range(k, len(blocks))
+                            if any(CLOSE.search(self.lines[n]) for n in range(blocks[j].start, blocks[j].end))), None)
+            if end is None:
+                out.append(block)
+                k += 1
+                continue
+            out.append(Block("other", block.start, blocks[end].end, text=""))
+            k = end + 1
         return out
 
     def _code_comments(self, blocks: list[Block]) -> list[Block]:
@@ -225,7 +244,7 @@ class ChapterReader(NumberedReader):
     def _answer_follows(self, heading_index: int) -> bool:
         """Whether a `<details>` answer comes right under the heading: the heading is a question."""
         after = self.blocks[heading_index + 1] if heading_index + 1 < len(self.blocks) else None
-        return after is not None and after.kind == "paragraph" and holds([(after.start, self.lines[after.start])])
+        return after is not None and after.kind in ("paragraph", "other") and holds([(after.start, self.lines[after.start])])
 
     def _holds_starts(self, heading_index: int) -> bool:
         """Whether the text right under a heading holds questions: numbered or labelled ones up

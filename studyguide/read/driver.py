@@ -84,8 +84,9 @@ def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
     for made in cards:
         if made["rule"] == "numbered":
             truefalse.convert(made, reader.language)
-        details.unwrap(made)
-        if made["rule"] == "numbered" and choice.recognise(made) or declared == "choice":
+        if details.unwrap(made):
+            made["answer"] = _unlabel(made["answer"])
+        if made["rule"] in ("numbered", "headings") and choice.recognise(made) or declared == "choice":
             made["answer"] = _unlabel(made["answer"])
             made["rule"] = choice.NAME
     draft.cards = cards
