@@ -326,3 +326,13 @@ def test_a_quiz_collection_with_code_options_and_details_answers(tmp_path):
          "B\n\nAn old quirk.", "choice"),
         ("2", "What is `1 + \"1\"`?\n- A: `2`\n- B: `\"11\"`", "B\n\nThe number becomes a string.", "choice")]
     assert [d for d in guide.diagnostics if d.severity.name != "NOTE"] == []
+
+
+def test_a_command_after_the_question_mark_asks_too(tmp_path):
+    text = ("# Chapter 9\n\n1. What is a closure? Explain with an example.\n\n   A function that keeps its scope.\n\n"
+            "2. 什么是闭包？请举例说明。\n\n   函数和它引用的变量。\n\n3. 什么是提升？变量声明移到顶部。\n")
+    guide = read(tmp_path, text)
+    assert [(c.question, c.answer) for c in guide.cards] == [
+        ("What is a closure? Explain with an example.", "A function that keeps its scope."),
+        ("什么是闭包？请举例说明。", "函数和它引用的变量。"), ("什么是提升？", "变量声明移到顶部。")]
+    assert [d.location.line for d in notes(guide)] == [3, 7]

@@ -19,6 +19,7 @@ from .rules import Reading, Section, choice, cloze, details, headings, labels, s
 from .rules.labels import suggestion
 from .rules.mend import mend
 from .rules.numbered import as_card
+from .settings import Markers
 from .text import ANSWER_LABEL, line_span, strip_label
 
 RULES = {"cloze": cloze.read, "separator": separator.read, "table": table.read,
@@ -59,7 +60,9 @@ def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
     inside, reader.choices = reader.choices, []
     classic = [as_card(raw) for raw in draft.cards]
     reading, notes, mixed = None, [], False
-    if declared in RULES:
+    if declared == "labels" and section.markers == Markers():
+        pass  # `Q:`/`答：` labels without markers named: the numbered rule reads them
+    elif declared in RULES:
         reading = RULES[declared](section)
         if reading is None and section.blocks:
             notes.append(finding("SG205", f"`format: {declared}` finds no cards in "

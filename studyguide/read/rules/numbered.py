@@ -20,6 +20,7 @@ from ..text import (ANSWER_LABEL, CARD_SEPARATOR, CLOSERS, HEADING_NUMBER, INLIN
                     answer_label_line, asks, dedent, fence_end, figure_end, is_question_line, line_span,
                     as_int, only_code, pseudo_number, split_inline, strip_answer_label, strip_code,
                     strip_label, trim)
+from .headings import COMMAND
 
 if TYPE_CHECKING:
     from ..chapters import ChapterDraft
@@ -417,6 +418,12 @@ class NumberedReader:
         if len(texts) > 1 and SENTENCE_END.search(strip_code(texts[0])) and asks(texts[0]):
             return self._with_shown_code(paragraph[:1], paragraph[1:] + rest)
         inline = split_inline(texts[0])
+        if inline and COMMAND.match(inline[1]) and any(text.strip() for _, text in paragraph[1:] + rest):
+            # `What is X? Explain with an example.` and the answer below: the command asks too
+            self.choices.append((paragraph[0][0], "the sentence after the question mark is read as part of the "
+                                 "question (it asks for something), and the answer as starting below it",
+                                 "to start the answer on that line, begin it with `答：` or `Answer:`"))
+            return self._with_shown_code(paragraph, rest)
         if inline:
             n = paragraph[0][0]
             return _Split([(n, inline[0])], [(n, inline[1])] + paragraph[1:] + rest)
