@@ -336,3 +336,13 @@ def test_a_command_after_the_question_mark_asks_too(tmp_path):
         ("What is a closure? Explain with an example.", "A function that keeps its scope."),
         ("什么是闭包？请举例说明。", "函数和它引用的变量。"), ("什么是提升？", "变量声明移到顶部。")]
     assert [d.location.line for d in notes(guide)] == [3, 7]
+
+
+def test_a_numbered_heading_that_goes_on_with_the_questions_is_one(tmp_path):
+    text = ("# Redis 面试题\n\n**1. 什么是 Redis？**\n\nRedis 是内存数据库。\n\n**2. Redis 的数据类型**\n\n字符串、列表、哈希。\n\n"
+            "### 3. 持久化方式\n\nRDB 和 AOF。\n")
+    guide = read(tmp_path, text)
+    assert [(c.number, c.question, c.answer) for c in guide.cards] == [
+        ("1", "**什么是 Redis？**", "Redis 是内存数据库。"), ("2", "**Redis 的数据类型**", "字符串、列表、哈希。"),
+        ("3", "持久化方式", "RDB 和 AOF。")]
+    assert [d.location.line for d in notes(guide)] == [11]

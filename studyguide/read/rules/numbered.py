@@ -132,7 +132,13 @@ class NumberedReader:
                     and block.level > current.start.level and not self._block_asks(block):
                 current.following.append(block)  # a sub-heading inside a heading card's answer
                 continue
-            if block.kind == "heading" and self._is_question_heading(i, end):
+            continues = block.kind == "heading" and self._continues_run(block, cards, i, end)
+            if continues:
+                self.choices.append((block.start, f"heading `{block.text}` is read as question "
+                                     f"{cards[-1].number and as_int(cards[-1].number) + 1}, since its number "
+                                     "follows the questions before it", "to make it a section of notes, "
+                                     "take the number out of the heading"))
+            if block.kind == "heading" and (continues or self._is_question_heading(i, end)):
                 match = HEADING_NUMBER.match(block.text)
                 current = _Card("heading", block, match["number"] if match else "", section.title)
                 cards.append(current)
@@ -230,6 +236,16 @@ class NumberedReader:
             return False
         asking, total = self._headings_asking[block.level]
         return asking * 2 >= total
+
+    def _continues_run(self, block: Block, cards: list[_Card], index: int, end: int) -> bool:
+        """`### 4. 持久化` after question 3: a numbered heading that goes on with the questions,
+        with text under it and no questions of its own."""
+        match = HEADING_NUMBER.match(block.text)
+        if not (match and cards and as_int(cards[-1].number) == int(match["number"]) - 1) \
+                or self._is_question_heading(index, end):
+            return False
+        after = self.blocks[index + 1] if index + 1 < end else None
+        return after is not None and after.kind != "heading" and not (after.kind == "item" and after.ordered)
 
     def _label_start(self, block: Block) -> bool:
         """A paragraph labelled as a question (`Q:`, `问：`, `【问题】`) with a question after the label:
