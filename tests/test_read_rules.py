@@ -346,3 +346,10 @@ def test_a_numbered_heading_that_goes_on_with_the_questions_is_one(tmp_path):
         ("1", "**什么是 Redis？**", "Redis 是内存数据库。"), ("2", "**Redis 的数据类型**", "字符串、列表、哈希。"),
         ("3", "持久化方式", "RDB 和 AOF。")]
     assert [d.location.line for d in notes(guide)] == [11]
+
+
+def test_a_table_with_a_number_column(tmp_path):
+    text = "# Terms\n\n| # | Question | Answer |\n| --- | --- | --- |\n| 1 | What is a lexer? | It splits text. |\n| 2 | What is a parser? | It builds a tree. |\n"
+    guide = read(tmp_path, text)
+    assert cards(guide) == [("1", "What is a lexer?", "It splits text.", "table"),
+                            ("2", "What is a parser?", "It builds a tree.", "table")]
