@@ -42,9 +42,9 @@ _RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
 _BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|<summary>.*?</summary>|<br\s*/?>|"
+_WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|^\s*</?p>\s*$|<summary>.*?</summary>|<br\s*/?>|"
                        r"(?:^|(?<=\s))#flashcards(?:/[\w/-]*)?(?=\s|$)|:{2,3}|\|", re.IGNORECASE)
-_HEADER_ROW = re.compile(r"^\s*\|?\s*(?:问题|问|题目|术语|名词|概念|questions?|q|term|front|prompt|word)?\s*\|\s*"
+_HEADER_ROW = re.compile(r"^\s*\|?\s*(?:(?:#|No\.?|序号|编号)\s*\|\s*)?(?:问题|问|题目|术语|名词|概念|questions?|q|term|front|prompt|word)?\s*\|\s*"
                          r"(?:答案|答|回答|解答|解析|定义|解释|answers?|a|definition|back|meaning)?\s*\|?\s*$",
                          re.IGNORECASE)
 _ALONE = re.compile(r"^\s*(?:\?|\?\?|\+\+\+)\s*$")
@@ -69,6 +69,7 @@ def normalise(text: str, mid_line: bool = False) -> str:
             continue
         if _HEADER_ROW.match(line) or _ALONE.match(line):
             continue
+        line = re.sub(r"^\s*\|\s*\d{1,4}\s*\|", "|", line)  # a table's number column
         line = re.sub(r"[*_`#\u200b]", "", _WRAPPERS.sub("", line))
         line = _SERIES.sub("", line)
         if not (mid_line and k == 0):

@@ -31,7 +31,7 @@ def test_question_answer_table(tmp_path):
     guide = read(tmp_path, "# 术语\n\n| 问题 | 答案 |\n| --- | --- |\n| 什么是梯度 | 损失对参数的导数 |\n"
                            "| 学习率太大会怎样 | 训练发散<br>损失变成 NaN |\n")
     assert cards(guide) == [("", "什么是梯度", "损失对参数的导数", "table"),
-                            ("", "学习率太大会怎样", "训练发散\n损失变成 NaN", "table")]
+                            ("", "学习率太大会怎样", "训练发散  \n损失变成 NaN", "table")]
     assert guide.chapters[0].readers == ("table",)
     assert [d for d in guide.diagnostics if d.severity.name != "NOTE"] == []
 
@@ -113,8 +113,8 @@ def test_multiple_choice_keeps_its_options_on_the_question(tmp_path):
             "2. Which planet is largest?\n   - A. Mars\n   - B. Jupiter\n\n   Answer: B\n")
     guide = read(tmp_path, text)
     assert cards(guide) == [
-        ("1", "下列哪个是质数？\nA. 4\nB. 6\nC. 7", "C\n\n解析：7 只能被 1 和 7 整除。", "numbered"),
-        ("2", "Which planet is largest?\n- A. Mars\n- B. Jupiter", "B", "numbered")]
+        ("1", "下列哪个是质数？  \nA. 4  \nB. 6  \nC. 7", "C\n\n解析：7 只能被 1 和 7 整除。", "choice"),
+        ("2", "Which planet is largest?\n- A. Mars\n- B. Jupiter", "B", "choice")]
 
 
 def test_details_answers_under_headings(tmp_path):
@@ -277,3 +277,79 @@ def test_a_declared_format_that_finds_nothing_says_so(tmp_path):
     guide = read(tmp_path, "---\nformat: table\n---\n# A\n\n1. Why?\n   Because.\n")
     assert [c.rule for c in guide.cards] == ["numbered"]
     assert "format: table" in notes(guide)[0].message
+
+
+def test_a_chapter_of_a_table_and_numbered_questions_reads_each_part_its_way(tmp_path):
+    text = ("# Chapter 7 Compilers\n\n## Terms\n\n| Term | Definition |\n| --- | --- |\n| Lexer | Splits text into tokens |\n"
+            "| Parser | Builds a tree |\n| Linker | Joins object files |\n\n## Questions\n\n"
+            "1. Why separate lexing from parsing?\n   Each stays simple.\n2. What does a parser report?\n   Syntax errors.\n")
+    guide = read(tmp_path, text)
+    assert [(c.question, c.rule, c.section) for c in guide.cards] == [
+        ("Lexer", "table", "Terms"), ("Parser", "table", "Terms"), ("Linker", "table", "Terms"),
+        ("Why separate lexing from parsing?", "numbered", "Questions"), ("What does a parser report?", "numbered", "Questions")]
+    assert guide.chapters[0].readers == ("table", "numbered")
+
+
+def test_a_comment_in_unfenced_code_is_not_a_chapter(tmp_path):
+    text = ("# Chapter 8 Shell\n\n1. Show a script that installs the tools.\n\n#!/bin/bash\n# install the tools\n"
+            "apt-get install -y make\n\n2. What does set -e do?\n   It stops at the first failing command.\n")
+    guide = read(tmp_path, text)
+    assert len(guide.chapters) == 1
+    assert [(c.number, c.answer) for c in guide.cards] == [
+        ("1", "#!/bin/bash\n# install the tools\napt-get install -y make"), ("2", "It stops at the first failing command.")]
+    assert [d.location.line for d in notes(guide)] == [6]
+
+
+@pytest.mark.parametrize("marker", ["/(a+)+$/", "/[/"])
+def test_a_marker_expression_that_cannot_be_used_is_refused(tmp_path, marker):
+    text = f'---\nformat: labels\nmarkers: {{question: "{marker}", answer: "A:"}}\n---\n# X\n\n{"a" * 40}!\nA: b\n'
+    guide = read(tmp_path, text, lossless=False)
+    problem = next(d for d in guide.diagnostics if d.code == "SG105")
+    assert problem.location.line == 3 and marker in problem.message
+
+
+def test_declared_headings_read_plain_headings_as_questions(tmp_path):
+    text = "---\nformat: headings\n---\n## Closures\n\nFunctions with their scope.\n\n## Hoisting\n\nDeclarations move up.\n"
+    guide = read(tmp_path, text)
+    assert cards(guide) == [("", "Closures", "Functions with their scope.", "headings"),
+                            ("", "Hoisting", "Declarations move up.", "headings")]
+
+
+def test_a_quiz_collection_with_code_options_and_details_answers(tmp_path):
+    text = ("# Quiz\n\n###### 1. What does this print?\n\n```js\nconsole.log(typeof null);\n```\n\n- A: `\"null\"`\n"
+            "- B: `\"object\"`\n\n<details><summary><b>Answer</b></summary>\n<p>\n\n#### Answer: B\n\nAn old quirk.\n\n"
+            "</p>\n</details>\n\n---\n\n###### 2. What is `1 + \"1\"`?\n\n- A: `2`\n- B: `\"11\"`\n\n"
+            "<details><summary><b>Answer</b></summary>\n<p>\n\n#### Answer: B\n\nThe number becomes a string.\n\n</p>\n</details>\n")
+    guide = read(tmp_path, text)
+    assert cards(guide) == [
+        ("1", "What does this print?\n```js\nconsole.log(typeof null);\n```\n\n- A: `\"null\"`\n- B: `\"object\"`",
+         "B\n\nAn old quirk.", "choice"),
+        ("2", "What is `1 + \"1\"`?\n- A: `2`\n- B: `\"11\"`", "B\n\nThe number becomes a string.", "choice")]
+    assert [d for d in guide.diagnostics if d.severity.name != "NOTE"] == []
+
+
+def test_a_command_after_the_question_mark_asks_too(tmp_path):
+    text = ("# Chapter 9\n\n1. What is a closure? Explain with an example.\n\n   A function that keeps its scope.\n\n"
+            "2. 什么是闭包？请举例说明。\n\n   函数和它引用的变量。\n\n3. 什么是提升？变量声明移到顶部。\n")
+    guide = read(tmp_path, text)
+    assert [(c.question, c.answer) for c in guide.cards] == [
+        ("What is a closure? Explain with an example.", "A function that keeps its scope."),
+        ("什么是闭包？请举例说明。", "函数和它引用的变量。"), ("什么是提升？", "变量声明移到顶部。")]
+    assert [d.location.line for d in notes(guide)] == [3, 7]
+
+
+def test_a_numbered_heading_that_goes_on_with_the_questions_is_one(tmp_path):
+    text = ("# Redis 面试题\n\n**1. 什么是 Redis？**\n\nRedis 是内存数据库。\n\n**2. Redis 的数据类型**\n\n字符串、列表、哈希。\n\n"
+            "### 3. 持久化方式\n\nRDB 和 AOF。\n")
+    guide = read(tmp_path, text)
+    assert [(c.number, c.question, c.answer) for c in guide.cards] == [
+        ("1", "**什么是 Redis？**", "Redis 是内存数据库。"), ("2", "**Redis 的数据类型**", "字符串、列表、哈希。"),
+        ("3", "持久化方式", "RDB 和 AOF。")]
+    assert [d.location.line for d in notes(guide)] == [11]
+
+
+def test_a_table_with_a_number_column(tmp_path):
+    text = "# Terms\n\n| # | Question | Answer |\n| --- | --- | --- |\n| 1 | What is a lexer? | It splits text. |\n| 2 | What is a parser? | It builds a tree. |\n"
+    guide = read(tmp_path, text)
+    assert cards(guide) == [("1", "What is a lexer?", "It splits text.", "table"),
+                            ("2", "What is a parser?", "It builds a tree.", "table")]

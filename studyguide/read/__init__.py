@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..diagnostics import finding
 from ..model import Card, Chapter, Diagnostic, Guide, Location
-from .rules.numbered import ChapterReader, ChapterDraft, is_question_line
+from .chapters import ChapterDraft, ChapterReader
+from .text import is_question_line
 from .settings import FORMATS, Markers, ReadSettings
 from .source import load
 
@@ -157,12 +158,21 @@ def _declared(source, relative: str, settings: ReadSettings) -> tuple[str, Marke
         if len(value) > 2 and value.startswith("/") and value.endswith("/"):
             try:
                 re.compile(value[1:-1])
+                # a guide is untrusted: `(a+)+` can take minutes on one line, so nested repeats,
+                # and very long expressions, are refused
+                why = "repeats a group that itself repeats" if _NESTED_REPEAT.search(value) else \
+                    "is longer than 200 characters" if len(value) > 200 else ""
             except re.error as exc:
-                problems.append(finding("SG105", f"the {name} marker `{value}` is not a regular expression: {exc}",
+                why = f"is not a regular expression: {exc}"
+            if why:
+                problems.append(finding("SG105", f"the {name} marker `{value}` {why}",
                                         Location(source.path, _key_line(source, "markers")),
-                                        "write it as text, or fix the expression"))
+                                        "write it as text, or as a simpler expression"))
                 markers = dataclasses.replace(markers, **{name: ""})
     return format, markers, problems
+
+
+_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 
 
 def _key_line(source, key: str) -> int:

@@ -30,3 +30,15 @@ def regroup(made: dict) -> bool:
     made["question"] = made["question"] + answer[:key]
     made["answer"] = answer[key:]
     return True
+
+
+def recognise(made: dict) -> bool:
+    """Whether a card is multiple choice: its options put back on the question, or already there.
+    Each option then starts a line of its own (a hard break), as on the page it came from."""
+    if not (regroup(made) or options(made["question"]) >= 2):
+        return False
+    lines = made["question"]
+    for k in range(len(lines) - 1):
+        if lines[k][1].strip() and re.match(r"^\s*(?:[(（][A-Ha-h][)）]|[A-H]\s*[.．、)）:：])", lines[k + 1][1]):
+            lines[k] = (lines[k][0], lines[k][1].rstrip() + "  ")
+    return True

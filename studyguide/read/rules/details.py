@@ -9,7 +9,9 @@ import re
 NAME = "details"
 _OPEN = re.compile(r"^\s*<details(?:\s[^>]*)?>\s*(?:<summary>.*?</summary>)?\s*", re.IGNORECASE)
 _SUMMARY = re.compile(r"^\s*<summary>.*?</summary>\s*", re.IGNORECASE)
-_CLOSE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
+CLOSE = re.compile(r"\s*</details>\s*$", re.IGNORECASE)
+_PARAGRAPH = re.compile(r"^\s*</?p>\s*$", re.IGNORECASE)  # `<p>` lines some collections wrap answers in
+_LABEL_HEADING = re.compile(r"^\s*#{1,6}\s+(?=(?:answer|答案|参考答案|解答)\b)", re.IGNORECASE)
 
 
 def holds(lines) -> bool:
@@ -24,13 +26,17 @@ def unwrap(made: dict) -> bool:
         question, answer = question[:at], question[at:] + answer
     if not holds(answer):
         return False
+    at = next(k for k, (_, text) in enumerate(answer) if _OPEN.match(text))
+    question, answer = question + answer[:at], answer[at:]  # code and options before it ask
+    while question and not question[-1][1].strip():
+        question = question[:-1]
     out = []
     for n, text in answer:
         if _OPEN.match(text):
             text = _OPEN.sub("", text)
         elif _SUMMARY.match(text):
             text = _SUMMARY.sub("", text)
-        text = _CLOSE.sub("", text)
+        text = _LABEL_HEADING.sub("", _PARAGRAPH.sub("", CLOSE.sub("", text)))
         out.append((n, text))
     while out and not out[0][1].strip():
         out.pop(0)

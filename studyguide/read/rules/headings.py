@@ -15,15 +15,17 @@ NAME = "headings"
 SERIES = re.compile(r"^(?:\*\*|__)?(?:Q|问题|题目|问|Question)\s*(?P<number>\d{1,4})\s*[:：.．、)）-]?\s*",
                     re.IGNORECASE)
 _NUMBERED = re.compile(r"^(?P<number>\d{1,3})\s*[.．、)）]\s*(?!\d)")
-_ASKING = re.compile(r"^(?:\*\*|__)?(?:explain|describe|define|compare|contrast|list|name|give|show|write|implement|"
-                     r"discuss|outline|summari[sz]e|how|what|why|when|where|which|who|can|does|is|are|should|"
-                     r"简述|解释|说明|比较|列举|描述|论述|分析|什么|如何|为什么|为何|怎么|怎样|哪|谈谈|请)\b",
-                     re.IGNORECASE)
+# a sentence that commands (`Explain …`, `请举例说明`): it asks as a question does
+COMMAND = re.compile(r"^\s*(?:\*\*|__)?(?:(?:explain|describe|define|compare|contrast|list|name|give|show|write|"
+                     r"implement|discuss|outline|summari[sz]e|justify|illustrate)\b|简述|解释|说明|比较|列举|举例|描述|"
+                     r"论述|分析|谈谈|请)", re.IGNORECASE)
+_ASKING = re.compile(r"^(?:\*\*|__)?(?:how|what|why|when|where|which|who|can|does|is|are|should|"
+                     r"什么|如何|为什么|为何|怎么|怎样|哪)\b", re.IGNORECASE)
 
 
 def looks_like_question(text: str) -> bool:
     """A heading that reads as a question even without `?`: a numbered series or a command."""
-    return bool(SERIES.match(text) or _ASKING.match(text) or re.search(r"[？?]", text))
+    return bool(SERIES.match(text) or COMMAND.match(text) or _ASKING.match(text) or re.search(r"[？?]", text))
 
 
 def read(section: Section) -> Reading | None:

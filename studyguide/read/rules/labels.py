@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from . import Reading, Section, card, loose_ranges, unlist
 
@@ -152,3 +153,20 @@ def _match_key(section: Section, reading: Reading, used: set[int]) -> None:
         reading.cards.append(card(NAME, number, question, [(n, answer)], ""))
         used.update(range(block.start, block.end))
         used.add(n)
+
+
+_PREFIX = re.compile(r"^\s*(?P<marker>(?:\*\*|__)[^*_\s]{1,12}?(?:\*\*|__)\s*[:：.]?|【[^】]{1,8}】|"
+                     r"[^\s:：]{1,10}[:：])")
+
+
+def suggestion(lines: list[str]) -> str:
+    """The declaration that would read a file whose questions `auto` did not find: the two line
+    prefixes seen most often, as front matter to paste."""
+    seen = Counter(m["marker"].strip() for line in lines if (m := _PREFIX.match(line)))
+    common = [marker for marker, n in seen.most_common(2) if n >= 2]
+    if len(common) < 2:
+        return ""
+    question, answer = sorted(common, key=lambda marker: next(k for k, line in enumerate(lines)
+                                                             if line.lstrip().startswith(marker)))
+    return (f"if `{question}` starts each question and `{answer}` each answer, write in the front matter: "
+            f"`format: labels` and `markers: {{question: \"{question}\", answer: \"{answer}\"}}`")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .numbered import asks
+from ..text import asks
 
 _WORD_BULLET = re.compile(r"^(\s*)[•o\uf0a7\uf0b7▪◦](?:\t|\s{2,})")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import Reading, Section, card, loose_ranges
-from ..rules.numbered import asks
+from ..text import asks
 
 NAME = "table"
 _HEADERS = {("", ""), ("问题", "答案"), ("问", "答"), ("题目", "答案"), ("问题", "回答"), ("问题", "解答"),
@@ -45,6 +45,11 @@ def read(section: Section) -> Reading | None:
         if block.kind != "table":
             continue
         rows = [(n, cells(section.lines[n])) for n in range(block.start, block.end)]
+        numbers = [""] * len(rows)
+        if len(rows) > 2 and all(len(c) == 3 for _, c in rows) and all(c[0].isdigit() for _, c in rows[2:]):
+            # `| # | Question | Answer |`: the first column numbers the cards
+            numbers = [c[0] for _, c in rows]
+            rows = [(n, c[1:]) for n, c in rows]
         if len(rows) < 3 or any(len(c) != 2 for _, c in rows):
             continue
         header, body = rows[0][1], rows[2:]
@@ -55,9 +60,10 @@ def read(section: Section) -> Reading | None:
         sure.append(0.9 if known else 0.6)
         # a header naming the columns is markup; any other header goes to the notes
         used.update(range(block.start if known else block.start + 1, block.end))
-        for n, (question, answer) in body:
-            answer_lines = [(n, text) for text in _BREAK.split(answer)]
-            reading.cards.append(card(NAME, "", [(n, question)], answer_lines, title))
+        for k, (n, (question, answer)) in enumerate(body):
+            parts = _BREAK.split(answer)  # `<br>` in a cell: a line break (two spaces end the line)
+            answer_lines = [(n, text.strip() + ("  " if k < len(parts) - 1 else "")) for k, text in enumerate(parts)]
+            reading.cards.append(card(NAME, numbers[k + 2], [(n, question)], answer_lines, title))
     if not reading.cards:
         return None
     reading.sure = min(sure)

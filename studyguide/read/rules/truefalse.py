@@ -34,6 +34,22 @@ def statement(text: str) -> tuple[str, bool, str] | None:
     return None
 
 
+def convert(made: dict, language: str) -> bool:
+    """A card of another rule whose question is a true/false statement: the verdict answers it."""
+    if not made["question"]:
+        return False
+    found = statement(made["question"][0][1])
+    if found is None:
+        return False
+    _, true, text = found
+    yes, no = WORDS.get(language, WORDS["en"])
+    n = made["question"][0][0]
+    made["question"] = [(n, text)] + made["question"][1:]
+    made["answer"] = [(n, yes if true else no)] + made["answer"]
+    made["rule"] = NAME
+    return True
+
+
 def read(section: Section) -> Reading | None:
     reading = Reading(NAME, 0.9)
     yes, no = WORDS.get(section.language, WORDS["en"])
@@ -48,6 +64,8 @@ def read(section: Section) -> Reading | None:
         if block.kind in ("item", "paragraph"):
             starts += 1
         found = statement(section.lines[block.start]) if block.kind in ("item", "paragraph") else None
+        if found is None and block.kind == "item":
+            return None  # another kind of question among the statements: each card is read on its own
         if found is None:
             if current is not None and block.kind not in ("rule",):  # an explanation below it
                 current["answer"] += [(n, section.lines[n]) for n in range(block.start, block.end)]
