@@ -183,6 +183,37 @@ def check_report(guide: Guide, diagnostics: list[Diagnostic], summary: str) -> d
     }
 
 
+def card_lines(guide: Guide, width: int = 60) -> list[str]:
+    """`check --cards`: each card on one line, to see how a file was split without building:
+    label, where it starts, the first line of each side, and the rule that read it."""
+    lines = []
+    for card in guide.cards:
+        question = _first_line(card.question, width)
+        answer = _first_line(card.answer, width) if card.answer.strip() else "(no answer)"
+        lines.append(f"{card.label}  {card.location.path}:{card.location.line}  {question} → {answer}  "
+                     f"[{card.rule or '?'}]")
+    return lines
+
+
+def reader_lines(guide: Guide) -> list[str]:
+    """`check -v`: which reader read each chapter's sections."""
+    return [f"{chapter.location.path}:{chapter.location.line}: chapter {chapter.number} {chapter.title}: "
+            f"{len(chapter.cards)} cards, read as {', '.join(chapter.readers) or '?'}"
+            for chapter in guide.chapters]
+
+
+def card_report(guide: Guide) -> list[dict]:
+    """`check --cards --format json`: every card with its full texts."""
+    return [{"label": card.label, "chapter": card.chapter, "number": card.number, "section": card.section,
+             "file": str(card.location.path), "line": card.location.line, "answer_line": card.answer_line,
+             "rule": card.rule, "question": card.question, "answer": card.answer} for card in guide.cards]
+
+
+def _first_line(text: str, width: int) -> str:
+    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    return line if len(line) <= width else line[:width - 1] + "…"
+
+
 _IMPORT = re.compile(r"@import\b", re.IGNORECASE)
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""", re.IGNORECASE)
 

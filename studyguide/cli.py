@@ -35,6 +35,7 @@ examples:
   studyguide check                         read and check the content without rendering
   studyguide check --strict                ... and fail on warnings too
   studyguide check --format json           the findings as JSON, for editors and CI
+  studyguide check --cards                 every card on one line: how each file was split
   studyguide export anki                   write out/flashcards.apkg for Anki
   studyguide init mycourse                 start a new guide in mycourse/
   studyguide --card poker --cut marks      poker-size flashcards with crop marks
@@ -209,6 +210,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text: one line per finding and a summary (default); json: the same as JSON")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1 on any)")
+    check.add_argument("--cards", action="store_true",
+                       help="list every card: its label and line, the first line of each side, and the rule "
+                       "that read it (with --format json: the full texts)")
     export = commands.add_parser("export", help="export the cards for Anki (.apkg) or Quizlet and Anki (.tsv)",
                                  epilog=EXPORT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     # optional for argparse, so that a missing format gets our message rather than its own
@@ -324,6 +328,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("studyguide: interrupted; the previous outputs are as they were.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `check --cards | head` closed the pipe: what was asked for was read
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the last resort: a short message instead of a traceback
         return _internal_error(exc)
     finally:
@@ -397,7 +405,7 @@ def _main(argv: list[str] | None = None) -> int:
     if args.command == "watch":
         return _watch(args, settings, reporter)
     if args.command == "check":
-        return _check(settings, content, reporter, args.format, args.strict)
+        return _check(settings, content, reporter, args.format, args.strict, args.cards)
     if args.command == "calibrate":
         return _calibrate(settings, content)
     if args.command == "print":
@@ -451,12 +459,13 @@ def _init(folder: Path, language: str, layouts: bool) -> int:
     return EXIT_OK
 
 
-def _check(settings: Settings, content: list[Path], reporter, form: str, strict: bool) -> int:
-    """Read and check without rendering; exit 1 when there are errors (or, if strict, warnings)."""
+def _check(settings: Settings, content: list[Path], reporter, form: str, strict: bool, cards: bool = False) -> int:
+    """Read and check without rendering; exit 1 when there are errors (or, if strict, warnings).
+    `cards` lists every card first; verbose says which reader read each chapter."""
     import json
 
     from .build import read_and_check
-    from .check import check_report, strictly
+    from .check import card_lines, card_report, check_report, reader_lines, strictly
     from .model import Guide
     from .report import sort_key, summary_line
 
@@ -474,8 +483,15 @@ def _check(settings: Settings, content: list[Path], reporter, form: str, strict:
     if form == "json":
         report = check_report(guide, diagnostics, summary)
         report["fonts"] = [{"text": text, "font": font} for text, font in sources]
+        if cards:
+            report["card_list"] = card_report(guide)
+        if reporter.verbose:
+            report["readers"] = [{"file": str(c.location.path), "line": c.location.line, "chapter": c.number,
+                                  "readers": list(c.readers)} for c in guide.chapters]
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
+        for line in (card_lines(guide) if cards else []) + (reader_lines(guide) if reporter.verbose else []):
+            reporter.line(line)
         reporter.diagnostics(diagnostics, to_stdout=True, notes=True)
         if reporter.verbose:  # the findings and the summary stay the plain output a script reads
             for text, font in sources:
@@ -499,7 +515,7 @@ def _calibrate(settings: Settings, content: list[Path], quiet: bool = False) -> 
         from .read import read_guide
 
         found = [p for p in content if p.exists()]
-        language = read_guide(found).language if found else "en"
+        language = read_guide(found, reading=settings.read.reading()).language if found else "en"
     path = write_calibration(settings, language, _out_dir(settings))
     if quiet:
         return EXIT_OK

@@ -20,8 +20,10 @@ CONFIG_NAME = "studyguide.toml"
 def _option(default, help: str, choices: tuple = (), minimum: float | None = None,
             maximum: float | None = None, pattern: str | None = None):
     meta = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum, "pattern": pattern}
-    if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata=meta)
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    if dataclasses.is_dataclass(default):  # a table inside a section, such as [read.markers]
+        return field(default_factory=type(default), metadata=meta)
     return field(default=default, metadata=meta)
 
 
@@ -142,12 +144,59 @@ class CardSettings:
             raise ConfigError(path if line else None, exc.key, exc.message, exc.hint, line) from None
 
 
+# the readers a guide may name; the same as studyguide.read.settings.FORMATS (a test keeps them
+# equal), written out here so that reading the settings does not load the Markdown reader
+READ_FORMATS = ("auto", "numbered", "headings", "labels", "table", "details", "separator", "cloze",
+                "truefalse", "choice")
+_MARKER_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class MarkerSettings:
+    """What marks your questions and answers, for the `labels` reader: `[read.markers]`."""
+
+    question: str = _option("", "what starts a question: text such as `**Q.**`, `**问题**：` or `【题目】`, "
+                            "or a regular expression written between slashes, such as `/Q\\d+[.:]/`")
+    answer: str = _option("", "what starts its answer: text such as `**A.**`, `**答案**：` or `【解析】`, "
+                          "or a regular expression written between slashes")
+    tag: str = _option("", "a tag such as `#card` that makes an outline item a question; its child items "
+                       "are the answer", pattern=r"^(#[^\s#]+)?$")
+    container: str = _option("", "a container such as `details`: the answer is inside `::: details` … `:::`",
+                             pattern=r"^([a-z][\w-]*)?$")
+    key: bool = _option(False, "the answers are gathered in a key at the end of each section, one per "
+                        "question number")
+
+
+@dataclass(frozen=True)
+class ReadingSettings:
+    """How the content is read: which reader, for which files, and your own question and answer markers."""
+
+    format: str = _option("auto", "the reader for every file: auto (each section's shape chooses), numbered, "
+                          "headings, labels (Q:/A: or the markers below), table, details, separator "
+                          "(question::answer), cloze, truefalse, choice; a file's front matter `format:` "
+                          "wins", choices=READ_FORMATS)
+    files: dict = _option({}, "formats for some files: a table of glob patterns, relative to the content "
+                          "folder, and the format for the files they match, such as "
+                          "`{\"cards/*.md\" = \"separator\"}`; the first pattern that matches wins",
+                          choices=READ_FORMATS)
+    markers: MarkerSettings = _option(MarkerSettings(), "markers for the `labels` reader (question, answer, "
+                                      "tag, container, key), as a table `[read.markers]`")
+
+    def reading(self):
+        """These settings as the reader takes them (studyguide.read.settings.ReadSettings)."""
+        from .read.settings import Markers, ReadSettings  # loaded only when reading
+
+        markers = Markers(**{f.name: getattr(self.markers, f.name) for f in fields(MarkerSettings)})
+        return ReadSettings(self.format, tuple(self.files.items()), markers)
+
+
 @dataclass(frozen=True)
 class Settings:
     guide: GuideSettings = field(default_factory=GuideSettings)
     build: BuildSettings = field(default_factory=BuildSettings)
     workbook: WorkbookSettings = field(default_factory=WorkbookSettings)
     cards: CardSettings = field(default_factory=CardSettings)
+    read: ReadingSettings = field(default_factory=ReadingSettings)
     source: Path | None = None  # the file the settings came from, if any
 
     @property
@@ -193,7 +242,8 @@ def _line_of(text: str, section: str, key: str) -> int:
         if header:
             current = header.group(1).removeprefix("tool.studyguide").strip(".")
             continue
-        if current == section and re.match(rf"^{re.escape(key)}\s*=", stripped):
+        # a key may be quoted: `"cards/*.md" = "separator"`
+        if current == section and re.match(rf"^([\"']?){re.escape(key)}\1\s*=", stripped):
             return number
         if not section and current == "" and re.match(rf"^{re.escape(key)}\s*=", stripped):
             return number
@@ -209,6 +259,8 @@ def _check_value(path, text, section: str, name: str, value: Any, f: dataclasses
         value = float(value)
     if expected is list and isinstance(value, str):
         value = [value]
+    if expected is dict and isinstance(value, dict):
+        return _check_table(path, text, section, name, value, meta)
     if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
         raise ConfigError(path, key, f"expected {_type_name(expected)}, got {_type_name(type(value))} {value!r}",
                           line=line)
@@ -246,7 +298,7 @@ def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Config
 
 def _type_name(t) -> str:
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-            list: "a list"}.get(t, t.__name__)
+            list: "a list", dict: "a table"}.get(t, t.__name__)
 
 
 def from_mapping(data: dict, path: Path | None = None, text: str = "", base: Settings | None = None) -> Settings:
@@ -263,24 +315,95 @@ def from_mapping(data: dict, path: Path | None = None, text: str = "", base: Set
         if not isinstance(value, dict):
             raise ConfigError(path, section, "expected a table such as `[" + section + "]`",
                               line=_line_of(text, "", section))
-        cls = classes[section]
-        hints = get_type_hints(cls)
-        known = {f.name: f for f in fields(cls)}
-        changes = {}
-        for name, item in value.items():
-            if name not in known:
-                close = difflib.get_close_matches(name, list(known), n=1)
-                hint = f"did you mean `{section}.{close[0]}`?" if close else "keys: " + ", ".join(known)
-                raise ConfigError(path, f"{section}.{name}", "unknown key", hint, _line_of(text, section, name))
-            changes[name] = _check_value(path, text, section, name, item, known[name], hints[name])
-        sections[section] = dataclasses.replace(getattr(base, section), **changes)
+        sections[section] = _section(path, text, section, value, getattr(base, section))
     return dataclasses.replace(base, **sections, source=path or base.source)
+
+
+def _section(path, text, section: str, value: dict, base):
+    """One section's dataclass from its TOML table, over `base`; a table inside it (such as
+    [read.markers]) is a section of its own, named `read.markers`."""
+    cls = type(base)
+    hints = get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}
+    changes = {}
+    for name, item in value.items():
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f"did you mean `{section}.{close[0]}`?" if close else "keys: " + ", ".join(known)
+            raise ConfigError(path, f"{section}.{name}", "unknown key", hint,
+                              _line_of(text, section, name) or _section_line(text, section))
+        if dataclasses.is_dataclass(hints[name]):
+            if not isinstance(item, dict):
+                raise ConfigError(path, f"{section}.{name}", f"expected a table such as `[{section}.{name}]`",
+                                  line=_line_of(text, section, name))
+            changes[name] = _section(path, text, f"{section}.{name}", item, getattr(base, name))
+        else:
+            changes[name] = _check_value(path, text, section, name, item, known[name], hints[name])
+    result = dataclasses.replace(base, **changes)
+    if isinstance(result, MarkerSettings):
+        _check_markers(path, text, section, result)
+    return result
+
+
+def _check_table(path, text, section: str, name: str, value: dict, meta) -> dict:
+    """A table of glob patterns and formats, such as [read.files]."""
+    for pattern, chosen in value.items():
+        key = f"{section}.{name}"
+        line = _line_of(text, key, pattern) or _line_of(text, section, name)
+        where = f"`{pattern}`"
+        if not pattern.strip() or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            raise ConfigError(path, key, f"{where} is not a pattern inside the content folder",
+                              "write a glob relative to the content folder, such as `cards/*.md`", line)
+        if not isinstance(chosen, str):
+            raise ConfigError(path, key, f"{where}: expected a string, got {_type_name(type(chosen))} {chosen!r}",
+                              "one of: " + ", ".join(meta["choices"]), line)
+        if chosen not in meta["choices"]:
+            close = difflib.get_close_matches(chosen, meta["choices"], n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "one of: " + ", ".join(meta["choices"])
+            raise ConfigError(path, key, f"{where}: {chosen!r} is not one of {', '.join(meta['choices'])}",
+                              hint, line)
+    return value
+
+
+# a group that repeats something which itself repeats, such as `(a+)+`: such a pattern can take
+# hours on one long line, and a guide's settings may come from anyone
+_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\d*\})")
+
+
+def _check_markers(path, text, section: str, markers: MarkerSettings) -> None:
+    """A marker written as /…/ must be a regular expression that compiles and cannot run away."""
+    for name in ("question", "answer"):
+        value = getattr(markers, name)
+        key, line = f"{section}.{name}", _line_of(text, section, name) or _section_line(text, section)
+        if len(value) > _MARKER_LENGTH:
+            raise ConfigError(path, key, f"the marker is {len(value)} characters long",
+                              f"a marker is at most {_MARKER_LENGTH} characters", line)
+        if not is_marker_pattern(value):
+            continue
+        try:
+            re.compile(value[1:-1])
+        except re.error as exc:
+            raise ConfigError(path, key, f"{value} is not a valid regular expression: {exc}",
+                              "fix the expression (Python's syntax), or write the marker as plain text "
+                              "without the slashes", line) from None
+        if _NESTED_REPEAT.search(value[1:-1]):
+            raise ConfigError(path, key, f"{value} repeats a group that itself repeats, which can take "
+                              "hours on a long line", "write it without the outer repetition, such as "
+                              "`/Q\\d+:/` rather than `/(Q\\d+)+:/`", line)
+
+
+def is_marker_pattern(marker: str) -> bool:
+    """A marker written as /…/ is a regular expression; any other is plain text."""
+    return len(marker) >= 2 and marker.startswith("/") and marker.endswith("/")
 
 
 def _section_line(text: str, section: str) -> int:
     for number, line in enumerate(text.splitlines(), start=1):
         if re.match(rf"^\s*\[\s*(tool\.studyguide\.)?{re.escape(section)}\s*\]", line):
             return number
+    if "." in section:  # a table written inline, `markers = {…}`, under its parent section
+        parent, name = section.rsplit(".", 1)
+        return _line_of(text, parent, name) or _section_line(text, parent)
     return 0
 
 
@@ -342,32 +465,40 @@ def override(settings: Settings, changes: dict[str, Any]) -> Settings:
 
 def json_schema() -> dict:
     """A JSON Schema of studyguide.toml, for editor completion and checking."""
-    classes = _section_classes()
-    properties = {}
-    for section, cls in classes.items():
-        hints = get_type_hints(cls)
-        props = {}
-        for f in fields(cls):
-            expected = get_origin(hints[f.name]) or hints[f.name]
-            entry: dict[str, Any] = {"description": f.metadata["help"]}
-            kind = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array"}[expected]
-            entry["type"] = kind
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-            entry["default"] = default
-            if f.metadata["choices"]:
-                if kind == "array":
-                    entry["items"] = {"enum": list(f.metadata["choices"])}
-                else:
-                    entry["enum"] = list(f.metadata["choices"])
-            elif kind == "array":
-                entry["items"] = {"type": "string"}
-            if f.metadata["minimum"] is not None:
-                entry["minimum"] = f.metadata["minimum"]
-            if f.metadata["maximum"] is not None:
-                entry["maximum"] = f.metadata["maximum"]
-            props[f.name] = entry
-        properties[section] = {"type": "object", "description": (cls.__doc__ or "").strip(),
-                               "properties": props, "additionalProperties": False}
+    properties = {section: _table_schema(cls) for section, cls in _section_classes().items()}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "studyguide.toml", "type": "object", "properties": properties,
+            "additionalProperties": False}
+
+
+def _table_schema(cls) -> dict:
+    hints = get_type_hints(cls)
+    props = {}
+    for f in fields(cls):
+        if dataclasses.is_dataclass(hints[f.name]):  # a table inside the section: [read.markers]
+            props[f.name] = _table_schema(hints[f.name])
+            continue
+        expected = get_origin(hints[f.name]) or hints[f.name]
+        entry: dict[str, Any] = {"description": f.metadata["help"]}
+        kind = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
+                dict: "object"}[expected]
+        entry["type"] = kind
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        entry["default"] = default
+        choices = list(f.metadata["choices"])
+        if kind == "object":  # a table of names to values, such as [read.files]
+            entry["additionalProperties"] = {"enum": choices} if choices else {"type": "string"}
+        elif choices:
+            if kind == "array":
+                entry["items"] = {"enum": choices}
+            else:
+                entry["enum"] = choices
+        elif kind == "array":
+            entry["items"] = {"type": "string"}
+        if f.metadata["minimum"] is not None:
+            entry["minimum"] = f.metadata["minimum"]
+        if f.metadata["maximum"] is not None:
+            entry["maximum"] = f.metadata["maximum"]
+        props[f.name] = entry
+    return {"type": "object", "description": (cls.__doc__ or "").strip(), "properties": props,
             "additionalProperties": False}

@@ -24,6 +24,8 @@ CODES: dict[str, tuple[Severity, str]] = {
                              "chapter's notes, outside one (a wrapper heading, an appendix) it is not printed"),
     "SG204": (Severity.NOTE, "text before the first question of a chapter is shown as chapter notes"),
     # cards
+    "SG205": (Severity.NOTE, "of two readings of a section or a card, one was chosen: the note says which, and the "
+              "`format:` to write for the other"),
     "SG301": (Severity.WARNING, "a question has no answer"),
     "SG302": (Severity.WARNING, "an answer looks like the next question"),
     "SG303": (Severity.WARNING, "a question number is used twice in a chapter"),

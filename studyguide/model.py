@@ -65,6 +65,7 @@ class Card:
     location: Location  # where the question starts
     answer_line: int = 0  # where the answer starts; 0 when there is none
     section: str = ""  # the sub-heading the card sits under inside its chapter, if any
+    rule: str = ""  # the reading rule that made the card: "numbered", "table", "cloze", ...
 
     @property
     def shown_number(self) -> str:
@@ -93,6 +94,7 @@ class Chapter:
     tags: tuple[str, ...] = ()
     source: Path | None = None  # the file, as an absolute path, for resolving images
     detected: str = ""  # the language its file's text looks like, for a file whose front matter names none
+    readers: tuple[str, ...] = ()  # the reader of each of its sections, in order: ("headings", "table")
 
     @property
     def anchor(self) -> str:

@@ -7,9 +7,16 @@ line), and the findings (a finding that reports text names it as `line 4` or `li
 `REPORTING`).
 
 Markup may go: list markers, heading `#`s, emphasis `*`/`_`, code backticks, `---` separators,
-question numbers such as `12.` or `(3)`, and `Q:`/`问：`/`答：`/`Answer:`-style labels (at the
-start of a line or right after a question mark). Both sides are normalised the same way, so a
-label the reader keeps counts as much as one it drops.
+question numbers such as `12.` or `(3)` (and `Q5`, `问题 3` before a heading's question), and
+`Q:`/`问：`/`答：`/`Answer:`-style labels (at the start of a line or right after a question mark).
+So may the wrappers of the note-app and web forms: table pipes and a header row naming the
+columns, `<br>`, `<details>`/`<summary>…</summary>`, `::`, a line holding only `?`/`??`/`+++`,
+`<!--SR:…-->` comments and `#flashcards` tags. Both sides are normalised the same way, so a label
+the reader keeps counts as much as one it drops.
+
+Two rules write what the source does not: a cloze card's question blanks out what its answer
+shows, so the answer alone must hold the source text; a true/false card's answer is a word for
+the statement's `T`/`(√)` mark.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ REPORTING = {"SG201", "SG203", "SG204", "SG305"}
 _LABEL = (r"(?:【(?:参考答案|答案|解答|答|问题|题目|问)\d{0,3}】[:：]?|(?:参考答案|答案|解答|问题|题目|答|问|Answer|Ans\.?|Question|Q|A)"
           r"\s*(?:\d{1,3}\s*[:：.．、)）]|[:：]))")
 _MARKER = (r"(?:>|\d{1,9}[.)](?=\s|$)|[-+](?=\s|$)|\d{1,3}[.．](?!\d)|\d{1,3}[、。:：)）]|[(（]\d{1,3}[)）]|"
+           r"[▍▌■□★☆●○◆◇▶►▪♦✦❖]|【\d{1,3}】|\d{1,3}\.\d{1,2}(?=\s)|[•o\uf0a7\uf0b7](?=\t)|"
            r"第\s*\d{1,3}\s*题[:：.．、]?|"
            rf"{_LABEL})")
 _LEADING = re.compile(rf"^(?:\s*{_MARKER})+", re.IGNORECASE)
@@ -34,6 +42,18 @@ _RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
 _BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|^\s*</?p>\s*$|<summary>.*?</summary>|<br\s*/?>|"
+                       r"(?:^|(?<=\s))#flashcards(?:/[\w/-]*)?(?=\s|$)|:{2,3}|\|", re.IGNORECASE)
+_HEADER_ROW = re.compile(r"^\s*\|?\s*(?:(?:#|No\.?|序号|编号)\s*\|\s*)?(?:问题|问|题目|术语|名词|概念|questions?|q|term|front|prompt|word)?\s*\|\s*"
+                         r"(?:答案|答|回答|解答|解析|定义|解释|answers?|a|definition|back|meaning)?\s*\|?\s*$",
+                         re.IGNORECASE)
+_ALONE = re.compile(r"^\s*(?:\?|\?\?|\+\+\+)\s*$")
+_SERIES = re.compile(r"^\s*(?:Q|问题|题目|Question)\s*\d{1,4}\b\s*[:：.．、)）-]?", re.IGNORECASE)
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^{}]*?)?\}\}|==([^=]+)==")
+_MARK = r"(?:T|F|True|False|对|错|正确|错误|√|×|✓|✗|✔|✘)"
+_TRUE_FALSE = re.compile(rf"^(\s*(?:\d{{1,3}}[.．、)）]\s*)?)(?:判断题?\s*[:：]\s*)?(?:(\*\*|__){_MARK}\2|[(（\[【]{_MARK}[)）\]】])"
+                         rf"\s*[-–—:：.、]?|[(（\[【]\s*{_MARK}\s*[)）\]】](?=\s*[。.]?\s*$)", re.IGNORECASE | re.MULTILINE)
+_VERDICTS = ("True", "False", "正确", "错误")
 
 
 def normalise(text: str, mid_line: bool = False) -> str:
@@ -47,7 +67,11 @@ def normalise(text: str, mid_line: bool = False) -> str:
         # a setext underline (`--`, `==`) needs a line above it: the first line is text
         if _RULE.match(line) and not (mid_line and k == 0) and (k > 0 or _BREAK.match(line)):
             continue
-        line = re.sub(r"[*_`#\u200b]", "", line)
+        if _HEADER_ROW.match(line) or _ALONE.match(line):
+            continue
+        line = re.sub(r"^\s*\|\s*\d{1,4}\s*\|", "|", line)  # a table's number column
+        line = re.sub(r"[*_`#\u200b]", "", _WRAPPERS.sub("", line))
+        line = _SERIES.sub("", line)
         if not (mid_line and k == 0):
             line = _LEADING.sub("", line)
         line = _AFTER_QUESTION.sub(r"\1", re.sub(r"\s", "", line))
@@ -96,10 +120,13 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
                 done[n] = True
     # sub-headings and `一、…` lines that name the section of the cards under them
     sections = {normalise(card.section) for card in cards if card.section}
+    card_starts = {card.location.line - 1 for card in cards}
     section_lines = set()
     for n, line in enumerate(lines):
         names_a_section = normalise(line) in sections and normalise(line)
-        if names_a_section and not done[n] and (_is_heading(lines, n) or _SECTION_LINE.match(line.strip())):
+        # (a heading that starts a card is that card's question, even when a section has its name)
+        if names_a_section and not done[n] and n not in card_starts and (
+                _is_heading(lines, n) or _SECTION_LINE.match(line.strip())):
             done[n] = True
             section_lines.add(n)
         # a setext heading whose text runs over several lines, underlined on the line after
@@ -120,6 +147,7 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         first = card.location.line - 1
         end = next(b for b in boundaries if b > first)
         region = [lines[n] for n in range(first, end) if not done[n]]
+        region_all = [lines[n] for n in range(first, end)]  # cloze cards of one paragraph share it
         # a heading line that names a section may also sit inside this card (in its code, say)
         with_sections = [lines[n] for n in range(first, end) if not done[n] or n in section_lines]
         for n in range(first, end):
@@ -131,6 +159,13 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         got = question + normalise(answer)
         # an answer after the question mark on the question's line reads as that line does
         same_line = normalise(_unfence_markers(card.question, fences) + answer)
+        if card.rule == "cloze":
+            expected, got = normalise(_CLOZE.sub(r"\1\2", "\n".join(region_all))), normalise(answer)
+            same_line = question = got
+        elif card.rule == "truefalse" and answer.startswith(_VERDICTS):
+            verdict = next(v for v in _VERDICTS if answer.startswith(v))
+            got = question + normalise(answer[len(verdict):])
+            expected = normalise(_TRUE_FALSE.sub(r"\1", re.sub(r"判断题?\s*[:：]", "", "\n".join(region), count=1)))
         if not {expected, normalise(_unfence_markers("\n".join(with_sections), fences))} & {
                 got, question + normalise(answer, mid_line=True), same_line}:
             problems.append(f"{shown}:{card.location.line}: card {card.label} holds {got!r}, "

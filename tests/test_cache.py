@@ -129,6 +129,12 @@ def test_the_fingerprint_follows_content_settings_and_layouts(tmp_path, monkeypa
     from studyguide.config import override
     assert fingerprint(override(Settings(), {"cards.flip": "short"}), [content], [layouts], fonts) != \
         fingerprint(Settings(), [content], [layouts], fonts)
+    # how the content is read decides the cards: a changed marker must build again
+    from studyguide.config import from_mapping
+    marked = from_mapping({"read": {"markers": {"question": "Q:"}}})
+    assert fingerprint(marked, [content], [layouts], fonts) != fingerprint(Settings(), [content], [layouts], fonts)
+    assert fingerprint(from_mapping({"read": {"files": {"a.md": "labels"}}}), [content], [layouts], fonts) != \
+        fingerprint(Settings(), [content], [layouts], fonts)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert fingerprint(Settings(), [content], [layouts], fonts) != fingerprint.__wrapped__(
         Settings(), [content], [layouts], fonts) if hasattr(fingerprint, "__wrapped__") else True

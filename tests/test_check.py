@@ -1,10 +1,12 @@
 """`python compile.py check`: findings as lines or JSON, a summary, --strict, and exit codes."""
 
 import json
+import re
+from pathlib import Path
 
 from conftest import FIXTURES, SEED, run_cli
 
-FORMS = FIXTURES / "forms"
+FORMS = Path(__file__).resolve().parent / "forms"
 PROBLEMS = FIXTURES / "problems"
 
 
@@ -24,14 +26,14 @@ def test_one_line_per_finding_then_the_summary():
     result = run_cli("check", str(PROBLEMS / "no-answer.md"), str(FORMS / "13-numbering-quirks.md"))
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "tests/fixtures/forms/13-numbering-quirks.md:7:1: warning SG303 question number 2 is used twice in "
-        "chapter 9 (first at line 5) (renumber the questions)",
-        "tests/fixtures/forms/13-numbering-quirks.md:9:1: warning SG304 question numbers skip 3–4 in chapter 9 "
-        "(renumber the questions, or add the missing ones)",
         "tests/fixtures/problems/no-answer.md:3:1: warning SG301 question 1.1 has no answer (write the answer "
         "below the question: indented under it, or as the next paragraph)",
         "tests/fixtures/problems/no-answer.md:7:1: warning SG302 the answer of 1.3 looks like the next "
         "question: `什么是动量？` (if it is a question of its own, number it and give it an answer)",
+        "tests/forms/13-numbering-quirks.md:7:1: warning SG303 question number 2 is used twice in "
+        "chapter 9 (first at line 5) (renumber the questions)",
+        "tests/forms/13-numbering-quirks.md:9:1: warning SG304 question numbers skip 3–4 in chapter 9 "
+        "(renumber the questions, or add the missing ones)",
         "2 chapters, 10 cards, 0 errors, 4 warnings",
     ]
 
@@ -94,3 +96,110 @@ def test_no_content_found_is_an_error(tmp_path):
     assert result.returncode == 1
     assert "error SG107 no Markdown (.md) files in this folder" in result.stdout
     assert result.stdout.splitlines()[-1] == "0 chapters, 0 cards, 1 error, 0 warnings"
+
+
+def test_cards_lists_every_card_on_one_line():
+    result = run_cli("check", "--cards", str(FORMS / "05-code-in-question.md"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:4] + lines[-1:] == [
+        "3.1  tests/forms/05-code-in-question.md:3  下面的代码输出什么？ → 输出 3。  [numbered]",
+        "3.2  tests/forms/05-code-in-question.md:11  What does this print? → `aaa`  [numbered]",
+        "3.3  tests/forms/05-code-in-question.md:19  Explain the following code: → It builds a list of the "
+        "squares of 0 to 4.  [numbered]",
+        "3.4  tests/forms/05-code-in-question.md:27  如何打印列表中的每一项？ → ```python  [numbered]",
+        "1 chapter, 4 cards, 0 errors, 0 warnings",
+    ]
+
+
+def test_cards_cuts_long_first_lines_and_names_a_missing_answer(tmp_path):
+    chapter = tmp_path / "ch1.md"
+    long = "为什么" + "很长" * 40 + "？"
+    chapter.write_text(f"# 第 1 章-测试\n\n1. {long}\n   第一行\n   第二行\n2. 没有答案的问题？\n", encoding="utf-8")
+    result = run_cli("check", "--cards", str(chapter), cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"1.1  ch1.md:3  {long[:59]}… → 第一行  [numbered]"
+    assert lines[1] == "1.2  ch1.md:6  没有答案的问题？ → (no answer)  [numbered]"
+    assert "warning SG301 question 1.2 has no answer" in lines[2]
+
+
+def test_cards_as_json_give_the_full_texts():
+    result = run_cli("check", "--cards", "--format", "json", str(FORMS / "05-code-in-question.md"))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    listed = report["card_list"]
+    assert len(listed) == report["cards"] == 4
+    assert listed[0] == {
+        "label": "3.1", "chapter": 3, "number": "1", "section": "", "file": "tests/forms/05-code-in-question.md",
+        "line": 3, "answer_line": 9, "rule": "numbered",
+        "question": "下面的代码输出什么？\n\n```python\nprint(len([1, 2, 3]))\n```", "answer": "输出 3。"}
+    plain = json.loads(run_cli("check", "--format", "json", "-v", str(FORMS / "05-code-in-question.md")).stdout)
+    assert "card_list" not in plain
+    assert plain["readers"] == [{"file": "tests/forms/05-code-in-question.md", "line": 1, "chapter": 3,
+                                 "readers": ["numbered"]}]
+
+
+def test_verbose_says_which_reader_read_each_chapter():
+    result = run_cli("check", "-v", str(FORMS / "01-numbered.md"), str(FORMS / "21-parts.md"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["tests/forms/01-numbered.md:1: chapter 1 神经网络基础: 5 cards, read as numbered",
+                         "tests/forms/21-parts.md:1: chapter 2 复习题: 2 cards, read as numbered"]
+    assert lines[-1].startswith("2 chapters, 7 cards")
+
+
+def test_the_read_settings_of_the_guide_are_used(tmp_path):
+    """studyguide.toml's [read] reaches the reader through the command line: markers named there
+    make cards of a file that reads as none without them."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch1.md").write_text(
+        "# Chapter 1: Shell\n\n>> Which command prints the folder you are in?\n<< `pwd`\n\n"
+        ">> Which command lists hidden files too?\n<< `ls -a`\n", encoding="utf-8")
+    without = run_cli("check", "--cards", cwd=tmp_path)
+    assert without.returncode == 1 and "SG108" in without.stdout
+    (tmp_path / "studyguide.toml").write_text(
+        '[read]\nformat = "labels"\n\n[read.markers]\nquestion = ">>"\nanswer = "<<"\n', encoding="utf-8")
+    result = run_cli("check", "--cards", "-v", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "1.1  content/ch1.md:3  Which command prints the folder you are in? → `pwd`  [labels]",
+        "1.2  content/ch1.md:6  Which command lists hidden files too? → `ls -a`  [labels]",
+        "content/ch1.md:1: chapter 1 Shell: 2 cards, read as labels"]
+
+
+def test_a_reader_that_stops_early_is_no_fault(tmp_path):
+    """`check --cards | head -1`: the pipe closes before everything is printed."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    many = "# Chapter 1: Many\n\n" + "".join(f"{n}. Question {n}?\n   It is {n}.\n" for n in range(1, 3001))
+    (tmp_path / "many.md").write_text(many, encoding="utf-8")
+    for form, first in (("text", "1.1  many.md:3  Question 1? → It is 1.  [numbered]"), ("json", "{")):
+        command = (f'"{sys.executable}" "{ROOT / "compile.py"}" check --cards --format {form} many.md | head -1; '
+                   'exit ${PIPESTATUS[0]}')
+        result = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert result.stdout == first + "\n"
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+        assert result.returncode in (0, 1), result.stderr  # 1: rich's own handling of the closed pipe
+
+
+def test_the_suggested_declaration_reads_the_file(tmp_path):
+    """A form no rule knows stops with a finding that names its markers; pasting the suggested
+    front matter makes the file read exactly, with no code change."""
+    body = ("# Kapitel 1: Netze\n\nFrage: Was ist ein Router?\nAntwort: Ein Gerät, das Pakete weiterleitet.\n\n"
+            "Frage: Was ist DNS?\nAntwort: Der Dienst, der Namen in Adressen übersetzt.\n\n"
+            "Frage: Was ist TCP?\nAntwort: Ein verbindungsorientiertes Protokoll.\n")
+    chapter = tmp_path / "ch1.md"
+    chapter.write_text(body, encoding="utf-8")
+    first = run_cli("check", str(chapter), cwd=tmp_path)
+    assert first.returncode == 1 and "SG108" in first.stdout
+    suggested = re.search(r"write in the front matter: `(format: labels)` and `(markers: \{.*?\})`", first.stdout)
+    assert suggested, first.stdout
+    chapter.write_text(f"---\n{suggested[1]}\n{suggested[2]}\n---\n" + body, encoding="utf-8")
+    result = run_cli("check", "--cards", str(chapter), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[:3] == [
+        "1.1  ch1.md:7  Was ist ein Router? → Ein Gerät, das Pakete weiterleitet.  [labels]",
+        "1.2  ch1.md:10  Was ist DNS? → Der Dienst, der Namen in Adressen übersetzt.  [labels]",
+        "1.3  ch1.md:13  Was ist TCP? → Ein verbindungsorientiertes Protokoll.  [labels]"]

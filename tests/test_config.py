@@ -80,3 +80,58 @@ def test_published_schema_matches_the_settings():
     workbook = published["properties"]["workbook"]["properties"]
     assert workbook["answer_space"]["enum"] == ["lines", "box", "grid", "none"]
     assert published["properties"]["guide"]["additionalProperties"] is False
+
+
+def test_read_settings_reach_the_reader(tmp_path):
+    path = _write(tmp_path, '[read]\nformat = "numbered"\n\n[read.files]\n"cards/*.md" = "separator"\n'
+                  '"ch0[1-3].md" = "table"\n\n[read.markers]\nquestion = "**Q.**"\nanswer = "/\\\\*\\\\*A\\\\.?\\\\*\\\\*/"\n'
+                  'tag = "#card"\ncontainer = "details"\nkey = true\n')
+    from studyguide.read.settings import Markers, ReadSettings
+    assert load(path).read.reading() == ReadSettings(
+        "numbered", (("cards/*.md", "separator"), ("ch0[1-3].md", "table")),
+        Markers("**Q.**", r"/\*\*A\.?\*\*/", "#card", "details", True))
+    assert load(None).read.reading() == ReadSettings()
+
+
+def test_the_formats_are_the_readers():
+    from studyguide.config import READ_FORMATS
+    from studyguide.read.settings import FORMATS
+    assert READ_FORMATS == FORMATS
+
+
+@pytest.mark.parametrize("text, key, line, words", [
+    ('[read]\nformat = "flashcard"\n', "read.format", 2, ["'flashcard' is not one of auto, numbered"]),
+    ('[read]\nformat = "tabel"\n', "read.format", 2, ["did you mean `table`?"]),
+    ('[read.files]\n"a.md" = "cloze"\n"b/*.md" = "obsidian"\n', "read.files", 3,
+     ["`b/*.md`: 'obsidian' is not one of", "one of: auto"]),
+    ('[read.files]\n"../other/*.md" = "cloze"\n', "read.files", 2, ["not a pattern inside the content folder"]),
+    ('[read]\nfiles = "cards/*.md"\n', "read.files", 2, ["expected a table"]),
+    ('[read.markers]\n\nquestion = "/Q(\\\\d+/"\n', "read.markers.question", 3,
+     ["/Q(\\d+/ is not a valid regular expression: missing ), unterminated subpattern",
+      "or write the marker as plain text without the slashes"]),
+    ('[read.markers]\nanswer = "/(A+)+:/"\n', "read.markers.answer", 2, ["repeats a group that itself repeats"]),
+    ('[read.markers]\nquestoin = "Q."\n', "read.markers.questoin", 2, ["did you mean `read.markers.question`?"]),
+    ('[read.markers]\ntag = "card"\n', "read.markers.tag", 2, ["not in the expected form", "#card"]),
+    ('[read]\nmarkers = {question = "/[/"}\n', "read.markers.question", 2, ["not a valid regular expression"]),
+    ('[read]\nmarkers = "Q:"\n', "read.markers", 2, ["expected a table such as `[read.markers]`"]),
+    ('[tool.studyguide.read]\nformat = "csv"\n', "read.format", 2, ["is not one of"]),
+])
+def test_read_setting_mistakes(tmp_path, text, key, line, words):
+    name = "pyproject.toml" if text.startswith("[tool.") else "studyguide.toml"
+    path = _write(tmp_path, text, name)
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    message = str(caught.value)
+    assert caught.value.key == key
+    assert message.startswith(f"{path}:{line}: `{key}`"), message
+    for word in words:
+        assert word in message, message
+
+
+def test_a_bad_read_setting_stops_the_build_with_exit_2(tmp_path):
+    _write(tmp_path, '[read.markers]\nquestion = "/(Q/"\n')
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch1.md").write_text("# 第 1 章\n\n1. 问题？\n   答案。\n", encoding="utf-8")
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "studyguide.toml:2: `read.markers.question`" in result.stderr and "Traceback" not in result.stderr

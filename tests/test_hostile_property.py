@@ -42,8 +42,21 @@ def hostile_chapter(draw) -> str:
     lines = [f"# 第 {draw(st.integers(1, 20))} 章-{draw(hostile_line(12))}", ""]
     for n in range(1, draw(st.integers(1, 5)) + 1):
         question, answer = draw(hostile_line()), draw(hostile_line())
-        form = draw(st.sampled_from(["indented", "same line", "paragraph"]))
-        if form == "indented":
+        form = draw(st.sampled_from(["indented", "same line", "paragraph", "table", "details", "separator",
+                                     "true/false", "cloze"]))
+        if form == "table":  # a row of a question | answer table
+            lines += ["| 问题 | 答案 |", "| --- | --- |"] if n == 1 else []
+            lines += [f"| {question}？ | {answer} |"]
+        elif form == "details":
+            lines += [f"{n}. {question}？", "", "   <details><summary>答案</summary>", "", f"   {answer}", "",
+                      "   </details>", ""]
+        elif form == "separator":
+            lines += [f"{question}::{answer} #flashcards", ""]
+        elif form == "true/false":
+            lines += [f"{n}. (T) {question}"]
+        elif form == "cloze":
+            lines += [f"{question} {{{{c1::{answer}}}}}", ""]
+        elif form == "indented":
             lines += [f"{n}. {question}？", f"   {answer}"]
         elif form == "same line":
             lines += [f"{n}. {question}？{answer}"]

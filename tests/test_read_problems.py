@@ -60,7 +60,7 @@ def test_every_problem_file_loses_nothing():
 def test_the_checker_notices_a_lost_character():
     """The lossless checker itself: a card missing one character, or a finding that does not say
     which lines it reports, is caught."""
-    path = FIXTURES / "forms" / "01-numbered.md"
+    path = Path(__file__).resolve().parent / "forms" / "01-numbered.md"
     guide = read(path)
     card = guide.chapters[0].cards[2]
     shortened = dataclasses.replace(card, answer=card.answer.replace("梯度", "梯"))

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lossless import normalise, unaccounted
-from studyguide.read import read_guide
+from studyguide.read import detect_language, read_guide
 
 ZH_WORDS = ["神经网络", "梯度", "卷积", "模型", "损失", "张量", "训练", "数据", "权重", "图像", "1e-5",
             "`nn.Linear`", "**批量**", "GPU", "ReLU", "(x)", "[0，255]", "90%"]
@@ -87,11 +87,40 @@ def card(draw, form: str, number: int, language: str, level: str = "#") -> tuple
         lead = "下面的代码输出什么？" if language == "zh" else "What does the following code print?"
         return (f"{number}. {lead}\n\n   ```python\n   print({number})\n   ```\n\n   {a}\n",
                 f"{lead}\n\n```python\nprint({number})\n```", a)
+    if form == "table":
+        header = "| 问题 | 答案 |\n| --- | --- |\n" if number == 1 else ""
+        return f"{header}| {q} | {a} |", q, a  # no blank line after it: that would end the table
+    if form == "details":
+        summary = "答案" if language == "zh" else "Answer"
+        return f"{number}. {q}\n\n   <details><summary>{summary}</summary>\n\n   {a}\n\n   </details>\n", q, a
+    if form == "separator":
+        tag = "#flashcards\n\n" if number == 1 else ""
+        return f"{tag}{q}::{a}\n", q, a
+    if form == "multi-line-separator":
+        tag = "#flashcards\n\n" if number == 1 else ""
+        return f"{tag}{q}\n?\n{a}\n", q, a
+    if form == "truefalse":
+        mark = draw(st.sampled_from(["**T** -", "(F)", "**F**:"]))
+        return f"{number}. {mark} {a}\n", a, f"@{'T' if 'T' in mark else 'F'}"
+    if form == "choice":
+        w1, w2 = draw(answer(language)), draw(answer(language))
+        key = "答案：B" if language == "zh" else "Answer: B"
+        return f"{number}. {q}\n   A. {w1}\n   B. {w2}\n\n   {key}\n", f"{q}\nA. {w1}\nB. {w2}", "B"
+    if form == "decorated":
+        mark = draw(st.sampled_from(["▍", "■ ", "★", "●"]))
+        return f"{mark}{number}、{q}\n答：{a}\n", q, a
+    if form == "cloze":
+        word = draw(st.sampled_from(["梯度", "模型", "model", "tensor"]))
+        blank = "\\_" * max(4, sum(2 if ord(ch) > 0x2e80 else 1 for ch in word))
+        lead = draw(answer(language))[:-1]
+        return f"{lead} {{{{c1::{word}}}}}。\n", f"{lead} {blank}。", f"{lead} **{word}**。"
     raise AssertionError(form)
 
 
 FORMS = ["same-line", "next-line", "indented-paragraphs", "unindented", "labels", "pseudo", "task",
-         "code-in-question", "heading"]
+         "code-in-question", "heading", "table", "details", "separator", "multi-line-separator", "truefalse",
+         "choice", "decorated", "cloze"]
+VERDICTS = {"zh-CN": {"@T": "正确", "@F": "错误"}, "en": {"@T": "True", "@F": "False"}}
 
 
 @st.composite
@@ -146,7 +175,8 @@ def test_every_card_is_found_exactly(tmp_path, doc):
     text, expected = doc
     path, guide = _read(tmp_path, text)
     got = [(c.chapter_index, normalise(c.question), normalise(c.answer)) for c in guide.cards]
-    assert got == [(n, normalise(q), normalise(a)) for n, q, a in expected], text
+    verdicts = VERDICTS[detect_language(text)]
+    assert got == [(n, normalise(q), normalise(verdicts.get(a, a))) for n, q, a in expected], text
     assert [d for d in guide.diagnostics if d.severity.name != "NOTE"] == [], text
     assert unaccounted(guide, path, Path(path.name)) == [], text
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
+import fnmatch
 import os
 import re
 from pathlib import Path
 
 from ..diagnostics import finding
 from ..model import Card, Chapter, Diagnostic, Guide, Location
-from .cards import ChapterReader, ChapterDraft, is_question_line
+from .chapters import ChapterDraft, ChapterReader
+from .text import is_question_line
+from .settings import FORMATS, Markers, ReadSettings
 from .source import load
 
 CONTENT_SUFFIXES = (".md", ".markdown")
@@ -108,8 +112,11 @@ def _encodes(ch: str, codec: str) -> bool:
     return True
 
 
-def read_guide(paths: list[Path], base: Path | None = None) -> Guide:
-    """Every chapter and card of the given files or folders, in order, with diagnostics."""
+def read_guide(paths: list[Path], base: Path | None = None, reading: ReadSettings | None = None) -> Guide:
+    """Every chapter and card of the given files or folders, in order, with diagnostics.
+
+    `reading` names the reader per file (`format`), else each section's shape chooses it.
+    """
     files, diagnostics = find_files(paths)
     chapters: list[Chapter] = []
     sources: list[Path] = []
@@ -123,7 +130,9 @@ def read_guide(paths: list[Path], base: Path | None = None) -> Guide:
             continue
         sources.append(path)
         all_text.append(source.text)
-        reader = ChapterReader(source)
+        format, markers, problems = _declared(source, _relative(path, paths), reading or ReadSettings())
+        diagnostics += problems
+        reader = ChapterReader(source, format, markers)
         drafts = reader.chapters()
         diagnostics += reader.diagnostics
         detected = detect_language(source.text)
@@ -136,6 +145,63 @@ def read_guide(paths: list[Path], base: Path | None = None) -> Guide:
     diagnostics += _duplicate_chapters(chapters)
     language = detect_language("\n".join(all_text))
     return Guide(tuple(chapters), tuple(diagnostics), tuple(sources), language)
+
+
+def _relative(path: Path, roots: list[Path]) -> str:
+    """The file's path relative to the content folder it was found in, as `[read]` patterns see it."""
+    for root in roots:
+        if root.is_dir() and path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return path.name
+
+
+def _declared(source, relative: str, settings: ReadSettings) -> tuple[str, Markers, list[Diagnostic]]:
+    """The format and markers a file asks for: its front matter, else the first matching pattern
+    of the settings, else the settings' own."""
+    front = source.front_matter
+    format = next((f for pattern, f in settings.files if fnmatch.fnmatch(relative, pattern)), settings.format)
+    problems = []
+    if "format" in front:
+        if front["format"] in FORMATS:
+            format = front["format"]
+        else:
+            problems.append(finding("SG105", f"front matter `format: {front['format']}` is not a format this "
+                                    "reader knows", Location(source.path, _key_line(source, "format")),
+                                    "use one of: " + ", ".join(FORMATS)))
+    markers = settings.markers
+    given = front.get("markers") or {}
+    known = {f.name for f in dataclasses.fields(Markers)}
+    for key in given:
+        if key not in known:
+            problems.append(finding("SG105", f"unknown marker `{key}` in the front matter",
+                                    Location(source.path, _key_line(source, "markers")),
+                                    "known markers: " + ", ".join(sorted(known))))
+    values = {k: (bool(v) if k == "key" else str(v)) for k, v in given.items() if k in known}
+    markers = dataclasses.replace(markers, **values)
+    for name in ("question", "answer"):
+        value = getattr(markers, name)
+        if len(value) > 2 and value.startswith("/") and value.endswith("/"):
+            try:
+                re.compile(value[1:-1])
+                # a guide is untrusted: `(a+)+` can take minutes on one line, so nested repeats,
+                # and very long expressions, are refused
+                why = "repeats a group that itself repeats" if _NESTED_REPEAT.search(value) else \
+                    "is longer than 200 characters" if len(value) > 200 else ""
+            except re.error as exc:
+                why = f"is not a regular expression: {exc}"
+            if why:
+                problems.append(finding("SG105", f"the {name} marker `{value}` {why}",
+                                        Location(source.path, _key_line(source, "markers")),
+                                        "write it as text, or as a simpler expression"))
+                markers = dataclasses.replace(markers, **{name: ""})
+    return format, markers, problems
+
+
+_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
+
+
+def _key_line(source, key: str) -> int:
+    return next((n + 1 for n, line in enumerate(source.lines[:source.body_start]) if line.startswith(f"{key}:")), 1)
 
 
 def _chapter_numbers(written: list[int | None]) -> list[int]:
@@ -173,12 +239,11 @@ def _chapter(draft: ChapterDraft, number: int, index: int, path: Path, front: di
     problems: list[Diagnostic] = []
     cards = []
     for position, raw in enumerate(draft.cards, start=1):
-        split = raw["split"]
-        question, answer = _text(split.question), _text(split.answer)
-        answer_line = next((n + 1 for n, text in split.answer if text.strip()), 0)
+        question, answer = _text(raw["question"]), _text(raw["answer"])
+        answer_line = next((n + 1 for n, text in raw["answer"] if text.strip()), 0)
         location = Location(path, raw["line"] + 1)
         card = Card(number, index, position, raw["number"], question, answer, location, answer_line,
-                    raw["section"])
+                    raw["section"], raw["rule"])
         cards.append(card)
         first_answer_line = answer.strip().split("\n", 1)[0]
         if not answer.strip():
@@ -190,12 +255,12 @@ def _chapter(draft: ChapterDraft, number: int, index: int, path: Path, front: di
                 "SG302", f"the answer of {card.label} looks like the next question: "
                 f"`{_excerpt(first_answer_line)}`", Location(path, answer_line),
                 "if it is a question of its own, number it and give it an answer"))
-    problems += _numbering(cards)
+    problems += _numbering(cards, {raw["absorbed"] for raw in draft.cards if raw.get("absorbed")})
     notes = "\n".join(text for _, text in draft.notes)
     language = front.get("language") or front.get("lang") or ""
     tags = tuple(str(t) for t in front.get("tags", ()))
     chapter = Chapter(index, number, draft.title, Location(path, draft.line + 1), tuple(cards), notes,
-                      language, tags, absolute, detected)
+                      language, tags, absolute, detected=detected, readers=tuple(draft.readers))
     return chapter, problems
 
 
@@ -204,7 +269,7 @@ def _excerpt(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _numbering(cards: list[Card]) -> list[Diagnostic]:
+def _numbering(cards: list[Card], absorbed: set[str] = frozenset()) -> list[Diagnostic]:
     problems = []
     seen: dict[str, Card] = {}
     previous = None
@@ -223,7 +288,8 @@ def _numbering(cards: list[Card]) -> list[Diagnostic]:
                 "renumber the questions"))
         seen.setdefault(card.number, card)
         value = int(card.number) if card.number.isdigit() else None
-        if previous is not None and value is not None and value > previous + 1:
+        if previous is not None and value is not None and value > previous + 1 and \
+                not all(str(n) in absorbed for n in range(previous + 1, value)):
             missing = f"{previous + 1}" if value == previous + 2 else f"{previous + 1}–{value - 1}"
             problems.append(finding(
                 "SG304", f"question numbers skip {missing} in chapter {card.chapter}", card.location,

@@ -15,7 +15,7 @@ from ..markdown import MAX_NESTING, structure_parser
 class Block:
     """One top-level block. Lines are 0-based indices into the file, `end` exclusive."""
 
-    kind: str  # heading | item | paragraph | code | rule | other
+    kind: str  # heading | item | paragraph | code | table | rule | other
     start: int
     end: int
     level: int = 0  # heading level, 1-6
@@ -30,7 +30,7 @@ _KINDS = {
     "fence": "code",
     "code_block": "code",
     "blockquote_open": "other",
-    "table_open": "other",
+    "table_open": "table",
     "hr": "rule",  # `---` between cards: a separator, not part of any answer
     "html_block": "other",
     "math_block": "other",

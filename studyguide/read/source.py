@@ -13,7 +13,8 @@ from ..model import Diagnostic, Location, Severity
 from .symbols import symbol_characters, symbol_notes
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-FRONT_MATTER_KEYS = {"title": str, "chapter": int, "language": str, "lang": str, "tags": list}
+FRONT_MATTER_KEYS = {"title": str, "chapter": int, "language": str, "lang": str, "tags": list,
+                     "format": str, "markers": dict}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,96 @@
+"""Cloze deletions: Anki's `{{c1::text}}` (`{{c1::text::hint}}`), and `==highlight==` in a file
+declared `format: cloze`. One card per cloze number of a paragraph or list item: the question
+shows a blank about as wide as the hidden text, the answer the whole text with it filled in bold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from . import Reading, Section, card, loose_ranges, unlist
+
+NAME = "cloze"
+_ANKI = re.compile(r"\{\{c(?P<number>\d+)::(?P<text>.*?)(?:::(?P<hint>[^{}]*?))?\}\}")
+_HIGHLIGHT = re.compile(r"(?<!=)==(?P<text>[^=\s](?:[^=]*[^=\s])?)==(?!=)")
+
+
+def width(text: str) -> int:
+    """Columns the text takes: two for a wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def blank(text: str, hint: str | None) -> str:
+    line = "\\_" * max(4, width(text))
+    return f"{line} ({hint.strip()})" if hint and hint.strip() else line
+
+
+def deletions(text: str, highlights: bool) -> list[tuple[str, re.Match]]:
+    """(cloze key, match) in order: `c1`, `c2` …; each highlight is a cloze of its own."""
+    found = [(f"c{m['number']}", m) for m in _ANKI.finditer(text)]
+    if highlights:
+        found += [(f"h{k}", m) for k, m in enumerate(_HIGHLIGHT.finditer(text))]
+    return found
+
+
+def fill(text: str, key: str, highlights: bool) -> tuple[str, str]:
+    """(question, answer) of the text for one cloze key."""
+    def show(match: re.Match, hidden: bool, shown: bool) -> str:
+        inner = match["text"]
+        if hidden:
+            return blank(inner, match.groupdict().get("hint"))
+        return f"**{inner}**" if shown else inner
+
+    def q_anki(m):
+        return show(m, f"c{m['number']}" == key, False)
+
+    def a_anki(m):
+        return show(m, False, f"c{m['number']}" == key)
+
+    q, a = _ANKI.sub(q_anki, text), _ANKI.sub(a_anki, text)
+    if highlights:
+        index = {"q": 0, "a": 0}
+
+        def h(side):
+            def sub(m):
+                mine = f"h{index[side]}" == key
+                index[side] += 1
+                return show(m, mine and side == "q", mine and side == "a")
+            return sub
+        q, a = _HIGHLIGHT.sub(h("q"), q), _HIGHLIGHT.sub(h("a"), a)
+    return q, a
+
+
+def _lines(text: str, source: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The text's lines numbered as the source's, without a leading list marker."""
+    number, first = unlist(text.split("\n")[0])
+    parts = [first] + text.split("\n")[1:]
+    if len(parts) != len(source):  # a cloze over a line break: one line
+        return [(source[0][0], " ".join(parts))]
+    return [(n, t) for (n, _), t in zip(source, parts)]
+
+
+def read(section: Section) -> Reading | None:
+    highlights = section.declared
+    reading = Reading(NAME, 0.95)
+    used: set[int] = set()
+    title = ""
+    for block in section.blocks:
+        if block.kind == "heading":
+            title = block.text
+            continue
+        if block.kind not in ("paragraph", "item", "other"):
+            continue
+        lines = [(n, section.lines[n]) for n in range(block.start, block.end)]
+        text = "\n".join(t for _, t in lines)
+        keys = list(dict.fromkeys(key for key, _ in deletions(text, highlights)))
+        if not keys:
+            continue
+        used.update(range(block.start, block.end))
+        for key in keys:
+            question, answer = fill(text, key, highlights)
+            reading.cards.append(card(NAME, "", _lines(question, lines), _lines(answer, lines), title))
+    if not reading.cards:
+        return None
+    reading.loose = loose_ranges(section, used, reading.cards)
+    return reading

@@ -1,0 +1,52 @@
+"""Readings across neighbouring cards of the numbered reader, each reported with a note:
+
+- `3. 关于 TCP：` with no answer, then `3.1 …？` `3.2 …？`: the sub-questions are the cards, the
+  first of them opened by the question they belong to;
+- `1. What is a closure?` with no answer, then `2. A closure is …` that asks nothing and has no
+  answer either: one card, the second item its answer.
+
+Word bullets pasted as text (`•⇥`, `o⇥`, U+F0A7, U+F0B7) become Markdown list items.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text import asks
+
+_WORD_BULLET = re.compile(r"^(\s*)[•o\uf0a7\uf0b7▪◦](?:\t|\s{2,})")
+
+
+def mend(cards: list[dict]) -> list[tuple[int, str, str]]:
+    """Mends the cards in place; returns notes (line, what was read, how to ask otherwise)."""
+    notes = []
+    k = 0
+    while k + 1 < len(cards):
+        made, after = cards[k], cards[k + 1]
+        if made["rule"] != "numbered" or after["rule"] != "numbered" or _text(made["answer"]):
+            k += 1
+            continue
+        label = made["number"] or "?"
+        if made["number"] and after["number"].startswith(made["number"] + "."):
+            after["question"] = made["question"] + [(made["question"][-1][0], "")] + after["question"]
+            after["line"] = made["line"]
+            notes.append((made["line"], f"question {label} has no answer of its own: it is read as the opening "
+                          f"of its sub-question {after['number']}", "to make it a card, give it an answer"))
+            del cards[k]
+            continue
+        if not _text(after["answer"]) and asks(_text(made["question"])) and not asks(_text(after["question"])):
+            made["answer"] = after["question"]
+            made["absorbed"] = after["number"]  # its number is used, not skipped
+            notes.append((made["line"], f"question {label} has no answer and item {after['number'] or '?'} "
+                          "after it asks nothing: the item is read as its answer",
+                          "if the item is a question of its own, end it with a question mark"))
+            del cards[k + 1]
+        k += 1
+    for made in cards:
+        for side in ("question", "answer"):
+            made[side] = [(n, _WORD_BULLET.sub(r"\1- ", text)) for n, text in made[side]]
+    return notes
+
+
+def _text(lines) -> str:
+    return "\n".join(text for _, text in lines).strip()

@@ -1,0 +1,99 @@
+"""Note-app flashcards (Obsidian Spaced Repetition): `question::answer`, `question:::answer` (both
+ways), and cards over several lines with a line holding only `?` (or `??`) between question and
+answer.
+
+`<!--SR:…-->` scheduling comments, `#flashcards` tags and `+++` end markers are markup. Without
+a declared format or a `#flashcards` tag, `a::b` is read as a card only when the section holds
+several such lines, none of them code such as `std::vector`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import Reading, Section, card, loose_ranges, unlist
+
+NAME = "separator"
+SR_COMMENT = re.compile(r"\s*<!--SR:.*?-->")
+TAG = re.compile(r"(?:^|(?<=\s))#flashcards(?:/[\w/-]*)?(?=\s|$)")
+_INLINE = re.compile(r"^(?P<q>.*?\S)\s*(?P<sep>:::|::)\s*(?P<a>\S.*)$")
+# `std::vector<int>`, `Foo::bar()`, `a::b::c`: code, not a card
+_CODE_LIKE = re.compile(r"\w::\w+(?:::|\s*[(<;{])|`[^`]*::")
+_END = "+++"
+TWO_WAY = "a two-way card (`:::` or `??`) is read as one card, since a flashcard shows both sides"
+TWO_WAY_HINT = "for a second card asked the other way round, write it out as its own `::` card"
+
+
+def clean(text: str) -> str:
+    return TAG.sub("", SR_COMMENT.sub("", text)).rstrip()
+
+
+def read(section: Section) -> Reading | None:
+    lines = dict(section.text_lines())
+    tagged = any(TAG.search(text) for text in section.lines)
+    ended = any(text.strip() == _END for text in lines.values())
+    headings = section.headings()
+    reading = Reading(NAME, 0.9 if tagged or section.declared else 0.6)
+    used: set[int] = set()
+    code_like = 0
+    title = ""
+    numbers = sorted(lines)
+    k = 0
+    while k < len(numbers):
+        n = numbers[k]
+        text = clean(lines[n])
+        if n in headings:
+            title = headings[n]
+        elif text.strip() in ("?", "??"):
+            # the question: the lines above, up to a blank line, a heading or the last card
+            top = n
+            while top - 1 in lines and top - 1 not in used and top - 1 not in headings \
+                    and clean(lines[top - 1]).strip():
+                top -= 1
+            bottom = n + 1
+            while bottom in lines and bottom not in headings and (
+                    clean(lines[bottom]).strip() or (ended and _before_end(lines, bottom))):
+                if lines[bottom].strip() == _END:
+                    break
+                bottom += 1
+            if top < n and bottom > n + 1:
+                question = [(m, clean(lines[m])) for m in range(top, n)]
+                answer = [(m, clean(lines[m])) for m in range(n + 1, bottom)]
+                if text.strip() == "??":
+                    reading.notes.append((n, TWO_WAY, TWO_WAY_HINT))
+                reading.cards.append(card(NAME, "", _unlisted(question), answer, title))
+                used.update(range(top, bottom))
+                k = numbers.index(bottom - 1) + 1 if bottom - 1 in lines else k + 1
+                continue
+        elif (match := _INLINE.match(text)) and "{{c" not in text:
+            if _CODE_LIKE.search(text) and not tagged and not section.declared:
+                code_like += 1
+                k += 1
+                continue
+            number, question = unlist(match["q"])
+            reading.cards.append(card(NAME, number, [(n, question.strip())], [(n, match["a"])], title))
+            if match["sep"] == ":::":
+                reading.notes.append((n, TWO_WAY, TWO_WAY_HINT))
+            used.add(n)
+        if TAG.sub("", lines[n]).strip() in ("", _END) or SR_COMMENT.sub("", lines[n]).strip() == "":
+            used.add(n)  # a line of tags, a `+++` or a scheduling comment only: markup
+        k += 1
+    if not reading.cards or (not tagged and not section.declared and (len(reading.cards) < 2 or code_like > len(reading.cards))):
+        return None
+    reading.loose = loose_ranges(section, used, reading.cards)
+    return reading
+
+
+def _before_end(lines: dict[int, str], n: int) -> bool:
+    """Whether a `+++` comes before the next `?` line: the card's answer goes on over blank lines."""
+    for m in sorted(k for k in lines if k >= n):
+        if lines[m].strip() == _END:
+            return True
+        if lines[m].strip() in ("?", "??"):
+            return False
+    return False
+
+
+def _unlisted(lines):
+    number, first = unlist(lines[0][1])
+    return [(lines[0][0], first)] + lines[1:]
