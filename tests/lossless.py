@@ -47,7 +47,8 @@ _WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|^\s*</?p
 _HEADER_ROW = re.compile(r"^\s*\|?\s*(?:(?:#|No\.?|序号|编号)\s*\|\s*)?(?:问题|问|题目|术语|名词|概念|questions?|q|term|front|prompt|word)?\s*\|\s*"
                          r"(?:答案|答|回答|解答|解析|定义|解释|answers?|a|definition|back|meaning)?\s*\|?\s*$",
                          re.IGNORECASE)
-_ALONE = re.compile(r"^\s*(?:\?|\?\?|\+\+\+)\s*$")
+_ALONE = re.compile(r"^\s*\+\+\+\s*$")
+_SEPARATOR_LINE = re.compile(r"^\s*\?\??\s*$")  # between a note-app card's question and answer
 _SERIES = re.compile(r"^\s*(?:Q|问题|题目|Question)\s*\d{1,4}\b\s*[:：.．、)）-]?", re.IGNORECASE)
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^{}]*?)?\}\}|==([^=]+)==")
 _MARK = r"(?:T|F|True|False|对|错|正确|错误|√|×|✓|✗|✔|✘)"
@@ -159,6 +160,9 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         got = question + normalise(answer)
         # an answer after the question mark on the question's line reads as that line does
         same_line = normalise(_unfence_markers(card.question, fences) + answer)
+        if card.rule == "separator":
+            region = [line for line in region if not _SEPARATOR_LINE.match(line)]
+            expected = normalise(_unfence_markers("\n".join(region), fences))
         if card.rule == "cloze":
             expected, got = normalise(_CLOZE.sub(r"\1\2", "\n".join(region_all))), normalise(answer)
             same_line = question = got

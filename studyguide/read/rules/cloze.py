@@ -11,8 +11,10 @@ import unicodedata
 from . import Reading, Section, card, loose_ranges, unlist
 
 NAME = "cloze"
-_ANKI = re.compile(r"\{\{c(?P<number>\d+)::(?P<text>.*?)(?:::(?P<hint>[^{}]*?))?\}\}")
-_HIGHLIGHT = re.compile(r"(?<!=)==(?P<text>[^=\s](?:[^=]*[^=\s])?)==(?!=)")
+# the text runs to the first `::` (a hint follows) or `}}`, never back: a line of unclosed
+# `{{c1::` takes linear time
+_ANKI = re.compile(r"\{\{c(?P<number>\d{1,3})::(?P<text>(?:[^:}]|:(?!:)|\}(?!\}))*+)(?:::(?P<hint>[^{}]*+))?\}\}")
+_HIGHLIGHT = re.compile(r"(?<!=)==(?P<text>[^=\s][^=]*+)(?<!\s)==(?!=)")
 
 
 def width(text: str) -> int:

@@ -181,6 +181,7 @@ class NumberedReader:
     def _notes(self, draft: ChapterDraft, sections: list[_Section]) -> list:
         """Text of a chapter outside its cards: kept as the chapter's notes, and reported."""
         findings = []
+        rules = {n for b in self.blocks if b.kind == CARD_SEPARATOR for n in range(b.start, b.end)}  # once, not per section
         for section in sections:
             if section.heading is not None and not section.loose and not section.cards:
                 heading = section.heading
@@ -194,8 +195,7 @@ class NumberedReader:
             if section.heading is not None and not section.cards:
                 blocks.insert(0, section.heading)
             first, last = blocks[0].start, max(b.end for b in blocks)
-            separators = {n for b in self.blocks if b.kind == CARD_SEPARATOR and first <= b.start < last
-                          for n in range(b.start, b.end)}
+            separators = {n for n in rules if first <= n < last}
             if draft.notes:
                 draft.notes.append((first, ""))
             draft.notes += [(n, self.lines[n]) for n in range(first, last) if n not in separators]

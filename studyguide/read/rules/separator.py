@@ -38,6 +38,12 @@ def read(section: Section) -> Reading | None:
     code_like = 0
     title = ""
     numbers = sorted(lines)
+    position = {n: k for k, n in enumerate(numbers)}
+    # for each line: whether a `+++` comes before the next `?` line (the answer goes on over blank lines)
+    before_end, state = {}, False
+    for n in reversed(numbers):
+        state = True if lines[n].strip() == _END else False if lines[n].strip() in ("?", "??") else state
+        before_end[n] = state
     k = 0
     while k < len(numbers):
         n = numbers[k]
@@ -52,7 +58,7 @@ def read(section: Section) -> Reading | None:
                 top -= 1
             bottom = n + 1
             while bottom in lines and bottom not in headings and (
-                    clean(lines[bottom]).strip() or (ended and _before_end(lines, bottom))):
+                    clean(lines[bottom]).strip() or (ended and before_end[bottom])):
                 if lines[bottom].strip() == _END:
                     break
                 bottom += 1
@@ -63,7 +69,7 @@ def read(section: Section) -> Reading | None:
                     reading.notes.append((n, TWO_WAY, TWO_WAY_HINT))
                 reading.cards.append(card(NAME, "", _unlisted(question), answer, title))
                 used.update(range(top, bottom))
-                k = numbers.index(bottom - 1) + 1 if bottom - 1 in lines else k + 1
+                k = position[bottom - 1] + 1 if bottom - 1 in lines else k + 1
                 continue
         elif (match := _INLINE.match(text)) and "{{c" not in text:
             if _CODE_LIKE.search(text) and not tagged and not section.declared:
@@ -82,16 +88,6 @@ def read(section: Section) -> Reading | None:
         return None
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading
-
-
-def _before_end(lines: dict[int, str], n: int) -> bool:
-    """Whether a `+++` comes before the next `?` line: the card's answer goes on over blank lines."""
-    for m in sorted(k for k in lines if k >= n):
-        if lines[m].strip() == _END:
-            return True
-        if lines[m].strip() in ("?", "??"):
-            return False
-    return False
 
 
 def _unlisted(lines):
