@@ -402,6 +402,8 @@ def _main(argv: list[str] | None = None) -> int:
         print(f"studyguide: no guide here: run `{program()} init`, or cd into a guide "
               f"(a folder with {CONFIG_NAME} or content/)", file=sys.stderr)
         return EXIT_USAGE
+    if args.command in ("build", "watch", "check", "export", "print"):
+        _recover(settings, reporter)
     if args.command == "watch":
         return _watch(args, settings, reporter)
     if args.command == "check":
@@ -498,6 +500,24 @@ def _check(settings: Settings, content: list[Path], reporter, form: str, strict:
                 reporter.line(f"font: {text} from {font}")
         reporter.line(summary)
     return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _recover(settings: Settings, reporter) -> None:
+    """Before anything reads or writes the outputs: a build killed while it replaced them left a
+    journal, and the set is made whole again (all old or all new)."""
+    from .diagnostics import finding
+    from .model import Location
+    from .write import JOURNAL, recover
+
+    out = project_folder(settings) / settings.build.out
+    try:
+        done = recover(out)
+    except OSError as exc:
+        reporter.diagnostics([finding("SG701", f"cannot finish the switch of outputs that {JOURNAL} records: {exc}",
+                                      Location(out / JOURNAL), "make the folder writable and run again")])
+        return
+    if done:
+        reporter.diagnostics([finding("SG702", done, Location(out / JOURNAL))], notes=True)
 
 
 def _out_dir(settings: Settings) -> Path:

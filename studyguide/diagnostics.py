@@ -55,6 +55,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG601": (Severity.WARNING, "a flashcard's text does not fit its card even at the smallest size"),
     # writing
     "SG701": (Severity.ERROR, "the output folder, or an output in it, cannot be written; no output is replaced"),
+    "SG702": (Severity.NOTE, "a build was killed while it replaced the outputs; this run finished or undid the "
+                             "switch, so the outputs are all from one build"),
 }
 
 

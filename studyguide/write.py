@@ -2,12 +2,15 @@
 
 Each file is written to a temporary name in the same folder and renamed into place, so a build
 that fails or is interrupted leaves the previous output untouched and no partial file behind.
+The renames of a set are recorded first in a journal beside the outputs, so a build killed
+between two of them (SIGKILL, a power cut) leaves a set that the next run completes (`recover`).
 """
 
 from __future__ import annotations
 
 import errno
 import glob
+import json
 import os
 import signal
 import tempfile
@@ -41,6 +44,7 @@ def write_all(files: list[tuple[Path, bytes | str]]) -> None:
         for temp, _ in staged + kept:
             _remove(temp)
         raise
+    journal = _journal(staged, kept) if len(staged) > 1 else None
     done: list[Path] = []
     try:
         for temp, path in staged:
@@ -58,9 +62,89 @@ def write_all(files: list[tuple[Path, bytes | str]]) -> None:
             _remove(temp)
         for temp in old.values():
             _remove(temp)
+        if journal is not None:
+            _remove(str(journal))
         raise
+    if journal is not None:
+        _remove(str(journal))
     for temp, _ in kept:
         _remove(temp)
+
+
+JOURNAL = ".studyguide-journal.json"
+
+
+def _journal(staged: list[tuple[str, Path]], kept: list[tuple[str, Path]]) -> Path:
+    """Record the renames about to be made, durably, before the first of them: each staged file,
+    the output it becomes, and the link to the old output beside it."""
+    folder = Path(os.path.commonpath([str(path.parent) for _, path in staged]))
+    old = {path: temp for temp, path in kept}
+    entries = [{"staged": os.path.relpath(temp, folder), "target": os.path.relpath(path, folder),
+                "old": os.path.relpath(old[path], folder) if path in old else None} for temp, path in staged]
+    journal = folder / JOURNAL
+    temp = _stage(folder / "studyguide-journal", json.dumps({"files": entries}, indent=1))
+    os.replace(temp, journal)
+    _sync_folder(folder)
+    return journal
+
+
+def _sync_folder(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def recover(folder: Path) -> str | None:
+    """Complete the switch of a set of outputs that a killed build left half done. If it renamed
+    none of its files yet, they are removed and the old outputs stay; if it renamed some, the rest
+    are renamed too, so the set is all new. Returns what was done, or None when there was nothing.
+
+    The journal may have come with a folder from anyone, so it is trusted only to rename a staged
+    file (`.<name>.<random>.tmp`) onto the output beside it, inside this folder."""
+    journal = folder / JOURNAL
+    if not journal.is_file() or journal.is_symlink():
+        return None
+    try:
+        entries = [_entry(folder, item) for item in json.loads(journal.read_text("utf-8"))["files"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        _remove(str(journal))  # written whole and then renamed, so only tampering makes one unreadable
+        return f"removed {JOURNAL}, which studyguide did not write ({exc}); no output was changed"
+    waiting = [(staged, target, old) for staged, target, old in entries if staged.exists()]
+    if len(waiting) == len(entries):
+        for staged, _, old in entries:
+            _remove(str(staged))
+            if old is not None:
+                _remove(str(old))
+        message = (f"a build was stopped just before it replaced its {len(entries)} outputs: its new files were "
+                   "removed, and the outputs are those of the build before it")
+    else:
+        for staged, target, _ in waiting:
+            os.replace(staged, target)
+        for _, _, old in entries:
+            if old is not None:
+                _remove(str(old))
+        message = (f"a build was stopped while it replaced its outputs ({len(entries) - len(waiting)} of "
+                   f"{len(entries)} done): the other {len(waiting)} were put in place too, so every output is "
+                   "from that build")
+    _sync_folder(folder)
+    _remove(str(journal))
+    return message
+
+
+def _entry(folder: Path, item: dict) -> tuple[Path, Path, Path | None]:
+    names = [item["staged"], item["target"], item["old"]]
+    for name in names:
+        if name is not None and (not isinstance(name, str) or os.path.isabs(name)
+                                 or os.path.normpath(name) != name or name.split(os.sep)[0] == ".."):
+            raise ValueError(f"{name!r} is not a path inside the folder")
+    staged, target, old = (folder / name if name is not None else None for name in names)
+    for temp in (staged, old):
+        if temp is not None and (temp.parent != target.parent or not temp.name.startswith(f".{target.name}.")
+                                 or not temp.name.endswith(".tmp")):
+            raise ValueError(f"{temp} is not a temporary file of {target}")
+    return staged, target, old
 
 
 @contextmanager

@@ -326,3 +326,75 @@ def test_an_output_that_cannot_be_replaced_replaces_nothing(tmp_path):
         assert not [p.name for p in (project / "out").iterdir() if p.name.startswith(".")]
     finally:
         subprocess.run(["chattr", "-i", str(locked)], capture_output=True)
+
+
+# a build's last step, run alone and killed outright (SIGKILL) just after its first rename
+_KILLED_MIDWAY = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from studyguide import write
+out = Path(sys.argv[2])
+replace = os.replace
+def replace_then_die(source, target):
+    replace(source, target)
+    if not str(target).endswith(write.JOURNAL):
+        os.kill(os.getpid(), signal.SIGKILL)
+write.os.replace = replace_then_die
+write.write_all([(out / name, "new " + name) for name in ("a.pdf", "b.pdf", "c.html")])
+"""
+
+
+def _journal_guide(project: Path) -> Path:
+    (project / "content").mkdir(parents=True)
+    (project / "content" / "ch01.md").write_text("# 第一章\n\n1. 问？\n\n   答。\n", encoding="utf-8")
+    out = project / "out"
+    out.mkdir()
+    for name in ("a.pdf", "b.pdf", "c.html"):
+        (out / name).write_text("old " + name)
+    return out
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_build_killed_between_two_renames_is_completed_by_the_next_run(tmp_path, command):
+    out = _journal_guide(tmp_path)
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(ROOT), str(out)], capture_output=True)
+    assert killed.returncode == -signal.SIGKILL
+    contents = sorted(p.read_text() for p in out.iterdir() if not p.name.startswith("."))
+    assert contents == ["new a.pdf", "old b.pdf", "old c.html"]  # mixed, as the kill left it
+    assert (out / ".studyguide-journal.json").exists()
+    # a build finishes the switch before it renders or writes anything
+    result = run_cli(*([command] if command == "check" else [command, "--only", "html"]), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "note SG702" in result.stderr and "1 of 3 done" in result.stderr, result.stderr
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no journal, no staged file
+    if command == "check":
+        assert sorted(p.read_text() for p in out.iterdir()) == ["new a.pdf", "new b.pdf", "new c.html"]
+
+
+def test_a_build_killed_before_its_first_rename_is_undone_by_the_next_run(tmp_path):
+    out = _journal_guide(tmp_path)
+    for name in ("a.pdf", "b.pdf"):
+        (out / f".{name}.k3x9.tmp").write_text("new " + name)
+    os.link(out / "a.pdf", out / ".a.pdf.old.tmp")
+    (out / ".studyguide-journal.json").write_text(
+        '{"files": [{"staged": ".a.pdf.k3x9.tmp", "target": "a.pdf", "old": ".a.pdf.old.tmp"},'
+        ' {"staged": ".b.pdf.k3x9.tmp", "target": "b.pdf", "old": null}]}')
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "note SG702" in result.stderr and "just before it replaced" in result.stderr, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "b.pdf", "c.html"]
+    assert sorted(p.read_text() for p in out.iterdir()) == ["old a.pdf", "old b.pdf", "old c.html"]
+
+
+def test_a_planted_journal_cannot_move_files_outside_the_output_folder(tmp_path):
+    out = _journal_guide(tmp_path)
+    (tmp_path / "secret.txt").write_text("keep me")
+    (out / ".studyguide-journal.json").write_text(
+        '{"files": [{"staged": "../secret.txt", "target": "a.pdf", "old": null},'
+        ' {"staged": ".b.pdf.x.tmp", "target": "../content/ch01.md", "old": null}]}')
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no output was changed" in result.stderr, result.stderr
+    assert (tmp_path / "secret.txt").read_text() == "keep me"
+    assert sorted(p.read_text() for p in out.iterdir()) == ["old a.pdf", "old b.pdf", "old c.html"]
