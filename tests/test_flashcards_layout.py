@@ -265,3 +265,15 @@ def test_a_long_side_costs_one_more_pass_holding_only_that_side(monkeypatch, tmp
     jobs = _jobs(monkeypatch, [chapter])
     assert list(jobs) == ["flashcards:measure:0", "flashcards:split", "flashcards:sheets:0"]
     assert jobs["flashcards:split"].count('class="sp text') == 1
+
+
+def test_a_side_many_cards_long_goes_to_splitting_without_being_measured(monkeypatch, tmp_path):
+    chapter = tmp_path / "ch1.md"
+    text = (CONTENT / "ch04.md").read_text(encoding="utf-8")
+    long_answer = "".join(f"第{n}段很长的答案。" for n in range(1000))  # about a dozen cards even at 7 pt
+    chapter.write_text(text + "\n11.  很长的问题？\n    " + long_answer + "\n", encoding="utf-8")
+    jobs = _jobs(monkeypatch, [chapter])
+    assert list(jobs) == ["flashcards:measure:0", "flashcards:split", "flashcards:sheets:0"]
+    assert "第999段" not in jobs["flashcards:measure:0"]  # laying it out at 7 pt would only show it is too long
+    assert jobs["flashcards:split"].count('class="sp text') == 1
+    assert jobs["flashcards:split"].count('id="s0-') >= 8000  # its every character, to find where to cut

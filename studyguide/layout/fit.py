@@ -31,6 +31,7 @@ PARAGRAPH_GAP_EM = 0.5  # `.text p` margin
 PT_TO_MM = 25.4 / 72
 SURE_SHARE = 0.7  # a side estimated to need less than this share of the space is not measured
 HEAD_LINES_ASSUMED = 2  # before heads are measured, estimates assume a head of two lines
+HOPELESS = 4  # a side estimated (optimistically) to need this many times the space is not measured
 
 # Markup made only of paragraphs and inline text: its height follows from its length.
 _PLAIN = re.compile(r"</?(p|br|span|strong|em|b|i|code|a|s|del|sub|sup|kbd|mark)\b[^>]*>")
@@ -166,6 +167,9 @@ class Measuring:
     heads: dict[int, HeadItem]  # chapter index → front head; 0 → the back head
     items: tuple[MeasureItem, ...]
     unmeasured: frozenset[str]  # keys of sides that fit at the base size without measuring
+    # keys of sides so long they surely fit at no size: laying one out only to find that out costs
+    # as much as printing it (seconds for 100,000 characters); they go straight to splitting
+    hopeless: frozenset[str] = frozenset()
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -178,14 +182,19 @@ def plan_measuring(sides: list[Side], heads: dict[int, tuple[str, str]], stock: 
     head_items = {index: HeadItem(f"h{index}", label, title, index != 0)
                   for index, (label, title) in heads.items()}
     items: list[MeasureItem] = []
-    unmeasured = set()
+    unmeasured, hopeless = set(), set()
+    space = area(stock, head_height_mm(1)).height_mm
     for side in sides:
         if surely_fits(side, stock, base_pt):
             unmeasured.add(side.key)
             continue
+        if side.plain and estimated_height_mm(side.weight, side.paragraphs, body_width_mm(stock),
+                                              minimum_pt) > HOPELESS * space:
+            hopeless.add(side.key)
+            continue
         for size in sizes_to_measure(side, stock, base_pt, minimum_pt):
             items.append(MeasureItem(f"m{len(items)}", side, size))
-    return Measuring(head_items, tuple(items), frozenset(unmeasured))
+    return Measuring(head_items, tuple(items), frozenset(unmeasured), frozenset(hopeless))
 
 
 def head_heights(measuring: Measuring, anchors: dict) -> dict[int, float]:
@@ -194,7 +203,7 @@ def head_heights(measuring: Measuring, anchors: dict) -> dict[int, float]:
 
 
 def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt: float,
-           width_mm: float = math.inf) -> dict[str, Fit]:
+           width_mm: float = math.inf, minimum_pt: float = 0.0) -> dict[str, Fit]:
     """Side key → the largest measured size at which it fits the area given for it.
 
     A measured side grows wider than the card's text (`width_mm`) when something in it cannot
@@ -206,6 +215,7 @@ def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt:
         too_wide = (box.right_pt - box.x_pt) * PT_TO_MM > width_mm + 0.05
         heights.setdefault(item.side.key, []).append((item.size_pt, math.inf if too_wide else box.height_pt * PT_TO_MM))
     fits = {key: Fit(base_pt, True) for key in measuring.unmeasured}
+    fits |= {key: Fit(minimum_pt, False) for key in measuring.hopeless}
     for key, measured in heights.items():
         space = areas[key].height_mm
         measured.sort(reverse=True)

@@ -66,7 +66,7 @@ def plan(context: Context) -> Plan:
         heads = head_heights(measuring, measured_anchors)
         state["areas"] = side_areas = areas(sides, views, stock, heads)
         state["fits"] = fits = choose(measuring, measured_anchors, side_areas, options.base_size_pt,
-                                             body_width_mm(stock))
+                                      body_width_mm(stock), options.min_size_pt)
         too_long = [key for key in sides if not fits[key].fits]
         if not too_long:
             return sheet_jobs({})
