@@ -398,3 +398,31 @@ def test_a_planted_journal_cannot_move_files_outside_the_output_folder(tmp_path)
     assert "no output was changed" in result.stderr, result.stderr
     assert (tmp_path / "secret.txt").read_text() == "keep me"
     assert sorted(p.read_text() for p in out.iterdir()) == ["old a.pdf", "old b.pdf", "old c.html"]
+
+
+def test_a_line_of_100000_characters_without_a_space_wraps_and_loses_nothing(tmp_path):
+    """Made here rather than kept as a file: digests chained into one line of hex, as a key or a
+    hash dump would paste. No time limit is asserted; the timeout only catches a hang."""
+    from collections import Counter
+
+    from pdfread import squash
+
+    digest, parts = b"studyguide", []
+    while sum(map(len, parts)) < 100_000:
+        digest = hashlib.sha256(digest).digest()
+        parts.append(digest.hex())
+    line = "".join(parts)[:100_000]
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch01.md").write_text(
+        f"# 第 1 章\n\n1. 十万个字符的一行？\n   {line}\n2. 第二题？\n   第二个答案\n", encoding="utf-8")
+    result = run_cli("--edition", "teacher", "--only", "workbook,flashcards", cwd=tmp_path, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert "warning SG601 card 1.1: the answer does not fit" in result.stderr, result.stderr
+    teacher = squash("".join(page.extract_text() or "" for page in PdfReader(tmp_path / "out" / "teacher.pdf").pages))
+    position = teacher.index(line[:64])  # every character in order; page heads come between pages
+    for ch in line:
+        position = teacher.index(ch, position) + 1
+    assert teacher.count(line[:1000]) == 1 and teacher[position - 64:position] == line[-64:]
+    cards = Counter(squash("".join(page.extract_text() or ""
+                                   for page in PdfReader(tmp_path / "out" / "flashcards.pdf").pages)))
+    assert all(cards[ch] >= count for ch, count in Counter(line).items())  # every character reached a card
