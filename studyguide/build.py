@@ -316,7 +316,7 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
         progress.writing(len(changed))
     with signals_deferred():
         try:
-            write_all(changed)
+            write_all(changed, out_dir)  # the folder the next run looks in for a journal
         except OSError as exc:
             result.outputs = []
             where = Path(exc.filename) if exc.filename else out_dir

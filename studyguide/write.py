@@ -23,11 +23,12 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     write_all([(path, data)])
 
 
-def write_all(files: list[tuple[Path, bytes | str]]) -> None:
+def write_all(files: list[tuple[Path, bytes | str]], journal_in: Path | None = None) -> None:
     """Write every file, or none: all are first written in full to temporary files beside their
     targets, and only then renamed into place. If one cannot be written (a full disk, a
     read-only folder, an immutable file), the temporary files go and every target is left as it
-    was; the OSError names the file."""
+    was; the OSError names the file. The journal of the renames goes in `journal_in` (the folder
+    that `recover` is later asked about), by default the folder that holds every file."""
     staged: list[tuple[str, Path]] = []
     kept: list[tuple[str, Path]] = []  # a hard link to each old file, to put it back
     try:
@@ -44,7 +45,7 @@ def write_all(files: list[tuple[Path, bytes | str]]) -> None:
         for temp, _ in staged + kept:
             _remove(temp)
         raise
-    journal = _journal(staged, kept) if len(staged) > 1 else None
+    journal = _journal(staged, kept, journal_in) if len(staged) > 1 else None
     done: list[Path] = []
     try:
         for temp, path in staged:
@@ -74,10 +75,10 @@ def write_all(files: list[tuple[Path, bytes | str]]) -> None:
 JOURNAL = ".studyguide-journal.json"
 
 
-def _journal(staged: list[tuple[str, Path]], kept: list[tuple[str, Path]]) -> Path:
+def _journal(staged: list[tuple[str, Path]], kept: list[tuple[str, Path]], folder: Path | None) -> Path:
     """Record the renames about to be made, durably, before the first of them: each staged file,
     the output it becomes, and the link to the old output beside it."""
-    folder = Path(os.path.commonpath([str(path.parent) for _, path in staged]))
+    folder = folder or Path(os.path.commonpath([str(path.parent) for _, path in staged]))
     old = {path: temp for temp, path in kept}
     entries = [{"staged": os.path.relpath(temp, folder), "target": os.path.relpath(path, folder),
                 "old": os.path.relpath(old[path], folder) if path in old else None} for temp, path in staged]
