@@ -183,7 +183,8 @@ class JobCache:
 
     def key(self, job) -> str:
         digest = hashlib.sha256()
-        for part in (__version__, self._engine, job.html, "\0".join(job.measure), job.variant, str(job.report)):
+        for part in (__version__, self._engine, job.html, "\0".join(job.measure), job.variant, str(job.report),
+                     job.lines):
             digest.update(part.encode())
             digest.update(b"\0")
         # files the HTML points at: their content, not their name, decides

@@ -15,6 +15,7 @@ all over a file. Positions are in points from the page's top-left corner.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -115,7 +116,9 @@ def too_small(page: list[Glyph], minimum_pt: float) -> list[str]:
 def missing(text: str, layer: str) -> str:
     """"" when every non-blank character of `text` appears in `layer` in order; else the text
     from the first character that does not (with a little of what came before)."""
-    wanted = [ch for ch in text if not ch.isspace()]
+    # a zero-width space (the renderer's break opportunity in a long string) draws nothing, and
+    # is not in the text layer where a line breaks at it
+    wanted = [ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf"]
     at = 0
     for index, ch in enumerate(wanted):
         at = layer.find(ch, at)

@@ -33,6 +33,8 @@ SURE_SHARE = 0.7  # a side estimated to need less than this share of the space i
 HEAD_LINES_ASSUMED = 2  # before heads are measured, estimates assume a head of two lines
 HOPELESS = 4  # a side estimated (optimistically) to need this many times the space is not measured
 
+# What may make a line wider than the card: such a side is always measured, width included.
+WIDE_MARKERS = ('<img class="math"', "<table", "sg-nobr", "<code")
 # Markup made only of paragraphs and inline text: its height follows from its length.
 _PLAIN = re.compile(r"</?(p|br|span|strong|em|b|i|code|a|s|del|sub|sup|kbd|mark)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
@@ -53,8 +55,10 @@ class Side:
 
     @property
     def wide(self) -> bool:
-        """Whether it may hold a line wider than the card: a formula, a table (code wraps anywhere)."""
-        return any(marker in self.html for marker in ('<img class="math"', "<table"))
+        """Whether it may hold a line wider than the card: a formula, a table, a run kept on one
+        line (a formula and its comma), or inline code (WeasyPrint may keep `的<code>…</code>作`
+        whole on one line, wider than the card, although code may break anywhere)."""
+        return any(marker in self.html for marker in WIDE_MARKERS)
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ def estimated_height_mm(weight: float, paragraphs: int, width_mm: float, size_pt
 
 def surely_fits(side: Side, stock: Stock, base_pt: float) -> bool:
     space = area(stock, head_height_mm(HEAD_LINES_ASSUMED)).height_mm
-    return side.plain and estimated_height_mm(
+    return side.plain and not side.wide and estimated_height_mm(
         side.weight, side.paragraphs, body_width_mm(stock), base_pt, pessimistic=True) <= SURE_SHARE * space
 
 
@@ -142,6 +146,12 @@ def sizes_to_measure(side: Side, stock: Stock, base_pt: float, minimum_pt: float
         return [minimum_pt]
     guess = estimated_size(side, stock, base_pt, minimum_pt)
     wanted = {base_pt, minimum_pt} | {s for s in steps(base_pt, minimum_pt) if abs(s - guess) <= 1.0 + 1e-9}
+    if any(marker in side.html for marker in WIDE_MARKERS if marker != "<code"):
+        # a formula's or a table's width, not its length, may set its size: every whole point
+        # below the estimate too, so that a line a little too wide steps down a little, not to
+        # the smallest size (inline code runs past by a word at most: the steps near the
+        # estimate do)
+        wanted |= {s for s in steps(base_pt, minimum_pt) if s < guess and s == int(s)}
     return sorted(wanted, reverse=True)
 
 
@@ -207,22 +217,32 @@ def choose(measuring: Measuring, anchors: dict, areas: dict[str, Area], base_pt:
     """Side key → the largest measured size at which it fits the area given for it.
 
     A measured side grows wider than the card's text (`width_mm`) when something in it cannot
-    break (a formula and its comma, a table's longest words): it fits at no size at which it does.
+    break (a formula and its comma, a table's longest words): it fits at no size at which it does,
+    unless it does at none: then it keeps the smallest size, as high as it fits, and is said after
+    rendering.
     """
-    heights: dict[str, list[tuple[float, float]]] = {}
+    heights: dict[str, list[tuple[float, float, bool]]] = {}
     for item in measuring.items:
         box = anchors[item.id]
-        too_wide = (box.right_pt - box.x_pt) * PT_TO_MM > width_mm + 0.05
-        heights.setdefault(item.side.key, []).append((item.size_pt, math.inf if too_wide else box.height_pt * PT_TO_MM))
+        # its widest line, where the render reports it: a line may run past the box (WeasyPrint
+        # may keep `的<code>…</code>作` on one line although code may break anywhere)
+        lines = anchors.get(f"w-{item.id}", box)
+        too_wide = (max(box.right_pt, lines.right_pt) - min(box.x_pt, lines.x_pt)) * PT_TO_MM > width_mm + 0.05
+        heights.setdefault(item.side.key, []).append((item.size_pt, box.height_pt * PT_TO_MM, too_wide))
     fits = {key: Fit(base_pt, True) for key in measuring.unmeasured}
     fits |= {key: Fit(minimum_pt, False) for key in measuring.hopeless}
     for key, measured in heights.items():
         space = areas[key].height_mm
         measured.sort(reverse=True)
-        chosen = next(((size, height) for size, height in measured if height <= space + 0.01), None)
-        if chosen is None:
-            size, height = measured[-1]
-            fits[key] = Fit(size, False, height if height < math.inf else None)
-        else:
+        chosen = next(((size, height) for size, height, wide in measured if height <= space + 0.01 and not wide),
+                      None)
+        size, height, _ = measured[-1]
+        if chosen is not None:
             fits[key] = Fit(chosen[0], True, chosen[1])
+        elif height <= space + 0.01:
+            # too wide even at the smallest size, but short enough: continuing on another card
+            # would not make it narrower; the check after rendering says which line runs past
+            fits[key] = Fit(size, True, height)
+        else:
+            fits[key] = Fit(size, False, height)
     return fits

@@ -56,7 +56,7 @@ def plan(context: Context) -> Plan:
         parts = _halves(measuring) if chunks > 1 else [measuring]
         return [context.job(f"flashcards:measure:{n}", measure_html(
             context.layouts, part, stock, context.language, context.print_meta, context.font_url), measure=part.ids,
-            label="flashcards, fitting the text") for n, part in enumerate(parts)]
+            lines="m", label="flashcards, fitting the text") for n, part in enumerate(parts)]
 
     jobs = measure_jobs()
     pending_measures = {job.key for job in jobs}
@@ -113,7 +113,7 @@ def plan(context: Context) -> Plan:
             key = f"flashcards:sheets:{number}"
             state["chunks"][key] = chunk
             part = f", part {number + 1} of {len(documents)}" if len(documents) > 1 else ""
-            result.append(context.job(key, html, label=f"flashcards{part}"))
+            result.append(context.job(key, html, label=f"flashcards{part}", lines="b"))
         return result
 
     def then(rendered) -> list:
@@ -124,7 +124,8 @@ def plan(context: Context) -> Plan:
         if rendered.key == "flashcards:split":
             return after_splitting(rendered.anchors)
         if rendered.key in state["chunks"]:
-            context.diagnostics.extend(_overflowing(state["chunks"][rendered.key], rendered.anchors))
+            context.diagnostics.extend(_overflowing(state["chunks"][rendered.key], rendered.anchors,
+                                                    options.min_size_pt))
         return []
 
     def ordered(rendered) -> list[bytes]:
@@ -181,11 +182,13 @@ def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int, 
     return finding("SG601", message, Location(card.location.path, line), hint=hint, severity=severity)
 
 
-def _overflowing(pages: list[Sheet], anchors: dict) -> list:
+def _overflowing(pages: list[Sheet], anchors: dict, minimum_pt: float) -> list:
     """Every card body on the rendered sheets that runs outside its card's text area, as warnings.
 
-    The fitting should make this never happen; checking costs nothing, and a wrong estimate is
-    said (a fitting miss never stops a build, whatever else was right in it).
+    The body's box keeps the card's width whatever its lines do, so its lines are checked too
+    (the render reports their extent as anchor "w-<id>"). The fitting should make
+    this never happen, except for a line too wide even at the smallest size; checking costs
+    nothing, and a wrong estimate is said (a fitting miss never stops a build).
     """
     found = []
     tolerance_pt = TOLERANCE_MM / PT_TO_MM
@@ -194,16 +197,24 @@ def _overflowing(pages: list[Sheet], anchors: dict) -> list:
             box = anchors.get(placed.face.key)
             if box is None:
                 continue
+            lines = anchors.get(f"w-{placed.face.key}", box)  # its widest line (the render job's `lines`)
             rect, area = placed.rect, placed.face.area
             top, bottom = (rect.y_mm + area.top_mm) / PT_TO_MM, (rect.y_mm + area.bottom_mm) / PT_TO_MM
             left, right = (rect.x_mm + PADDING_MM) / PT_TO_MM, (rect.right_mm - PADDING_MM) / PT_TO_MM
+            x, end = min(box.x_pt, lines.x_pt), max(box.right_pt, lines.right_pt)
             if (box.y_pt < top - tolerance_pt or box.bottom_pt > bottom + tolerance_pt
-                    or box.x_pt < left - tolerance_pt or box.right_pt > right + tolerance_pt):
+                    or x < left - tolerance_pt or end > right + tolerance_pt):
                 card = placed.face.card
-                over = max(top - box.y_pt, box.bottom_pt - bottom, left - box.x_pt, box.right_pt - right) * PT_TO_MM
-                found.append(finding(
-                    "SG601", f"card {placed.face.label}: its {'question' if placed.face.side == 'front' else 'answer'} "
-                    f"runs {over:.1f} mm past its card's text area", card.location,
-                    hint="lower cards.base_size_pt or use a larger card (--card); please also report this card, "
-                    "it should have been fitted", severity=Severity.WARNING))
+                over = max(top - box.y_pt, box.bottom_pt - bottom, left - x, end - right) * PT_TO_MM
+                what = "question" if placed.face.side == "front" else "answer"
+                if end > right + tolerance_pt and placed.face.size_pt <= minimum_pt:
+                    wider = (end - right) * PT_TO_MM
+                    message = (f"card {placed.face.label}: a line of its {what} is {wider:.1f} mm wider than its "
+                               f"card's text area even at {minimum_pt:g} pt, and runs past it")
+                    hint = "break the line (a long formula or word), or use a larger card (--card)"
+                else:
+                    message = f"card {placed.face.label}: its {what} runs {over:.1f} mm past its card's text area"
+                    hint = ("lower cards.base_size_pt or use a larger card (--card); please also report this "
+                            "card, it should have been fitted")
+                found.append(finding("SG601", message, card.location, hint=hint, severity=Severity.WARNING))
     return found

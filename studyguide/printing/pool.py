@@ -34,6 +34,10 @@ class Job:
     variant: str = ""  # a PDF standard WeasyPrint should follow (pdf/ua-1, pdf/a-3b)
     report: bool = False  # also report bookmarks, internal links and every anchor, for joining
     urgent: bool = False  # other jobs wait on its result, so it goes before bigger ones
+    # a class: every element with it and an id also reports the extent of its widest line, as the
+    # anchor "w-<id>" (a line may run past its element's box, which keeps its width whatever
+    # its lines do)
+    lines: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,9 @@ def render_job(job: Job) -> Rendered:
                 # a measuring job reports the boxes it asked for; any other, every id's first box
                 if (not wanted and name not in anchors) or name in wanted:
                     anchors[name] = Anchor(number, *(value * px_to_pt for value in box))
+            if job.lines:
+                for name, box in _widest_lines(page._page_box, job.lines).items():
+                    anchors[name] = Anchor(number, *(value * px_to_pt for value in box))
             if job.report:
                 for level, label, (x, y), _state in page.bookmarks:
                     bookmarks.append(Bookmark(number, level, label, x * px_to_pt, y * px_to_pt))
@@ -135,6 +142,32 @@ def render_job(job: Job) -> Rendered:
     return Rendered(job.key, pdf, len(document.pages), anchors, tuple(printer.fetcher.refused),
                     tuple(printer.log.messages), tuple(bookmarks), tuple(links), size,
                     time.perf_counter() - started)
+
+
+def _widest_lines(root, name: str) -> dict[str, tuple[float, float, float, float]]:
+    """For each element of class `name` with an id under `root` (a laid-out page): "w-<id>" → the
+    box from the left of its leftmost line's content to the right of its rightmost, in CSS px,
+    before any transform (the cards move their bodies only up and down)."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    found: dict[str, tuple[float, float, float, float]] = {}
+    stack = [(root, None)]
+    while stack:
+        box, owner = stack.pop()
+        element = getattr(box, "element", None)
+        if owner is None and element is not None and getattr(box, "element_tag", None) is not None \
+                and name in (element.get("class") or "").split() and element.get("id"):
+            owner = "w-" + element.get("id")
+        if owner is not None and isinstance(box, LineBox) and box.children:
+            left = min(child.position_x for child in box.children)
+            right = max(child.position_x + child.margin_width() for child in box.children)
+            top, bottom = box.position_y, box.position_y + box.height
+            if owner in found:
+                x0, y0, x1, y1 = found[owner]
+                left, top, right, bottom = min(x0, left), min(y0, top), max(x1, right), max(y1, bottom)
+            found[owner] = (left, top, right, bottom)
+        stack.extend((child, owner) for child in getattr(box, "children", ()) or ())
+    return found
 
 
 def _start_worker(parent: int, scratch: str) -> None:
