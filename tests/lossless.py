@@ -14,6 +14,11 @@ columns, `<br>`, `<details>`/`<summary>…</summary>`, `::`, a line holding only
 `<!--SR:…-->` comments and `#flashcards` tags. Both sides are normalised the same way, so a label
 the reader keeps counts as much as one it drops.
 
+Markers a guide declares (`[read.markers]` in the settings, or `markers:` in its front matter)
+are markup too, and only those: a question or answer prefix (text, or `/regex/`) at the start of a
+line, a tag such as `#card` on a question's line, a `::: details` container's fences, and for an
+answer key the `N.` line that holds card N's answer, wherever it stands.
+
 Two rules write what the source does not: a cloze card's question blanks out what its answer
 shows, so the answer alone must hold the source text; a true/false card's answer is a word for
 the statement's `T`/`(√)` mark.
@@ -21,10 +26,14 @@ the statement's `T`/`(√)` mark.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
+import yaml
+
 from studyguide.model import Guide
+from studyguide.read.settings import ReadSettings
 
 _SPAN = re.compile(r"\blines? (\d+)(?:–(\d+))?")
 # findings that report text which is in no card: text outside chapters, sections without
@@ -44,6 +53,7 @@ _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|^\s*</?p>\s*$|<summary>.*?</summary>|<br\s*/?>|"
                        r"(?:^|(?<=\s))#flashcards(?:/[\w/-]*)?(?=\s|$)|:{2,3}|\|", re.IGNORECASE)
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")  # a table's |---|:--|
 _HEADER_ROW = re.compile(r"^\s*\|?\s*(?:(?:#|No\.?|序号|编号)\s*\|\s*)?(?:问题|问|题目|术语|名词|概念|questions?|q|term|front|prompt|word)?\s*\|\s*"
                          r"(?:答案|答|回答|解答|解析|定义|解释|answers?|a|definition|back|meaning)?\s*\|?\s*$",
                          re.IGNORECASE)
@@ -52,7 +62,7 @@ _SEPARATOR_LINE = re.compile(r"^\s*\?\??\s*$")  # between a note-app card's ques
 _SERIES = re.compile(r"^\s*(?:Q|问题|题目|Question)\s*\d{1,4}\b\s*[:：.．、)）-]?", re.IGNORECASE)
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^{}]*?)?\}\}|==([^=]+)==")
 _MARK = r"(?:T|F|True|False|对|错|正确|错误|√|×|✓|✗|✔|✘)"
-_TRUE_FALSE = re.compile(rf"^(\s*(?:\d{{1,3}}[.．、)）]\s*)?)(?:判断题?\s*[:：]\s*)?(?:(\*\*|__){_MARK}\2|[(（\[【]{_MARK}[)）\]】])"
+_TRUE_FALSE = re.compile(rf"^(\s*(?:\d{{1,3}}[.．、)）]\s*|[-*+]\s+)?)(?:判断题?\s*[:：]\s*)?(?:(\*\*|__){_MARK}\2|[(（\[【]{_MARK}[)）\]】])"
                          rf"\s*[-–—:：.、]?|[(（\[【]\s*{_MARK}\s*[)）\]】](?=\s*[。.]?\s*$)", re.IGNORECASE | re.MULTILINE)
 _VERDICTS = ("True", "False", "正确", "错误")
 
@@ -68,7 +78,7 @@ def normalise(text: str, mid_line: bool = False) -> str:
         # a setext underline (`--`, `==`) needs a line above it: the first line is text
         if _RULE.match(line) and not (mid_line and k == 0) and (k > 0 or _BREAK.match(line)):
             continue
-        if _HEADER_ROW.match(line) or _ALONE.match(line):
+        if _HEADER_ROW.match(line) or _ALONE.match(line) or _DELIMITER_ROW.match(line):
             continue
         line = re.sub(r"^\s*\|\s*\d{1,4}\s*\|", "|", line)  # a table's number column
         line = re.sub(r"[*_`#\u200b]", "", _WRAPPERS.sub("", line))
@@ -89,15 +99,45 @@ def _front_matter_end(lines: list[str]) -> int:
     return 0
 
 
-def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str]:
-    """What of the file is in no card, no chapter title and no finding: one message per problem."""
+def declared_markers(lines: list[str], reading: ReadSettings | None) -> dict:
+    """The markers the file is read with: the settings', overridden by its front matter's."""
+    markers = dataclasses.asdict((reading or ReadSettings()).markers)
+    end = _front_matter_end(lines)
+    try:
+        front = yaml.safe_load("\n".join(lines[1:end - 1])) if end else None
+    except yaml.YAMLError:
+        front = None
+    given = front.get("markers") if isinstance(front, dict) else None
+    if isinstance(given, dict):
+        markers.update({k: v for k, v in given.items() if k in markers})
+    return markers
+
+
+def _prefix(marker) -> re.Pattern | None:
+    """A question or answer marker at the start of a line: text, or a regular expression in /…/."""
+    if not isinstance(marker, str) or not marker:
+        return None
+    if len(marker) > 2 and marker.startswith("/") and marker.endswith("/"):
+        return re.compile(r"^\s*(?:" + marker[1:-1] + ")")
+    return re.compile(r"^\s*" + re.escape(marker))
+
+
+def unaccounted(guide: Guide, path: Path, shown: Path | None = None,
+                reading: ReadSettings | None = None) -> list[str]:
+    """What of the file is in no card, no chapter title and no finding: one message per problem.
+
+    `reading`: the settings the guide was read with, for the markers they declare."""
     text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    source = text.split("\n")
     shown = shown or path
     mine = lambda location: location is not None and Path(location.path).name == Path(shown).name  # noqa: E731
     chapters = [c for c in guide.chapters if mine(c.location) and c.source == path.resolve()]
     cards = [card for c in chapters for card in c.cards]
-    done = [False] * len(lines)
+    done = [False] * len(source)
+    markers = declared_markers(source, reading)
+    lines, keyed = _without_markers(source, cards, markers, done)
+    # both sides alike: a marker the reader keeps counts as much as one it drops
+    unmark = lambda text: "\n".join(_unmark(line, markers) for line in text.split("\n"))  # noqa: E731
     for n in range(_front_matter_end(lines)):
         done[n] = True
     # lines a finding names
@@ -155,11 +195,11 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
             done[n] = True
         fences = {line.strip() for line in with_sections if _FENCE.match(line)}
         expected = normalise(_unfence_markers("\n".join(region), fences))
-        question = normalise(_unfence_markers(card.question, fences))
-        answer = _unfence_markers(card.answer, fences)
+        question = normalise(_unfence_markers(unmark(card.question), fences))
+        answer = "" if id(card) in keyed else _unfence_markers(unmark(card.answer), fences)
         got = question + normalise(answer)
         # an answer after the question mark on the question's line reads as that line does
-        same_line = normalise(_unfence_markers(card.question, fences) + answer)
+        same_line = normalise(_unfence_markers(unmark(card.question), fences) + answer)
         if card.rule == "separator":
             region = [line for line in region if not _SEPARATOR_LINE.match(line)]
             expected = normalise(_unfence_markers("\n".join(region), fences))
@@ -178,6 +218,39 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None) -> list[str
         if not done[n] and normalise(line):
             problems.append(f"{shown}:{n + 1}: {line.strip()!r} is in no card, title or finding")
     return problems
+
+
+def _unmark(line: str, markers: dict) -> str:
+    """A line without the question or answer marker it starts with, and a container's name."""
+    for prefix in (_prefix(markers.get("question")), _prefix(markers.get("answer"))):
+        if prefix and (match := prefix.match(line)):
+            line = line[match.end():]
+            break
+    container = markers.get("container")
+    if isinstance(container, str) and container:
+        line = re.sub(rf"^(\s*:{{3,}})\s*{re.escape(container)}\b", r"\1", line)
+    return line
+
+
+def _without_markers(lines: list[str], cards, markers: dict, done: list[bool]) -> tuple[list[str], set[int]]:
+    """The lines with the declared markers taken out, and the cards whose answer stands in an
+    answer key (`N. answer`, its line then accounted for)."""
+    lines = [_unmark(line, markers) for line in lines]
+    tag = markers.get("tag")
+    if isinstance(tag, str) and tag:
+        for card in cards:
+            n = card.location.line - 1
+            lines[n] = lines[n].replace(tag, "", 1)
+    keyed = set()
+    if markers.get("key"):
+        for card in cards:
+            for n, line in enumerate(lines):
+                match = re.match(rf"^\s*(?:[-*+]\s+)?{re.escape(card.number)}\s*[.．、:：)）-]\s*(\S.*)$", line)
+                if card.number and match and not done[n] and normalise(match[1]) == normalise(card.answer):
+                    done[n] = True
+                    keyed.add(id(card))
+                    break
+    return lines, keyed
 
 
 def _heading_lines(lines: list[str], n: int) -> range:

@@ -10,6 +10,7 @@ format or markers, applied as the build would.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 
@@ -28,12 +29,15 @@ def expected(path: Path) -> dict:
     return tomllib.loads(path.with_suffix(".toml").read_text(encoding="utf-8"))
 
 
-def read(path: Path):
+def reading(path: Path):
     settings = expected(path).get("settings")
-    reading = None
-    if settings is not None:
-        reading = from_mapping(tomllib.loads(settings), path.with_suffix(".toml"), settings).read.reading()
-    return read_guide([path], base=path.parent, reading=reading)
+    if settings is None:
+        return None
+    return from_mapping(tomllib.loads(settings), path.with_suffix(".toml"), settings).read.reading()
+
+
+def read(path: Path):
+    return read_guide([path], base=path.parent, reading=reading(path))
 
 
 def test_every_form_has_its_cards():
@@ -76,4 +80,24 @@ def test_findings(path):
 def test_no_text_is_lost(path):
     guide = read(path)
     assert guide.cards
-    assert unaccounted(guide, path, Path(path.name)) == []
+    assert unaccounted(guide, path, Path(path.name), reading(path)) == []
+
+
+@pytest.mark.parametrize("name, card, word", [("markers-bold-q-a", 0, "Precomputed"),
+                                              ("markers-regex", 2, "null"),
+                                              ("markers-front-matter", 1, "同一行"),
+                                              ("markers-tag", 0, "Cookie"),
+                                              ("markers-key", 3, "20")])
+def test_declared_markers_do_not_hide_a_dropped_word(name, card, word):
+    """Knowing a file's markers does not make the checker blind: a card that loses one word of
+    its answer is still caught, and names that card."""
+    path = FORMS / f"{name}.md"
+    guide = read(path)
+    assert unaccounted(guide, path, Path(path.name), reading(path)) == []
+    chapter = guide.chapters[0]
+    cards = list(chapter.cards)
+    assert word in cards[card].answer
+    cards[card] = dataclasses.replace(cards[card], answer=cards[card].answer.replace(word, "", 1))
+    shortened = dataclasses.replace(guide, chapters=(dataclasses.replace(chapter, cards=tuple(cards)),))
+    problems = unaccounted(shortened, path, Path(path.name), reading(path))
+    assert len(problems) >= 1 and f"card {cards[card].label}" in problems[0], problems

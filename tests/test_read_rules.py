@@ -113,7 +113,7 @@ def test_multiple_choice_keeps_its_options_on_the_question(tmp_path):
             "2. Which planet is largest?\n   - A. Mars\n   - B. Jupiter\n\n   Answer: B\n")
     guide = read(tmp_path, text)
     assert cards(guide) == [
-        ("1", "下列哪个是质数？  \nA. 4  \nB. 6  \nC. 7", "C\n\n解析：7 只能被 1 和 7 整除。", "choice"),
+        ("1", "下列哪个是质数？\n\nA. 4  \nB. 6  \nC. 7", "C\n\n解析：7 只能被 1 和 7 整除。", "choice"),
         ("2", "Which planet is largest?\n- A. Mars\n- B. Jupiter", "B", "choice")]
 
 

@@ -27,7 +27,11 @@ def regroup(made: dict) -> bool:
         # prose between the options and the key: it is explanation, not options, when it
         # follows the last option; keep it simple and leave such cards as they are
         return False
-    made["question"] = made["question"] + answer[:key]
+    options_start = next(n for n, text in answer if text.strip())
+    # the author's paragraph break between the question and its options stays, as in a card
+    # whose options were read on the question side to begin with
+    gap = [(options_start - 1, "")] if answer[0][1].strip() and options_start > made["question"][-1][0] + 1 else []
+    made["question"] = made["question"] + gap + answer[:key]
     made["answer"] = answer[key:]
     return True
 

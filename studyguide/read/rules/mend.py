@@ -14,7 +14,8 @@ import re
 
 from ..text import asks
 
-_WORD_BULLET = re.compile(r"^(\s*)[•o\uf0a7\uf0b7▪◦](?:\t|\s{2,})")
+_WORD_BULLET = re.compile(r"^(\s*)([•o\uf0a7\uf0b7▪◦])(?:\t|\s{2,})")
+_SECOND_LEVEL = "o◦"  # Word's second-level bullets: nested under the item before them
 
 
 def mend(cards: list[dict]) -> list[tuple[int, str, str]]:
@@ -44,8 +45,22 @@ def mend(cards: list[dict]) -> list[tuple[int, str, str]]:
         k += 1
     for made in cards:
         for side in ("question", "answer"):
-            made[side] = [(n, _WORD_BULLET.sub(r"\1- ", text)) for n, text in made[side]]
+            made[side] = _word_bullets(made[side])
     return notes
+
+
+def _word_bullets(lines):
+    """Word's bullets as Markdown items; a second-level one (`o`) right after an item is nested
+    under it, as Word showed it."""
+    out, in_list = [], False
+    for n, text in lines:
+        match = _WORD_BULLET.match(text)
+        if match:
+            nested = match[2] in _SECOND_LEVEL and in_list
+            text = match[1] + ("  - " if nested else "- ") + text[match.end():]
+        in_list = bool(match) or (in_list and text.startswith((" ", "\t")) and bool(text.strip()))
+        out.append((n, text))
+    return out
 
 
 def _text(lines) -> str:
