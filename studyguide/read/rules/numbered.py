@@ -17,7 +17,7 @@ from ...diagnostics import finding
 from ..blocks import Block
 from ..text import (ANSWER_LABEL, CARD_SEPARATOR, CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER,
                     POINTS_ONWARD, PSEUDO_NUMBER, QUESTION_LABEL, SECTION_LINE, SENTENCE_END, SUB_NUMBER,
-                    answer_label_line, asks, dedent, fence_end, figure_end, is_question_line, line_span,
+                    answer_label_line, asks, dedent, fence_end, figure_end, table_end, POINTS_AT_TABLE, is_question_line, line_span,
                     as_int, only_code, pseudo_number, split_inline, strip_answer_label, strip_code,
                     strip_label, trim)
 from .headings import COMMAND
@@ -465,6 +465,8 @@ class NumberedReader:
         while k < len(answer) and not answer[k][1].strip():
             k += 1
         shown = fence_end(answer, k) or figure_end(answer, k)
+        if shown is None and POINTS_AT_TABLE.search(" ".join(t for _, t in question)):
+            shown = table_end(answer, k)
         if shown is None:
             return _Split(question, answer)
         # `**Look at the form below:**` figure `**Which layout was used?**`: one question in two parts
@@ -476,7 +478,7 @@ class NumberedReader:
         rest = answer[shown:]
         if not any(text.strip() for _, text in rest):
             return _Split(question, answer)
-        self.choices.append((question[0][0], "the code or figure after this question is read as part of the "
+        self.choices.append((question[0][0], "the code, figure or table after this question is read as part of the "
                              "question, since the question points at it",
                              "to show it with the answer instead, put a line of the answer before it"))
         return _Split(question + answer[:shown], rest)
