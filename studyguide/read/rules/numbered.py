@@ -139,8 +139,12 @@ class NumberedReader:
                                      "follows the questions before it", "to make it a section of notes, "
                                      "take the number out of the heading"))
             if block.kind == "heading" and (continues or self._is_question_heading(i, end)):
+                # `### 3. …` or `### 问题 3：…`: the number written in the heading
                 match = HEADING_NUMBER.match(block.text)
-                current = _Card("heading", block, match["number"] if match else "", section.title)
+                number = match["number"] if match else ""
+                if not number and (label := QUESTION_LABEL.match(block.text)):
+                    number = label["number"] or label["number2"] or ""
+                current = _Card("heading", block, number, section.title)
                 cards.append(current)
                 section.cards += 1
                 continue
