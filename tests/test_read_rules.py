@@ -353,3 +353,36 @@ def test_a_table_with_a_number_column(tmp_path):
     guide = read(tmp_path, text)
     assert cards(guide) == [("1", "What is a lexer?", "It splits text.", "table"),
                             ("2", "What is a parser?", "It builds a tree.", "table")]
+
+
+def test_an_unnumbered_question_in_two_parts_around_its_figure(tmp_path):
+    text = ("# Week 5\n\n**1. What does `gap` set?**\n\nThe space between items.\n\n"
+            "**Look at the form below:**\n\n![A form](images/form.png)\n\n**Which layout was used?**\n\n"
+            "A grid of two columns.\n\n**3. When does sticky stop?**\n\nWhen its block scrolls away.\n")
+    guide = read(tmp_path, text)
+    assert [c.question for c in guide.cards] == [
+        "**What does `gap` set?**",
+        "**Look at the form below:**\n\n![A form](images/form.png)\n\n**Which layout was used?**",
+        "**When does sticky stop?**"]
+    assert guide.cards[1].answer == "A grid of two columns."
+    assert any("figure" in d.message and d.location.line == 7 for d in notes(guide))
+
+
+def test_a_table_after_a_question_stays_with_its_answer_unless_the_question_names_it(tmp_path):
+    text = ("# 第 1 章 排序\n\n1. 比较以下两种排序：\n\n   | 算法 | 用时 |\n   | --- | --- |\n   | 冒泡 | 慢 |\n\n"
+            "   冒泡更慢。\n\n2. 如下表，哪种更快？\n\n   | 算法 | 用时 |\n   | --- | --- |\n   | 快速 | 快 |\n\n   快速排序。\n")
+    guide = read(tmp_path, text)
+    assert [c.question for c in guide.cards] == [
+        "比较以下两种排序：", "如下表，哪种更快？\n\n| 算法 | 用时 |\n| --- | --- |\n| 快速 | 快 |"]
+    assert guide.cards[0].answer.startswith("| 算法 | 用时 |")
+    assert guide.cards[1].answer == "快速排序。"
+
+
+def test_a_container_after_text_under_a_heading_answers_the_text_not_the_heading(tmp_path):
+    text = ("# Rust\n\n## Ownership\n\nWhat does the borrow checker prevent?\n\n::: details Answer\n"
+            "Data races.\n:::\n\n## Why is `Rc` not `Send`?\n\n::: details Answer\nIts count is not atomic.\n:::\n")
+    # lossless=False: the no-loss checker does not yet drop a declared container's `::: details` line
+    guide = read(tmp_path, text, ReadSettings(format="labels", markers=Markers(container="details")),
+                 lossless=False)
+    assert cards(guide) == [("", "What does the borrow checker prevent?", "Data races.", "labels"),
+                            ("", "Why is `Rc` not `Send`?", "Its count is not atomic.", "labels")]

@@ -81,7 +81,7 @@ WRAPPER = re.compile(r"答案|解答|评估|问答|answers?\b|assessments?\b|sol
 
 
 # Words that say a question goes on with the code or text after it.
-POINTS_ONWARD = re.compile(r"(?:下面|下列|以下|如下|下述|这段|这个|该|下图|如图|图中)|\b(?:following|below|this code|the code|"
+POINTS_ONWARD = re.compile(r"(?:下面|下列|以下|如下|下述|这段|这个|该|下图|如图|图中|下表|表中)|\b(?:following|below|this code|the code|"
                             r"this snippet|this program|given)\b", re.IGNORECASE)
 
 
@@ -169,6 +169,24 @@ def figure_end(lines: list[tuple[int, str]], k: int) -> int | None:
     while end < len(lines) and IMAGE_LINE.match(lines[end][1]):
         end += 1
     return end if end > k else None
+
+
+# Words that point at a table: only then is a table after a question part of it, since a
+# table after `比较以下两种方法` is usually the answer.
+POINTS_AT_TABLE = re.compile(r"下表|如表|表中|\btable\b", re.IGNORECASE)
+
+TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def table_end(lines: list[tuple[int, str]], k: int) -> int | None:
+    """If lines[k] starts a pipe table (a row, then a delimiter row), the index after its last row."""
+    if k + 1 >= len(lines) or not TABLE_LINE.match(lines[k][1]) or \
+            not re.fullmatch(r"\s*\|?[\s:|-]*-[\s:|-]*\|?\s*", lines[k + 1][1]):
+        return None
+    end = k + 2
+    while end < len(lines) and TABLE_LINE.match(lines[end][1]):
+        end += 1
+    return end
 
 
 def fence_end(lines: list[tuple[int, str]], k: int) -> int | None:

@@ -23,9 +23,14 @@ _ASKING = re.compile(r"^(?:\*\*|__)?(?:how|what|why|when|where|which|who|can|doe
                      r"什么|如何|为什么|为何|怎么|怎样|哪)\b", re.IGNORECASE)
 
 
+# a heading all in bold (`### **性能调优**`): a topic set apart as a question is, in study notes
+_TOPIC = re.compile(r"^(\*\*|__)[^*_]+\1$")
+
+
 def looks_like_question(text: str) -> bool:
-    """A heading that reads as a question even without `?`: a numbered series or a command."""
-    return bool(SERIES.match(text) or COMMAND.match(text) or _ASKING.match(text) or re.search(r"[？?]", text))
+    """A heading that reads as a question even without `?`: a numbered series, a command, a bold topic."""
+    return bool(SERIES.match(text) or COMMAND.match(text) or _ASKING.match(text) or _TOPIC.match(text)
+                or re.search(r"[？?]", text))
 
 
 def read(section: Section) -> Reading | None:

@@ -41,12 +41,21 @@ def read(section: Section) -> Reading | None:
     current = None
     side = "question"
     fence = None
+    heading = None  # a heading with no text under it yet: a container right after it answers it
     for n, text in [(n, section.lines[n]) for n in range(section.first, section.end)]:
         if n in headings:
-            title, current = headings[n], None
+            title, current, heading = headings[n], None, n
             continue
-        if container and (m := re.match(rf"^\s*(:{{3,}})\s*{re.escape(container)}\b.*$", text)) and current:
-            fence, side = m.group(1), "answer"
+        opens = container and re.match(rf"^\s*(:{{3,}})\s*{re.escape(container)}\b.*$", text)
+        if opens and current is None and heading is not None and question is None:
+            # `## Why?` then `::: details`: the heading is the question
+            current = card(NAME, "", [(heading, headings[heading])], [], title)
+            reading.cards.append(current)
+            used.add(heading)
+        if text.strip():
+            heading = None
+        if opens and current:
+            fence, side = opens.group(1), "answer"
             used.add(n)
             continue
         if fence and text.strip() == fence:

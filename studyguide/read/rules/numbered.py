@@ -17,7 +17,7 @@ from ...diagnostics import finding
 from ..blocks import Block
 from ..text import (ANSWER_LABEL, CARD_SEPARATOR, CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER,
                     POINTS_ONWARD, PSEUDO_NUMBER, QUESTION_LABEL, SECTION_LINE, SENTENCE_END, SUB_NUMBER,
-                    answer_label_line, asks, dedent, fence_end, figure_end, is_question_line, line_span,
+                    IMAGE_LINE, answer_label_line, asks, dedent, fence_end, figure_end, table_end, POINTS_AT_TABLE, is_question_line, line_span,
                     as_int, only_code, pseudo_number, split_inline, strip_answer_label, strip_code,
                     strip_label, trim)
 from .headings import COMMAND
@@ -139,8 +139,12 @@ class NumberedReader:
                                      "follows the questions before it", "to make it a section of notes, "
                                      "take the number out of the heading"))
             if block.kind == "heading" and (continues or self._is_question_heading(i, end)):
+                # `### 3. …` or `### 问题 3：…`: the number written in the heading
                 match = HEADING_NUMBER.match(block.text)
-                current = _Card("heading", block, match["number"] if match else "", section.title)
+                number = match["number"] if match else ""
+                if not number and (label := QUESTION_LABEL.match(block.text)):
+                    number = label["number"] or label["number2"] or ""
+                current = _Card("heading", block, number, section.title)
                 cards.append(current)
                 section.cards += 1
                 continue
@@ -258,12 +262,29 @@ class NumberedReader:
             return False
         return bool(first[match.end():].strip()) or block.end - block.start > 1
 
+    def _second_part(self, block: Block) -> Block | None:
+        """`**Look at the form below:**`, a figure or code, then `**Which layout was used?**`: the
+        paragraph that asks, when the block is such a lead-in; the three make one question."""
+        text = "\n".join(self.lines[block.start:block.end])
+        if block.kind not in ("paragraph", "item") or not (
+                text.rstrip().rstrip(CLOSERS).endswith((":", "：")) or POINTS_ONWARD.search(text)):
+            return None
+        i = self.blocks.index(block) + 1
+        first = i
+        while i < len(self.blocks) and (self.blocks[i].kind == "code" or self.blocks[i].kind == "paragraph" and all(
+                IMAGE_LINE.match(line) for line in self.lines[self.blocks[i].start:self.blocks[i].end])):
+            i += 1
+        if i == first or i >= len(self.blocks) or self.blocks[i].kind != "paragraph":
+            return None
+        asking = self.blocks[i]
+        return asking if asking.end - asking.start == 1 and is_question_line(self.lines[asking.start]) else None
+
     def _pseudo_start(self, block: Block) -> str | None:
         """The number of a `12.问题？` paragraph, or None."""
         if block.kind != "paragraph":
             return None
         match = PSEUDO_NUMBER.match(self.lines[block.start].lstrip())
-        if match and self._block_asks(block):
+        if match and (self._block_asks(block) or self._second_part(block) is not None):
             return pseudo_number(match)
         return None
 
@@ -305,8 +326,9 @@ class NumberedReader:
         if number is not None:
             return "pseudo", number
         if current is not None and current.kind in ("item", "pseudo", "plain") \
+                and self._second_part(current.start) is not block \
                 and not self.lines[block.start].startswith((" ", "\t")) \
-                and is_question_line(self.lines[block.start]) \
+                and (is_question_line(self.lines[block.start]) or self._second_part(block) is not None) \
                 and not ANSWER_LABEL.match(self.lines[block.start].lstrip()) \
                 and self._has_answer(current):
             return "plain", ""
@@ -465,6 +487,8 @@ class NumberedReader:
         while k < len(answer) and not answer[k][1].strip():
             k += 1
         shown = fence_end(answer, k) or figure_end(answer, k)
+        if shown is None and POINTS_AT_TABLE.search(" ".join(t for _, t in question)):
+            shown = table_end(answer, k)
         if shown is None:
             return _Split(question, answer)
         # `**Look at the form below:**` figure `**Which layout was used?**`: one question in two parts
@@ -476,7 +500,7 @@ class NumberedReader:
         rest = answer[shown:]
         if not any(text.strip() for _, text in rest):
             return _Split(question, answer)
-        self.choices.append((question[0][0], "the code or figure after this question is read as part of the "
+        self.choices.append((question[0][0], "the code, figure or table after this question is read as part of the "
                              "question, since the question points at it",
                              "to show it with the answer instead, put a line of the answer before it"))
         return _Split(question + answer[:shown], rest)
