@@ -221,14 +221,16 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None,
 
 
 def _unmark(line: str, markers: dict) -> str:
-    """A line without the question or answer marker it starts with, and a container's name."""
+    """A line without the question or answer marker it starts with, and a container's opening
+    (its name and title, such as `::: details Answer`: the title labels the answer as a
+    `<summary>` does, and the reader drops it as it drops that)."""
     for prefix in (_prefix(markers.get("question")), _prefix(markers.get("answer"))):
         if prefix and (match := prefix.match(line)):
             line = line[match.end():]
             break
     container = markers.get("container")
     if isinstance(container, str) and container:
-        line = re.sub(rf"^(\s*:{{3,}})\s*{re.escape(container)}\b", r"\1", line)
+        line = re.sub(rf"^(\s*:{{3,}})\s*{re.escape(container)}\b.*$", r"\1", line)
     return line
 
 
