@@ -292,15 +292,36 @@ def prepared(fonts: Fonts, characters: set[str], work_dir: Path) -> Fonts:
     remembered = folder / f"set-{key}.json"
     try:
         files = json.loads(remembered.read_text(encoding="utf-8"))
-        if all((fonts.folder / file).is_file() for file in files):
+        if isinstance(files, list) and all(isinstance(file, str) and _intact(fonts.folder / file, fonts.folder)
+                                           for file in files):
             return _with_files(fonts, files)
     except (OSError, ValueError):
         pass
-    files = _cut(fonts, set(wanted), folder)
-    partial = remembered.with_suffix(".part")
-    partial.write_text(json.dumps(files), encoding="utf-8")
-    partial.replace(remembered)
+    try:
+        files = _cut(fonts, set(wanted), folder)
+        partial = remembered.with_suffix(".part")
+        partial.write_text(json.dumps(files), encoding="utf-8")
+        partial.replace(remembered)
+    except OSError:  # the cache cannot be written (a full disk): cut them for this build alone
+        import tempfile
+
+        files = _cut(fonts, set(wanted), Path(tempfile.mkdtemp(prefix="studyguide-fonts-")))
     return _with_files(fonts, files)
+
+
+def _intact(path: Path, folder: Path) -> bool:
+    """A face of the fonts folder itself, or a cut file whose bytes still have the digest written
+    beside it: a cut file in the cache that was damaged is made again, never handed to the
+    renderer."""
+    if not path.is_file():
+        return False
+    if path.parent == folder:
+        return True
+    try:
+        sidecar = path.with_name(path.name + ".sha256").read_text(encoding="ascii").strip()
+        return sidecar == hashlib.sha256(path.read_bytes()).hexdigest()
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _with_files(fonts: Fonts, files: list[str]) -> Fonts:
@@ -334,7 +355,7 @@ def _cut(fonts: Fonts, wanted: set[int], folder: Path) -> list[str]:
         digest = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{face.index}:{keep}".encode()
                                 ).hexdigest()[:12]
         target = folder / f"{source.stem}-{face.index}-{digest}{source.suffix.replace('.ttc', '.otf')}"
-        if not target.is_file():
+        if not _intact(target, fonts.folder):
             request = hb.SubsetInput()
             for point in keep:
                 request.unicode_set.add(point)
@@ -342,6 +363,9 @@ def _cut(fonts: Fonts, wanted: set[int], folder: Path) -> list[str]:
             partial = target.with_suffix(".part")
             partial.write_bytes(data)
             partial.replace(target)
+            sidecar = target.with_name(target.name + ".sha256")
+            sidecar.with_suffix(".part").write_text(hashlib.sha256(data).hexdigest(), encoding="ascii")
+            sidecar.with_suffix(".part").replace(sidecar)
         files.append(str(target))
     return files
 
