@@ -52,10 +52,13 @@ def test_the_settings_are_found_from_the_content_path_upwards(tmp_path):
     course = english_guide(tmp_path / "course", '[build]\nout = "printed"\n')
     result = run_cli("export", "csv", "course/content", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    # outputs and cache beside course/studyguide.toml, nothing in the folder it was run from
+    # outputs beside course/studyguide.toml, the cache in the user's cache folder for that guide,
+    # nothing in the folder it was run from
+    from studyguide.cache import cache_folder
+
     assert len(tsv_rows(course / "printed" / "flashcards.tsv")) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["course"]
-    assert (course / ".cache").is_dir()
+    assert cache_folder(course).is_dir() and not (course / ".cache").exists()
 
 
 def test_inside_the_content_folder_the_guide_is_found_above(tmp_path):

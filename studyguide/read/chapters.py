@@ -247,8 +247,9 @@ class ChapterReader(NumberedReader):
         return after is not None and after.kind in ("paragraph", "other") and holds([(after.start, self.lines[after.start])])
 
     def _holds_starts(self, heading_index: int) -> bool:
-        """Whether the text right under a heading holds questions: numbered or labelled ones up
-        to the next heading, or a question in heading form as the next heading below it."""
+        """Whether the text right under a heading holds questions: numbered or labelled ones, or a
+        question | answer table, up to the next heading, or a question in heading form as the
+        next heading below it."""
         level = self.blocks[heading_index].level
         for block in self.blocks[heading_index + 1:]:
             if block.kind == "heading":
@@ -257,6 +258,11 @@ class ChapterReader(NumberedReader):
                 return True
             if block.kind == "paragraph" and (self._label_start(block) or self._pseudo_start(block)):
                 return True
+            if block.kind == "table":
+                from .rules.table import holds_cards
+
+                if holds_cards(self.lines[block.start:block.end]):
+                    return True
         return False
 
     def _file_title(self) -> tuple[str, int | None]:

@@ -32,6 +32,18 @@ def plain_header(names: list[str]) -> tuple[str, str]:
     return tuple(re.sub(r"[*_`:：\s]", "", name).lower() for name in names)  # type: ignore[return-value]
 
 
+def holds_cards(lines: list[str]) -> bool:
+    """Whether a table's lines are question | answer rows, as `read` takes them: a header that
+    names the two columns, or questions in most rows."""
+    rows = [cells(line) for line in lines]
+    if len(rows) > 2 and all(len(c) == 3 for c in rows) and all(c[0].isdigit() for c in rows[2:]):
+        rows = [c[1:] for c in rows]
+    if len(rows) < 3 or any(len(c) != 2 for c in rows):
+        return False
+    body = rows[2:]
+    return plain_header(rows[0]) in _HEADERS or sum(1 for q, _a in body if asks(q)) * 2 > len(body)
+
+
 def read(section: Section) -> Reading | None:
     reading = Reading(NAME, 0.0)
     used: set[int] = set()
