@@ -107,7 +107,7 @@ def main() -> None:
         print("| function | own seconds |\n| --- | ---: |")
         rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:args.top]
         for (filename, line, name), (_, _, self_time, _, _) in rows:
-            where = filename.split("site-packages/")[-1].split("/work/main/")[-1] if filename != "~" else "C"
+            where = filename.split("site-packages/")[-1].split(f"{ROOT}/")[-1] if filename != "~" else "C"
             print(f"| `{name}` ({where}:{line}) | {self_time:.2f} |")
 
 
