@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..blocks import Block, outside_fences
 from ..settings import Markers
+from ..text import trim
 
 Lines = list[tuple[int, str]]  # (0-based line in the file, text)
 
@@ -56,7 +57,7 @@ class Reading:
 
 
 def card(rule: str, number: str, question: Lines, answer: Lines, section: str = "") -> dict:
-    return {"rule": rule, "number": number, "question": _trim(question), "answer": _trim(answer),
+    return {"rule": rule, "number": number, "question": trim(question), "answer": trim(answer),
             "line": question[0][0] if question else answer[0][0], "section": section}
 
 
@@ -74,15 +75,6 @@ def loose_ranges(section: Section, used: set[int], cards: list[dict]) -> list[tu
         else:
             ranges.append((n, n + 1))
     return ranges
-
-
-def _trim(lines: Lines) -> Lines:
-    start, end = 0, len(lines)
-    while start < end and not lines[start][1].strip():
-        start += 1
-    while end > start and not lines[end - 1][1].strip():
-        end -= 1
-    return lines[start:end]
 
 
 _LIST_MARK = re.compile(r"^\s{0,3}(?:[-+*]|\d{1,9}[.)])\s+")
