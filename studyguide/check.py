@@ -10,6 +10,7 @@ from pathlib import Path
 from .diagnostics import finding
 from .fonts import Fonts, check_coverage
 from .layout.content import ContentRenderer, image_hint
+from .markdown import CELL_BREAK, structure_parser
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
 from .read.symbols import symbol_characters
@@ -77,16 +78,27 @@ def _html(texts) -> list[Diagnostic]:
     """A note for each line holding HTML tags: they are printed as they are, not interpreted."""
     problems = []
     for path, text, first in texts:
+        cells: set[int] | None = None  # lines of the file's tables, found when first needed
         for offset, line in outside_fences(text.split("\n")):
             if "<" not in line:
                 continue
-            tag = _HTML_TAG.search(_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
+            bare = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+            if "|" in bare and CELL_BREAK.search(bare):
+                cells = _table_lines(text) if cells is None else cells
+                if offset in cells:  # `<br>` breaks the line in a table cell
+                    bare = CELL_BREAK.sub(lambda m: " " * len(m.group(0)), bare)
+            tag = _HTML_TAG.search(bare)
             if tag:
                 problems.append(finding(
                     "SG506", f"HTML `<{tag.group('name').lower()}>` is shown as text; HTML in the content is "
                     "never run or laid out", Location(path, first + offset, tag.start() + 1),
                     "write it in Markdown; to show HTML as code, put it in backticks"))
     return problems
+
+
+def _table_lines(text: str) -> set[int]:
+    tokens = structure_parser().parse(text)
+    return {n for token in tokens if token.type == "table_open" and token.map for n in range(*token.map)}
 
 
 def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:

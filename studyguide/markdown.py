@@ -90,6 +90,7 @@ class Renderer:
         parser.validateLink = self._validate
         parser.inline.ruler.at("link", self._link)
         parser.inline.ruler.at("image", self._image)
+        parser.core.ruler.push("cell_breaks", _cell_breaks)
         parser.core.ruler.push("autospace", _autospace)
         self.language = ""  # of the text being rendered: Japanese and Korean break lines their own way
         parser.core.ruler.push("keep_together", lambda state: _keep_together(state, self.language))
@@ -305,6 +306,33 @@ def _breakable(state) -> None:
         for child in block.children or ():
             if child.type in ("text", "code_inline"):
                 child.content = _break_runs(child.content)
+
+
+CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _cell_breaks(state) -> None:
+    """`one<br>two` in a table cell is a line break: a Markdown table has no other way to write
+    one, so people write that. Elsewhere `<br>` stays text, as all raw HTML does."""
+    cell = False
+    for block in state.tokens:
+        if block.type in ("th_open", "td_open", "th_close", "td_close"):
+            cell = block.type.endswith("_open")
+        if not cell or block.type != "inline" or "<" not in block.content:
+            continue
+        out = []
+        for child in block.children or ():
+            if child.type != "text" or not CELL_BREAK.search(child.content):
+                out.append(child)
+                continue
+            for k, piece in enumerate(CELL_BREAK.split(child.content)):
+                if k:
+                    out.append(Token("hardbreak", "br", 0))
+                if piece:
+                    text = Token("text", "", 0)
+                    text.content = piece
+                    out.append(text)
+        block.children = out
 
 
 def _autospace(state) -> None:

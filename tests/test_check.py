@@ -91,6 +91,17 @@ def test_an_image_outside_the_content_folder_is_reported(tmp_path):
            "content folder" in result.stdout
 
 
+def test_br_is_reported_only_where_it_is_shown_as_text(tmp_path):
+    chapter = tmp_path / "ch1.md"
+    chapter.write_text("# 第 1 章-测试\n\n1.  有哪些步骤？\n\n    | 步骤 | 说明 |\n    | --- | --- |\n"
+                       "    | 一<br>二 | 先<br/>后 |\n\n2.  换行呢？\n    正文 <br> 里 | 不是表格\n",
+                       encoding="utf-8")
+    result = run_cli("check", str(chapter), "--format", "json")
+    assert result.returncode == 0, result.stdout
+    found = [(f["line"], f["code"]) for f in json.loads(result.stdout)["findings"] if f["code"] == "SG506"]
+    assert found == [(10, "SG506")]  # the `<br>` of the paragraph, not those in the table's cells
+
+
 def test_no_content_found_is_an_error(tmp_path):
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 1

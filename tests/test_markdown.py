@@ -41,6 +41,15 @@ def test_emphasis_code_lists_tables_quotes(renderer, chapter):
     assert re.search(r"<ul>\s*<li>一\s*<ul>\s*<li>二</li>", html)
 
 
+def test_br_breaks_a_table_cell_and_stays_text_elsewhere(renderer, chapter):
+    html = renderer.html("| 步骤 | 说明 |\n| --- | --- |\n| 一<br>二<BR/>三 | `<br>` 是标签 |\n\n"
+                         "正文里的 <br> 不换行", chapter)
+    cell = re.search(r"<td>(.*?)</td>", html, re.S).group(1)
+    assert re.fullmatch(r"一<br />\s*二<br />\s*三", cell), cell
+    assert "<code>&lt;br&gt;</code>" in html  # code in a cell stays code
+    assert "正文里的 &lt;br&gt; 不换行" in html  # outside a table, raw HTML is text
+
+
 def test_fenced_code_is_highlighted_by_pygments(renderer, chapter):
     html = renderer.html("```python\nimport torch  # 注释\n```", chapter)
     assert '<span class="hl-kn">import</span>' in html
