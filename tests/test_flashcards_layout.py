@@ -221,6 +221,9 @@ def test_only_a_table_too_wide_for_the_card_is_read_row_by_row():
     narrow = ("<table><thead><tr><th>Flag</th><th>Meaning</th></tr></thead>"
               "<tbody><tr><td>quiet</td><td>silent</td></tr></tbody></table>")
     assert stack_wide_tables(narrow, width_em=20.0) == narrow
+    # a long address breaks where the renderer put a zero-width space, every 12 letters
+    address = "\u200b".join(["https://exam", "ple.org/docs", "/tensors/cre", "ation-operat", "ions"])
+    assert stack_wide_tables(narrow.replace("silent", address), width_em=20.0) == narrow.replace("silent", address)
     names = "".join(f"<th>Name{n}</th>" for n in range(7))
     cells = "".join(f'<td style="text-align:right">housekeeping{n}</td>' for n in range(7))
     table = f"<table><thead><tr>{names}</tr></thead><tbody><tr>{cells}</tr></tbody></table>"

@@ -54,7 +54,9 @@ _ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
 _CELL = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.DOTALL)
 _DATA_CELL = re.compile(r"<td(?=[\s>])")
 _LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.DOTALL)
-_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+# a run no line breaks inside: a zero-width space (which the Markdown renderer puts every 12
+# letters of a long string, such as a web address) ends one
+_UNBREAKABLE = re.compile(r"[^\s\u200b\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 CELL_PADDING_EM = 1.0  # typography.css: 0.5em on either side of a cell's text
 LATIN_EM = 0.62  # a generous average width of a Latin letter or digit (bold heads, code)
 
