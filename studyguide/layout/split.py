@@ -23,6 +23,7 @@ ATOMIC = {"img", "hr", "tr", "thead", "svg", "math"}  # never cut inside; they g
 # …except a table's head, which every page repeats: its id would be found on the last page, and
 # it goes with the first piece anyway (the others repeat it)
 UNMARKED = {"thead"}
+STACKED_CLASS = "sg-stack"  # layout/flashcards.py: a table too wide for its card
 # a Chinese (or other wide) character alone, or a run of up to 12 other non-space characters,
 # each with the spaces around it
 # (a zero-width space counts as a space: the Markdown renderer puts one every 12 letters of a long
@@ -184,9 +185,13 @@ class Side:
         if node.tag in VOID:
             return start
         inner = []
+        # a table read row by row names each cell in its row: its head is not repeated (nor does
+        # the pagination that chose the cuts repeat it, a block's head not being a table's)
+        stacked = node.tag == "table" and STACKED_CLASS in (dict(node.attrs).get("class") or "").split()
         for child in node.children:
-            keep_whole = whole or node.tag in ATOMIC or (continued and node.tag == "table"
-                                                         and isinstance(child, _Element) and child.tag == "thead")
+            keep_whole = whole or node.tag in ATOMIC or (
+                continued and node.tag == "table" and not stacked and isinstance(child, _Element)
+                and child.tag == "thead")
             inner.append(self._write(child, prefix, span, keep_whole))
         return start + "".join(inner) + f"</{node.tag}>"
 

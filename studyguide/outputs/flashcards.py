@@ -16,7 +16,7 @@ from ..config import ConfigError
 from ..diagnostics import finding
 from ..i18n import strings
 from ..layout.fit import PADDING_MM, PT_TO_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
-from ..layout.flashcards import (SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
+from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
                                  measure_html, sheet_documents, sheets, split_html)
 from ..layout.sheets import StockError, stock_for
 from ..layout.split import Side as SplitSide
@@ -43,6 +43,7 @@ def plan(context: Context) -> Plan:
     views = context.cards
     width_em = body_width_mm(stock) / (options.min_size_pt * PT_TO_MM)
     sides = card_sides(views, context.layouts, options.question_on_back, width_em)
+    context.diagnostics.extend(_stacked(views, sides, stock, options.min_size_pt))
     measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
                                options.base_size_pt, options.min_size_pt)
     offset = (options.back_offset_x_mm, options.back_offset_y_mm)
@@ -180,6 +181,27 @@ def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int, 
         message += f"; it continues over {cards} cards, marked as continued"
         hint = "shorten it, or use a larger card (--card), to keep it on one card"
     return finding("SG601", message, Location(card.location.path, line), hint=hint, severity=severity)
+
+
+def _stacked(views, sides: dict, stock, minimum_pt: float) -> list:
+    """SG601, a warning, for each card side holding a table too wide for its card, read row by row."""
+    found = []
+    for view in views:
+        card = view.card
+        for side, what in (("f", "question"), ("b", "answer")):
+            tables = sides[f"{side}-{card.anchor}"].html.count(STACKED)
+            if not tables:
+                continue
+            line = card.location.line if side == "f" or not card.answer_line else card.answer_line
+            size = f"{stock.card_width_mm:g} × {stock.card_height_mm:g} mm"
+            which = "a table" if tables == 1 else f"{tables} tables"
+            message = (f"card {card.label}: {which} in its {what} cannot sit on its {size} card even at "
+                       f"{minimum_pt:g} pt without breaking words, so each row is printed as a block, "
+                       "each cell after its column's name")
+            hint = "give the table fewer or narrower columns, or use a wider card (--card), to print it as a table"
+            found.append(finding("SG601", message, Location(card.location.path, line), hint=hint,
+                                 severity=Severity.WARNING))
+    return found
 
 
 def _overflowing(pages: list[Sheet], anchors: dict, minimum_pt: float) -> list:
