@@ -3,7 +3,8 @@
 A rule gets a `Section` (one chapter's blocks and lines) and returns a `Reading`: the cards it
 found, the lines it leaves to the chapter's notes, and how sure it is that the section is
 written its way (0 to 1). The driver (`..driver`) runs the rules and keeps one reading; the
-classic reader of numbered questions, labels and question headings is `numbered`.
+classic reader of numbered questions, labels and question headings is `numbered` (with `starts`,
+`asking` and `split`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Section:
     markers: Markers = Markers()
     declared: bool = False  # the author named this rule's format
     location: object = None  # line -> Location, for findings
+    view: object = None  # the whole file's lines and blocks (`starts.View`), for rules that look beyond
+    at: int = 0  # the index of blocks[0] in view.blocks
 
     @property
     def first(self) -> int:
@@ -54,6 +57,10 @@ class Reading:
     cards: list[dict] = field(default_factory=list)  # number, question, answer (Lines), line, section
     loose: list[tuple[int, int]] = field(default_factory=list)  # line ranges kept as notes
     notes: list[tuple[int, str, str]] = field(default_factory=list)  # (line, which reading, how to ask for the other)
+    # a rule that keeps its notes otherwise than as the lines of `loose` (blank lines between
+    # parts, `---` left out), and reports them in its own words, gives them here
+    kept: Lines | None = None
+    findings: list | None = None
 
 
 def card(rule: str, number: str, question: Lines, answer: Lines, section: str = "") -> dict:
