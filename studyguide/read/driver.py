@@ -15,11 +15,12 @@ import dataclasses
 
 from ..diagnostics import finding
 from ..model import Diagnostic
-from .rules import Reading, Section, choice, cloze, details, headings, labels, numbered, separator, table, truefalse
+from .rules import Reading, Section, cloze, headings, labels, numbered, separator, table, truefalse
+from .rules.finish import finish
 from .rules.labels import suggestion
 from .rules.mend import mend
 from .settings import Markers
-from .text import ANSWER_LABEL, line_span, strip_label
+from .text import line_span
 
 RULES = {rule.NAME: rule for rule in (cloze, separator, table, truefalse, headings, labels)}
 AUTO = ("cloze", "separator", "table", "truefalse", "headings")
@@ -76,21 +77,10 @@ def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
             notes.append(finding("SG205", f"only {count} questions found in "
                                  f"{line_span(section.first + 1, section.end)}", reader.location(section.first), hint))
         reading.notes += mend(reading.cards)
-    findings = reading.findings if reading.findings is not None else [
-        finding("SG204", f"text outside the cards ({line_span(a + 1, z)}) is shown as the chapter's notes",
-                reader.location(a)) for a, z in reading.loose]
+    findings, draft.notes = reading.outside(section)
     notes += [finding("SG205", message, reader.location(line), hint) for line, message, hint in reading.notes]
-    for made in reading.cards:
-        if made["rule"] == "numbered":
-            truefalse.convert(made, reader.language)
-        if details.unwrap(made):
-            made["answer"] = _unlabel(made["answer"])
-        if made["rule"] in ("numbered", "headings") and choice.recognise(made) or declared == "choice":
-            made["answer"] = _unlabel(made["answer"])
-            made["rule"] = choice.NAME
+    finish(reading.cards, reader.language, declared)
     draft.cards = reading.cards
-    draft.notes = reading.kept if reading.kept is not None else [
-        (n, reader.lines[n]) for a, z in reading.loose for n in range(a, z)]
     draft.readers += list(dict.fromkeys(made["rule"] for made in reading.cards)) or [reading.rule]
     return findings + notes, mixed
 
@@ -107,7 +97,7 @@ def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | No
         best.rule == "headings" and from_headings and len(best.cards) > count)
     where = reader.location(section.first)
     span = line_span(section.first + 1, section.end)
-    title = _NAMES[best.rule]
+    title = RULES[best.rule].TITLE
     # a table or cards of another form beside numbered questions: each part is read on its own
     mixed = bool(count) and best.rule != "headings"
     if takes and (count or best.sure < 0.8):
@@ -121,15 +111,3 @@ def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | No
                               f"give {len(best.cards)}", where,
                               f"to read them so, write `format: {best.rule}` in the file's front matter")], mixed
     return None, [], False
-
-
-_NAMES = {"table": "a question | answer table", "separator": "note-app flashcards (`q::a`, `?`)",
-          "cloze": "cloze deletions", "truefalse": "true/false statements",
-          "headings": "questions in headings, the text under each its answer", "labels": "labelled questions"}
-
-
-def _unlabel(answer: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    if answer:
-        text, _ = strip_label(answer[0][1].lstrip(), ANSWER_LABEL)
-        answer = [(answer[0][0], text)] + answer[1:]
-    return answer

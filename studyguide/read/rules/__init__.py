@@ -4,7 +4,7 @@ A rule gets a `Section` (one chapter's blocks and lines) and returns a `Reading`
 found, the lines it leaves to the chapter's notes, and how sure it is that the section is
 written its way (0 to 1). The driver (`..driver`) runs the rules and keeps one reading; the
 classic reader of numbered questions, labels and question headings is `numbered` (with `starts`,
-`asking` and `split`).
+`asking` and `split`), and `finish` gives the kept cards their last touches.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...diagnostics import finding
 from ..blocks import Block, outside_fences
 from ..settings import Markers
-from ..text import trim
+from ..text import line_span, trim
 
 Lines = list[tuple[int, str]]  # (0-based line in the file, text)
 
@@ -61,6 +62,15 @@ class Reading:
     # parts, `---` left out), and reports them in its own words, gives them here
     kept: Lines | None = None
     findings: list | None = None
+
+    def outside(self, section: Section) -> tuple[list, Lines]:
+        """Findings about the text outside the cards, and its lines as the chapter's notes."""
+        findings = self.findings if self.findings is not None else [
+            finding("SG204", f"text outside the cards ({line_span(a + 1, z)}) is shown as the chapter's notes",
+                    section.location(a)) for a, z in self.loose]
+        kept = self.kept if self.kept is not None else [
+            (n, section.lines[n]) for a, z in self.loose for n in range(a, z)]
+        return findings, kept
 
 
 def card(rule: str, number: str, question: Lines, answer: Lines, section: str = "") -> dict:
