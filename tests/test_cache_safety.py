@@ -95,7 +95,7 @@ def test_the_cache_is_outside_the_guide_and_holds_no_code(guide):
             assert (data.startswith((b"OTTO", b"\x00\x01\x00\x00")) or path.suffix == ".sha256"
                     or path.name.startswith("set-") and data.startswith(b"[")), path
             continue
-        assert data.startswith((b"studyguide-cache-1 ", b"{")), path  # an entry, or the manifest's JSON
+        assert data.startswith((b"studyguide-cache-2 ", b"{")), path  # an entry, or the manifest's JSON
         assert not data.startswith(b"\x80")  # not a pickle
 
 

@@ -19,8 +19,8 @@ from ..layout.fit import PADDING_MM, PT_TO_MM, body_width_mm, Fit, Measuring, ch
 from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
                                  measure_html, sheet_documents, sheets, split_html)
 from ..layout.sheets import StockError, stock_for
+from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
-from ..layout.split import starts_from_pages
 from ..model import Location, Severity
 from . import Context, Plan
 
@@ -84,14 +84,16 @@ def plan(context: Context) -> Plan:
         state["split"] = (too_long, items, heights, trees)
         return [context.job("flashcards:split", split_html(
             context.layouts, items, heights, stock, options.min_size_pt, context.language, context.print_meta,
-            context.font_url), measure=tuple(_split_ids(items, trees)), label="flashcards, long cards")]
+            context.font_url), measure=tuple(_split_ids(items, trees)), texts=GROUP_CLASS,
+            label="flashcards, long cards")]
 
-    def after_splitting(anchors: dict) -> list:
+    def after_splitting(rendered) -> list:
         too_long, items, heights, trees = state["split"]
+        anchors = rendered.anchors
         pieces: dict[str, list[Markup]] = {}
         for key, item in zip(too_long, items):
             tree = trees[key]
-            starts = starts_from_pages(tree, f"{item.id}-", anchors)
+            starts = starts_from_pages(tree.pages(f"{item.id}-", anchors, rendered.texts))
             pieces[key] = tree.pieces(starts)
             limit_pt = heights[item.page] / PT_TO_MM
             tallest = max((anchor.bottom_pt for name, anchor in anchors.items()
@@ -123,7 +125,7 @@ def plan(context: Context) -> Plan:
             measured_anchors.update(rendered.anchors)
             return after_measuring() if not pending_measures else []
         if rendered.key == "flashcards:split":
-            return after_splitting(rendered.anchors)
+            return after_splitting(rendered)
         if rendered.key in state["chunks"]:
             context.diagnostics.extend(_overflowing(state["chunks"][rendered.key], rendered.anchors,
                                                     options.min_size_pt))
@@ -158,7 +160,7 @@ def _split_ids(items: list[SplitItem], trees: dict) -> list[str]:
     ids = []
     for item, tree in zip(items, trees.values()):
         ids.append(item.id)
-        ids += [f"{item.id}-{n}" for n in range(tree.runs)]
+        ids += tree.marks(f"{item.id}-")
     return ids
 
 
