@@ -14,6 +14,7 @@ from .markdown import CELL_BREAK, structure_parser
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
 from .read.symbols import symbol_characters
+from .read.text import strip_code
 
 
 def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
@@ -71,7 +72,6 @@ _HTML_TAG = re.compile(
     r"<(?P<name>script|style|iframe|object|embed|form|input|link|meta|html|body|head|div|span|table|"
     r"tr|td|th|tbody|thead|p|br|hr|b|i|u|em|strong|font|center|img|a|ul|ol|li|h[1-6]|pre|code|sup|sub|"
     r"video|audio|svg|math)\b[^<>]*/?>", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
 def _html(texts) -> list[Diagnostic]:
@@ -82,7 +82,7 @@ def _html(texts) -> list[Diagnostic]:
         for offset, line in outside_fences(text.split("\n")):
             if "<" not in line:
                 continue
-            bare = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+            bare = strip_code(line)
             if "|" in bare and CELL_BREAK.search(bare):
                 cells = _table_lines(text) if cells is None else cells
                 if offset in cells:  # `<br>` breaks the line in a table cell
@@ -123,7 +123,11 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
                 if (line, column) == (first_line + rejected.line, 1) and rejected.kind in ("image", "svg"):
                     line, column = _find(lines, line, "![")  # `![alt][ref]`: its target is elsewhere
                 location = Location(chapter.location.path, line, column)
-                if rejected.kind == "link":
+                if rejected.kind == "brackets":
+                    problems.append(finding(
+                        "SG501", f"the rest of this paragraph's `[…]` is shown as text: {rejected.reason}", location,
+                        "write a `[` that opens no link as `\\[`, or split the paragraph"))
+                elif rejected.kind == "link":
                     problems.append(finding(
                         "SG501", f"`[…]({rejected.target})` is shown as text: {rejected.reason}", location))
                 elif rejected.kind == "svg":

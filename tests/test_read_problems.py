@@ -3,6 +3,8 @@
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES
 from lossless import unaccounted
 from studyguide.read import read_guide
@@ -95,3 +97,25 @@ def test_a_question_label_alone_starts_no_card(tmp_path):
     guide = read_guide([source])
     assert [(c.question, c.answer) for c in guide.cards] == [
         ("神经网络的？", "神经网络的。"), ("激活函数的？", "非线性。\n\n问2、")]
+
+
+def test_a_content_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    from studyguide.read import source
+    path = tmp_path / "ch01.md"
+    path.write_text("# 第 1 章\n\n1. 什么是张量？\n   多维数组。\n" + "[r]: https://example.com\n" * 45_000,
+                    encoding="utf-8")
+    assert path.stat().st_size > source.FILE_LIMIT
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    guide = read(path)
+    assert not guide.cards and found(guide)[0] == ("SG101", 1, "error")
+    assert "the file is 1.1 MB, more than the 1 MB a content file may be" in guide.diagnostics[0].message
+
+
+def test_code_spans_are_paired_in_one_pass():
+    from studyguide.read.text import strip_code
+    assert strip_code("Is `a?` or ``b`?`` it?") == "Is      or         it?"
+    assert strip_code("``not closed` here?") == "``not closed` here?"
+    assert strip_code("`one\ntwo` three?") == "`one\ntwo` three?"  # a span ends on its own line
+    runs = " ".join("`" * n for n in range(1, 601))  # no two runs alike: nothing is code
+    assert strip_code(runs + " ok?") == runs + " ok?"
+    assert strip_code(runs + " x " + "`" * 600) == runs[:-600] + " " * (600 + 3 + 600)

@@ -121,10 +121,20 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, int, list[Diagnosti
     return clean, end + 1, problems
 
 
+# bytes: about 50 times the text of a 15-chapter course. Reading is linear but not fast (3 MB of
+# link reference definitions took a minute), so a bigger file is refused rather than read slowly.
+FILE_LIMIT = 1 << 20
+
+
 def load(path: Path, shown_as: Path | None = None) -> tuple[Source | None, list[Diagnostic]]:
     """Read a content file; None (with an error) when it cannot be read as text at all."""
     shown = shown_as or path
     try:
+        size = path.stat().st_size
+        if size > FILE_LIMIT:
+            return None, [finding(
+                "SG101", f"the file is {size / (1 << 20):,.1f} MB, more than the {FILE_LIMIT >> 20} MB a content "
+                "file may be", Location(shown, 1), "split it into several files, one or a few chapters each")]
         data = path.read_bytes()
     except OSError as exc:
         return None, [finding("SG101", f"cannot read the file: {exc.strerror or exc}",
