@@ -137,7 +137,7 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
                 elif rejected.kind == "math":
                     problems.append(finding(
                         "SG504", f"maths `{_excerpt(rejected.target)}` is shown as TeX: {rejected.reason}",
-                        location, "fix the TeX; a character outside the bundled fonts cannot be drawn"))
+                        location, rejected.hint or "fix the TeX; a character outside the bundled fonts cannot be drawn"))
                 else:
                     problems.append(finding(
                         "SG502", f"image `{_excerpt(rejected.target, 80)}` is shown as text: {rejected.reason}",

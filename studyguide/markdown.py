@@ -67,6 +67,7 @@ class Rejected:
     target: str
     line: int  # 0-based, within the Markdown snippet
     reason: str
+    hint: str = ""  # how to fix it, when the finding's usual hint does not say
 
 
 @dataclass
@@ -275,7 +276,7 @@ class Renderer:
                     raise ValueError("maths is not typeset here")
                 self._math(tex, display)
             except ValueError as exc:
-                rejected.append(Rejected("math", tex, line, str(exc)))
+                rejected.append(Rejected("math", tex, line, str(exc), getattr(exc, "hint", "")))
         return rejected
 
 

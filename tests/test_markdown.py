@@ -90,6 +90,26 @@ def test_a_character_no_font_has_is_refused():
         typesetter(FONTS.resolve()).typeset(r"x = 😀", False)
 
 
+def test_a_formula_over_the_length_limit_is_refused_before_it_is_typeset(renderer, chapter, monkeypatch):
+    import ziamath
+    from studyguide.layout.maths import MAX_TEX
+    long_row = "+".join(["x_{i}"] * 400) + "+y"  # 2,002 characters: ziamath alone took half a minute
+    matrix = r"\begin{matrix}" + r"\\".join(["&".join(["a"] * 30)] * 30) + r"\end{matrix}"
+    assert len(long_row) > MAX_TEX and len(matrix) > MAX_TEX
+    typeset = typesetter(FONTS.resolve()).typeset
+    fine = typeset("+".join(["x"] * 100), True)  # a long formula that fits is typeset
+    assert fine.width_em > 50
+    monkeypatch.setattr(ziamath.Math, "fromlatex", lambda *a, **k: pytest.fail("ziamath was asked"))
+    for tex in (long_row, matrix):
+        with pytest.raises(MathsError, match=r"characters long, more than the 1,000 one formula may be") as refused:
+            typeset(tex, True)
+        assert "split it into several formulas" in refused.value.hint
+    html = renderer.html(f"看：\n\n$${long_row}$$\n", chapter)
+    assert f'<code class="tex">{long_row}</code>' in html
+    [rejected] = renderer.check(f"看：\n\n$${long_row}$$\n", chapter)
+    assert (rejected.kind, rejected.line) == ("math", 2) and "split it" in rejected.hint
+
+
 def test_unreadable_tex_is_shown_as_tex_and_reported(renderer, chapter):
     html = renderer.html(r"公式 $\frac{a}{$ 坏了", chapter)
     assert '<code class="tex">\\frac{a}{</code>' in html
