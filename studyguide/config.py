@@ -365,11 +365,6 @@ def _check_table(path, text, section: str, name: str, value: dict, meta) -> dict
     return value
 
 
-# a group that repeats something which itself repeats, such as `(a+)+`: such a pattern can take
-# hours on one long line, and a guide's settings may come from anyone
-_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\d*\})")
-
-
 def _check_markers(path, text, section: str, markers: MarkerSettings) -> None:
     """A marker written as /…/ must be a regular expression that compiles and cannot run away."""
     for name in ("question", "answer"):
@@ -386,10 +381,12 @@ def _check_markers(path, text, section: str, markers: MarkerSettings) -> None:
             raise ConfigError(path, key, f"{value} is not a valid regular expression: {exc}",
                               "fix the expression (Python's syntax), or write the marker as plain text "
                               "without the slashes", line) from None
-        if _NESTED_REPEAT.search(value[1:-1]):
-            raise ConfigError(path, key, f"{value} repeats a group that itself repeats, which can take "
-                              "hours on a long line", "write it without the outer repetition, such as "
-                              "`/Q\\d+:/` rather than `/(Q\\d+)+:/`", line)
+        from .read.settings import runaway  # loaded only when a marker is an expression
+
+        if why := runaway(value[1:-1]):
+            raise ConfigError(path, key, f"{value} {why}, which can take hours on a long line",
+                              "repeat only letters and classes, such as `/Q\\d+:/` rather than `/(Q\\d+)+:/` "
+                              "or `/[QA]+:/` rather than `/(Q|A)+:/`", line)
 
 
 def is_marker_pattern(marker: str) -> bool:

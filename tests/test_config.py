@@ -110,6 +110,11 @@ def test_the_formats_are_the_readers():
      ["/Q(\\d+/ is not a valid regular expression: missing ), unterminated subpattern",
       "or write the marker as plain text without the slashes"]),
     ('[read.markers]\nanswer = "/(A+)+:/"\n', "read.markers.answer", 2, ["repeats a group that itself repeats"]),
+    # exponential without a nested `+`: alternatives or an optional part under a repetition
+    ('[read]\nformat = "labels"\n\n[read.markers]\nquestion = "/(x|x)*y/"\nanswer = "A:"\n', "read.markers.question", 5,
+     ["/(x|x)*y/ repeats a choice between alternatives, which can take hours", "rather than `/(Q|A)+:/`"]),
+    ('[read.markers]\nquestion = "/(Q?\\\\d?)+:/"\n', "read.markers.question", 2, ["repeats a group that itself repeats"]),
+    ('[read.markers]\nquestion = "/(\\\\w)\\\\1*:/"\n', "read.markers.question", 2, ["repeats a back-reference"]),
     ('[read.markers]\nquestoin = "Q."\n', "read.markers.questoin", 2, ["did you mean `read.markers.question`?"]),
     ('[read.markers]\ntag = "card"\n', "read.markers.tag", 2, ["not in the expected form", "#card"]),
     ('[read]\nmarkers = {question = "/[/"}\n', "read.markers.question", 2, ["not a valid regular expression"]),
