@@ -88,6 +88,17 @@ class WorkbookSettings:
     booklet: bool = _option(False, "also impose the handout as an A5 booklet on A4 sheets "
                             "(handout-booklet.pdf), for saddle stitching")
 
+    def check(self, path: Path | None = None, text: str = "") -> None:
+        """Raise ConfigError when the paper has the right form but a size no page can have."""
+        from .layout.paper import parse_paper  # the sizes live with the layout
+
+        try:
+            parse_paper(self.paper)
+        except ValueError as exc:
+            line = _line_of(text, "workbook", "paper") if text else 0
+            raise ConfigError(path if line else None, "workbook.paper", str(exc),
+                              "a paper's sides are 50 to 1000 mm, such as `180x250mm`", line) from None
+
 
 @dataclass(frozen=True)
 class CardSettings:

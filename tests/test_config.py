@@ -140,3 +140,17 @@ def test_a_bad_read_setting_stops_the_build_with_exit_2(tmp_path):
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 2
     assert "studyguide.toml:2: `read.markers.question`" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("paper", ["1x1mm", "99999999x99999999mm"])
+def test_a_workbook_paper_no_page_can_have_is_refused_by_check(tmp_path, paper):
+    """The form `WxH mm` passes the setting's pattern; the size is checked before reading, as for
+    the cards, not by the build nine seconds in."""
+    _write(tmp_path, f'[guide]\ntitle = "x"\n\n[workbook]\n# the sheet\npaper = "{paper}"\n')
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch1.md").write_text("# 第 1 章\n\n1. 问题？\n   答案。\n", encoding="utf-8")
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"studyguide.toml:6: `workbook.paper`: paper '{paper}' is outside 50–1000 mm" in result.stderr
+    assert "(a paper's sides are 50 to 1000 mm" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
