@@ -83,8 +83,8 @@ def split(lines: list[str], card: Card) -> Split:
     if card.kind == "heading":
         cut = Split(own, following)
     else:
-        cut = split_lines(own, following, explicit=card.kind == "label")
-    return Split(trim(cut.question), trim(strip_answer_label(cut.answer)), cut.notes)
+        cut = split_lines(own, following, explicit=card.kind == "label", number=card.number)
+    return Split(trim(cut.question), trim(strip_answer_label(cut.answer, card.number)), cut.notes)
 
 
 def following_lines(lines: list[str], card: Card, indent: int) -> Lines:
@@ -100,8 +100,9 @@ def following_lines(lines: list[str], card: Card, indent: int) -> Lines:
     return out
 
 
-def split_lines(own: Lines, following: Lines, explicit: bool = False) -> Split:
-    """Question and answer from a card's own lines and everything after it."""
+def split_lines(own: Lines, following: Lines, explicit: bool = False, number: str = "") -> Split:
+    """Question and answer from a card's own lines and everything after it; `number` is the
+    card's, the one an `A4.` label may carry."""
     everything = own + following
     # the first paragraph of the card's own text
     end = next((k for k, (_, text) in enumerate(own) if not text.strip()), len(own))
@@ -111,7 +112,7 @@ def split_lines(own: Lines, following: Lines, explicit: bool = False) -> Split:
     # 1. an answer label starting a later line: everything before it is the question, code
     #    blocks included (`问题：` ```code``` `答：…`). After a plain question line, only
     #    code may stand between it and the label: a later `答案：` is part of the answer.
-    labelled = answer_label_line(everything)
+    labelled = answer_label_line(everything, number)
     if labelled is not None and labelled > 0 and (
             explicit or labelled < len(paragraph) or not any(is_question_line(t) for t in texts)
             or only_code(everything[len(paragraph):labelled])):
