@@ -10,7 +10,7 @@ Markup may go: list markers, heading `#`s, emphasis `*`/`_`, code backticks, `--
 question numbers such as `12.` or `(3)` (and `Q5`, `问题 3` before a heading's question), and
 `Q:`/`问：`/`答：`/`Answer:`-style labels (at the start of a line or right after a question mark).
 So may the wrappers of the note-app and web forms: table pipes and a header row naming the
-columns, `<br>`, `<details>`/`<summary>…</summary>`, `::`, a line holding only `?`/`??`/`+++`,
+columns, `<br>`, `<details>`, a `<summary>` that only says `Answer` or `答案` (one that holds a question is text), `::`, a line holding only `?`/`??`/`+++`,
 `<!--SR:…-->` comments and `#flashcards` tags. Both sides are normalised the same way, so a label
 the reader keeps counts as much as one it drops.
 
@@ -51,7 +51,12 @@ _RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
 _BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|^\s*</?p>\s*$|<summary>.*?</summary>|<br\s*/?>|"
+# a `<summary>` that only says to unfold the answer is markup; one that holds a question is text
+_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.IGNORECASE)
+_UNFOLD = re.compile(r"^\W*(?:(?:show|see|view|reveal|click(?: here)?(?: to \w+)?)\s*)?(?:the\s+)?"
+                     r"(?:answers?|solutions?|explanation|expand|show)?\W*$|"
+                     r"^\W*(?:点击|查看|显示|展开)*(?:参考)?(?:答案|解答|解析|答)?\W*$", re.IGNORECASE)
+_WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|^\s*</?p>\s*$|</?(?:b|strong|i|em|code)>|<br\s*/?>|"
                        r"(?:^|(?<=\s))#flashcards(?:/[\w/-]*)?(?=\s|$)|:{2,3}|\|", re.IGNORECASE)
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")  # a table's |---|:--|
 _HEADER_ROW = re.compile(r"^\s*\|?\s*(?:(?:#|No\.?|序号|编号)\s*\|\s*)?(?:问题|问|题目|术语|名词|概念|questions?|q|term|front|prompt|word)?\s*\|\s*"
@@ -81,6 +86,7 @@ def normalise(text: str, mid_line: bool = False) -> str:
         if _HEADER_ROW.match(line) or _ALONE.match(line) or _DELIMITER_ROW.match(line):
             continue
         line = re.sub(r"^\s*\|\s*\d{1,4}\s*\|", "|", line)  # a table's number column
+        line = _SUMMARY.sub(lambda m: "" if _UNFOLD.match(m[1]) else m[1], line)
         line = re.sub(r"[*_`#\u200b]", "", _WRAPPERS.sub("", line))
         line = _SERIES.sub("", line)
         if not (mid_line and k == 0):

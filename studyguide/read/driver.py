@@ -15,15 +15,15 @@ import dataclasses
 
 from ..diagnostics import finding
 from ..model import Diagnostic
-from .rules import Reading, Section, cloze, headings, labels, numbered, separator, table, truefalse
+from .rules import Reading, Section, cloze, details, headings, labels, numbered, separator, table, truefalse
 from .rules.finish import finish
 from .rules.labels import suggestion
 from .rules.mend import mend
 from .settings import Markers
 from .text import line_span
 
-RULES = {rule.NAME: rule for rule in (cloze, separator, table, truefalse, headings, labels)}
-AUTO = ("cloze", "separator", "table", "truefalse", "headings")
+RULES = {rule.NAME: rule for rule in (cloze, separator, table, truefalse, headings, labels, details)}
+AUTO = ("cloze", "separator", "table", "truefalse", "details", "headings")
 
 
 def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:
@@ -106,7 +106,8 @@ def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | No
                               "to read them otherwise, write `format: numbered` in the file's front matter")], mixed
     if takes:
         return best, [], False
-    if best.sure >= 0.6 and count and (best.rule != "headings" or len(best.cards) != count):
+    # the same questions over as many `<details>` answers is one reading, not two
+    if best.sure >= 0.6 and count and (best.rule not in ("headings", "details") or len(best.cards) != count):
         return None, [finding("SG205", f"{span} read as numbered questions ({count} cards); read as {title} they "
                               f"give {len(best.cards)}", where,
                               f"to read them so, write `format: {best.rule}` in the file's front matter")], mixed
