@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..text import ANSWER_LABEL, strip_answer_label, strip_label, trim
 from . import Reading, Section, card, loose_ranges
 
 NAME = "headings"
@@ -38,7 +39,7 @@ def read(section: Section) -> Reading | None:
     headings = [b for b in section.blocks if b.kind == "heading"]
     if not headings:
         return None
-    level = min(b.level for b in headings)
+    level = _level(headings)
     tops = [b for b in headings if b.level == level]
     reading = Reading(NAME, 0.0)
     used: set[int] = set()
@@ -46,7 +47,7 @@ def read(section: Section) -> Reading | None:
     # among headings that ask or command, one that does neither (`## 小结`) is a section of notes
     some_ask = any(looks_like_question(b.text) for b in tops)
     for k, heading in enumerate(tops):
-        end = tops[k + 1].start if k + 1 < len(tops) else section.end
+        end = next((b.start for b in headings if b.start > heading.start and b.level <= level), section.end)
         body = [(n, section.lines[n]) for n in range(heading.end, end)]
         if not any(text.strip() for _, text in body) or (some_ask and not looks_like_question(heading.text)):
             continue
@@ -54,7 +55,11 @@ def read(section: Section) -> Reading | None:
         text, number = heading.text, ""
         if match := SERIES.match(text) or _NUMBERED.match(text):
             number, text = match["number"], text[match.end():] or text
-        reading.cards.append(card(NAME, number, [(heading.start, text)], body))
+        question = [(heading.start, text)]
+        if match and not heading.text[match.end():].strip() and (asked := _asked(body)):
+            question, body = asked  # `### 问题 1` only numbers the question written under it
+        parent = [b.text for b in headings if b.start < heading.start and b.level < level]
+        reading.cards.append(card(NAME, number, question, body, parent[-1] if parent else ""))
         used.update(range(heading.start, end))
     if not reading.cards:
         return None
@@ -62,3 +67,32 @@ def read(section: Section) -> Reading | None:
     reading.sure = 0.7 if questions * 2 >= len(reading.cards) else 0.5
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading
+
+
+def _level(headings) -> int:
+    """The level of the headings that are the questions: the shallowest, unless those do not ask
+    and the ones under them form a series (`## 一、进程` over `### 问题 1`, `### 问题 2`)."""
+    levels = sorted({b.level for b in headings})
+    for level in levels[1:]:
+        if any(looks_like_question(b.text) for b in headings if b.level < level):
+            break
+        series = [b for b in headings if b.level == level]
+        if len(series) >= 2 and all(SERIES.match(b.text) for b in series):
+            return level
+    return levels[0]
+
+
+def _asked(body):
+    """(question, answer) of the text under a heading that is only a label and a number: the
+    first paragraph (or all up to a `答：` label) is the question, and the rest the answer."""
+    lines = trim(body)
+    if not lines:
+        return None
+    end = next((k for k, (_, text) in enumerate(lines) if not text.strip()), len(lines))
+    label = next((k for k, (_, text) in enumerate(lines) if strip_label(text.lstrip(), ANSWER_LABEL)[1]), None)
+    if label is not None:  # the question, with any code or figure it shows, goes on up to the label
+        end = label
+    question, answer = lines[:end], lines[end:]
+    if not answer or not any(text.strip() for _, text in answer) or not question:
+        return None
+    return question, strip_answer_label(answer)

@@ -44,7 +44,8 @@ def read(section: Section) -> Reading | None:
     fence = None
     heading = None  # a heading with no text under it yet: a container right after it answers it
     for n, text in [(n, section.lines[n]) for n in range(section.first, section.end)]:
-        if n in headings:
+        # a heading that is the question marker (`### 问题 1`) opens a card as any marked line does
+        if n in headings and not (question is not None and question.match(text)):
             title, current, heading = headings[n], None, n
             continue
         opens = container and re.match(rf"^\s*(:{{3,}})\s*{re.escape(container)}\b.*$", text)
@@ -65,6 +66,8 @@ def read(section: Section) -> Reading | None:
             continue
         if question is not None and (m := question.match(text)) and not fence:
             number, rest = unlist(text[m.end():].strip())
+            if n in headings and not number and (digits := re.search(r"\d{1,4}", m.group())):
+                number = digits.group()  # a heading marker that numbers the question, `/### 问题 \d+/`
             current = card(NAME, number, [(n, rest)], [], title)
             current["question"] = [(n, rest)]
             reading.cards.append(current)
@@ -94,7 +97,7 @@ def read(section: Section) -> Reading | None:
     if not reading.cards:
         return None
     for made in reading.cards:
-        made["question"] = [line for line in made["question"]]
+        made["question"] = _strip_blank_ends(made["question"])
         made["answer"] = _strip_blank_ends(made["answer"])
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading
