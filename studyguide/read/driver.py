@@ -93,8 +93,11 @@ def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | No
     best = max(readings, key=lambda r: (r.sure, len(r.cards)))
     count = len(classic)
     from_headings = all(made["rule"] == "headings" for made in classic)
+    # questions without a single answer (a list of open questions at the end) lose to any reading
+    # whose cards have answers
+    unanswered = all(not made["answer"] for made in classic)
     takes = (best.sure >= 0.8 and len(best.cards) >= count) or count == 0 or (
-        best.rule == "headings" and from_headings and len(best.cards) > count)
+        best.rule == "headings" and (from_headings or unanswered) and len(best.cards) > count)
     where = reader.location(section.first)
     span = line_span(section.first + 1, section.end)
     title = RULES[best.rule].TITLE

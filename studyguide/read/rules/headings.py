@@ -7,6 +7,7 @@ sit among them, or when they form a series (`## Q5 …`, `### 问题 3`) or ask 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..text import ANSWER_LABEL, strip_answer_label, strip_label, trim
@@ -25,6 +26,10 @@ _ASKING = re.compile(r"^(?:\*\*|__)?(?:how|what|why|when|where|which|who|can|doe
                      r"什么|如何|为什么|为何|怎么|怎样|哪)\b", re.IGNORECASE)
 
 
+_BOLD = 7  # the level of a bold question paragraph: under every heading
+_BOLD_QUESTION = re.compile(r"^(\*\*|__)[^*_]+[？?]\1$")
+
+
 # a heading all in bold (`### **性能调优**`): a topic set apart as a question is, in study notes
 _TOPIC = re.compile(r"^(\*\*|__)[^*_]+\1$")
 
@@ -36,7 +41,11 @@ def looks_like_question(text: str) -> bool:
 
 
 def read(section: Section) -> Reading | None:
-    headings = [b for b in section.blocks if b.kind == "heading"]
+    # a paragraph that is one bold question (`**What is HTML?**`) heads its answer as a heading does
+    headings = sorted([b for b in section.blocks if b.kind == "heading"] +
+                      [dataclasses.replace(b, kind="heading", level=_BOLD) for b in section.blocks
+                       if b.kind == "paragraph" and b.end - b.start == 1 and _BOLD_QUESTION.match(b.text)],
+                      key=lambda b: b.start)
     if not headings:
         return None
     level = _level(headings)
@@ -44,21 +53,27 @@ def read(section: Section) -> Reading | None:
     reading = Reading(NAME, 0.0)
     used: set[int] = set()
     questions = 0
+    # after a numbered series (`## 1. What is REST`), an unnumbered heading (`## Summary`) is notes
+    series = sum(bool(_NUMBERED.match(b.text) or SERIES.match(b.text)) for b in tops) >= 2
+
+    def asks(heading) -> bool:
+        return looks_like_question(heading.text) or series and bool(_NUMBERED.match(heading.text))
+
     # among headings that ask or command, one that does neither (`## 小结`) is a section of notes
-    some_ask = any(looks_like_question(b.text) for b in tops)
+    some_ask = any(asks(b) for b in tops)
     for k, heading in enumerate(tops):
         end = next((b.start for b in headings if b.start > heading.start and b.level <= level), section.end)
         body = [(n, section.lines[n]) for n in range(heading.end, end)]
-        if not any(text.strip() for _, text in body) or (some_ask and not looks_like_question(heading.text)):
+        if not any(text.strip() for _, text in body) or (some_ask and not asks(heading)):
             continue
-        questions += looks_like_question(heading.text)
+        questions += asks(heading)
         text, number = heading.text, ""
         if match := SERIES.match(text) or _NUMBERED.match(text):
             number, text = match["number"], text[match.end():] or text
         question = [(heading.start, text)]
         if match and not heading.text[match.end():].strip() and (asked := _asked(body)):
             question, body = asked  # `### 问题 1` only numbers the question written under it
-        parent = [b.text for b in headings if b.start < heading.start and b.level < level]
+        parent = [b.text for b in headings if b.start < heading.start and b.level < min(level, _BOLD)]
         reading.cards.append(card(NAME, number, question, body, parent[-1] if parent else ""))
         used.update(range(heading.start, end))
     if not reading.cards:
@@ -77,7 +92,7 @@ def _level(headings) -> int:
         if any(looks_like_question(b.text) for b in headings if b.level < level):
             break
         series = [b for b in headings if b.level == level]
-        if len(series) >= 2 and all(SERIES.match(b.text) for b in series):
+        if level == _BOLD or len(series) >= 2 and all(SERIES.match(b.text) for b in series):
             return level
     return levels[0]
 
