@@ -17,7 +17,8 @@ the reader keeps counts as much as one it drops.
 Markers a guide declares (`[read.markers]` in the settings, or `markers:` in its front matter)
 are markup too, and only those: a question or answer prefix (text, or `/regex/`) at the start of a
 line, a tag such as `#card` on a question's line, a `::: details` container's fences, and for an
-answer key the `N.` line that holds card N's answer, wherever it stands.
+answer key the `N.` line that holds card N's answer, wherever it stands (an undeclared key too,
+when a card's answer was read from it).
 
 Two rules write what the source does not: a cloze card's question blanks out what its answer
 shows, so the answer alone must hold the source text; a true/false card's answer is a word for
@@ -250,14 +251,19 @@ def _without_markers(lines: list[str], cards, markers: dict, done: list[bool]) -
             n = card.location.line - 1
             lines[n] = lines[n].replace(tag, "", 1)
     keyed = set()
-    if markers.get("key"):
-        for card in cards:
-            for n, line in enumerate(lines):
-                match = re.match(rf"^\s*(?:[-*+]\s+)?{re.escape(card.number)}\s*[.．、:：)）-]\s*(\S.*)$", line)
-                if card.number and match and not done[n] and normalise(match[1]) == normalise(card.answer):
-                    done[n] = True
-                    keyed.add(id(card))
-                    break
+    for card in cards:
+        # a key the guide declares, or the `N. answer` line the card's answer was read from
+        at = card.answer_line - 1
+        from_key = bool(card.number) and 0 <= at < len(lines) and at != card.location.line - 1 and \
+            re.match(rf"^\s*{re.escape(card.number)}\s*[.．、]", lines[at])
+        if not (markers.get("key") or from_key):
+            continue
+        for n, line in enumerate(lines):
+            match = re.match(rf"^\s*(?:[-*+]\s+)?{re.escape(card.number)}\s*[.．、:：)）-]\s*(\S.*)$", line)
+            if card.number and match and not done[n] and normalise(match[1]) == normalise(card.answer):
+                done[n] = True
+                keyed.add(id(card))
+                break
     return lines, keyed
 
 

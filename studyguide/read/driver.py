@@ -88,6 +88,8 @@ def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
 def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | None, list[Diagnostic], bool]:
     """The reading kept, its notes, and whether another rule found cards too."""
     readings = [reading for name in AUTO if (reading := RULES[name].read(section)) is not None]
+    if (key := labels.keyed(section)) is not None:
+        readings.append(key)
     if not readings:
         return None, [], False
     best = max(readings, key=lambda r: (r.sure, len(r.cards)))
@@ -102,7 +104,7 @@ def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | No
     span = line_span(section.first + 1, section.end)
     title = RULES[best.rule].TITLE
     # a table or cards of another form beside numbered questions: each part is read on its own
-    mixed = bool(count) and best.rule != "headings"
+    mixed = bool(count) and best.rule not in ("headings", "labels")  # a key belongs with its questions
     if takes and (count or best.sure < 0.8):
         other = f"the numbered-question reading gives {count} cards" if count else "read otherwise, they are notes"
         return best, [finding("SG205", f"{span} read as {title} ({len(best.cards)} cards); {other}", where,

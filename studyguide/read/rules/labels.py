@@ -8,10 +8,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
-from . import Reading, Section, card, loose_ranges, unlist
+from ..settings import Markers
+from ..text import line_span
+from . import Reading, Section, card, choice, loose_ranges, unlist
 
 NAME = "labels"
 TITLE = "labelled questions"  # how notes name the rule
@@ -153,6 +156,7 @@ def _match_key(section: Section, reading: Reading, used: set[int]) -> None:
         key_start = block.start
     if not key:
         return
+    titles = section.headings()
     for block in items:
         if key_start is not None and block.start >= key_start:
             break
@@ -163,9 +167,37 @@ def _match_key(section: Section, reading: Reading, used: set[int]) -> None:
             continue
         n, answer = key.pop(number)
         question = [(block.start, text)] + [(k, section.lines[k]) for k in range(block.start + 1, block.end)]
-        reading.cards.append(card(NAME, number, question, [(n, answer)], ""))
+        title = next((titles[k] for k in sorted(titles, reverse=True) if k < block.start), "")
+        reading.cards.append(card(NAME, number, question, [(n, answer)], title))
         used.update(range(block.start, block.end))
         used.add(n)
+
+
+# a heading that titles an answer key: `## Answers`, `## 参考答案`, `## Answers to Review Questions`
+_KEY_TITLE = re.compile(r"^(?:参考答案|答案|解答|答案与解析|(?:answer|solution)s?(?:\s+key|\s+to\b.*)?|key)\s*[:：]?$",
+                        re.IGNORECASE)
+
+
+def keyed(section: Section) -> Reading | None:
+    """Under `auto`: a last section titled as answers that holds only short `N. answer` lines, one
+    for each numbered question before it, is read as the key the `key` marker names."""
+    heads = [b for b in section.blocks if b.kind == "heading"]
+    if not heads or not _KEY_TITLE.match(heads[-1].text.strip()):
+        return None
+    head = heads[-1]
+    rows = [section.lines[n] for n in range(head.end, section.end) if section.lines[n].strip()]
+    if not rows or not all((m := _KEY_LINE.match(row)) and len(m["answer"]) <= 40 for row in rows):
+        return None
+    reading = read(dataclasses.replace(section, markers=Markers(key=True)))
+    if reading is None or len(reading.cards) != len(rows):
+        return None  # a key whose numbers do not match the questions is left to the notes
+    reading.sure = 0.85
+    for made in reading.cards:
+        choice.recognise(made)  # each option on a line of its own, as in any multiple-choice card
+    reading.notes.append((head.start, f"the answers of the {len(rows)} questions are read from the key under "
+                          f"`{head.text}` ({line_span(head.start + 1, section.end)})",
+                          "to keep the key as the chapter's notes, write `format: numbered` in the file's front matter"))
+    return reading
 
 
 _PREFIX = re.compile(r"^\s*(?P<marker>(?:\*\*|__)[^*_\s]{1,12}?(?:\*\*|__)\s*[:：.]?|【[^】]{1,8}】|"
