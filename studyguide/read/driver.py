@@ -70,6 +70,8 @@ def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
                                  "check the format's markers, or write `format: auto`"))
     elif declared == "auto" and section.blocks:
         reading, notes, mixed = _choose(section, classic.cards, reader)
+    if reading is None and declared == "auto" and not classic.cards and section.blocks:
+        reading = labels.guessed(section)  # `Question 1:` … `Answer:`: the markers seen most
     if reading is None:
         reading, count = classic, len(classic.cards)
         if declared == "auto" and 0 < count <= 2 and section.end - section.first > 60 and \

@@ -202,16 +202,57 @@ def keyed(section: Section) -> Reading | None:
 
 _PREFIX = re.compile(r"^\s*(?P<marker>(?:\*\*|__)[^*_\s]{1,12}?(?:\*\*|__)\s*[:：.]?|【[^】]{1,8}】|"
                      r"[^\s:：]{1,10}[:：])")
+# `Question 1:`, `问题 2：`: a label numbered anew on each question, named by a regular expression
+_NUMBERED_PREFIX = re.compile(r"^\s*(?P<word>[A-Za-z\u4e00-\u9fff]{1,10})(?P<space>\s?)\d{1,3}\s*(?P<colon>[:：])")
+_ASKS = re.compile(r"^(?:\*\*|__|【)?(?:question|q|problem|exercise|问题|题目|问|题)\b", re.IGNORECASE)
+_ANSWERS = re.compile(r"^(?:\*\*|__|【)?(?:answer|ans|a|solution|参考答案|答案|解答|解析|答)\b", re.IGNORECASE)
+
+
+def _marker(line: str) -> str | None:
+    if m := _NUMBERED_PREFIX.match(line):
+        return f"/{re.escape(m['word'])}{m['space']}\\d+{m['colon']}/"
+    if m := _PREFIX.match(line):
+        return m["marker"].strip()
+    return None
+
+
+def suggested(lines: list[str]) -> tuple[str, str] | None:
+    """The two line markers seen most often, in the order they first come: (question, answer)."""
+    seen = Counter(marker for line in lines if (marker := _marker(line)))
+    common = [marker for marker, n in seen.most_common(2) if n >= 2]
+    if len(common) < 2:
+        return None
+    question, answer = sorted(common, key=lambda marker: next(k for k, line in enumerate(lines)
+                                                             if _marker(line) == marker))
+    return question, answer
 
 
 def suggestion(lines: list[str]) -> str:
     """The declaration that would read a file whose questions `auto` did not find: the two line
     prefixes seen most often, as front matter to paste."""
-    seen = Counter(m["marker"].strip() for line in lines if (m := _PREFIX.match(line)))
-    common = [marker for marker, n in seen.most_common(2) if n >= 2]
-    if len(common) < 2:
+    found = suggested(lines)
+    if found is None:
         return ""
-    question, answer = sorted(common, key=lambda marker: next(k for k, line in enumerate(lines)
-                                                             if line.lstrip().startswith(marker)))
-    return (f"if `{question}` starts each question and `{answer}` each answer, write in the front matter: "
-            f"`format: labels` and `markers: {{question: \"{question}\", answer: \"{answer}\"}}`")
+    return (f"if `{found[0]}` starts each question and `{found[1]}` each answer, write in the front matter: "
+            + _declaration(*found))
+
+
+def _declaration(question: str, answer: str) -> str:
+    yaml = lambda marker: marker.replace("\\", "\\\\")  # noqa: E731  a backslash, in YAML's double quotes
+    return f"`format: labels` and `markers: {{question: \"{yaml(question)}\", answer: \"{yaml(answer)}\"}}`"
+
+
+def guessed(section: Section) -> Reading | None:
+    """Under `auto`, for a section where nothing else found questions: the markers seen most, when
+    they read as a question label and an answer label (`Question 1:`, `Answer:`), read as declared."""
+    found = suggested([text for _, text in section.text_lines()])
+    if found is None or not (_ASKS.match(found[0].strip("/")) and _ANSWERS.match(found[1].strip("/"))):
+        return None
+    reading = read(dataclasses.replace(section, markers=Markers(question=found[0], answer=found[1])))
+    if reading is None or len(reading.cards) < 2 or not all(made["answer"] for made in reading.cards):
+        return None
+    reading.notes.append((section.first, f"{line_span(section.first + 1, section.end)} read as questions "
+                          f"marked `{found[0]}` and answers marked `{found[1]}` ({len(reading.cards)} cards)",
+                          f"to say so in the file, write in its front matter {_declaration(*found)}; "
+                          "to read it otherwise, write `format: numbered`"))
+    return reading
