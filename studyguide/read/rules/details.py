@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..text import trim
 from . import Reading, Section, card, loose_ranges
 
 NAME = "details"
@@ -60,6 +61,7 @@ _ANSWER_WORD = re.compile(r"^\W*(?:参考答案|答案|解答|解析|答|查看�
                           re.IGNORECASE)
 _TAGS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`"}
 _INLINE_TAG = re.compile(r"</?(b|strong|i|em|code)>", re.IGNORECASE)
+_LABEL_ONLY = re.compile(r"^\W*(?:题目|问题|题干|question|problem)\W*$", re.IGNORECASE)
 _NUMBER = re.compile(r"^(?:\*\*|__)?(?P<number>\d{1,3})\s*[.．、)）]\s*(?!\d)")
 
 
@@ -114,8 +116,7 @@ def read(section: Section) -> Reading | None:
                 number = match["number"]
                 question = [(found[0], question[0][1][match.end():])]
         else:
-            text = [(k, section.lines[k]) for k in range((above[-1].end if above else previous), at)
-                    if section.lines[k].strip()]
+            text = trim([(k, section.lines[k]) for k in range((above[-1].end if above else previous), at)])
             if text and any(b.kind == "item" and b.ordered and b.start <= text[0][0] < b.end for b in section.blocks):
                 return None  # numbered questions with folded answers: the numbered rule reads them
             if text:
@@ -127,7 +128,8 @@ def read(section: Section) -> Reading | None:
             if match := _NUMBER.match(question[0][1].lstrip()):
                 number = match["number"]
                 question = [(question[0][0], question[0][1].lstrip()[match.end():])] + question[1:]
-        parent = [h for h in headings if h.start < question[0][0] and h.level < level]
+        # a heading that only labels the question (`### 题目`) is markup, not the section's name
+        parent = [h for h in headings if h.start < question[0][0] and h.level < level and not _LABEL_ONLY.match(h.text)]
         title = parent[-1].text if parent else ""
         made = card(NAME, number, question, answer, title)
         made["line"] = question[0][0]
@@ -136,6 +138,8 @@ def read(section: Section) -> Reading | None:
         previous = close + 1
     if not asking:
         reading.sure = 0.75  # the questions are bold paragraphs or headings over `答案` blocks
+    # `---` between the blocks only separates them
+    used.update(n for b in section.blocks if b.kind == "rule" for n in range(b.start, b.end))
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading
 
