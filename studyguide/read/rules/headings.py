@@ -86,13 +86,13 @@ def read(section: Section) -> Reading | None:
 
 def _level(headings) -> int:
     """The level of the headings that are the questions: the shallowest, unless those do not ask
-    and the ones under them form a series (`## 一、进程` over `### 问题 1`, `### 问题 2`)."""
+    and the ones under them form a series (`## 一、进程` over `### 问题 1`, `### 问题 2`, or `### 1. …`)."""
     levels = sorted({b.level for b in headings})
     for level in levels[1:]:
         if any(looks_like_question(b.text) for b in headings if b.level < level):
             break
         series = [b for b in headings if b.level == level]
-        if level == _BOLD or len(series) >= 2 and all(SERIES.match(b.text) for b in series):
+        if level == _BOLD or len(series) >= 2 and all(SERIES.match(b.text) or _NUMBERED.match(b.text) for b in series):
             return level
     return levels[0]
 
