@@ -18,7 +18,7 @@ Markers a guide declares (`[read.markers]` in the settings, or `markers:` in its
 are markup too, and only those: a question or answer prefix (text, or `/regex/`) at the start of a
 line, a tag such as `#card` on a question's line, a `::: details` container's fences, and for an
 answer key the `N.` line that holds card N's answer, wherever it stands (an undeclared key too,
-when a card's answer was read from it).
+when a card's answer was read from it, and then the heading over that key).
 
 Two rules write what the source does not: a cloze card's question blanks out what its answer
 shows, so the answer alone must hold the source text; a true/false card's answer is a word for
@@ -263,6 +263,12 @@ def _without_markers(lines: list[str], cards, markers: dict, done: list[bool]) -
             if card.number and match and not done[n] and normalise(match[1]) == normalise(card.answer):
                 done[n] = True
                 keyed.add(id(card))
+                # the heading right over a key a card's answer was read from (`## Answers`) is its markup
+                top = n - 1
+                while from_key and top > 0 and (not lines[top].strip() or re.match(r"^\s*\d{1,3}\s*[.．、]", lines[top])):
+                    top -= 1
+                if from_key and top >= 0 and lines[top].lstrip().startswith("#"):
+                    done[top] = True
                 break
     return lines, keyed
 

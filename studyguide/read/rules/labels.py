@@ -192,6 +192,8 @@ def keyed(section: Section) -> Reading | None:
     if reading is None or len(reading.cards) != len(rows):
         return None  # a key whose numbers do not match the questions is left to the notes
     reading.sure = 0.85
+    # the key's heading is markup, as its `N.` lines are
+    reading.loose = [(max(a, head.end), z) for a, z in reading.loose if not (a <= head.start and z <= head.end)]
     for made in reading.cards:
         choice.recognise(made)  # each option on a line of its own, as in any multiple-choice card
     reading.notes.append((head.start, f"the answers of the {len(rows)} questions are read from the key under "
