@@ -136,6 +136,11 @@ def read(section: Section) -> Reading | None:
         reading.cards.append(made)
         used.update(range(min(question[0][0], at), close + 1))
         previous = close + 1
+    for part in {made["section"] for made in reading.cards}:
+        cards = [made for made in reading.cards if made["section"] == part]
+        if not all(made["number"] for made in cards):
+            for made in cards:  # numbers on some questions of a part only: its cards are numbered in order
+                made["number"] = ""
     if not asking:
         reading.sure = 0.75  # the questions are bold paragraphs or headings over `答案` blocks
     # `---` between the blocks only separates them
