@@ -87,7 +87,8 @@ def normalise(text: str, mid_line: bool = False) -> str:
         if _HEADER_ROW.match(line) or _ALONE.match(line) or _DELIMITER_ROW.match(line):
             continue
         line = re.sub(r"^\s*\|\s*\d{1,4}\s*\|", "|", line)  # a table's number column
-        line = _SUMMARY.sub(lambda m: "" if _UNFOLD.match(m[1]) else m[1], line)
+        line = _SUMMARY.sub(lambda m: "" if _UNFOLD.match(re.sub(r"</?(?:b|strong|i|em|code)>", "", m[1])) else m[1],
+                            line)
         line = re.sub(r"[*_`#\u200b]", "", _WRAPPERS.sub("", line))
         line = _SERIES.sub("", line)
         if not (mid_line and k == 0):

@@ -23,7 +23,7 @@ from .settings import Markers
 from .text import line_span
 
 RULES = {rule.NAME: rule for rule in (cloze, separator, table, truefalse, headings, labels, details)}
-AUTO = ("cloze", "separator", "table", "truefalse", "details", "headings")
+AUTO = ("cloze", "separator", "table", "truefalse", "headings", "details")  # the first of equals is kept
 
 
 def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:

@@ -142,7 +142,9 @@ def read(section: Section) -> Reading | None:
             for made in cards:  # numbers on some questions of a part only: its cards are numbered in order
                 made["number"] = ""
     if not asking:
-        reading.sure = 0.75  # the questions are bold paragraphs or headings over `答案` blocks
+        # the questions are bold paragraphs or headings over `答案` blocks: as sure as the headings
+        # rule, which is kept when it reads as many cards
+        reading.sure = 0.7
     # `---` between the blocks only separates them
     used.update(n for b in section.blocks if b.kind == "rule" for n in range(b.start, b.end))
     reading.loose = loose_ranges(section, used, reading.cards)

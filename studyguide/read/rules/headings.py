@@ -27,7 +27,7 @@ _ASKING = re.compile(r"^(?:\*\*|__)?(?:how|what|why|when|where|which|who|can|doe
 
 
 _BOLD = 7  # the level of a bold question paragraph: under every heading
-_BOLD_QUESTION = re.compile(r"^(\*\*|__)[^*_]+[？?]\1$")
+_BOLD_QUESTION = re.compile(r"^(\*\*|__)(?!\s*\d)[^*_]+[？?]\1$")  # `**1. …？**` is the numbered rule's
 
 
 # a heading all in bold (`### **性能调优**`): a topic set apart as a question is, in study notes

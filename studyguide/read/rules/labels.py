@@ -246,9 +246,11 @@ def _declaration(question: str, answer: str) -> str:
 
 def guessed(section: Section) -> Reading | None:
     """Under `auto`, for a section where nothing else found questions: the markers seen most, when
-    they read as a question label and an answer label (`Question 1:`, `Answer:`), read as declared."""
+    they are a numbered question label and an answer label (`Question 1:`, `Answer:`), read as declared."""
     found = suggested([text for _, text in section.text_lines()])
-    if found is None or not (_ASKS.match(found[0].strip("/")) and _ANSWERS.match(found[1].strip("/"))):
+    # only a label numbered on each question (`Question 1:`) is that sure a sign; `**Q.**` is suggested
+    if found is None or not (found[0].startswith("/") and _ASKS.match(found[0].strip("/"))
+                             and _ANSWERS.match(found[1].strip("/"))):
         return None
     reading = read(dataclasses.replace(section, markers=Markers(question=found[0], answer=found[1])))
     if reading is None or len(reading.cards) < 2 or not all(made["answer"] for made in reading.cards):
