@@ -10,14 +10,15 @@ Markup may go: list markers, heading `#`s, emphasis `*`/`_`, code backticks, `--
 question numbers such as `12.` or `(3)` (and `Q5`, `问题 3` before a heading's question), and
 `Q:`/`问：`/`答：`/`Answer:`-style labels (at the start of a line or right after a question mark).
 So may the wrappers of the note-app and web forms: table pipes and a header row naming the
-columns, `<br>`, `<details>`/`<summary>…</summary>`, `::`, a line holding only `?`/`??`/`+++`,
+columns, `<br>`, `<details>`, a `<summary>` that only says `Answer` or `答案` (one that holds a question is text), `::`, a line holding only `?`/`??`/`+++`,
 `<!--SR:…-->` comments and `#flashcards` tags. Both sides are normalised the same way, so a label
 the reader keeps counts as much as one it drops.
 
 Markers a guide declares (`[read.markers]` in the settings, or `markers:` in its front matter)
 are markup too, and only those: a question or answer prefix (text, or `/regex/`) at the start of a
 line, a tag such as `#card` on a question's line, a `::: details` container's fences, and for an
-answer key the `N.` line that holds card N's answer, wherever it stands.
+answer key the `N.` line that holds card N's answer, wherever it stands (an undeclared key too,
+when a card's answer was read from it, and then the heading over that key).
 
 Two rules write what the source does not: a cloze card's question blanks out what its answer
 shows, so the answer alone must hold the source text; a true/false card's answer is a word for
@@ -52,7 +53,12 @@ _RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
 _BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|^\s*</?p>\s*$|<summary>.*?</summary>|<br\s*/?>|"
+# a `<summary>` that only says to unfold the answer is markup; one that holds a question is text
+_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.IGNORECASE)
+_UNFOLD = re.compile(r"^\W*(?:(?:show|see|view|reveal|click(?: here)?(?: to \w+)?)\s*)?(?:the\s+)?"
+                     r"(?:answers?|solutions?|explanation|expand|show)?\W*$|"
+                     r"^\W*(?:点击|查看|显示|展开)*(?:参考)?(?:答案|解答|解析|答)?\W*$", re.IGNORECASE)
+_WRAPPERS = re.compile(r"<!--SR:.*?-->|<details(?:\s[^>]*)?>|</details>|^\s*</?p>\s*$|</?(?:b|strong|i|em|code)>|<br\s*/?>|"
                        r"(?:^|(?<=\s))#flashcards(?:/[\w/-]*)?(?=\s|$)|:{2,3}|\|", re.IGNORECASE)
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")  # a table's |---|:--|
 _HEADER_ROW = re.compile(r"^\s*\|?\s*(?:(?:#|No\.?|序号|编号)\s*\|\s*)?(?:问题|问|题目|术语|名词|概念|questions?|q|term|front|prompt|word)?\s*\|\s*"
@@ -82,6 +88,8 @@ def normalise(text: str, mid_line: bool = False) -> str:
         if _HEADER_ROW.match(line) or _ALONE.match(line) or _DELIMITER_ROW.match(line):
             continue
         line = re.sub(r"^\s*\|\s*\d{1,4}\s*\|", "|", line)  # a table's number column
+        line = _SUMMARY.sub(lambda m: "" if _UNFOLD.match(re.sub(r"</?(?:b|strong|i|em|code)>", "", m[1])) else m[1],
+                            line)
         line = re.sub(r"[*_`#\u200b]", "", _WRAPPERS.sub("", line))
         line = _SERIES.sub("", line)
         if not (mid_line and k == 0):
@@ -255,14 +263,25 @@ def _without_markers(lines: list[str], cards, markers: dict, done: list[bool]) -
             n = card.location.line - 1
             lines[n] = lines[n].replace(tag, "", 1)
     keyed = set()
-    if markers.get("key"):
-        for card in cards:
-            for n, line in enumerate(lines):
-                match = re.match(rf"^\s*(?:[-*+]\s+)?{re.escape(card.number)}\s*[.．、:：)）-]\s*(\S.*)$", line)
-                if card.number and match and not done[n] and normalise(match[1]) == normalise(card.answer):
-                    done[n] = True
-                    keyed.add(id(card))
-                    break
+    for card in cards:
+        # a key the guide declares, or the `N. answer` line the card's answer was read from
+        at = card.answer_line - 1
+        from_key = bool(card.number) and 0 <= at < len(lines) and at != card.location.line - 1 and \
+            re.match(rf"^\s*{re.escape(card.number)}\s*[.．、]", lines[at])
+        if not (markers.get("key") or from_key):
+            continue
+        for n, line in enumerate(lines):
+            match = re.match(rf"^\s*(?:[-*+]\s+)?{re.escape(card.number)}\s*[.．、:：)）-]\s*(\S.*)$", line)
+            if card.number and match and not done[n] and normalise(match[1]) == normalise(card.answer):
+                done[n] = True
+                keyed.add(id(card))
+                # the heading right over a key a card's answer was read from (`## Answers`) is its markup
+                top = n - 1
+                while from_key and top > 0 and (not lines[top].strip() or re.match(r"^\s*\d{1,3}\s*[.．、]", lines[top])):
+                    top -= 1
+                if from_key and top >= 0 and lines[top].lstrip().startswith("#"):
+                    done[top] = True
+                break
     return lines, keyed
 
 

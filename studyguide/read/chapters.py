@@ -18,7 +18,7 @@ from .rules.starts import View, block_asks, label_start, pseudo_start
 from .rules.separator import SR_COMMENT, TAG
 from .settings import Markers
 from .source import Source
-from .text import ANSWER_LABEL, CHAPTER_WORDS, PSEUDO_NUMBER, QUESTION_LABEL, SUB_NUMBER, WRAPPER, asks, line_span
+from .text import ANSWER_LABEL, CHAPTER_WORDS, HEADING_NUMBER, PSEUDO_NUMBER, QUESTION_LABEL, SUB_NUMBER, WRAPPER, asks, line_span
 
 
 @dataclass
@@ -194,9 +194,10 @@ class ChapterReader:
 
     def _chapter_level(self, headings: list[int]) -> int | None:
         numbered, holding = [], []
+        questions = self._numbered_questions(headings)
         for i in headings:
             block = self.blocks[i]
-            if block_asks(self.view, block) or self._answer_follows(i):
+            if block_asks(self.view, block) or self._answer_follows(i) or i in questions:
                 continue
             if parse_heading(block.text).numbered:
                 numbered.append(block.level)
@@ -229,6 +230,17 @@ class ChapterReader:
             return None
         # "# Title" over "## Question?" sections: the shallowest plain heading names the chapter
         return min(plain)
+
+    def _numbered_questions(self, headings: list[int]) -> set[int]:
+        """`### 1. Pod 是什么`, `### 2. …` with only answers under them: a level of two or more
+        headings numbered `N.`, none of which holds numbered questions, asks; it names no chapters."""
+        found: set[int] = set()
+        for level in {self.blocks[i].level for i in headings}:
+            same = [i for i in headings if self.blocks[i].level == level]
+            bare = [i for i in same if HEADING_NUMBER.match(self.blocks[i].text)]
+            if len(bare) >= 2 and len(bare) == len(same) and not any(self._holds_starts(i) for i in bare):
+                found.update(bare)
+        return found
 
     def _suggest(self, first: int, end: int) -> str:
         """The `format:` declaration that would read blocks[first:end], from the markers seen most."""

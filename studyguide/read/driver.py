@@ -15,15 +15,15 @@ import dataclasses
 
 from ..diagnostics import finding
 from ..model import Diagnostic
-from .rules import Reading, Section, cloze, headings, labels, numbered, separator, table, truefalse
+from .rules import Reading, Section, cloze, details, headings, labels, numbered, separator, table, truefalse
 from .rules.finish import finish
 from .rules.labels import suggestion
 from .rules.mend import mend
 from .settings import Markers
 from .text import line_span
 
-RULES = {rule.NAME: rule for rule in (cloze, separator, table, truefalse, headings, labels)}
-AUTO = ("cloze", "separator", "table", "truefalse", "headings")
+RULES = {rule.NAME: rule for rule in (cloze, separator, table, truefalse, headings, labels, details)}
+AUTO = ("cloze", "separator", "table", "truefalse", "headings", "details")  # the first of equals is kept
 
 
 def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:
@@ -70,6 +70,8 @@ def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
                                  "check the format's markers, or write `format: auto`"))
     elif declared == "auto" and section.blocks:
         reading, notes, mixed = _choose(section, classic.cards, reader)
+    if reading is None and declared == "auto" and not classic.cards and section.blocks:
+        reading = labels.guessed(section)  # `Question 1:` … `Answer:`: the markers seen most
     if reading is None:
         reading, count = classic, len(classic.cards)
         if declared == "auto" and 0 < count <= 2 and section.end - section.first > 60 and \
@@ -88,25 +90,31 @@ def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
 def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | None, list[Diagnostic], bool]:
     """The reading kept, its notes, and whether another rule found cards too."""
     readings = [reading for name in AUTO if (reading := RULES[name].read(section)) is not None]
+    if (key := labels.keyed(section)) is not None:
+        readings.append(key)
     if not readings:
         return None, [], False
     best = max(readings, key=lambda r: (r.sure, len(r.cards)))
     count = len(classic)
     from_headings = all(made["rule"] == "headings" for made in classic)
+    # questions without a single answer (a list of open questions at the end) lose to any reading
+    # whose cards have answers
+    unanswered = all(not made["answer"] for made in classic)
     takes = (best.sure >= 0.8 and len(best.cards) >= count) or count == 0 or (
-        best.rule == "headings" and from_headings and len(best.cards) > count)
+        best.rule == "headings" and (from_headings or unanswered) and len(best.cards) > count)
     where = reader.location(section.first)
     span = line_span(section.first + 1, section.end)
     title = RULES[best.rule].TITLE
     # a table or cards of another form beside numbered questions: each part is read on its own
-    mixed = bool(count) and best.rule != "headings"
+    mixed = bool(count) and best.rule not in ("headings", "labels")  # a key belongs with its questions
     if takes and (count or best.sure < 0.8):
         other = f"the numbered-question reading gives {count} cards" if count else "read otherwise, they are notes"
         return best, [finding("SG205", f"{span} read as {title} ({len(best.cards)} cards); {other}", where,
                               "to read them otherwise, write `format: numbered` in the file's front matter")], mixed
     if takes:
         return best, [], False
-    if best.sure >= 0.6 and count and (best.rule != "headings" or len(best.cards) != count):
+    # the same questions over as many `<details>` answers is one reading, not two
+    if best.sure >= 0.6 and count and (best.rule not in ("headings", "details") or len(best.cards) != count):
         return None, [finding("SG205", f"{span} read as numbered questions ({count} cards); read as {title} they "
                               f"give {len(best.cards)}", where,
                               f"to read them so, write `format: {best.rule}` in the file's front matter")], mixed

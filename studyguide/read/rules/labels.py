@@ -8,10 +8,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
-from . import Reading, Section, card, loose_ranges, unlist
+from ..settings import Markers
+from ..text import line_span
+from . import Reading, Section, card, choice, loose_ranges, unlist
 
 NAME = "labels"
 TITLE = "labelled questions"  # how notes name the rule
@@ -44,7 +47,8 @@ def read(section: Section) -> Reading | None:
     fence = None
     heading = None  # a heading with no text under it yet: a container right after it answers it
     for n, text in [(n, section.lines[n]) for n in range(section.first, section.end)]:
-        if n in headings:
+        # a heading that is the question marker (`### 问题 1`) opens a card as any marked line does
+        if n in headings and not (question is not None and question.match(text)):
             title, current, heading = headings[n], None, n
             continue
         opens = container and re.match(rf"^\s*(:{{3,}})\s*{re.escape(container)}\b.*$", text)
@@ -65,6 +69,8 @@ def read(section: Section) -> Reading | None:
             continue
         if question is not None and (m := question.match(text)) and not fence:
             number, rest = unlist(text[m.end():].strip())
+            if n in headings and not number and (digits := re.search(r"\d{1,4}", m.group())):
+                number = digits.group()  # a heading marker that numbers the question, `/### 问题 \d+/`
             current = card(NAME, number, [(n, rest)], [], title)
             current["question"] = [(n, rest)]
             reading.cards.append(current)
@@ -94,7 +100,7 @@ def read(section: Section) -> Reading | None:
     if not reading.cards:
         return None
     for made in reading.cards:
-        made["question"] = [line for line in made["question"]]
+        made["question"] = _strip_blank_ends(made["question"])
         made["answer"] = _strip_blank_ends(made["answer"])
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading
@@ -150,6 +156,7 @@ def _match_key(section: Section, reading: Reading, used: set[int]) -> None:
         key_start = block.start
     if not key:
         return
+    titles = section.headings()
     for block in items:
         if key_start is not None and block.start >= key_start:
             break
@@ -160,23 +167,96 @@ def _match_key(section: Section, reading: Reading, used: set[int]) -> None:
             continue
         n, answer = key.pop(number)
         question = [(block.start, text)] + [(k, section.lines[k]) for k in range(block.start + 1, block.end)]
-        reading.cards.append(card(NAME, number, question, [(n, answer)], ""))
+        title = next((titles[k] for k in sorted(titles, reverse=True) if k < block.start), "")
+        reading.cards.append(card(NAME, number, question, [(n, answer)], title))
         used.update(range(block.start, block.end))
         used.add(n)
 
 
+# a heading that titles an answer key: `## Answers`, `## 参考答案`, `## Answers to Review Questions`
+_KEY_TITLE = re.compile(r"^(?:参考答案|答案|解答|答案与解析|(?:answer|solution)s?(?:\s+key|\s+to\b.*)?|key)\s*[:：]?$",
+                        re.IGNORECASE)
+
+
+def keyed(section: Section) -> Reading | None:
+    """Under `auto`: a last section titled as answers that holds only short `N. answer` lines, one
+    for each numbered question before it, is read as the key the `key` marker names."""
+    heads = [b for b in section.blocks if b.kind == "heading"]
+    if not heads or not _KEY_TITLE.match(heads[-1].text.strip()):
+        return None
+    head = heads[-1]
+    rows = [section.lines[n] for n in range(head.end, section.end) if section.lines[n].strip()]
+    if not rows or not all((m := _KEY_LINE.match(row)) and len(m["answer"]) <= 40 for row in rows):
+        return None
+    reading = read(dataclasses.replace(section, markers=Markers(key=True)))
+    if reading is None or len(reading.cards) != len(rows):
+        return None  # a key whose numbers do not match the questions is left to the notes
+    reading.sure = 0.85
+    # the key's heading is markup, as its `N.` lines are
+    reading.loose = [(max(a, head.end), z) for a, z in reading.loose if not (a <= head.start and z <= head.end)]
+    for made in reading.cards:
+        choice.recognise(made)  # each option on a line of its own, as in any multiple-choice card
+    reading.notes.append((head.start, f"the answers of the {len(rows)} questions are read from the key under "
+                          f"`{head.text}` ({line_span(head.start + 1, section.end)})",
+                          "to keep the key as the chapter's notes, write `format: numbered` in the file's front matter"))
+    return reading
+
+
 _PREFIX = re.compile(r"^\s*(?P<marker>(?:\*\*|__)[^*_\s]{1,12}?(?:\*\*|__)\s*[:：.]?|【[^】]{1,8}】|"
                      r"[^\s:：]{1,10}[:：])")
+# `Question 1:`, `问题 2：`: a label numbered anew on each question, named by a regular expression
+_NUMBERED_PREFIX = re.compile(r"^\s*(?P<word>[A-Za-z\u4e00-\u9fff]{1,10})(?P<space>\s?)\d{1,3}\s*(?P<colon>[:：])")
+_ASKS = re.compile(r"^(?:\*\*|__|【)?(?:question|q|problem|exercise|问题|题目|问|题)\b", re.IGNORECASE)
+_ANSWERS = re.compile(r"^(?:\*\*|__|【)?(?:answer|ans|a|solution|参考答案|答案|解答|解析|答)\b", re.IGNORECASE)
+
+
+def _marker(line: str) -> str | None:
+    if m := _NUMBERED_PREFIX.match(line):
+        return f"/{re.escape(m['word'])}{m['space']}\\d+{m['colon']}/"
+    if m := _PREFIX.match(line):
+        return m["marker"].strip()
+    return None
+
+
+def suggested(lines: list[str]) -> tuple[str, str] | None:
+    """The two line markers seen most often, in the order they first come: (question, answer)."""
+    seen = Counter(marker for line in lines if (marker := _marker(line)))
+    common = [marker for marker, n in seen.most_common(2) if n >= 2]
+    if len(common) < 2:
+        return None
+    question, answer = sorted(common, key=lambda marker: next(k for k, line in enumerate(lines)
+                                                             if _marker(line) == marker))
+    return question, answer
 
 
 def suggestion(lines: list[str]) -> str:
     """The declaration that would read a file whose questions `auto` did not find: the two line
     prefixes seen most often, as front matter to paste."""
-    seen = Counter(m["marker"].strip() for line in lines if (m := _PREFIX.match(line)))
-    common = [marker for marker, n in seen.most_common(2) if n >= 2]
-    if len(common) < 2:
+    found = suggested(lines)
+    if found is None:
         return ""
-    question, answer = sorted(common, key=lambda marker: next(k for k, line in enumerate(lines)
-                                                             if line.lstrip().startswith(marker)))
-    return (f"if `{question}` starts each question and `{answer}` each answer, write in the front matter: "
-            f"`format: labels` and `markers: {{question: \"{question}\", answer: \"{answer}\"}}`")
+    return (f"if `{found[0]}` starts each question and `{found[1]}` each answer, write in the front matter: "
+            + _declaration(*found))
+
+
+def _declaration(question: str, answer: str) -> str:
+    yaml = lambda marker: marker.replace("\\", "\\\\")  # noqa: E731  a backslash, in YAML's double quotes
+    return f"`format: labels` and `markers: {{question: \"{yaml(question)}\", answer: \"{yaml(answer)}\"}}`"
+
+
+def guessed(section: Section) -> Reading | None:
+    """Under `auto`, for a section where nothing else found questions: the markers seen most, when
+    they are a numbered question label and an answer label (`Question 1:`, `Answer:`), read as declared."""
+    found = suggested([text for _, text in section.text_lines()])
+    # only a label numbered on each question (`Question 1:`) is that sure a sign; `**Q.**` is suggested
+    if found is None or not (found[0].startswith("/") and _ASKS.match(found[0].strip("/"))
+                             and _ANSWERS.match(found[1].strip("/"))):
+        return None
+    reading = read(dataclasses.replace(section, markers=Markers(question=found[0], answer=found[1])))
+    if reading is None or len(reading.cards) < 2 or not all(made["answer"] for made in reading.cards):
+        return None
+    reading.notes.append((section.first, f"{line_span(section.first + 1, section.end)} read as questions "
+                          f"marked `{found[0]}` and answers marked `{found[1]}` ({len(reading.cards)} cards)",
+                          f"to say so in the file, write in its front matter {_declaration(*found)}; "
+                          "to read it otherwise, write `format: numbered`"))
+    return reading

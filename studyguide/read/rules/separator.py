@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..text import CODE_SPAN
 from . import Reading, Section, card, loose_ranges, unlist
 
 NAME = "separator"
@@ -31,10 +32,12 @@ def clean(text: str) -> str:
 
 def read(section: Section) -> Reading | None:
     lines = dict(section.text_lines())
-    tagged = any(TAG.search(text) for text in section.lines)
+    tagged = any(TAG.search(text) for text in section.lines) or _tagged_in_front(section.lines)
     ended = any(text.strip() == _END for text in lines.values())
     headings = section.headings()
-    reading = Reading(NAME, 0.9 if tagged or section.declared else 0.6)
+    # `+++` between cards is this form's own end marker: as sure as a tag
+    ends_cards = ended and any(text.strip() in ("?", "??") for text in lines.values())
+    reading = Reading(NAME, 0.9 if tagged or section.declared or ends_cards else 0.6)
     used: set[int] = set()
     code_like = 0
     title = ""
@@ -72,7 +75,8 @@ def read(section: Section) -> Reading | None:
                 used.update(range(top, bottom))
                 k = position[bottom - 1] + 1 if bottom - 1 in lines else k + 1
                 continue
-        elif (match := _INLINE.match(text)) and "{{c" not in text:
+        elif (match := _INLINE.match(text)) and "{{c" not in text and not _in_code(text, match.start("sep")) \
+                and clean(lines.get(n + 1, "")).strip() not in ("?", "??"):
             if _CODE_LIKE.search(text) and not tagged and not section.declared:
                 code_like += 1
                 k += 1
@@ -94,3 +98,21 @@ def read(section: Section) -> Reading | None:
 def _unlisted(lines):
     number, first = unlist(lines[0][1])
     return [(lines[0][0], first)] + lines[1:]
+
+
+
+def _in_code(text: str, at: int) -> bool:
+    """Whether text[at] is inside a `code span` (`Vec::new`): no card separator there."""
+    return any(m.start() < at < m.end() for m in CODE_SPAN.finditer(text))
+
+
+def _tagged_in_front(lines: list[str]) -> bool:
+    """`tags: flashcards` (or `[flashcards, …]`) in the file's front matter tags it as a `#flashcards` line does."""
+    if not lines or lines[0].strip() != "---":
+        return False
+    for text in lines[1:60]:
+        if text.strip() in ("---", "..."):
+            return False
+        if re.match(r"^\s*(?:tags\s*:.*|-\s*)\bflashcards\b", text):
+            return True
+    return False

@@ -2,7 +2,8 @@
 
 The header may be empty or name the columns (问题 | 答案, Question | Answer, Term | Definition);
 then the table is surely one of cards. Under any other header it is, when most rows' first
-cells ask.
+cells ask, or when the author declared `format: table`, or when it follows such a table. Columns
+after two named ones (`| Question | Answer | Source |`) stay in the answer, each a paragraph.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def holds_cards(lines: list[str]) -> bool:
     rows = [cells(line) for line in lines]
     if len(rows) > 2 and all(len(c) == 3 for c in rows) and all(c[0].isdigit() for c in rows[2:]):
         rows = [c[1:] for c in rows]
+    if len(rows) > 2 and len({len(c) for c in rows}) == 1 and len(rows[0]) > 2 and \
+            plain_header(rows[0][:2]) in _HEADERS - {("", "")}:
+        return True  # `| Question | Answer | Source |`
     if len(rows) < 3 or any(len(c) != 2 for c in rows):
         return False
     body = rows[2:]
@@ -63,19 +67,25 @@ def read(section: Section) -> Reading | None:
             # `| # | Question | Answer |`: the first column numbers the cards
             numbers = [c[0] for _, c in rows]
             rows = [(n, c[1:]) for n, c in rows]
-        if len(rows) < 3 or any(len(c) != 2 for _, c in rows):
+        # `| Question | Answer | Source |`: columns after the two named ones stay in the answer
+        extra = len(rows) > 2 and len({len(c) for _, c in rows}) == 1 and len(rows[0][1]) > 2 and \
+            plain_header(rows[0][1][:2]) in _HEADERS - {("", "")}
+        if len(rows) < 3 or any(len(c) != 2 for _, c in rows) and not extra:
             continue
         header, body = rows[0][1], rows[2:]
         known = plain_header(header) in _HEADERS
-        asking = sum(1 for _, (q, _a) in body if asks(q))
-        if not known and asking * 2 <= len(body):
+        asking = sum(1 for _, (q, *_a) in body if asks(q))
+        # a table the author declared, or one after a question | answer table, is read as that one is
+        follows = section.declared or any(s >= 0.9 for s in sure)
+        if not (known or extra or follows) and asking * 2 <= len(body):
             continue
-        sure.append(0.9 if known else 0.6)
+        sure.append(0.9 if known or extra else sure[-1] if sure and follows else 0.6)
         # a header naming the columns is markup; any other header goes to the notes
         used.update(range(block.start if known else block.start + 1, block.end))
-        for k, (n, (question, answer)) in enumerate(body):
+        for k, (n, (question, answer, *more)) in enumerate(body):
             parts = _BREAK.split(answer)  # `<br>` in a cell: a line break (two spaces end the line)
             answer_lines = [(n, text.strip() + ("  " if k < len(parts) - 1 else "")) for k, text in enumerate(parts)]
+            answer_lines += [line for cell in more if cell for line in ((n, ""), (n, cell))]
             reading.cards.append(card(NAME, numbers[k + 2], [(n, question)], answer_lines, title))
     if not reading.cards:
         return None
