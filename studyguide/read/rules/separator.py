@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import CODE_SPAN
+from ..text import strip_code
 from . import Reading, Section, card, loose_ranges, unlist
 
 NAME = "separator"
@@ -103,7 +103,7 @@ def _unlisted(lines):
 
 def _in_code(text: str, at: int) -> bool:
     """Whether text[at] is inside a `code span` (`Vec::new`): no card separator there."""
-    return any(m.start() < at < m.end() for m in CODE_SPAN.finditer(text))
+    return strip_code(text)[at] != text[at]  # code spans are blanked out there
 
 
 def _tagged_in_front(lines: list[str]) -> bool:
