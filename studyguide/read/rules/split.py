@@ -8,6 +8,7 @@ was chosen between two, the split says so in its notes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..blocks import Block
@@ -18,6 +19,12 @@ from ..text import (CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER, P
 from .headings import COMMAND
 
 Lines = list[tuple[int, str]]  # (0-based line in the file, text)
+
+# `（2019 真题）`, `(5 marks)`, `（8 分）`, `（3）` after a question's mark: a bracketed remark on the question
+BRACKET_TAIL = re.compile(r"\s*[(（][^()（）\n]{1,40}[)）]\s*")
+# such a remark that only describes the question (marks, year, source), even with nothing after it
+ABOUT_QUESTION = re.compile(r"\d\s*(?:marks?|points?|pts?|分)\b|\d\s*分|真题|考题|考研|期[中末]|习题|"
+                            r"\b(?:19|20)\d\d\b|^\s*[(（]\s*(?:第\s*)?\d{1,3}\s*(?:题)?\s*[)）]\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -137,12 +144,17 @@ def split_lines(own: Lines, following: Lines, explicit: bool = False) -> Split:
             break
         if is_question_line(texts[k]):
             return with_shown_code(paragraph[:k + 1], paragraph[k + 1:] + rest)
+    # `1. Why …? (5 marks)` with the answer below, or a remark on the question alone: the
+    #    bracket belongs to the question, not the answer
+    inline = split_inline(texts[0])
+    if inline and BRACKET_TAIL.fullmatch(inline[1]) and (
+            any(text.strip() for _, text in paragraph[1:] + rest) or ABOUT_QUESTION.search(inline[1])):
+        return with_shown_code(paragraph[:1], paragraph[1:] + rest)
     # 4. `问题？答案`: the answer starts on the same line. Not when the line is a whole
     #    sentence and the paragraph goes on (`如何防止过拟合？请列举三种方法。` + answer):
     #    then the answer starts on the next line and the whole line asks.
     if len(texts) > 1 and SENTENCE_END.search(strip_code(texts[0])) and asks(texts[0]):
         return with_shown_code(paragraph[:1], paragraph[1:] + rest)
-    inline = split_inline(texts[0])
     if inline and COMMAND.match(inline[1]) and any(text.strip() for _, text in paragraph[1:] + rest):
         # `What is X? Explain with an example.` and the answer below: the command asks too
         note = (paragraph[0][0], "the sentence after the question mark is read as part of the question (it asks "
