@@ -20,6 +20,10 @@ from .headings import COMMAND
 
 Lines = list[tuple[int, str]]  # (0-based line in the file, text)
 
+# Words by which a question ending in `?` points at what is shown after it: `这是哪种拓扑？`,
+# `What does this print?`
+DEICTIC = re.compile(r"这|此|\b(?:this|these|here)\b", re.IGNORECASE)
+
 # `（2019 真题）`, `(5 marks)`, `（8 分）`, `（3）` after a question's mark: a bracketed remark on the question
 BRACKET_TAIL = re.compile(r"\s*[(（][^()（）\n]{1,40}[)）]\s*")
 # such a remark that only describes the question (marks, year, source), even with nothing after it
@@ -181,7 +185,9 @@ def with_shown_code(question: Lines, answer: Lines) -> Split:
     code; a task whose answer is only code keeps the code as its answer.
     """
     last = question[-1][1].rstrip().rstrip(CLOSERS) if question else ""
-    points = last.endswith((":", "：")) or POINTS_ONWARD.search(" ".join(t for _, t in question))
+    words = " ".join(t for _, t in question)
+    points = last.endswith((":", "：")) or POINTS_ONWARD.search(words) or (
+        is_question_line(last) and DEICTIC.search(strip_code(words)))
     if not points:
         return Split(question, answer)
     k = 0
