@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..blocks import Block
 from ..text import (CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER, POINTS_AT_TABLE, POINTS_ONWARD,
                     PSEUDO_NUMBER, QUESTION_LABEL, SENTENCE_END, SUB_NUMBER, answer_label_line, asks, dedent,
-                    fence_end, figure_end, is_question_line, only_code, split_inline, strip_answer_label,
+                    fence_end, figure_end, is_question_line, split_inline, strip_answer_label,
                     strip_code, strip_label, table_end, trim)
 from .headings import COMMAND
 
@@ -121,11 +121,12 @@ def split_lines(own: Lines, following: Lines, explicit: bool = False) -> Split:
     texts = [text for _, text in paragraph]
     # 1. an answer label starting a later line: everything before it is the question, code
     #    blocks included (`问题：` ```code``` `答：…`). After a plain question line, only
-    #    code may stand between it and the label: a later `答案：` is part of the answer.
+    #    code, tables and figures may stand between it and the label: a later `答案：` after
+    #    text is part of the answer.
     labelled = answer_label_line(everything)
     if labelled is not None and labelled > 0 and (
             explicit or labelled < len(paragraph) or not any(is_question_line(t) for t in texts)
-            or only_code(everything[len(paragraph):labelled])):
+            or only_shown(everything[len(paragraph):labelled])):
         return Split(everything[:labelled], everything[labelled:])
     # `问：…？答：…` on one line
     match = INLINE_ANSWER_LABEL.search(strip_code(texts[0]))
@@ -176,6 +177,20 @@ def split_lines(own: Lines, following: Lines, explicit: bool = False) -> Split:
             if SENTENCE_END.search(strip_code(texts[k])):
                 return Split(paragraph[:k + 1], paragraph[k + 1:])
     return with_shown_code(paragraph, rest)
+
+
+def only_shown(lines: Lines) -> bool:
+    """Whether the lines are blank, fenced code, pipe tables or figures, and nothing else."""
+    k = 0
+    while k < len(lines):
+        if not lines[k][1].strip():
+            k += 1
+            continue
+        end = fence_end(lines, k) or table_end(lines, k) or figure_end(lines, k)
+        if end is None:
+            return False
+        k = end
+    return True
 
 
 def with_shown_code(question: Lines, answer: Lines) -> Split:
