@@ -140,6 +140,20 @@ def pseudo_start(view: View, block: Block) -> str | None:
     return None
 
 
+def answered_below(view: View, block: Block) -> bool:
+    """`1、计算 2 的 10 次方。` then `答：1024。`: a numbered task whose answer is labelled, a few
+    blocks below at most (the task may go on in paragraphs of its own first), with no question
+    or heading between."""
+    blocks = view.blocks
+    i = blocks.index(block) + 1
+    for later in blocks[i:i + 6]:
+        if later.kind == "paragraph" and ANSWER_LABEL.match(view.lines[later.start].lstrip()):
+            return True
+        if later.kind == "heading" or later.kind == "item" and later.ordered or block_asks(view, later):
+            return False
+    return False
+
+
 def start_kind(view: View, block: Block, current: Card | None, cards: list[Card],
                run: Run) -> tuple[str, str] | str | None:
     """How a block starts a card: ("item", "3"), ("label", ""), ...; "steps"; or None."""
@@ -174,6 +188,11 @@ def start_kind(view: View, block: Block, current: Card | None, cards: list[Card]
         # a numbered task that continues the run: `5.Print each item.`
         if as_int(pseudo_number(match)) == previous + 1 and current is not None and current.kind == "pseudo":
             number = pseudo_number(match)
+    if number is None and (match := PSEUDO_NUMBER.match(line.lstrip())) and answered_below(view, block) \
+            and (previous is None or as_int(pseudo_number(match)) == previous + 1):
+        # `1、计算 2 的 10 次方。` + `答：1024。`: a task whose answer is labelled (`（1）…` inside
+        # question 5 does not continue the numbers, so it stays part of question 5)
+        number = pseudo_number(match)
     if number is not None:
         return "pseudo", number
     if current is not None and current.kind in ("item", "pseudo", "plain") \
