@@ -63,7 +63,8 @@ _SERIES = re.compile(r"^\s*(?:Q|问题|题目|Question)\s*\d{1,4}\b\s*[:：.．�
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^{}]*?)?\}\}|==([^=]+)==")
 _MARK = r"(?:T|F|True|False|对|错|正确|错误|√|×|✓|✗|✔|✘)"
 _TRUE_FALSE = re.compile(rf"^(\s*(?:\d{{1,3}}[.．、)）]\s*|[-*+]\s+)?)(?:判断题?\s*[:：]\s*)?(?:(\*\*|__){_MARK}\2|[(（\[【]{_MARK}[)）\]】])"
-                         rf"\s*[-–—:：.、]?|[(（\[【]\s*{_MARK}\s*[)）\]】](?=\s*[。.]?\s*$)", re.IGNORECASE | re.MULTILINE)
+                         rf"\s*[-–—:：.、]?|(?:[(（\[【]\s*{_MARK}\s*[)）\]】]|(?:\*\*|__){_MARK}(?:\*\*|__))(?=\s*[。.]?\s*$)",
+                         re.IGNORECASE | re.MULTILINE)
 _VERDICTS = ("True", "False", "正确", "错误")
 
 
