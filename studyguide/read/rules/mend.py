@@ -3,7 +3,8 @@
 - `3. 关于 TCP：` with no answer, then `3.1 …？` `3.2 …？`: the sub-questions are the cards, the
   first of them opened by the question they belong to;
 - `1. What is a closure?` with no answer, then `2. A closure is …` that asks nothing and has no
-  answer either: one card, the second item its answer.
+  answer either: one card, the second item its answer; not when the item commands
+  (`2. Create a closure.`): that is a task of its own.
 
 Word bullets pasted as text (`•⇥`, `o⇥`, U+F0A7, U+F0B7) become Markdown list items.
 """
@@ -14,6 +15,13 @@ import re
 
 from ..text import asks
 
+# An item that commands (`Create a tensor of ones.`, `列举三种方法。`) is a task of its own, never the
+# answer of the question before it; only a statement is.
+_TASK = re.compile(r"^\s*(?:\*\*|__)?(?:(?:create|write|compute|calculate|implement|explain|list|describe|define|"
+                   r"compare|contrast|give|name|draw|plot|prove|derive|convert|move|find|show|sort|design|solve|"
+                   r"translate|state|outline|discuss|summari[sz]e|sketch|build|load|print|identify)\b|"
+                   r"创建|计算|列举|列出|写出|编写|画出|求出?|设计|简述|解释|说明|比较|证明|实现|请|试|把|将|给出|"
+                   r"举例|描述|分析|推导|定义|编程)", re.IGNORECASE)
 _WORD_BULLET = re.compile(r"^(\s*)([•o\uf0a7\uf0b7▪◦])(?:\t|\s{2,})")
 _SECOND_LEVEL = "o◦"  # Word's second-level bullets: nested under the item before them
 
@@ -35,7 +43,8 @@ def mend(cards: list[dict]) -> list[tuple[int, str, str]]:
                           f"of its sub-question {after['number']}", "to make it a card, give it an answer"))
             del cards[k]
             continue
-        if not _text(after["answer"]) and asks(_text(made["question"])) and not asks(_text(after["question"])):
+        if not _text(after["answer"]) and asks(_text(made["question"])) and not asks(_text(after["question"])) \
+                and not _TASK.match(_text(after["question"])):
             made["answer"] = after["question"]
             made["absorbed"] = after["number"]  # its number is used, not skipped
             notes.append((made["line"], f"question {label} has no answer and item {after['number'] or '?'} "
