@@ -160,6 +160,8 @@ def start_kind(view: View, block: Block, current: Card | None, cards: list[Card]
     line = view.lines[block.start]
     previous = as_int(cards[-1].number) if cards else None
     if block.kind == "item" and block.ordered:
+        if current is not None and not any(text.strip() for _, text in item_lines(view.lines, block)[1]):
+            return None  # `1972.` alone on a line: a number CommonMark takes for a list, the answer's text
         if block_asks(view, block):
             return "item", block.number
         if current is not None and current.kind == "heading":
