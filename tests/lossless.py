@@ -46,7 +46,8 @@ _MARKER = (r"(?:>|\d{1,9}[.)](?=\s|$)|[-+](?=\s|$)|\d{1,3}[.．](?!\d)|\d{1,3}[�
            r"第\s*\d{1,3}\s*题[:：.．、]?|"
            rf"{_LABEL})")
 _LEADING = re.compile(rf"^(?:\s*{_MARKER})+", re.IGNORECASE)
-_AFTER_QUESTION = re.compile(rf"([？?][)）\]】」』”’\"'》]*){_LABEL}", re.IGNORECASE)
+# after a question mark, or the end of a task's sentence (`简述…。答案：…`)
+_AFTER_QUESTION = re.compile(rf"([？?。！!；;.][)）\]】」』”’\"'》]*){_LABEL}", re.IGNORECASE)
 _RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
 _BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")

@@ -20,6 +20,10 @@ from .headings import COMMAND
 
 Lines = list[tuple[int, str]]  # (0-based line in the file, text)
 
+# `简述词法分析的任务。答案：…` on one line: a task, then its labelled answer
+TASK_ANSWER_LABEL = re.compile(r"[。！!；;.][*_）)」”]*(?P<label>\s*(?:【(?:参考答案|答案|答)】|(?:参考答案|答案|答|Answer)\s*[:：]))",
+                               re.IGNORECASE)
+
 # Words by which a question ending in `?` points at what is shown after it: `这是哪种拓扑？`,
 # `What does this print?`
 DEICTIC = re.compile(r"这|此|\b(?:this|these|here)\b", re.IGNORECASE)
@@ -128,8 +132,8 @@ def split_lines(own: Lines, following: Lines, explicit: bool = False) -> Split:
             explicit or labelled < len(paragraph) or not any(is_question_line(t) for t in texts)
             or only_shown(everything[len(paragraph):labelled])):
         return Split(everything[:labelled], everything[labelled:])
-    # `问：…？答：…` on one line
-    match = INLINE_ANSWER_LABEL.search(strip_code(texts[0]))
+    # `问：…？答：…` or `简述…。答案：…` on one line
+    match = INLINE_ANSWER_LABEL.search(strip_code(texts[0])) or TASK_ANSWER_LABEL.search(strip_code(texts[0]))
     if match and match.end() < len(texts[0].rstrip()):
         n, cut = paragraph[0][0], match.start("label")
         return Split([(n, texts[0][:cut])], [(n, texts[0][cut:].lstrip())] + paragraph[1:] + rest)
