@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..blocks import Block
-from ..text import (CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER, POINTS_AT_TABLE, POINTS_ONWARD,
+from ..text import (ANSWER_LABEL, CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER, POINTS_AT_TABLE, POINTS_ONWARD,
                     PSEUDO_NUMBER, QUESTION_LABEL, SENTENCE_END, SUB_NUMBER, answer_label_line, asks, dedent,
                     fence_end, figure_end, is_question_line, split_inline, strip_answer_label,
                     strip_code, strip_label, table_end, trim)
@@ -99,7 +99,18 @@ def split(lines: list[str], card: Card) -> Split:
         cut = Split(own, following)
     else:
         cut = split_lines(own, following, explicit=card.kind == "label")
-    return Split(trim(cut.question), trim(strip_answer_label(cut.answer)), cut.notes)
+    return Split(trim(cut.question), trim(strip_answer_label(unlist_answer(trim(cut.answer)))), cut.notes)
+
+
+def unlist_answer(answer: Lines) -> Lines:
+    """`- Q: …` with a nested `- A: …`: the answer without the bullet that holds its label."""
+    match = LIST_MARKER.match(answer[0][1]) if answer else None
+    if not match or match["marker"][0].isdigit() or not strip_label(answer[0][1][match.end():], ANSWER_LABEL)[1]:
+        return answer
+    width = match.end()
+    if any(text.strip() and not text.startswith(" " * width) for _, text in answer[1:]):
+        return answer  # more than the one bullet: the answer is a list
+    return [(answer[0][0], answer[0][1][width:])] + [(n, dedent(text, width)) for n, text in answer[1:]]
 
 
 def following_lines(lines: list[str], card: Card, indent: int) -> Lines:
