@@ -39,6 +39,7 @@ def mend(cards: list[dict]) -> list[tuple[int, str, str]]:
         if made["number"] and after["number"].startswith(made["number"] + "."):
             after["question"] = made["question"] + [(made["question"][-1][0], "")] + after["question"]
             after["line"] = made["line"]
+            after["absorbed"] = made["number"]  # question 2 opens 2.1: its number is used, not skipped
             notes.append((made["line"], f"question {label} has no answer of its own: it is read as the opening "
                           f"of its sub-question {after['number']}", "to make it a card, give it an answer"))
             del cards[k]
