@@ -53,6 +53,13 @@ def mend(cards: list[dict]) -> list[tuple[int, str, str]]:
                           "if the item is a question of its own, end it with a question mark"))
             del cards[k + 1]
         k += 1
+    if len(cards) > 1 and all(made.get("absorbed") and made["number"].isdigit() for made in cards):
+        # `1.` question, `2.` its answer, `3.` question…: the numbers count lines, not questions
+        for k, made in enumerate(cards, 1):
+            made["number"] = str(k)
+        notes.append((cards[0]["line"], "every answer is numbered as the next question: the questions are "
+                      "numbered 1, 2, 3… in order", "to keep the numbers as written, give each answer its own "
+                      "paragraph under its question"))
     for made in cards:
         for side in ("question", "answer"):
             made[side] = _word_bullets(made[side])
