@@ -212,8 +212,10 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None,
             verdict = next(v for v in _VERDICTS if answer.startswith(v))
             got = question + normalise(answer[len(verdict):])
             expected = normalise(_TRUE_FALSE.sub(r"\1", re.sub(r"判断题?\s*[:：]", "", "\n".join(region), count=1)))
+        # a term and its definition (`术语：定义`): the colon between them is markup
+        defined = {question + colon + normalise(answer, mid_line=True) for colon in ("：", ":")}
         if not {expected, normalise(_unfence_markers("\n".join(with_sections), fences))} & {
-                got, question + normalise(answer, mid_line=True), same_line}:
+                got, question + normalise(answer, mid_line=True), same_line, *defined}:
             problems.append(f"{shown}:{card.location.line}: card {card.label} holds {got!r}, "
                             f"its lines hold {expected!r}")
     for n, line in enumerate(lines):

@@ -20,6 +20,9 @@ from .headings import COMMAND
 
 Lines = list[tuple[int, str]]  # (0-based line in the file, text)
 
+# an item of a part that defines terms: `软件危机：软件开发中遇到的…`
+TERM_LINE = re.compile(r"^(?P<term>[^：:。？?，,]{1,30}?)\s*[：:]\s*(?=\S)")
+
 # `简述词法分析的任务。答案：…` on one line: a task, then its labelled answer
 TASK_ANSWER_LABEL = re.compile(r"[。！!；;.][*_）)」”]*(?P<label>\s*(?:【(?:参考答案|答案|答)】|(?:参考答案|答案|答|Answer)\s*[:：]))",
                                re.IGNORECASE)
@@ -71,7 +74,7 @@ def split(lines: list[str], card: Card) -> Split:
     """A card's question and answer, trimmed, without the answer's label."""
     block = card.start
     indent = 0
-    if card.kind in ("item", "bullet"):
+    if card.kind in ("item", "bullet", "term"):
         indent, own = item_lines(lines, block)
         text, _ = strip_label(own[0][1].lstrip(), QUESTION_LABEL)
         own[0] = (own[0][0], text)
@@ -95,7 +98,12 @@ def split(lines: list[str], card: Card) -> Split:
             first, _ = strip_label(first, QUESTION_LABEL)
         own[0] = (own[0][0], first)
     following = following_lines(lines, card, indent)
-    if card.kind == "heading":
+    if card.kind == "term":
+        # `软件危机：定义…`: the term asks, the text after its colon defines it
+        n, text = own[0]
+        colon = TERM_LINE.match(text).end()
+        cut = Split([(n, text[:colon].rstrip().rstrip(":：").rstrip())], [(n, text[colon:])] + own[1:] + following)
+    elif card.kind == "heading":
         cut = Split(own, following)
     else:
         cut = split_lines(own, following, explicit=card.kind == "label")

@@ -7,13 +7,14 @@ Functions of a read-only `View` of the file's lines and blocks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from ..blocks import Block
 from ..text import (ANSWER_LABEL, CLOSERS, IMAGE_LINE, POINTS_ONWARD, PSEUDO_NUMBER, QUESTION_LABEL, SECTION_LINE,
                     SUB_NUMBER, as_int, asks, is_question_line, pseudo_number)
-from .split import Card, item_lines, split
+from .split import TERM_LINE, Card, item_lines, split
 
 
 @dataclass(frozen=True)
@@ -154,11 +155,18 @@ def answered_below(view: View, block: Block) -> bool:
     return False
 
 
+# A part of the chapter that defines terms (`一、名词解释`), and an item of it: `术语：定义`
+TERMS_PART = re.compile(r"名词解释|术语解释|概念解释|\b(?:glossary|definitions|key terms)\b", re.IGNORECASE)
+
+
 def start_kind(view: View, block: Block, current: Card | None, cards: list[Card],
-               run: Run) -> tuple[str, str] | str | None:
+               run: Run, part: str = "") -> tuple[str, str] | str | None:
     """How a block starts a card: ("item", "3"), ("label", ""), ...; "steps"; or None."""
     line = view.lines[block.start]
     previous = as_int(cards[-1].number) if cards else None
+    if block.kind == "item" and block.ordered and TERMS_PART.search(part) and not block_asks(view, block) \
+            and TERM_LINE.match(first_text(view, block)):
+        return "term", block.number
     if block.kind == "item" and block.ordered:
         if current is not None and not any(text.strip() for _, text in item_lines(view.lines, block)[1]):
             return None  # `1972.` alone on a line: a number CommonMark takes for a list, the answer's text
