@@ -85,6 +85,7 @@ def normalise(text: str, mid_line: bool = False) -> str:
         line = re.sub(r"^\s*\|\s*\d{1,4}\s*\|", "|", line)  # a table's number column
         line = re.sub(r"[*_`#\u200b]", "", _WRAPPERS.sub("", line))
         line = _SERIES.sub("", line)
+        line = re.sub(r"^(\s*\d{1,9})\\([.)])", r"\1\2", line)  # `1972\.`: a number kept from being a list
         if not (mid_line and k == 0):
             line = _LEADING.sub("", line)
         line = _AFTER_QUESTION.sub(r"\1", re.sub(r"\s", "", line))

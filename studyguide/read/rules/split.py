@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..blocks import Block
+from ..blocks import Block, closes_fence, opens_fence
 from ..text import (ANSWER_LABEL, CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER, POINTS_AT_TABLE, POINTS_ONWARD,
                     PSEUDO_NUMBER, QUESTION_LABEL, SENTENCE_END, SUB_NUMBER, answer_label_line, asks, dedent,
                     fence_end, figure_end, is_question_line, split_inline, strip_answer_label,
@@ -107,7 +107,26 @@ def split(lines: list[str], card: Card) -> Split:
         cut = Split(own, following)
     else:
         cut = split_lines(own, following, explicit=card.kind == "label")
-    return Split(trim(cut.question), trim(strip_answer_label(unlist_answer(trim(cut.answer)))), cut.notes)
+    answer = trim(strip_answer_label(unlist_answer(trim(cut.answer))))
+    return Split(trim(cut.question), _bare_numbers(answer), cut.notes)
+
+
+BARE_NUMBER = re.compile(r"^(?P<number>\d{1,9})(?P<mark>[.)])\s*$")
+
+
+def _bare_numbers(answer: Lines) -> Lines:
+    """`1972.` alone on a line of an answer, escaped as `1972\\.`: unescaped, Markdown shows it as an
+    empty list item numbered 1."""
+    out, fence = [], None
+    for n, text in answer:
+        if fence is None and (match := BARE_NUMBER.match(text)):
+            text = f"{match['number']}\\{match['mark']}"
+        elif fence is None:
+            fence = opens_fence(text)
+        elif closes_fence(text, fence):
+            fence = None
+        out.append((n, text))
+    return out
 
 
 def unlist_answer(answer: Lines) -> Lines:
