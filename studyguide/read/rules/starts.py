@@ -184,6 +184,9 @@ def start_kind(view: View, block: Block, current: Card | None, cards: list[Card]
     if block.kind == "item":
         if run.bullets and (current is None or current.kind != "heading"):
             return "bullet", ""
+        label = QUESTION_LABEL.match(first_text(view, block))
+        if label and "问题" not in label.group() and (current is None or current.kind != "heading"):
+            return "bullet", ""  # `- Q: …` is a question wherever it stands (`- 问题：…` may list problems)
         return None
     if block.kind != "paragraph":
         return None
