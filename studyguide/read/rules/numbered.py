@@ -22,7 +22,8 @@ from .starts import View, block_asks, is_section_line, run_facts, start_kind
 NAME = "numbered"
 TITLE = "numbered questions"
 # the rule each kind of card start stands for, as `Card.rule` names it
-KINDS = {"item": "numbered", "term": "numbered", "pseudo": "numbered", "sub": "numbered", "plain": "numbered", "bullet": "numbered",
+KINDS = {"item": "numbered", "term": "numbered", "pseudo": "numbered", "sub": "numbered", "plain": "numbered",
+         "bullet": "numbered",
          "label": "labels", "heading": "headings"}
 
 

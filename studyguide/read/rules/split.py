@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..blocks import Block, closes_fence, opens_fence
-from ..text import (ANSWER_LABEL, CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER, POINTS_AT_TABLE, POINTS_ONWARD,
-                    PSEUDO_NUMBER, QUESTION_LABEL, SENTENCE_END, SUB_NUMBER, answer_label_line, asks, dedent,
-                    fence_end, figure_end, is_question_line, split_inline, strip_answer_label,
-                    strip_code, strip_label, table_end, trim)
+from ..text import (ANSWER_LABEL, CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER, POINTS_AT_TABLE,
+                    POINTS_ONWARD, PSEUDO_NUMBER, QUESTION_LABEL, SENTENCE_END, SUB_NUMBER, answer_label_line, asks,
+                    dedent, fence_end, figure_end, is_question_line, split_inline, strip_answer_label, strip_code,
+                    strip_label, table_end, trim)
 from .headings import COMMAND
 
 Lines = list[tuple[int, str]]  # (0-based line in the file, text)
@@ -24,8 +24,8 @@ Lines = list[tuple[int, str]]  # (0-based line in the file, text)
 TERM_LINE = re.compile(r"^(?P<term>[^：:。？?，,]{1,30}?)\s*[：:]\s*(?=\S)")
 
 # `简述词法分析的任务。答案：…` on one line: a task, then its labelled answer
-TASK_ANSWER_LABEL = re.compile(r"[。！!；;.][*_）)」”]*(?P<label>\s*(?:【(?:参考答案|答案|答)】|(?:参考答案|答案|答|Answer)\s*[:：]))",
-                               re.IGNORECASE)
+TASK_ANSWER_LABEL = re.compile(
+    r"[。！!；;.][*_）)」”]*(?P<label>\s*(?:【(?:参考答案|答案|答)】|(?:参考答案|答案|答|Answer)\s*[:：]))", re.IGNORECASE)
 
 # Words by which a question ending in `?` points at what is shown after it: `这是哪种拓扑？`,
 # `What does this print?`
