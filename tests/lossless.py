@@ -48,7 +48,8 @@ _MARKER = (r"(?:>|\d{1,9}[.)](?=\s|$)|[-+](?=\s|$)|\d{1,3}[.．](?!\d)|\d{1,3}[�
            r"第\s*\d{1,3}\s*题[:：.．、]?|"
            rf"{_LABEL})")
 _LEADING = re.compile(rf"^(?:\s*{_MARKER})+", re.IGNORECASE)
-_AFTER_QUESTION = re.compile(rf"([？?][)）\]】」』”’\"'》]*){_LABEL}", re.IGNORECASE)
+# after a question mark, or the end of a task's sentence (`简述…。答案：…`)
+_AFTER_QUESTION = re.compile(rf"([？?。！!；;.][)）\]】」』”’\"'》]*){_LABEL}", re.IGNORECASE)
 _RULE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")
 _BREAK = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _SECTION_LINE = re.compile(r"^(?:\*\*|__)?[一二三四五六七八九十]{1,3}\s*[、.．]")
@@ -70,7 +71,9 @@ _SERIES = re.compile(r"^\s*(?:Q|问题|题目|Question)\s*\d{1,4}\b\s*[:：.．�
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^{}]*?)?\}\}|==([^=]+)==")
 _MARK = r"(?:T|F|True|False|对|错|正确|错误|√|×|✓|✗|✔|✘)"
 _TRUE_FALSE = re.compile(rf"^(\s*(?:\d{{1,3}}[.．、)）]\s*|[-*+]\s+)?)(?:判断题?\s*[:：]\s*)?(?:(\*\*|__){_MARK}\2|[(（\[【]{_MARK}[)）\]】])"
-                         rf"\s*[-–—:：.、]?|[(（\[【]\s*{_MARK}\s*[)）\]】](?=\s*[。.]?\s*$)", re.IGNORECASE | re.MULTILINE)
+                         rf"\s*[-–—:：.、]?|"
+                         rf"(?:[(（\[【]\s*{_MARK}\s*[)）\]】]|(?:\*\*|__){_MARK}(?:\*\*|__))(?=\s*[。.]?\s*$)",
+                         re.IGNORECASE | re.MULTILINE)
 _VERDICTS = ("True", "False", "正确", "错误")
 
 
@@ -92,6 +95,7 @@ def normalise(text: str, mid_line: bool = False) -> str:
                             line)
         line = re.sub(r"[*_`#\u200b]", "", _WRAPPERS.sub("", line))
         line = _SERIES.sub("", line)
+        line = re.sub(r"^(\s*\d{1,9})\\([.)])", r"\1\2", line)  # `1972\.`: a number kept from being a list
         if not (mid_line and k == 0):
             line = _LEADING.sub("", line)
         line = _AFTER_QUESTION.sub(r"\1", re.sub(r"\s", "", line))
@@ -221,8 +225,10 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None,
             verdict = next(v for v in _VERDICTS if answer.startswith(v))
             got = question + normalise(answer[len(verdict):])
             expected = normalise(_TRUE_FALSE.sub(r"\1", re.sub(r"判断题?\s*[:：]", "", "\n".join(region), count=1)))
+        # a term and its definition (`术语：定义`): the colon between them is markup
+        defined = {question + colon + normalise(answer, mid_line=True) for colon in ("：", ":")}
         if not {expected, normalise(_unfence_markers("\n".join(with_sections), fences))} & {
-                got, question + normalise(answer, mid_line=True), same_line}:
+                got, question + normalise(answer, mid_line=True), same_line, *defined}:
             problems.append(f"{shown}:{card.location.line}: card {card.label} holds {got!r}, "
                             f"its lines hold {expected!r}")
     for n, line in enumerate(lines):

@@ -202,7 +202,7 @@ def figure_end(lines: list[tuple[int, str]], k: int) -> int | None:
 
 # Words that point at a table: only then is a table after a question part of it, since a
 # table after `比较以下两种方法` is usually the answer.
-POINTS_AT_TABLE = re.compile(r"下表|如表|表中|\btable\b", re.IGNORECASE)
+POINTS_AT_TABLE = re.compile(r"下表|如表|表中|表如下|表[^，。,.\s]{0,6}如下|\btable\b", re.IGNORECASE)
 
 TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 

@@ -22,7 +22,8 @@ from .starts import View, block_asks, is_section_line, run_facts, start_kind
 NAME = "numbered"
 TITLE = "numbered questions"
 # the rule each kind of card start stands for, as `Card.rule` names it
-KINDS = {"item": "numbered", "pseudo": "numbered", "sub": "numbered", "plain": "numbered", "bullet": "numbered",
+KINDS = {"item": "numbered", "term": "numbered", "pseudo": "numbered", "sub": "numbered", "plain": "numbered",
+         "bullet": "numbered",
          "label": "labels", "heading": "headings"}
 
 
@@ -96,13 +97,16 @@ def _walk(view: View, first: int, end: int, run) -> tuple[list[Card], list[_Part
             step += 1
             current.following.append(block)
             continue
-        start = start_kind(view, block, current, cards, run)
+        start = start_kind(view, block, current, cards, run, part.title)
         if start == "steps":
             step = 1
             current.following.append(block)
         elif start is not None:
             step = 0
             kind, number = start
+            if kind == "term" and not any(card.kind == "term" and card.section == part.title for card in cards):
+                notes.append((block.start, f"the items of `{part.title}` are read as terms, each defined "
+                              "after its colon", "to keep them as notes, name the section otherwise"))
             current = Card(kind, block, number, part.title)
             cards.append(current)
             part.cards += 1

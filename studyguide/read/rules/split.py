@@ -8,16 +8,34 @@ was chosen between two, the split says so in its notes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from ..blocks import Block
-from ..text import (CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER, POINTS_AT_TABLE, POINTS_ONWARD,
-                    PSEUDO_NUMBER, QUESTION_LABEL, SENTENCE_END, SUB_NUMBER, answer_label_line, asks, dedent,
-                    fence_end, figure_end, is_question_line, only_code, split_inline, strip_answer_label,
-                    strip_code, strip_label, table_end, trim)
+from ..blocks import Block, closes_fence, opens_fence
+from ..text import (ANSWER_LABEL, CLOSERS, HEADING_NUMBER, INLINE_ANSWER_LABEL, LIST_MARKER, POINTS_AT_TABLE,
+                    POINTS_ONWARD, PSEUDO_NUMBER, QUESTION_LABEL, SENTENCE_END, SUB_NUMBER, answer_label_line, asks,
+                    dedent, fence_end, figure_end, is_question_line, split_inline, strip_answer_label, strip_code,
+                    strip_label, table_end, trim)
 from .headings import COMMAND
 
 Lines = list[tuple[int, str]]  # (0-based line in the file, text)
+
+# an item of a part that defines terms: `软件危机：软件开发中遇到的…`
+TERM_LINE = re.compile(r"^(?P<term>[^：:。？?，,]{1,30}?)\s*[：:]\s*(?=\S)")
+
+# `简述词法分析的任务。答案：…` on one line: a task, then its labelled answer
+TASK_ANSWER_LABEL = re.compile(
+    r"[。！!；;.][*_）)」”]*(?P<label>\s*(?:【(?:参考答案|答案|答)】|(?:参考答案|答案|答|Answer)\s*[:：]))", re.IGNORECASE)
+
+# Words by which a question ending in `?` points at what is shown after it: `这是哪种拓扑？`,
+# `What does this print?`
+DEICTIC = re.compile(r"这|此|\b(?:this|these|here)\b", re.IGNORECASE)
+
+# `（2019 真题）`, `(5 marks)`, `（8 分）`, `（3）` after a question's mark: a bracketed remark on the question
+BRACKET_TAIL = re.compile(r"\s*[(（][^()（）\n]{1,40}[)）]\s*")
+# such a remark that only describes the question (marks, year, source), even with nothing after it
+ABOUT_QUESTION = re.compile(r"\d\s*(?:marks?|points?|pts?|分)\b|\d\s*分|真题|考题|考研|期[中末]|习题|"
+                            r"\b(?:19|20)\d\d\b|^\s*[(（]\s*(?:第\s*)?\d{1,3}\s*(?:题)?\s*[)）]\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -56,7 +74,7 @@ def split(lines: list[str], card: Card) -> Split:
     """A card's question and answer, trimmed, without the answer's label."""
     block = card.start
     indent = 0
-    if card.kind in ("item", "bullet"):
+    if card.kind in ("item", "bullet", "term"):
         indent, own = item_lines(lines, block)
         text, _ = strip_label(own[0][1].lstrip(), QUESTION_LABEL)
         own[0] = (own[0][0], text)
@@ -80,11 +98,46 @@ def split(lines: list[str], card: Card) -> Split:
             first, _ = strip_label(first, QUESTION_LABEL)
         own[0] = (own[0][0], first)
     following = following_lines(lines, card, indent)
-    if card.kind == "heading":
+    if card.kind == "term":
+        # `软件危机：定义…`: the term asks, the text after its colon defines it
+        n, text = own[0]
+        colon = TERM_LINE.match(text).end()
+        cut = Split([(n, text[:colon].rstrip().rstrip(":：").rstrip())], [(n, text[colon:])] + own[1:] + following)
+    elif card.kind == "heading":
         cut = Split(own, following)
     else:
         cut = split_lines(own, following, explicit=card.kind == "label", number=card.number)
-    return Split(trim(cut.question), trim(strip_answer_label(cut.answer, card.number)), cut.notes)
+    answer = trim(strip_answer_label(unlist_answer(trim(cut.answer)), card.number))
+    return Split(trim(cut.question), _bare_numbers(answer), cut.notes)
+
+
+BARE_NUMBER = re.compile(r"^(?P<number>\d{1,9})(?P<mark>[.)])\s*$")
+
+
+def _bare_numbers(answer: Lines) -> Lines:
+    """`1972.` alone on a line of an answer, escaped as `1972\\.`: unescaped, Markdown shows it as an
+    empty list item numbered 1."""
+    out, fence = [], None
+    for n, text in answer:
+        if fence is None and (match := BARE_NUMBER.match(text)):
+            text = f"{match['number']}\\{match['mark']}"
+        elif fence is None:
+            fence = opens_fence(text)
+        elif closes_fence(text, fence):
+            fence = None
+        out.append((n, text))
+    return out
+
+
+def unlist_answer(answer: Lines) -> Lines:
+    """`- Q: …` with a nested `- A: …`: the answer without the bullet that holds its label."""
+    match = LIST_MARKER.match(answer[0][1]) if answer else None
+    if not match or match["marker"][0].isdigit() or not strip_label(answer[0][1][match.end():], ANSWER_LABEL)[1]:
+        return answer
+    width = match.end()
+    if any(text.strip() and not text.startswith(" " * width) for _, text in answer[1:]):
+        return answer  # more than the one bullet: the answer is a list
+    return [(answer[0][0], answer[0][1][width:])] + [(n, dedent(text, width)) for n, text in answer[1:]]
 
 
 def following_lines(lines: list[str], card: Card, indent: int) -> Lines:
@@ -111,14 +164,15 @@ def split_lines(own: Lines, following: Lines, explicit: bool = False, number: st
     texts = [text for _, text in paragraph]
     # 1. an answer label starting a later line: everything before it is the question, code
     #    blocks included (`问题：` ```code``` `答：…`). After a plain question line, only
-    #    code may stand between it and the label: a later `答案：` is part of the answer.
+    #    code, tables and figures may stand between it and the label: a later `答案：` after
+    #    text is part of the answer.
     labelled = answer_label_line(everything, number)
     if labelled is not None and labelled > 0 and (
             explicit or labelled < len(paragraph) or not any(is_question_line(t) for t in texts)
-            or only_code(everything[len(paragraph):labelled])):
+            or only_shown(everything[len(paragraph):labelled])):
         return Split(everything[:labelled], everything[labelled:])
-    # `问：…？答：…` on one line
-    match = INLINE_ANSWER_LABEL.search(strip_code(texts[0]))
+    # `问：…？答：…` or `简述…。答案：…` on one line
+    match = INLINE_ANSWER_LABEL.search(strip_code(texts[0])) or TASK_ANSWER_LABEL.search(strip_code(texts[0]))
     if match and match.end() < len(texts[0].rstrip()):
         n, cut = paragraph[0][0], match.start("label")
         return Split([(n, texts[0][:cut])], [(n, texts[0][cut:].lstrip())] + paragraph[1:] + rest)
@@ -138,12 +192,17 @@ def split_lines(own: Lines, following: Lines, explicit: bool = False, number: st
             break
         if is_question_line(texts[k]):
             return with_shown_code(paragraph[:k + 1], paragraph[k + 1:] + rest)
+    # `1. Why …? (5 marks)` with the answer below, or a remark on the question alone: the
+    #    bracket belongs to the question, not the answer
+    inline = split_inline(texts[0])
+    if inline and BRACKET_TAIL.fullmatch(inline[1]) and (
+            any(text.strip() for _, text in paragraph[1:] + rest) or ABOUT_QUESTION.search(inline[1])):
+        return with_shown_code(paragraph[:1], paragraph[1:] + rest)
     # 4. `问题？答案`: the answer starts on the same line. Not when the line is a whole
     #    sentence and the paragraph goes on (`如何防止过拟合？请列举三种方法。` + answer):
     #    then the answer starts on the next line and the whole line asks.
     if len(texts) > 1 and SENTENCE_END.search(strip_code(texts[0])) and asks(texts[0]):
         return with_shown_code(paragraph[:1], paragraph[1:] + rest)
-    inline = split_inline(texts[0])
     if inline and COMMAND.match(inline[1]) and any(text.strip() for _, text in paragraph[1:] + rest):
         # `What is X? Explain with an example.` and the answer below: the command asks too
         note = (paragraph[0][0], "the sentence after the question mark is read as part of the question (it asks "
@@ -163,6 +222,20 @@ def split_lines(own: Lines, following: Lines, explicit: bool = False, number: st
     return with_shown_code(paragraph, rest)
 
 
+def only_shown(lines: Lines) -> bool:
+    """Whether the lines are blank, fenced code, pipe tables or figures, and nothing else."""
+    k = 0
+    while k < len(lines):
+        if not lines[k][1].strip():
+            k += 1
+            continue
+        end = fence_end(lines, k) or table_end(lines, k) or figure_end(lines, k)
+        if end is None:
+            return False
+        k = end
+    return True
+
+
 def with_shown_code(question: Lines, answer: Lines) -> Split:
     """`下面的代码输出什么？` + code + answer: the code belongs to the question.
 
@@ -170,7 +243,9 @@ def with_shown_code(question: Lines, answer: Lines) -> Split:
     code; a task whose answer is only code keeps the code as its answer.
     """
     last = question[-1][1].rstrip().rstrip(CLOSERS) if question else ""
-    points = last.endswith((":", "：")) or POINTS_ONWARD.search(" ".join(t for _, t in question))
+    words = " ".join(t for _, t in question)
+    points = last.endswith((":", "：")) or POINTS_ONWARD.search(words) or (
+        is_question_line(last) and DEICTIC.search(strip_code(words)))
     if not points:
         return Split(question, answer)
     k = 0

@@ -7,13 +7,14 @@ Functions of a read-only `View` of the file's lines and blocks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from ..blocks import Block
 from ..text import (ANSWER_LABEL, CLOSERS, IMAGE_LINE, POINTS_ONWARD, PSEUDO_NUMBER, QUESTION_LABEL, SECTION_LINE,
                     SUB_NUMBER, as_int, asks, is_question_line, pseudo_number)
-from .split import Card, item_lines, split
+from .split import TERM_LINE, Card, item_lines, split
 
 
 @dataclass(frozen=True)
@@ -140,12 +141,35 @@ def pseudo_start(view: View, block: Block) -> str | None:
     return None
 
 
+def answered_below(view: View, block: Block) -> bool:
+    """`1、计算 2 的 10 次方。` then `答：1024。`: a numbered task whose answer is labelled, a few
+    blocks below at most (the task may go on in paragraphs of its own first), with no question
+    or heading between."""
+    blocks = view.blocks
+    i = blocks.index(block) + 1
+    for later in blocks[i:i + 6]:
+        if later.kind == "paragraph" and ANSWER_LABEL.match(view.lines[later.start].lstrip()):
+            return True
+        if later.kind == "heading" or later.kind == "item" and later.ordered or block_asks(view, later):
+            return False
+    return False
+
+
+# A part of the chapter that defines terms (`一、名词解释`), and an item of it: `术语：定义`
+TERMS_PART = re.compile(r"名词解释|术语解释|概念解释|\b(?:glossary|definitions|key terms)\b", re.IGNORECASE)
+
+
 def start_kind(view: View, block: Block, current: Card | None, cards: list[Card],
-               run: Run) -> tuple[str, str] | str | None:
+               run: Run, part: str = "") -> tuple[str, str] | str | None:
     """How a block starts a card: ("item", "3"), ("label", ""), ...; "steps"; or None."""
     line = view.lines[block.start]
     previous = as_int(cards[-1].number) if cards else None
+    if block.kind == "item" and block.ordered and TERMS_PART.search(part) and not block_asks(view, block) \
+            and TERM_LINE.match(first_text(view, block)):
+        return "term", block.number
     if block.kind == "item" and block.ordered:
+        if current is not None and not any(text.strip() for _, text in item_lines(view.lines, block)[1]):
+            return None  # `1972.` alone on a line: a number CommonMark takes for a list, the answer's text
         if block_asks(view, block):
             return "item", block.number
         if current is not None and current.kind == "heading":
@@ -160,6 +184,9 @@ def start_kind(view: View, block: Block, current: Card | None, cards: list[Card]
     if block.kind == "item":
         if run.bullets and (current is None or current.kind != "heading"):
             return "bullet", ""
+        label = QUESTION_LABEL.match(first_text(view, block))
+        if label and "问题" not in label.group() and (current is None or current.kind != "heading"):
+            return "bullet", ""  # `- Q: …` is a question wherever it stands (`- 问题：…` may list problems)
         return None
     if block.kind != "paragraph":
         return None
@@ -174,6 +201,11 @@ def start_kind(view: View, block: Block, current: Card | None, cards: list[Card]
         # a numbered task that continues the run: `5.Print each item.`
         if as_int(pseudo_number(match)) == previous + 1 and current is not None and current.kind == "pseudo":
             number = pseudo_number(match)
+    if number is None and (match := PSEUDO_NUMBER.match(line.lstrip())) and answered_below(view, block) \
+            and (previous is None or as_int(pseudo_number(match)) == previous + 1):
+        # `1、计算 2 的 10 次方。` + `答：1024。`: a task whose answer is labelled (`（1）…` inside
+        # question 5 does not continue the numbers, so it stays part of question 5)
+        number = pseudo_number(match)
     if number is not None:
         return "pseudo", number
     if current is not None and current.kind in ("item", "pseudo", "plain") \

@@ -16,8 +16,10 @@ _TRUE = {"t", "true", "对", "√", "✓", "✔", "正确", "是"}
 _MARK = r"T|F|True|False|对|错|正确|错误|√|×|✓|✗|✔|✘"
 _LEAD = re.compile(rf"^(?:判断题?\s*[:：]\s*)?(?:(?P<b>\*\*|__)(?P<m1>{_MARK})(?P=b)|[(（\[【](?P<m2>{_MARK})[)）\]】])"
                    r"\s*[-–—:：.、]?\s*(?=\S)", re.IGNORECASE)
-_TAIL = re.compile(rf"\s*[(（\[【]\s*(?P<m>{_MARK})\s*[)）\]】]\s*[。.]?$", re.IGNORECASE)
+_TAIL = re.compile(rf"\s*(?:[(（\[【]\s*(?P<m>{_MARK})\s*[)）\]】]|(?P<b>\*\*|__)(?P<m2>{_MARK})(?P=b))\s*[。.]?$",
+                   re.IGNORECASE)
 _PREFIX = re.compile(r"^判断题?\s*[:：]\s*")
+_ASKS = re.compile(r"^(?:判断题?|true or false|t/f)\s*[:：]", re.IGNORECASE)
 _NUMBER = re.compile(r"^(?P<n>\d{1,3})\s*[.．、)）]\s*")
 WORDS = {"zh-CN": ("正确", "错误"), "en": ("True", "False")}
 
@@ -30,8 +32,10 @@ def statement(text: str) -> tuple[str, bool, str] | None:
     if match := _LEAD.match(rest):
         mark = match["m1"] or match["m2"]
         return number, mark.lower() in _TRUE, rest[match.end():]
-    if match := _TAIL.search(rest):
-        return number, match["m"].lower() in _TRUE, _PREFIX.sub("", rest[:match.start()]).rstrip()
+    if (match := _TAIL.search(rest)) and (match["m"] or _ASKS.match(rest)):
+        # a bold verdict at the end (`NULL equals NULL. **False**`) only after `True or false:`
+        mark = match["m"] or match["m2"]
+        return number, mark.lower() in _TRUE, _PREFIX.sub("", rest[:match.start()]).rstrip()
     return None
 
 
@@ -58,15 +62,20 @@ def read(section: Section) -> Reading | None:
     title = ""
     starts = 0
     current = None
+    # per sub-heading: whether it holds statements, and other items; a part of other questions
+    # (`## 二、简答题`) beside a part of statements (`## 一、判断题`) is read by its own rule
+    statements, others = set(), set()
     for block in section.blocks:
         if block.kind == "heading":
             title, current = block.text, None
             continue
-        if block.kind in ("item", "paragraph"):
-            starts += 1
         found = statement(section.lines[block.start]) if block.kind in ("item", "paragraph") else None
         if found is None and block.kind == "item":
-            return None  # another kind of question among the statements: each card is read on its own
+            others.add(title)
+            current = None
+            continue
+        if block.kind in ("item", "paragraph"):
+            starts += 1
         if found is None:
             if current is not None and block.kind not in ("rule",):  # an explanation below it
                 current["answer"] += [(n, section.lines[n]) for n in range(block.start, block.end)]
@@ -76,8 +85,9 @@ def read(section: Section) -> Reading | None:
         rest = [(n, section.lines[n].strip()) for n in range(block.start + 1, block.end)]
         current = card(NAME, number, [(block.start, text)], [(block.start, yes if true else no)] + rest, title)
         reading.cards.append(current)
+        statements.add(title)
         used.update(range(block.start, block.end))
-    if not reading.cards or len(reading.cards) * 2 < starts:
-        return None
+    if not reading.cards or len(reading.cards) * 2 < starts or statements & others:
+        return None  # another kind of question among the statements: each card is read on its own
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading
