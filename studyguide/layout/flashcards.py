@@ -379,16 +379,21 @@ def guide_urls(layouts: Layouts, stock: Stock, cut: str, flip: str, offset_mm: t
 
 def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings, language: str, meta,
                     font_url: Callable[[str], str], urls: dict[str, str],
-                    chunks: int = 1) -> list[tuple[list[Sheet], str]]:
+                    chunks: int = 1, styles: dict | None = None) -> list[tuple[list[Sheet], str]]:
     """The sheets as HTML: one document, or `chunks` documents of whole physical sheets each to render
     side by side, with the pages each holds. Each document carries the stylesheet of its own sheets,
-    so an edit that changes one card's size or place re-renders only the document holding it."""
+    so an edit that changes one card's size or place re-renders only the document holding it.
+    `styles`, if given, keeps the stylesheets made for the next call."""
     per_chunk = _chunk_size(pages, chunks)
+    styles = {} if styles is None else styles
     documents = []
     for start in range(0, len(pages), per_chunk):
         chunk = pages[start:start + per_chunk]
         style = _style_for(chunk)
-        css = stylesheet(layouts, stock, font_url, style, urls)
+        known = tuple(tuple(table.items()) for table in (style.positions, style.sizes, style.middles))
+        if known not in styles:
+            styles[known] = stylesheet(layouts, stock, font_url, style, urls)
+        css = styles[known]
         views = []
         for sheet in chunk:
             faces = []
@@ -415,10 +420,15 @@ def _chunk_size(pages: list[Sheet], chunks: int) -> int:
 
 
 def measure_html(layouts: Layouts, measuring: Measuring, stock: Stock, language: str, meta,
-                 font_url: Callable[[str], str]) -> str:
-    """The document that measures the heads and the doubtful sides (tall pages, one column)."""
+                 font_url: Callable[[str], str], styles: dict | None = None) -> str:
+    """The document that measures the heads and the doubtful sides (tall pages, one column).
+    `styles`, if given, keeps the stylesheets made, by sizes, for the next call."""
     sizes = {item.size_pt: _size_class(item.size_pt) for item in measuring.items}
-    css = stylesheet(layouts, stock, font_url, Style({}, sizes, {}), {}, (body_width_mm(stock), 5000))
+    styles = {} if styles is None else styles
+    known = tuple(sizes)
+    if known not in styles:
+        styles[known] = stylesheet(layouts, stock, font_url, Style({}, sizes, {}), {}, (body_width_mm(stock), 5000))
+    css = styles[known]
     return layouts.render("card-measure.html.j2", language=language, meta=meta, heads=measuring.heads.values(),
                           items=measuring.items, sizes=sizes, stylesheet=css)
 
