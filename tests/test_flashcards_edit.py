@@ -8,6 +8,7 @@ text and glyph positions as a build of the edited guide from nothing. A damaged 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -78,13 +79,21 @@ def _pages_of(result, key: str) -> int:
     return int(match[1])
 
 
-def _records(folder: Path) -> dict[Path, dict]:
-    found = {}
+def _index(folder: Path, holding: str) -> tuple[Path, dict]:
+    """The cache's record of every sheet's pages ("job"), or of every side's measurements ("box")."""
     for path in cache_folder(folder).rglob("*.entry"):
         data = path.read_bytes()
         if data.startswith(b"studyguide-record-1 "):
-            found[path] = json.loads(data.split(b"\n", 1)[1])
-    return found
+            found = json.loads(data.split(b"\n", 1)[1])
+            if found and all(holding in value for value in found.values()):
+                return path, found
+    raise AssertionError(f"no record of {holding}")
+
+
+def _write_record(path: Path, data: dict) -> None:
+    """A record as the cache writes one, digest and all: only its content says it is stale."""
+    body = json.dumps(data).encode()
+    path.write_bytes(b"studyguide-record-1 " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 
 def _glyphs(pdf: Path) -> list[list[tuple[str, float, float]]]:
@@ -121,29 +130,43 @@ def test_an_edited_answer_renders_only_its_sheet(guide, cold):
     _assert_like_cold(guide / "out" / "flashcards.pdf", cold)
 
 
-def test_a_damaged_sheet_record_is_a_miss(guide, cold):
-    records = {path: data for path, data in _records(guide).items() if "job" in data}
-    assert sorted(data["pages"] for data in records.values()) == [[0, 1], [2, 3], [4, 5]]
-    first_sheet = next(path for path, data in records.items() if data["pages"] == [0, 1])
-    data = bytearray(first_sheet.read_bytes())
-    data[-10] ^= 0x01
-    first_sheet.write_bytes(bytes(data))
+def test_a_sheet_whose_record_does_not_hold_is_laid_out_again(guide, cold):
+    path, sheets = _index(guide, "job")
+    assert sorted(value["pages"] for value in sheets.values()) == [[0, 1], [2, 3], [4, 5]]
+    first_sheet = next(key for key, value in sheets.items() if value["pages"] == [0, 1])
+    sheets[first_sheet]["pages"] = [40, 41]  # pages its render does not have
+    _write_record(path, sheets)
     _edit(guide)
     result = run_cli("--verbose", cwd=guide)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    # the damaged sheet is laid out again, beside the edited one; the third comes from the cache
+    # that sheet is laid out again, beside the edited one; the third comes from the cache
     assert _rendered(result)["flashcards:sheets:0:changed"] is True
     assert _pages_of(result, "flashcards:sheets:0:changed") == 4
     _assert_like_cold(guide / "out" / "flashcards.pdf", cold)
 
 
+@pytest.mark.parametrize("damage", ["bit rot", "truncated"])
+def test_a_damaged_record_of_the_sheets_is_a_miss(guide, cold, damage):
+    path, _ = _index(guide, "job")
+    data = bytearray(path.read_bytes())
+    if damage == "bit rot":
+        data[-10] ^= 0x01
+    else:
+        data = data[:len(data) // 2]
+    path.write_bytes(bytes(data))
+    _edit(guide)
+    result = run_cli("--verbose", cwd=guide)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert _rendered(result)["flashcards:sheets:0"] is True  # whole again, as in a first build
+    _assert_like_cold(guide / "out" / "flashcards.pdf", cold)
+
+
 def test_a_record_naming_a_render_that_is_gone_is_a_miss(guide, cold):
-    records = {path: data for path, data in _records(guide).items() if "job" in data}
-    assert records
-    for data in records.values():
-        entry = cache_folder(guide) / "jobs" / data["job"][:2] / f"{data['job']}.entry"
-        entry.unlink(missing_ok=True)
+    _, sheets = _index(guide, "job")
+    for value in sheets.values():
+        (cache_folder(guide) / "jobs" / value["job"][:2] / f"{value['job']}.entry").unlink(missing_ok=True)
     _edit(guide)
     result = run_cli("--verbose", cwd=guide)
     assert result.returncode == 0, result.stderr
@@ -152,10 +175,8 @@ def test_a_record_naming_a_render_that_is_gone_is_a_miss(guide, cold):
 
 
 def test_damaged_measurements_are_measured_again(guide, cold):
-    records = {path: data for path, data in _records(guide).items() if "box" in data}
-    assert records
-    for path in records:
-        path.write_bytes(path.read_bytes()[:-3])
+    path, measured = _index(guide, "box")
+    path.write_bytes(path.read_bytes()[:-3])
     _edit(guide)
     result = run_cli("--verbose", cwd=guide)
     assert result.returncode == 0, result.stderr
@@ -164,6 +185,5 @@ def test_damaged_measurements_are_measured_again(guide, cold):
     assert "flashcards:measure:0" in rendered
     assert rendered["flashcards:sheets:0:changed"] is True
     _assert_like_cold(guide / "out" / "flashcards.pdf", cold)
-    # and its records were written afresh
-    again = {path: data for path, data in _records(guide).items() if "box" in data}
-    assert sorted(again) == sorted(records)
+    # and the record was written afresh
+    assert _index(guide, "box")[1].keys() == measured.keys()

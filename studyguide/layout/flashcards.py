@@ -379,37 +379,48 @@ def guide_urls(layouts: Layouts, stock: Stock, cut: str, flip: str, offset_mm: t
 
 def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings, language: str, meta,
                     font_url: Callable[[str], str], urls: dict[str, str],
-                    chunks: int = 1, styles: dict | None = None) -> list[tuple[list[Sheet], str]]:
+                    chunks: int = 1) -> list[tuple[list[Sheet], str]]:
     """The sheets as HTML: one document, or `chunks` documents of whole physical sheets each to render
     side by side, with the pages each holds. Each document carries the stylesheet of its own sheets,
-    so an edit that changes one card's size or place re-renders only the document holding it.
-    `styles`, if given, keeps the stylesheets made for the next call."""
+    so an edit that changes one card's size or place re-renders only the document holding it."""
     per_chunk = _chunk_size(pages, chunks)
-    styles = {} if styles is None else styles
     documents = []
     for start in range(0, len(pages), per_chunk):
         chunk = pages[start:start + per_chunk]
         style = _style_for(chunk)
-        known = tuple(tuple(table.items()) for table in (style.positions, style.sizes, style.middles))
-        if known not in styles:
-            styles[known] = stylesheet(layouts, stock, font_url, style, urls)
-        css = styles[known]
-        views = []
-        for sheet in chunk:
-            faces = []
-            for placed in sheet.cards:
-                face = placed.face
-                rect = Rect(*(round(v, 4) for v in (placed.rect.x_mm, placed.rect.y_mm,
-                                                    placed.rect.width_mm, placed.rect.height_mm)))
-                classes = (f"c {'q' if face.side == 'front' else 'a'} {style.positions[rect]} "
-                           f"{style.middles[round(face.area.middle_mm, 4)]} "
-                           f"k{(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)}")
-                faces.append(FaceView(classes, face.label, face.title, face.key, face.html, style.sizes[face.size_pt],
-                                      face.lang))
-            views.append(SheetView(sheet.kind, tuple(faces)))
-        documents.append((chunk, layouts.render("flashcards.html.j2", language=language, meta=meta, sheets=views,
-                                                stylesheet=css, band=settings.cards.band)))
+        css = stylesheet(layouts, stock, font_url, style, urls)
+        documents.append((chunk, layouts.render("flashcards.html.j2", language=language, meta=meta,
+                                                sheets=_views(chunk, style), stylesheet=css, band=settings.cards.band)))
     return documents
+
+
+def sheet_keys(layouts: Layouts, pages: list[Sheet], groups: list[list[Sheet]], stock: Stock, settings,
+               language: str, meta, font_url: Callable[[str], str], urls: dict[str, str]) -> list[str]:
+    """For each physical sheet in `groups` (pages of `pages`), a text that changes whenever its own
+    document (`sheet_documents` of it alone) would render differently: its markup, with the classes
+    of one stylesheet made for all `pages`, and that stylesheet. One stylesheet for the deck costs
+    far less than one per sheet."""
+    style = _style_for(pages)
+    css = stylesheet(layouts, stock, font_url, style, urls)
+    return [layouts.render("flashcards.html.j2", language=language, meta=meta, sheets=_views(group, style),
+                           stylesheet=css, band=settings.cards.band) for group in groups]
+
+
+def _views(pages: list[Sheet], style: Style) -> list[SheetView]:
+    views = []
+    for sheet in pages:
+        faces = []
+        for placed in sheet.cards:
+            face = placed.face
+            rect = Rect(*(round(v, 4) for v in (placed.rect.x_mm, placed.rect.y_mm,
+                                                placed.rect.width_mm, placed.rect.height_mm)))
+            classes = (f"c {'q' if face.side == 'front' else 'a'} {style.positions[rect]} "
+                       f"{style.middles[round(face.area.middle_mm, 4)]} "
+                       f"k{(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)}")
+            faces.append(FaceView(classes, face.label, face.title, face.key, face.html, style.sizes[face.size_pt],
+                                  face.lang))
+        views.append(SheetView(sheet.kind, tuple(faces)))
+    return views
 
 
 def _chunk_size(pages: list[Sheet], chunks: int) -> int:
@@ -420,17 +431,18 @@ def _chunk_size(pages: list[Sheet], chunks: int) -> int:
 
 
 def measure_html(layouts: Layouts, measuring: Measuring, stock: Stock, language: str, meta,
-                 font_url: Callable[[str], str], styles: dict | None = None) -> str:
-    """The document that measures the heads and the doubtful sides (tall pages, one column).
-    `styles`, if given, keeps the stylesheets made, by sizes, for the next call."""
+                 font_url: Callable[[str], str], css: str = "") -> str:
+    """The document that measures the heads and the doubtful sides (tall pages, one column), with
+    its own stylesheet, or `css` (a `measure_css` for all these sides' sizes and more)."""
     sizes = {item.size_pt: _size_class(item.size_pt) for item in measuring.items}
-    styles = {} if styles is None else styles
-    known = tuple(sizes)
-    if known not in styles:
-        styles[known] = stylesheet(layouts, stock, font_url, Style({}, sizes, {}), {}, (body_width_mm(stock), 5000))
-    css = styles[known]
+    css = css or measure_css(layouts, measuring, stock, font_url)
     return layouts.render("card-measure.html.j2", language=language, meta=meta, heads=measuring.heads.values(),
                           items=measuring.items, sizes=sizes, stylesheet=css)
+
+
+def measure_css(layouts: Layouts, measuring: Measuring, stock: Stock, font_url: Callable[[str], str]) -> Markup:
+    sizes = {item.size_pt: _size_class(item.size_pt) for item in measuring.items}
+    return stylesheet(layouts, stock, font_url, Style({}, sizes, {}), {}, (body_width_mm(stock), 5000))
 
 
 @dataclass(frozen=True)

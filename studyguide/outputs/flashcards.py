@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Callable
 
 from markupsafe import Markup
 
@@ -23,7 +22,7 @@ from ..diagnostics import finding
 from ..i18n import strings
 from ..layout.fit import PADDING_MM, PT_TO_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
 from ..layout.flashcards import (SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
-                                 measure_html, sheet_documents, sheets, split_html)
+                                 measure_css, measure_html, sheet_documents, sheet_keys, sheets, split_html)
 from ..layout.sheets import StockError, stock_for
 from ..layout.split import Side as SplitSide
 from ..layout.split import starts_from_pages
@@ -59,23 +58,29 @@ def plan(context: Context) -> Plan:
     chunks = max(1, -(-physical_sheets // per_chunk))
     # chunks: key → its pages; jobs: key → its job; assembly: job of a chunk's changed sheets →
     # (the chunk, its sheets); assembled: chunk key → the chunk joined from sheets rendered apart
-    state: dict = {"chunks": {}, "jobs": {}, "assembly": {}, "assembled": {}}
+    state: dict = {"chunks": {}, "jobs": {}, "own": {}, "assembly": {}, "assembled": {}}
 
     def measure_jobs() -> list:
         parts = _halves(to_measure) if chunks > 1 and len(to_measure.items) > 1 else [to_measure]
         parts_measured.update({f"flashcards:measure:{n}": part for n, part in enumerate(parts)})
+        whole = css if parts == [measuring] else ""  # the stylesheet made for the records' keys is the same
         return [context.job(f"flashcards:measure:{n}", measure_html(
-            context.layouts, part, stock, context.language, context.print_meta, context.font_url), measure=part.ids,
+            context.layouts, part, stock, context.language, context.print_meta, context.font_url, whole),
+            measure=part.ids,
             lines="m", label="flashcards, fitting the text") for n, part in enumerate(parts)]
 
     cache = context.cache
     measured_anchors: dict = {}
-    record_keys: dict[str, str] = {}  # measuring item or head id → the key of its record
-    styles: dict = {}  # stylesheets by the classes they hold, made once per build
-    to_measure = measuring
+    to_measure, css = measuring, ""
     if cache is not None:
-        to_measure = _measured_before(cache, measuring, record_keys, measured_anchors, lambda part: measure_html(
-            context.layouts, part, stock, context.language, context.print_meta, context.font_url, styles))
+        # each head and each side at each size is known by a document measuring it alone, which
+        # lays it out as the whole measuring document does
+        measured = _Index(cache, "measured")
+        css = measure_css(context.layouts, measuring, stock, context.font_url)
+        record_keys = {item.id: cache.record_key("measure", measure_html(
+            context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css))
+            for item, alone in _alone(measuring)}
+        to_measure = _measured_before(measuring, measured, record_keys, measured_anchors)
     parts_measured: dict[str, Measuring] = {}
     jobs = measure_jobs() if to_measure.heads or to_measure.items else []
     pending_measures = {job.key for job in jobs}
@@ -126,6 +131,13 @@ def plan(context: Context) -> Plan:
         state["pages"] = pages
         documents = sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
                                     context.font_url, urls, chunks)
+        if cache is not None:
+            groups = _physical(pages)
+            texts = sheet_keys(context.layouts, pages, groups, stock, settings, context.language,
+                               context.print_meta, context.font_url, urls)
+            keys = [cache.record_key("sheet", text) for text in texts]
+            state["sheets"] = _Index(cache, "sheets", keys)
+            done = 0
         result = []
         for number, (chunk, html) in enumerate(documents):
             key = f"flashcards:sheets:{number}"
@@ -133,12 +145,17 @@ def plan(context: Context) -> Plan:
             part = f", part {number + 1} of {len(documents)}" if len(documents) > 1 else ""
             job = context.job(key, html, label=f"flashcards{part}", lines="b")
             state["jobs"][key] = job
-            if cache is None or cache.has(job):
+            if cache is None:
+                result.append(job)
+                continue
+            own = list(zip(_physical(chunk), keys[done:]))
+            done += len(own)
+            state["own"][key] = own
+            if cache.has(job):
                 result.append(job)
                 continue
             # a chunk not rendered before: its sheets may have been, each in some render of its own
-            sheets_alone = [(group, cache.record_key("sheet", sheet_html(group))) for group in _physical(chunk)]
-            found = _sheets_before(cache, sheets_alone, key)
+            found = _sheets_before(cache, state["sheets"], own, key)
             if not any(isinstance(item, _CachedSheet) for item in found):
                 result.append(job)  # none was: the chunk is rendered whole, as in a first build
                 continue
@@ -146,27 +163,23 @@ def plan(context: Context) -> Plan:
             if not new:
                 finish_chunk(key, found, None)
                 continue
-            html_new = sheet_html([page for item in new for page in item.group])
-            follow = context.job(f"{key}:changed", html_new, label=f"flashcards{part}, sheets changed", lines="b")
+            alone = sheet_documents(context.layouts, [page for item in new for page in item.group], stock, settings,
+                                    context.language, context.print_meta, context.font_url, urls)[0][1]
+            follow = context.job(f"{key}:changed", alone, label=f"flashcards{part}, sheets changed", lines="b")
             state["assembly"][follow.key] = (key, found, follow)
             result.append(follow)
         return result
 
-    def sheet_html(pages: list[Sheet]) -> str:
-        """One document of these pages alone: what a sheet's record is keyed by, and what renders
-        the sheets an edit changed."""
-        return sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
-                               context.font_url, urls, 1, styles)[0][1]
-
-    def remember(rendered, job, groups: list) -> None:
-        """A record for each sheet of a render: where its pages are, and its anchors."""
-        where, first = cache.key(job), 0
-        for group, record_key in groups:
+    def remember(rendered, job, own: list) -> None:
+        """Where each sheet of a render has its pages, and its anchors, for the builds to come."""
+        index, where, first = state["sheets"], cache.key(job), 0
+        for group, record_key in own:
             pages = list(range(first, first + len(group)))
             anchors = {name: dataclasses.replace(anchor, page=anchor.page - first)
                        for name, anchor in rendered.anchors.items() if anchor.page in pages}
             first += len(group)
-            cache.put_record(record_key, {"job": where, "pages": pages, "anchors": anchor_rows(anchors)})
+            index.keep(record_key, {"job": where, "pages": pages, "anchors": anchor_rows(anchors)})
+        index.save()
 
     def finish_chunk(key: str, found: list, changed) -> None:
         state["assembled"][key] = joined = _join_sheets(key, found, changed, context.fonts)
@@ -177,18 +190,19 @@ def plan(context: Context) -> Plan:
         if rendered.key in pending_measures:
             pending_measures.discard(rendered.key)
             measured_anchors.update(rendered.anchors)
-            if cache is not None:  # they had no record (this whole document may still be in the cache)
-                _remember_measures(cache, parts_measured[rendered.key], record_keys, rendered.anchors)
+            if cache is not None and not pending_measures:
+                for item, _ in _alone(measuring):
+                    if item.id in measured_anchors:
+                        measured.keep(record_keys[item.id], _measure_rows(measured_anchors, item.id))
+                measured.save()
             return after_measuring() if not pending_measures else []
         if rendered.key == "flashcards:split":
             return after_splitting(rendered.anchors)
         if rendered.key in state["chunks"]:
             context.diagnostics.extend(_overflowing(state["chunks"][rendered.key], rendered.anchors,
                                                     options.min_size_pt))
-            if cache is not None and rendered.seconds:
-                chunk = state["chunks"][rendered.key]
-                remember(rendered, state["jobs"][rendered.key],
-                         [(group, cache.record_key("sheet", sheet_html(group))) for group in _physical(chunk)])
+            if cache is not None and rendered.seconds:  # rendered now, not taken from the cache
+                remember(rendered, state["jobs"][rendered.key], state["own"][rendered.key])
         if rendered.key in state["assembly"]:
             key, found, job = state["assembly"][rendered.key]
             remember(rendered, job, [(item.group, item.record_key) for item in found
@@ -221,25 +235,43 @@ def plan(context: Context) -> Plan:
     return Plan(jobs, files, then, pages=page_counts, expected=len(jobs) + chunks)
 
 
-def _measured_before(cache, measuring: Measuring, record_keys: dict[str, str], anchors: dict,
-                     alone: Callable[[Measuring], str]) -> Measuring:
-    """What of `measuring` no earlier build measured. Each head and each side at each size has a
-    record keyed by a document measuring it alone (`alone`), which lays it out as the whole
-    measuring document does: found ones fill `anchors`, under the ids this build gives them."""
-    heads, items = {}, []
-    for index, head in measuring.heads.items():
-        key = record_keys[head.id] = cache.record_key("measure", alone(Measuring(
-            {0: dataclasses.replace(head, id="h")}, (), frozenset())))
-        if not _measure_from(cache.record(key), head.id, anchors):
-            heads[index] = head
+class _Index:
+    """Plain data kept between builds in one record, by key: each measured side's boxes, or where
+    each sheet's pages are. It keeps what this build has (found before, or made now): a record per
+    guide, written once or a few times a build, costs far less than a file per sheet or side."""
+
+    def __init__(self, cache, name: str, current: list[str] = ()) -> None:
+        self.cache, self.key = cache, cache.record_key("index", name)
+        found = cache.record(self.key)
+        self.before = found if type(found) is dict else {}
+        self.now = {key: self.before[key] for key in current if key in self.before}
+
+    def keep(self, key: str, value) -> None:
+        self.now[key] = value
+
+    def save(self) -> None:
+        self.cache.put_record(self.key, self.now)
+
+
+def _alone(measuring: Measuring):
+    """Each head and measured side with a measuring document of it alone (under a fixed id)."""
+    for head in measuring.heads.values():
+        yield head, Measuring({0: dataclasses.replace(head, id="h")}, (), frozenset())
     for item in measuring.items:
-        key = record_keys[item.id] = cache.record_key("measure", alone(Measuring(
-            {}, (dataclasses.replace(item, id="m"),), frozenset())))
-        if not _measure_from(cache.record(key), item.id, anchors):
-            items.append(item)
+        yield item, Measuring({}, (dataclasses.replace(item, id="m"),), frozenset())
+
+
+def _measured_before(measuring: Measuring, measured: "_Index", record_keys: dict[str, str],
+                     anchors: dict) -> Measuring:
+    """What of `measuring` no earlier build measured; what one did fills `anchors`, under the ids
+    this build gives them."""
+    heads = {index: head for index, head in measuring.heads.items()
+             if not _measure_from(measured.before.get(record_keys[head.id]), head.id, anchors)}
+    items = tuple(item for item in measuring.items
+                  if not _measure_from(measured.before.get(record_keys[item.id]), item.id, anchors))
     if len(heads) == len(measuring.heads) and len(items) == len(measuring.items):
         return measuring  # nothing was: the same document as in a first build
-    return Measuring(heads, tuple(items), measuring.unmeasured, measuring.hopeless)
+    return Measuring(heads, items, measuring.unmeasured, measuring.hopeless)
 
 
 def _measure_from(record, name: str, anchors: dict) -> bool:
@@ -256,11 +288,9 @@ def _measure_from(record, name: str, anchors: dict) -> bool:
     return True
 
 
-def _remember_measures(cache, part: Measuring, record_keys: dict[str, str], anchors: dict) -> None:
-    for name in part.ids:
-        if name in anchors:
-            found = {"box": anchors[name]} | ({"wide": anchors[f"w-{name}"]} if f"w-{name}" in anchors else {})
-            cache.put_record(record_keys[name], anchor_rows(found))
+def _measure_rows(anchors: dict, name: str) -> dict:
+    found = {"box": anchors[name]} | ({"wide": anchors[f"w-{name}"]} if f"w-{name}" in anchors else {})
+    return anchor_rows(found)
 
 
 def _physical(pages: list[Sheet]) -> list[list[Sheet]]:
@@ -282,12 +312,12 @@ class _NewSheet:
     record_key: str
 
 
-def _sheets_before(cache, sheets_alone: list, name: str) -> list:
+def _sheets_before(cache, index: _Index, own: list, name: str) -> list:
     """For each physical sheet, its pages in an earlier render (its record names the render, whose
     entry is checked as every entry is), or a _NewSheet to render."""
     found, sources = [], {}
-    for group, key in sheets_alone:
-        record = cache.record(key)
+    for group, key in own:
+        record = index.before.get(key)
         try:
             where = _str(record["job"])
             if where not in sources:
