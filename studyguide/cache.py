@@ -3,6 +3,9 @@
 - A job's key hashes everything that reaches the renderer: its HTML (the templates, settings and
   content are all in it), the files it may read (fonts, images), and the versions of studyguide
   and WeasyPrint. A job with a known key is not rendered again.
+- Records keep plain data about parts of a render, keyed the same way by the HTML the part would
+  render alone: where each flashcard sheet's pages are (in which cached render), and each measured
+  card side's boxes. An edit then lays out only the sheets and sides it changed.
 - The manifest records a fingerprint of every input of the last successful build and a hash of
   each output. When nothing changed and the outputs are as written, a build stops right there,
   before reading any Markdown: "up to date". This module imports nothing heavy for that reason.

@@ -161,7 +161,8 @@ def test_a_damaged_entry_is_rendered_again(guide, clean, damage):
         elif damage == "garbled header":
             data[5] ^= 0xFF
         elif damage == "bit rot in the PDF":
-            data[-min(200, len(data) // 2)] ^= 0x01  # one bit, deep in the PDF (or a record's data): only the digest can tell
+            # one bit, deep in the PDF (or in a record's data): only the digest can tell
+            data[-min(200, len(data) // 2)] ^= 0x01
         else:
             data = bytearray()
         path.write_bytes(bytes(data))
