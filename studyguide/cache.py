@@ -296,6 +296,10 @@ class JobCache:
             self.damaged += 1
             _remove(path)
             return None
+        try:
+            os.utime(path)  # recently used: trimmed last
+        except OSError:
+            pass
         return data
 
     def put_record(self, key: str, data) -> None:
