@@ -200,6 +200,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     # templates are compiled afresh each build: a compiled template on disk is code, and loading it
     # back would run whatever a damaged or planted file holds
     layouts = Layouts(user_layouts)
+    layouts.env.allow_for(len(guide.cards))
     layouts.use_fonts(fonts)
     context = Context(settings, guide, views, meta, language, layouts, fonts, tuple(allowed), out_dir, work_dir)
     try:

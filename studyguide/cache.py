@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 from . import __version__
 
 LIMIT_BYTES = 1 << 30  # the job cache is trimmed to this size, least recently used first
-FORMAT = b"studyguide-cache-1"  # first word of every entry; a different one is a miss
+FORMAT = b"studyguide-cache-2"  # first word of every entry; a different one is a miss
 RECORD = b"studyguide-record-1"  # first word of a record (plain data about part of a render)
 _FILE_URL = re.compile(r"""file://[^"')\s]+""")
 
@@ -107,6 +107,7 @@ def encode(rendered) -> bytes:
         "bookmarks": [[b.page, b.level, b.label, b.x_pt, b.y_pt] for b in rendered.bookmarks],
         "links": [[k.page, k.target, k.x_pt, k.y_pt, k.width_pt, k.height_pt] for k in rendered.links],
         "page_size_pt": list(rendered.page_size_pt),
+        "texts": {name: [[page, text] for page, text in held] for name, held in rendered.texts.items()},
     }
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256(body + b"\0" + rendered.pdf).hexdigest().encode()
@@ -140,7 +141,9 @@ def decode(entry: bytes, key: str):
             tuple(Bookmark(_int(v[0]), _int(v[1]), _str(v[2]), _float(v[3]), _float(v[4]))
                   for v in _list(data["bookmarks"])),
             tuple(Link(_int(v[0]), _str(v[1]), *map(_float, v[2:6])) for v in _list(data["links"])),
-            tuple(map(_float, _list(data["page_size_pt"])[:2])))
+            tuple(map(_float, _list(data["page_size_pt"])[:2])),
+            texts={_str(name): tuple((_int(v[0]), _str(v[1])) for v in _list(held))
+                   for name, held in _items(data["texts"])})
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise Damaged(str(exc)) from None
 
@@ -204,7 +207,7 @@ class JobCache:
     def key(self, job) -> str:
         digest = hashlib.sha256()
         for part in (__version__, self._engine, job.html, "\0".join(job.measure), job.variant, str(job.report),
-                     job.lines):
+                     job.lines, job.texts):
             digest.update(part.encode())
             digest.update(b"\0")
         # files the HTML points at: their content, not their name, decides

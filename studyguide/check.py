@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -14,6 +15,7 @@ from .markdown import CELL_BREAK, structure_parser
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
 from .read.symbols import symbol_characters
+from .read.text import strip_code
 
 
 def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
@@ -71,7 +73,6 @@ _HTML_TAG = re.compile(
     r"<(?P<name>script|style|iframe|object|embed|form|input|link|meta|html|body|head|div|span|table|"
     r"tr|td|th|tbody|thead|p|br|hr|b|i|u|em|strong|font|center|img|a|ul|ol|li|h[1-6]|pre|code|sup|sub|"
     r"video|audio|svg|math)\b[^<>]*/?>", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
 def _html(texts) -> list[Diagnostic]:
@@ -82,7 +83,7 @@ def _html(texts) -> list[Diagnostic]:
         for offset, line in outside_fences(text.split("\n")):
             if "<" not in line:
                 continue
-            bare = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+            bare = strip_code(line)
             if "|" in bare and CELL_BREAK.search(bare):
                 cells = _table_lines(text) if cells is None else cells
                 if offset in cells:  # `<br>` breaks the line in a table cell
@@ -123,7 +124,11 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
                 if (line, column) == (first_line + rejected.line, 1) and rejected.kind in ("image", "svg"):
                     line, column = _find(lines, line, "![")  # `![alt][ref]`: its target is elsewhere
                 location = Location(chapter.location.path, line, column)
-                if rejected.kind == "link":
+                if rejected.kind == "brackets":
+                    problems.append(finding(
+                        "SG501", f"the rest of this paragraph's `[…]` is shown as text: {rejected.reason}", location,
+                        "write a `[` that opens no link as `\\[`, or split the paragraph"))
+                elif rejected.kind == "link":
                     problems.append(finding(
                         "SG501", f"`[…]({rejected.target})` is shown as text: {rejected.reason}", location))
                 elif rejected.kind == "svg":
@@ -133,7 +138,7 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
                 elif rejected.kind == "math":
                     problems.append(finding(
                         "SG504", f"maths `{_excerpt(rejected.target)}` is shown as TeX: {rejected.reason}",
-                        location, "fix the TeX; a character outside the bundled fonts cannot be drawn"))
+                        location, rejected.hint or "fix the TeX; a character outside the bundled fonts cannot be drawn"))
                 else:
                     problems.append(finding(
                         "SG502", f"image `{_excerpt(rejected.target, 80)}` is shown as text: {rejected.reason}",
@@ -228,11 +233,35 @@ def _first_line(text: str, width: int) -> str:
 
 _IMPORT = re.compile(r"@import\b", re.IGNORECASE)
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""", re.IGNORECASE)
+# `image-set("a.png" 1x)` takes bare strings as URLs
+_IMAGE_SET = re.compile(r"""image-set\(([^)]*)\)""", re.IGNORECASE)
+_STRING = re.compile(r"""(['"])([^'"]*)\1""")
+# `@\69mport`, `u\72l(`: CSS reads an escaped letter as the letter
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)")
+
+
+def _unescaped(line: str) -> str:
+    def letter(match: re.Match) -> str:
+        if match[2] is not None:
+            return match[2]
+        code = int(match[1], 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+    return _CSS_ESCAPE.sub(letter, line) if "\\" in line else line
+
+
+def _targets(line: str):
+    """What a line of CSS asks the renderer to fetch: url(…) and image-set strings, with their column."""
+    for match in _URL.finditer(line):
+        yield match.group(2).strip(), match.start() + 1
+    for match in _IMAGE_SET.finditer(line):
+        for string in _STRING.finditer(match.group(1)):
+            yield string.group(2).strip(), match.start() + 1
 
 
 def check_layouts(folder: Path) -> list[Diagnostic]:
-    """A guide's own layouts may not pull in anything from outside: no @import, and no url() but
-    data: URLs and files beside them. (The renderer refuses those too; this says where they are.)"""
+    """A guide's own layouts may not pull in anything from outside: no @import, and no url() or
+    image-set() but data: URLs and files in the guide, CSS escapes (`@\\69mport`) read as the
+    letters they stand for. (The renderer refuses those too; this says where they are.)"""
     problems: list[Diagnostic] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".css", ".j2", ".html")):
         try:
@@ -241,18 +270,23 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
             problems.append(finding("SG505", f"layout {path.name} cannot be read: {exc}", Location(path, 1)))
             continue
         for number, line in enumerate(lines, start=1):
+            line = _unescaped(line)
             for match in _IMPORT.finditer(line):
                 problems.append(finding(
                     "SG503", "@import is not allowed in a layout: stylesheets are put inline, and nothing "
                     "is fetched", Location(path, number, match.start() + 1),
                     "copy the rules you need into this file"))
-            for match in _URL.finditer(line):
-                target = match.group(2).strip()
-                if target.lower().startswith("data:") or "{{" in target or not target:
+            for target, column in _targets(line):
+                if target.lower().startswith("data:") or "{{" in target or not target or target.startswith("#"):
                     continue
-                if ":" in target.split("/", 1)[0] or target.startswith("//"):
+                remote = ":" in target.split("/", 1)[0] or target.startswith("//")
+                # a relative path may lead to the guide's content beside the layouts, not above them
+                inside = not remote and Path(os.path.realpath(path.parent / target.split("#")[0].split("?")[0])
+                                             ).is_relative_to(os.path.realpath(folder.parent))
+                if remote or not inside:
                     problems.append(finding(
                         "SG503", f"url({target}) reaches outside the guide; a build never opens network "
-                        "connections or reads other files", Location(path, number, match.start() + 1),
+                        "connections or reads other files",
+                        Location(path, number, column),
                         "put the file in the layouts folder and refer to it by a relative path, or use a data: URL"))
     return problems

@@ -286,10 +286,12 @@ def _settings(args: argparse.Namespace) -> Settings:
     if "workbook.editions" in changes and "build.outputs" not in changes and args.command in ("build", "watch"):
         changes["build.outputs"] = ["workbook"]  # asked for one edition: that is all to build
     settings = override(settings, changes) if changes else settings
+    text = settings.source.read_text(encoding="utf-8-sig") if settings.source else ""
     if args.command in ("calibrate", "print") or (args.command in ("build", "watch")
                                                   and "flashcards" in settings.build.outputs):
-        text = settings.source.read_text(encoding="utf-8-sig") if settings.source else ""
         settings.cards.check(settings.source, text)  # keys that are fine alone may not fit together
+    if args.command in ("build", "watch", "check", "print"):
+        settings.workbook.check(settings.source, text)  # `1x1mm` has the form of a paper, not its size
     return settings
 
 

@@ -88,6 +88,17 @@ class WorkbookSettings:
     booklet: bool = _option(False, "also impose the handout as an A5 booklet on A4 sheets "
                             "(handout-booklet.pdf), for saddle stitching")
 
+    def check(self, path: Path | None = None, text: str = "") -> None:
+        """Raise ConfigError when the paper has the right form but a size no page can have."""
+        from .layout.paper import parse_paper  # the sizes live with the layout
+
+        try:
+            parse_paper(self.paper)
+        except ValueError as exc:
+            line = _line_of(text, "workbook", "paper") if text else 0
+            raise ConfigError(path if line else None, "workbook.paper", str(exc),
+                              "a paper's sides are 50 to 1000 mm, such as `180x250mm`", line) from None
+
 
 @dataclass(frozen=True)
 class CardSettings:
@@ -365,11 +376,6 @@ def _check_table(path, text, section: str, name: str, value: dict, meta) -> dict
     return value
 
 
-# a group that repeats something which itself repeats, such as `(a+)+`: such a pattern can take
-# hours on one long line, and a guide's settings may come from anyone
-_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\d*\})")
-
-
 def _check_markers(path, text, section: str, markers: MarkerSettings) -> None:
     """A marker written as /…/ must be a regular expression that compiles and cannot run away."""
     for name in ("question", "answer"):
@@ -386,10 +392,12 @@ def _check_markers(path, text, section: str, markers: MarkerSettings) -> None:
             raise ConfigError(path, key, f"{value} is not a valid regular expression: {exc}",
                               "fix the expression (Python's syntax), or write the marker as plain text "
                               "without the slashes", line) from None
-        if _NESTED_REPEAT.search(value[1:-1]):
-            raise ConfigError(path, key, f"{value} repeats a group that itself repeats, which can take "
-                              "hours on a long line", "write it without the outer repetition, such as "
-                              "`/Q\\d+:/` rather than `/(Q\\d+)+:/`", line)
+        from .read.settings import runaway  # loaded only when a marker is an expression
+
+        if why := runaway(value[1:-1]):
+            raise ConfigError(path, key, f"{value} {why}, which can take hours on a long line",
+                              "repeat only letters and classes, such as `/Q\\d+:/` rather than `/(Q\\d+)+:/` "
+                              "or `/[QA]+:/` rather than `/(Q|A)+:/`", line)
 
 
 def is_marker_pattern(marker: str) -> bool:

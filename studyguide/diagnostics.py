@@ -7,7 +7,7 @@ from .model import Diagnostic, Location, Severity
 # code: (severity, one-line summary for the README)
 CODES: dict[str, tuple[Severity, str]] = {
     # reading files
-    "SG101": (Severity.ERROR, "a file cannot be read (missing, unreadable, or a folder)"),
+    "SG101": (Severity.ERROR, "a file cannot be read (missing, unreadable, a folder, or a content file over 1 MB)"),
     "SG102": (Severity.WARNING, "a file is not UTF-8; it was decoded as GB 18030 (GBK)"),
     "SG103": (Severity.ERROR, "a file is neither UTF-8 nor GB 18030 text"),
     "SG104": (Severity.NOTE, "a file has CRLF or CR line endings (read as LF)"),

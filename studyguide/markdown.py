@@ -15,6 +15,10 @@ from typing import Callable
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_core import block as block_rule
+from markdown_it.rules_core import normalize as normalize_rule
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.rules_inline.image import image as image_rule
 from markdown_it.rules_inline.link import link as link_rule
 from markdown_it.token import Token
@@ -28,6 +32,12 @@ _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
 MAX_NESTING = 100
+
+# markdown-it finds where a `[` ends by skipping token after token up to its `]`, once for every
+# `[`: a paragraph of unclosed `[` or `![` costs its length squared (50,000 took minutes). Past
+# this many skips in one paragraph, the rest of it reads no more links or images, as markdown-it
+# itself does past maxNesting (it skips to the paragraph's end), and a finding says so.
+SKIP_BUDGET = 100_000
 
 
 def _base_parser(breaks: bool = False) -> MarkdownIt:
@@ -57,6 +67,7 @@ class Rejected:
     target: str
     line: int  # 0-based, within the Markdown snippet
     reason: str
+    hint: str = ""  # how to fix it, when the finding's usual hint does not say
 
 
 @dataclass
@@ -66,7 +77,8 @@ class _Pass:
     kind: str = "link"
     rejected: list[Rejected] = field(default_factory=list)
     line: int = 0  # of the block being parsed
-    offset: int = 0  # lines into that block
+    src: str = ""  # the block's inline text, and where in it the link being parsed starts
+    at: int = 0
     refused: bool = False  # the image being parsed may not be used
 
 
@@ -88,6 +100,7 @@ class Renderer:
         self._math = math
         parser = _base_parser(breaks)
         parser.validateLink = self._validate
+        parser.inline.skipToken = self._skip_token
         parser.inline.ruler.at("link", self._link)
         parser.inline.ruler.at("image", self._image)
         parser.core.ruler.push("cell_breaks", _cell_breaks)
@@ -120,8 +133,8 @@ class Renderer:
         """
         if state.src[state.pos] != opener:
             return False
-        saved = self._pass.kind, self._pass.offset, self._pass.refused
-        self._pass.kind, self._pass.offset = kind, state.src.count("\n", 0, state.pos)
+        saved = self._pass.kind, self._pass.src, self._pass.at, self._pass.refused
+        self._pass.kind, self._pass.src, self._pass.at = kind, state.src, state.pos
         self._pass.refused = False
         start = state.pos
         try:
@@ -136,7 +149,18 @@ class Renderer:
                 token.content = state.src[start:state.pos]
             return matched
         finally:
-            self._pass.kind, self._pass.offset, self._pass.refused = saved
+            self._pass.kind, self._pass.src, self._pass.at, self._pass.refused = saved
+
+    def _skip_token(self, state) -> None:
+        """markdown-it's skip over one token while it looks for a `]`, within the paragraph's budget."""
+        state.sg_skips = getattr(state, "sg_skips", 0) + 1
+        if state.sg_skips <= SKIP_BUDGET:
+            ParserInline.skipToken(self.parser.inline, state)
+            return
+        if state.sg_skips == SKIP_BUDGET + 1:
+            self._pass.src, self._pass.at = state.src, state.pos
+            self._reject("brackets", "", f"over {SKIP_BUDGET:,} steps to match its `[` with their `]`")
+        state.pos = state.posMax
 
     def _validate(self, url: str) -> bool:
         if self._pass.kind == "link":
@@ -157,7 +181,7 @@ class Renderer:
 
     def _reject(self, kind: str, target: str, reason: str) -> None:
         target = unquote(target)  # markdown-it percent-encodes targets before validating them
-        line = self._pass.line + self._pass.offset
+        line = self._pass.line + self._pass.src.count("\n", 0, self._pass.at)
         # a refused `![..](..)` is tried again as a link from its `[`: one finding is enough
         kinds = {kind, "image", "svg"} if kind == "link" else {kind}
         if all((r.kind, r.target, r.line) not in {(k, target, line) for k in kinds} for r in self._pass.rejected):
@@ -224,7 +248,11 @@ class Renderer:
     def check(self, markdown: str) -> list[Rejected]:
         """Links, images and maths that will be shown as text, with their line in the snippet."""
         env: dict = {}  # the reference definitions, for `![alt][ref]`
-        tokens = self.parser.parse(markdown, env)
+        # blocks only: each inline text is parsed below, once, knowing its line
+        state = StateCore(markdown, self.parser, env)
+        normalize_rule(state)
+        block_rule(state)
+        tokens = state.tokens
         self._pass = _Pass()
         formulas: list[tuple[str, bool, int]] = []
         for token in tokens:
@@ -248,7 +276,7 @@ class Renderer:
                     raise ValueError("maths is not typeset here")
                 self._math(tex, display)
             except ValueError as exc:
-                rejected.append(Rejected("math", tex, line, str(exc)))
+                rejected.append(Rejected("math", tex, line, str(exc), getattr(exc, "hint", "")))
         return rejected
 
 

@@ -39,8 +39,9 @@ _SPAN = re.compile(r"\blines? (\d+)(?:–(\d+))?")
 # findings that report text which is in no card: text outside chapters, sections without
 # questions, a chapter's notes, a file or chapter that holds no questions
 REPORTING = {"SG201", "SG203", "SG204", "SG305"}
-_LABEL = (r"(?:【(?:参考答案|答案|解答|答|问题|题目|问)\d{0,3}】[:：]?|(?:参考答案|答案|解答|问题|题目|答|问|Answer|Ans\.?|Question|Q|A)"
-          r"\s*(?:\d{1,3}\s*[:：.．、)）]|[:：]))")
+# (`A4.` is a label only under question 4: see `_numbered_answer`)
+_LABEL = (r"(?:【(?:参考答案|答案|解答|答|问题|题目|问)\d{0,3}】[:：]?|(?:参考答案|答案|解答|问题|题目|答|问|Answer|Ans\.?|Question|Q)"
+          r"\s*(?:\d{1,3}\s*[:：.．、)）]|[:：])|A\s*[:：])")
 _MARKER = (r"(?:>|\d{1,9}[.)](?=\s|$)|[-+](?=\s|$)|\d{1,3}[.．](?!\d)|\d{1,3}[、。:：)）]|[(（]\d{1,3}[)）]|"
            r"[▍▌■□★☆●○◆◇▶►▪♦✦❖]|【\d{1,3}】|\d{1,3}\.\d{1,2}(?=\s)|[•o\uf0a7\uf0b7](?=\t)|"
            r"第\s*\d{1,3}\s*题[:：.．、]?|"
@@ -194,9 +195,11 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None,
         for n in range(first, end):
             done[n] = True
         fences = {line.strip() for line in with_sections if _FENCE.match(line)}
+        region = _numbered_answer(region, card.number)
         expected = normalise(_unfence_markers("\n".join(region), fences))
         question = normalise(_unfence_markers(unmark(card.question), fences))
-        answer = "" if id(card) in keyed else _unfence_markers(unmark(card.answer), fences)
+        answer = "" if id(card) in keyed else _unfence_markers(
+            "\n".join(_numbered_answer(unmark(card.answer).split("\n"), card.number)), fences)
         got = question + normalise(answer)
         # an answer after the question mark on the question's line reads as that line does
         same_line = normalise(_unfence_markers(unmark(card.question), fences) + answer)
@@ -218,6 +221,14 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None,
         if not done[n] and normalise(line):
             problems.append(f"{shown}:{n + 1}: {line.strip()!r} is in no card, title or finding")
     return problems
+
+
+def _numbered_answer(lines: list[str], number: str) -> list[str]:
+    """The lines without the `A4.` label of card 4's answer: `A` and another number is text."""
+    if not number.isdigit():
+        return lines
+    label = re.compile(rf"^(\s*(?:\*\*|__)?)A\s*0*{int(number)}\s*(?:\*\*|__)?\s*[:：.．、)）]", re.IGNORECASE)
+    return [label.sub(r"\1", line) for line in lines]
 
 
 def _unmark(line: str, markers: dict) -> str:

@@ -96,7 +96,7 @@ def test_the_cache_is_outside_the_guide_and_holds_no_code(guide):
                     or path.name.startswith("set-") and data.startswith(b"[")), path
             continue
         # an entry, a record (plain data about part of a render), or the manifest's JSON
-        assert data.startswith((b"studyguide-cache-1 ", b"studyguide-record-1 ", b"{")), path
+        assert data.startswith((b"studyguide-cache-2 ", b"studyguide-record-1 ", b"{")), path
         assert not data.startswith(b"\x80")  # not a pickle
 
 

@@ -110,6 +110,11 @@ def test_the_formats_are_the_readers():
      ["/Q(\\d+/ is not a valid regular expression: missing ), unterminated subpattern",
       "or write the marker as plain text without the slashes"]),
     ('[read.markers]\nanswer = "/(A+)+:/"\n', "read.markers.answer", 2, ["repeats a group that itself repeats"]),
+    # exponential without a nested `+`: alternatives or an optional part under a repetition
+    ('[read]\nformat = "labels"\n\n[read.markers]\nquestion = "/(x|x)*y/"\nanswer = "A:"\n', "read.markers.question", 5,
+     ["/(x|x)*y/ repeats a choice between alternatives, which can take hours", "rather than `/(Q|A)+:/`"]),
+    ('[read.markers]\nquestion = "/(Q?\\\\d?)+:/"\n', "read.markers.question", 2, ["repeats a group that itself repeats"]),
+    ('[read.markers]\nquestion = "/(\\\\w)\\\\1*:/"\n', "read.markers.question", 2, ["repeats a back-reference"]),
     ('[read.markers]\nquestoin = "Q."\n', "read.markers.questoin", 2, ["did you mean `read.markers.question`?"]),
     ('[read.markers]\ntag = "card"\n', "read.markers.tag", 2, ["not in the expected form", "#card"]),
     ('[read]\nmarkers = {question = "/[/"}\n', "read.markers.question", 2, ["not a valid regular expression"]),
@@ -135,3 +140,17 @@ def test_a_bad_read_setting_stops_the_build_with_exit_2(tmp_path):
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 2
     assert "studyguide.toml:2: `read.markers.question`" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("paper", ["1x1mm", "99999999x99999999mm"])
+def test_a_workbook_paper_no_page_can_have_is_refused_by_check(tmp_path, paper):
+    """The form `WxH mm` passes the setting's pattern; the size is checked before reading, as for
+    the cards, not by the build nine seconds in."""
+    _write(tmp_path, f'[guide]\ntitle = "x"\n\n[workbook]\n# the sheet\npaper = "{paper}"\n')
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch1.md").write_text("# 第 1 章\n\n1. 问题？\n   答案。\n", encoding="utf-8")
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"studyguide.toml:6: `workbook.paper`: paper '{paper}' is outside 50–1000 mm" in result.stderr
+    assert "(a paper's sides are 50 to 1000 mm" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

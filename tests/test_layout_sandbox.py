@@ -6,6 +6,8 @@ nothing it asks for runs.
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
 from studyguide.layout import LayoutError, Layouts
@@ -26,6 +28,21 @@ HOSTILE = {
     "a padding filter": '{{ "x" | center(1000000000) }}',
     "a division by zero": "{{ 1 / 0 }}",
 }
+
+# filters and methods whose result can be far bigger than what they are given: refused before it is made
+GROWING = {
+    "a join with a long separator": '{{ range(100000) | join("x" * 20000) }}',
+    "replacing every gap": '{{ ("x" * 1000) | replace("", "y" * 1000) | replace("", "z" * 1500) | length }}',
+    "a centring method": '{{ "a".center(1500000000) }}',
+    "a padding method": '{{ "a".ljust(999999999) }}',
+    "a wide format field": '{{ "{:>1500000000}".format("a") }}',
+    "a format width as an argument": '{{ "{:>{}}".format("a", 1500000000) }}',
+    "a repeated list printed": "{{ ([range(100000) | list] * 300) | string | length }}",
+    "a join method": '{{ ("y" * 20000).join(range(100000) | map("string")) }}',
+    "a replace method": '{{ ("x" * 10000).replace("", "y" * 10000) }}',
+    "tabs expanded": '{{ ("\t" * 100000).expandtabs(1000) }}',
+}
+HOSTILE.update(GROWING)
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -63,3 +80,46 @@ def test_a_template_linked_from_outside_the_layouts_folder_is_not_read(tmp_path)
     found = caught.value.diagnostic
     assert found.code == "SG505" and "outside the layouts folder" in found.message
     assert found.location.line == 2
+
+
+@pytest.mark.parametrize("name", sorted(GROWING))
+def test_a_value_too_big_is_refused_before_it_is_made(name, tmp_path):
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "title-page.html.j2").write_text(f"<p>\n{GROWING[name]}\n</p>\n", encoding="utf-8")
+    environment = Layouts(layouts)
+    tracemalloc.start()
+    try:
+        with pytest.raises(LayoutError) as caught:
+            environment.render("title-page.html.j2")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "not allowed to do this" in caught.value.diagnostic.message
+    assert peak < 60_000_000, f"{peak:,} bytes: the value was made before it was refused"
+
+
+def test_all_of_a_builds_renders_share_one_budget(tmp_path):
+    """A card's template renders once per card: each render is short, but together they stop."""
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "card-front.html.j2").write_text(
+        "<p>\n{% for i in range(100000) %}{% endfor %}{{ view }}\n</p>\n", encoding="utf-8")
+    environment = Layouts(layouts)
+    environment.env.allow_for(0)
+    environment.env.allowed = 0.3  # as if most of the build's allowance were spent
+    rendered = 0
+    with pytest.raises(LayoutError) as caught:
+        for rendered in range(10_000):
+            environment.render("card-front.html.j2", view=rendered)
+    found = caught.value.diagnostic
+    assert found.code == "SG505" and "ran for more than 0 s in all" in found.message
+    assert found.location.path == layouts / "card-front.html.j2" and found.location.line == 2
+    assert rendered > 0 and environment.env.spent >= 0.3
+
+
+def test_the_allowance_grows_with_the_cards():
+    from studyguide.layout.sandbox import BUILD_SECONDS, CARD_SECONDS
+    environment = Layouts()
+    environment.env.allow_for(1000)
+    assert environment.env.allowed == pytest.approx(BUILD_SECONDS + 1000 * CARD_SECONDS)

@@ -90,6 +90,26 @@ def test_a_character_no_font_has_is_refused():
         typesetter(FONTS.resolve()).typeset(r"x = 😀", False)
 
 
+def test_a_formula_over_the_length_limit_is_refused_before_it_is_typeset(renderer, chapter, monkeypatch):
+    import ziamath
+    from studyguide.layout.maths import MAX_TEX
+    long_row = "+".join(["x_{i}"] * 400) + "+y"  # 2,002 characters: ziamath alone took half a minute
+    matrix = r"\begin{matrix}" + r"\\".join(["&".join(["a"] * 30)] * 30) + r"\end{matrix}"
+    assert len(long_row) > MAX_TEX and len(matrix) > MAX_TEX
+    typeset = typesetter(FONTS.resolve()).typeset
+    fine = typeset("+".join(["x"] * 100), True)  # a long formula that fits is typeset
+    assert fine.width_em > 50
+    monkeypatch.setattr(ziamath.Math, "fromlatex", lambda *a, **k: pytest.fail("ziamath was asked"))
+    for tex in (long_row, matrix):
+        with pytest.raises(MathsError, match=r"characters long, more than the 1,000 one formula may be") as refused:
+            typeset(tex, True)
+        assert "split it into several formulas" in refused.value.hint
+    html = renderer.html(f"看：\n\n$${long_row}$$\n", chapter)
+    assert f'<code class="tex">{long_row}</code>' in html
+    [rejected] = renderer.check(f"看：\n\n$${long_row}$$\n", chapter)
+    assert (rejected.kind, rejected.line) == ("math", 2) and "split it" in rejected.hint
+
+
 def test_unreadable_tex_is_shown_as_tex_and_reported(renderer, chapter):
     html = renderer.html(r"公式 $\frac{a}{$ 坏了", chapter)
     assert '<code class="tex">\\frac{a}{</code>' in html
@@ -129,3 +149,39 @@ def test_link_like_text_whose_target_is_not_a_url_stays_text(renderer, chapter):
     assert '<a href="https://pytorch.org">PyTorch</a>' in html
     [rejected] = renderer.check("加速-[-1，0，1](刹车，不加速，加速)", chapter)
     assert (rejected.kind, rejected.target) == ("link", "刹车，不加速，加速")
+
+
+def _counting_skips(monkeypatch) -> list[int]:
+    """Counts markdown-it's skips over a token while it looks for the `]` of a `[`."""
+    from markdown_it.parser_inline import ParserInline
+    calls = [0]
+    skip = ParserInline.skipToken
+
+    def counted(self, state):
+        calls[0] += 1
+        skip(self, state)
+    monkeypatch.setattr(ParserInline, "skipToken", counted)
+    return calls
+
+
+def test_a_paragraph_of_unclosed_brackets_is_read_within_a_budget(renderer, chapter, monkeypatch):
+    from studyguide.markdown import SKIP_BUDGET
+    calls = _counting_skips(monkeypatch)
+    text = "第一行\n看这些：" + "![" * 20_000 + "[" * 5_000 + "](" * 2_000 + " 以及 [PyTorch](https://pytorch.org)。"
+    rejected = renderer.check(text, chapter)
+    assert [(r.kind, r.line) for r in rejected] == [("brackets", 1)]
+    assert "over 100,000 steps" in rejected[0].reason
+    # each `[` would scan the rest of the line: 25,000 of them, the line's length each
+    assert calls[0] == SKIP_BUDGET
+    shown = visible_text(renderer.html(text, chapter))
+    assert shown.count("![") == 20_000 and shown.count("](") == 2_001  # nothing lost, all text
+    assert "以及 [PyTorch](https://pytorch.org)。" in shown
+
+
+def test_a_paragraph_of_many_links_stays_within_the_budget(renderer, chapter, monkeypatch):
+    calls = _counting_skips(monkeypatch)
+    text = "，".join(f"[第 {n} 节](https://example.com/{n}) 和 [{n}, {n + 1}) 区间" for n in range(300))
+    assert renderer.check(text, chapter) == []
+    html = renderer.html(text, chapter)
+    assert html.count('<a href="https://example.com/') == 300
+    assert calls[0] < 100_000

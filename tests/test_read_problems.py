@@ -3,6 +3,8 @@
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES
 from lossless import unaccounted
 from studyguide.read import read_guide
@@ -95,3 +97,57 @@ def test_a_question_label_alone_starts_no_card(tmp_path):
     guide = read_guide([source])
     assert [(c.question, c.answer) for c in guide.cards] == [
         ("神经网络的？", "神经网络的。"), ("激活函数的？", "非线性。\n\n问2、")]
+
+
+def test_a_content_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    from studyguide.read import source
+    path = tmp_path / "ch01.md"
+    path.write_text("# 第 1 章\n\n1. 什么是张量？\n   多维数组。\n" + "[r]: https://example.com\n" * 45_000,
+                    encoding="utf-8")
+    assert path.stat().st_size > source.FILE_LIMIT
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    guide = read(path)
+    assert not guide.cards and found(guide)[0] == ("SG101", 1, "error")
+    assert "the file is 1.1 MB, more than the 1 MB a content file may be" in guide.diagnostics[0].message
+
+
+def test_code_spans_are_paired_in_one_pass():
+    from studyguide.read.text import strip_code
+    assert strip_code("Is `a?` or ``b`?`` it?") == "Is      or         it?"
+    assert strip_code("``not closed` here?") == "``not closed` here?"
+    assert strip_code("`one\ntwo` three?") == "`one\ntwo` three?"  # a span ends on its own line
+    runs = " ".join("`" * n for n in range(1, 601))  # no two runs alike: nothing is code
+    assert strip_code(runs + " ok?") == runs + " ok?"
+    assert strip_code(runs + " x " + "`" * 600) == runs[:-600] + " " * (600 + 3 + 600)
+
+
+@pytest.mark.parametrize("front, line, words", [
+    ("chapter: 1" + "0" * 5000, 2, "front matter holds a number thousands of digits long"),
+    ("title: 复习\nchapter: 1e308", 3, "front matter `chapter` should be a whole number, not `1e308`"),
+    ("chapter: -5", 2, "front matter `chapter` is -5; a chapter number is 0 to 9999"),
+    ("chapter: 99999999999999999999", 2, "`chapter` is a huge number"),
+    ("title: 复习\ntags: [a]\ntitle: 期中", 4, "front matter is not valid YAML: `title` is given twice"),
+    ("markers: {question: 'Q:', question: '问：'}", 2, "`question` is given twice"),
+    ("language: ../../etc", 2, "front matter `language: ../../etc` is not a language studyguide knows"),
+    ("lang: fr", 2, "front matter `lang: fr` is not a language studyguide knows"),
+    ("title: [甲, 乙]", 2, "front matter `title` should be text, not `list`"),
+])
+def test_front_matter_mistakes_are_named_at_their_line(tmp_path, front, line, words):
+    path = tmp_path / "ch01.md"
+    path.write_text(f"---\n{front}\n---\n# 第 1 章 复习\n\n1. 什么是张量？\n   多维数组。\n", encoding="utf-8")
+    guide = read(path)
+    [problem] = [d for d in guide.diagnostics if d.code == "SG105"]
+    assert (problem.location.line, problem.severity.name) == (line, "ERROR")
+    assert words in problem.message and problem.hint
+    # what is wrong is left out; the rest of the file is read as if it were not there
+    assert [c.answer for c in guide.cards] == ["多维数组。"]
+    assert guide.chapters[0].language == "" and guide.chapters[0].number == 1
+
+
+@pytest.mark.parametrize("encoding, name", [("utf-16", "UTF-16"), ("utf-32", "UTF-32")])
+def test_a_file_saved_as_wide_unicode_is_named(tmp_path, encoding, name):
+    path = tmp_path / "ch01.md"
+    path.write_bytes("# Chapter 1\n\n1. What is a tensor?\n   An array.\n".encode(encoding))  # with its BOM
+    guide = read(path)
+    assert [(d.code, d.location.line) for d in guide.diagnostics] == [("SG103", 1)]
+    assert f"the file is {name} text, not UTF-8" in guide.diagnostics[0].message

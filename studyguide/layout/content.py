@@ -56,7 +56,9 @@ def _pixels_of_file(path: str, _mtime_ns: int, _size: int) -> None:
 
 
 def _check_pixels(stream) -> None:
-    """Reads only the image's header: its size is known before any pixel is decoded."""
+    """Reads the image's header first: its size is known before any pixel is decoded. Then, if it
+    is not too big, decodes it whole, since a file cut short (a PNG or GIF whose download stopped)
+    has a sound header and would print half black."""
     import warnings
 
     from PIL import Image, UnidentifiedImageError
@@ -64,17 +66,23 @@ def _check_pixels(stream) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PIL's own decompression-bomb warning: we say it better
         try:
-            with Image.open(stream) as image:
-                width, height = image.size
+            image = Image.open(stream)
         except Image.DecompressionBombError as exc:
             raise ValueError(f"the image is too big to print: {_dimensions(exc)}more than the "
                              f"{MAX_PIXELS // 1_000_000} million allowed") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise ValueError("the file is not an image that can be read (damaged, or another format "
                              "under an image's name)") from None
-    if width * height > MAX_PIXELS:
-        raise ValueError(f"the image is too big to print: {width} x {height} pixels, more than the "
-                         f"{MAX_PIXELS // 1_000_000} million allowed")
+        with image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValueError(f"the image is too big to print: {width} x {height} pixels, more than the "
+                                 f"{MAX_PIXELS // 1_000_000} million allowed")
+            try:
+                image.load()
+            except (OSError, SyntaxError, ValueError, EOFError):
+                raise ValueError("the file is not an image that can be read: it is damaged or cut short, "
+                                 "so only part of it would print") from None
 
 
 class SvgReference(ValueError):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import quote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..markdown import visible_text
 from ..model import Card
@@ -25,6 +25,7 @@ from . import CardView, Layouts
 from .fit import (HEAD_GAP_MM, HEAD_LINE_HEIGHT, HEAD_SIZE_PT, LINE_HEIGHT, PADDING_MM, Area, Fit,
                   Measuring, Side, area, body_width_mm, image_max_mm)
 from .sheets import UNPRINTABLE_MM, Rect, Stock
+from .split import STACKED_CLASS
 
 CUT_LINE_PT = 0.5  # thin, but well above the 0.25 pt at which lines vanish on paper
 GUIDE_GREY = "#9a9a9a"  # light, yet visible after photocopying
@@ -51,20 +52,27 @@ def _lean(fragment: str) -> Markup:
 _TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
 _CELL = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.DOTALL)
+_DATA_CELL = re.compile(r"<td(?=[\s>])")
 _LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.DOTALL)
-_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+# a run no line breaks inside: a zero-width space (which the Markdown renderer puts every 12
+# letters of a long string, such as a web address) ends one
+_UNBREAKABLE = re.compile(r"[^\s\u200b\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 CELL_PADDING_EM = 1.0  # typography.css: 0.5em on either side of a cell's text
 LATIN_EM = 0.62  # a generous average width of a Latin letter or digit (bold heads, code)
 
 
-def squeeze_wide_tables(fragment: str, width_em: float) -> str:
-    """Tables whose longest words cannot sit side by side within `width_em`, marked `sg-squeeze`.
+STACKED = f'class="{STACKED_CLASS}"'  # on a table read row by row
 
-    Cells break between words and between Chinese characters; a table as wide as its longest
-    words that is still wider than the card may break inside words too (cards.css), rather than
-    run off the card.
+
+def stack_wide_tables(fragment: str, width_em: float) -> str:
+    """Tables whose longest words cannot sit side by side within `width_em`, read row by row.
+
+    Cells break between words and between Chinese characters, so a table as wide as its longest
+    words fits; one wider than the card even so would have to break inside words. Instead it is
+    read as on a narrow screen: its header one line, each row a block, each cell after its
+    column's name (`data-label`, drawn by cards.css), and no word breaks.
     """
-    def mark(match: re.Match) -> str:
+    def stack(match: re.Match) -> str:
         columns: dict[int, float] = {}
         for row in _ROW.findall(match.group(1)):
             for index, cell in enumerate(_CELL.findall(row)):
@@ -74,9 +82,21 @@ def squeeze_wide_tables(fragment: str, width_em: float) -> str:
                 columns[index] = max(columns.get(index, 0.0), longest + CELL_PADDING_EM)
         if sum(columns.values()) <= width_em:
             return match.group(0)
-        return f'<table class="sg-squeeze">{match.group(1)}</table>'
+        head = match.group(1).split("</thead>")[0] if "</thead>" in match.group(1) else ""
+        names = [visible_text(cell).strip() for cell in _CELL.findall(head)]
 
-    return _TABLE.sub(mark, fragment) if "<table>" in fragment else fragment
+        def label(row: re.Match) -> str:
+            cells = iter(names)
+
+            def named(cell: re.Match) -> str:
+                name = next(cells, "")
+                return f'<td data-label="{escape(name)}"' if name else "<td"
+
+            return _DATA_CELL.sub(named, row.group(0))
+
+        return f'<table {STACKED}>{_ROW.sub(label, match.group(1))}</table>'
+
+    return _TABLE.sub(stack, fragment) if "<table>" in fragment else fragment
 
 
 def card_sides(views: list[CardView], layouts: Layouts, question_on_back: bool,
@@ -88,7 +108,7 @@ def card_sides(views: list[CardView], layouts: Layouts, question_on_back: bool,
         front = _lean(layouts.render("card-front.html.j2", view=view))
         back = _lean(layouts.render("card-back.html.j2", view=view, recall=question_on_back))
         if width_em:
-            front, back = (Markup(squeeze_wide_tables(side, width_em)) for side in (front, back))
+            front, back = (Markup(stack_wide_tables(side, width_em)) for side in (front, back))
         weight = view.answer_weight + (view.question_weight * RECALL_SCALE if question_on_back else 0)
         sides[f"f-{view.card.anchor}"] = Side(f"f-{view.card.anchor}", front, view.question_weight,
                                               view.question_paragraphs)

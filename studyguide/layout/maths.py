@@ -34,8 +34,18 @@ TEXT_FONT = "NotoSansSC-Regular.otf"
 SIZE_PX = 20  # ziamath draws at this size; the HTML scales it to 1em of the text around it
 
 
+# characters of TeX in one formula. ziamath's time grows faster than a formula's length (each
+# term of a row measures every term before it): a 4 KB row took 30 s, a 60 × 60 matrix 20 s,
+# while 1,000 characters, far more than a card's formula needs, take a second or two.
+MAX_TEX = 1_000
+
+
 class MathsError(ValueError):
-    """TeX that cannot be typeset, and why."""
+    """TeX that cannot be typeset, and why; `hint` says how to fix it, when that is not the TeX."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(reason)
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,10 @@ class Typesetter:
         self.typeset = lru_cache(maxsize=4096)(self._typeset)
 
     def _typeset(self, tex: str, display: bool) -> Formula:
+        if len(tex) > MAX_TEX:  # refused before ziamath reads it
+            raise MathsError(f"the formula is {len(tex):,} characters long, more than the {MAX_TEX:,} one formula "
+                             "may be", "split it into several formulas, or show a large table or matrix as a "
+                             "Markdown table or an image")
         self._missing.clear()
         try:
             svg = self._math.fromlatex(tex, size=SIZE_PX, font=self._key, inline=not display).svg()

@@ -3,12 +3,16 @@
 Jinja's immutable sandbox refuses Python internals (`__class__`, `__globals__`, …) and changes to
 the values a template is given. On top of it, a template gets only the filters and globals the
 layouts need, and its work is bounded: a value longer than LONGEST characters or items, output
-longer than LONGEST_OUTPUT, or a render taking longer than SECONDS stops with a finding rather
-than filling the machine's memory or holding the build for ever.
+longer than LONGEST_OUTPUT, a render taking longer than SECONDS, or all of a build's renders
+taking longer than BUILD_SECONDS and CARD_SECONDS a card stops with a finding rather than filling the machine's memory or
+holding the build for ever. A filter or method that can make its result much bigger than what it
+is given (`join`, `replace`, `center`, `format` …) has the result's size worked out first, so a
+value too big is refused before it is made.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -22,6 +26,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 LONGEST = 20_000_000  # characters (or items) in any one value a template makes
 LONGEST_OUTPUT = 200_000_000  # characters a template may write; the seed's biggest page is about 3 million
 SECONDS = 20.0  # per render; the seed's slowest takes well under one
+# all renders of one build, plus a little per card, since a card's template renders once per card
+# (the seed's layouts take about 7 ms per card in all)
+BUILD_SECONDS = 10.0
+CARD_SECONDS = 0.05
 LONGEST_RANGE = 100_000
 
 # filters whose output is bounded by their input (no width, count or fill argument), and that
@@ -34,6 +42,54 @@ FILTERS = ("abs", "capitalize", "count", "d", "default", "dictsort", "e", "escap
 
 
 _WIDE = re.compile(r"%[-+ #0]*(\d{7,}|\*|\d*\.(\d{7,}|\*))")  # a field a million characters wide, or `*`
+# the same in `"{:>9999999}".format(…)`, or a width given as an argument, `{:{}}`
+_WIDE_FIELD = re.compile(r"\{[^{}]*:[^{}]*(?:\d{7,}|\{)")
+
+
+def size(value, limit: int = LONGEST) -> int:
+    """About how many characters a value prints as; counting stops once it passes `limit`."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        total = 2
+        for item in value.items() if isinstance(value, dict) else value:
+            total += 2 + size(item, limit - total)
+            if total > limit:
+                break
+        return total
+    return 8  # a number, or an object that prints as its name
+
+
+def _widened(obj, args: tuple) -> str:
+    """What is too big about a string method's result, worked out before it is made, or ""."""
+    text, name = getattr(obj, "__self__", None), getattr(obj, "__name__", "")
+    if not isinstance(text, str):
+        return ""
+    if name in ("center", "ljust", "rjust", "zfill") and args and isinstance(args[0], int) and args[0] > LONGEST:
+        return f"`.{name}({args[0]})` makes a value of more than {LONGEST:,} characters"
+    if name == "expandtabs" and len(text) * (args[0] if args and isinstance(args[0], int) else 8) > LONGEST:
+        return f"`.expandtabs()` makes a value of more than {LONGEST:,} characters"
+    if name == "replace" and len(args) >= 2 and _replaced(text, *args[:3]) > LONGEST:
+        return f"`.replace()` makes a value of more than {LONGEST:,} characters"
+    return ""
+
+
+def _replaced(text, old, new, count=None) -> int:
+    """The length `text.replace(old, new, count)` would have."""
+    text, old, new = str(text), str(old), str(new)
+    found = text.count(old) if old else len(text) + 1
+    if isinstance(count, int) and count >= 0:
+        found = min(found, count)
+    return len(text) + found * (len(new) - len(old))
+
+
+def _joined(items: list, separator) -> int:
+    total = len(str(separator)) * max(len(items) - 1, 0)
+    for item in items:
+        total += size(item, LONGEST - total)
+        if total > LONGEST:
+            break
+    return total
 
 
 class TooMuchWork(SecurityError):
@@ -56,16 +112,53 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, **options) -> None:
         super().__init__(**options)
-        self.filters = {name: self.filters[name] for name in FILTERS}
+        self.filters = {name: self._guarded(name, self.filters[name]) for name in FILTERS}
         self.globals = {"range": self.range, "dict": dict}
         self.deadline = float("inf")
+        self.spent = 0.0  # seconds all renders took so far
+        self.started = 0.0
+        self.allowed = BUILD_SECONDS  # seconds all renders may take
+
+    def allow_for(self, cards: int) -> None:
+        """The time all renders of a build of so many cards may take."""
+        self.allowed = BUILD_SECONDS + CARD_SECONDS * cards
 
     def start(self) -> None:
-        self.deadline = time.monotonic() + SECONDS
+        self.started = time.monotonic()
+        self.deadline = self.started + min(SECONDS, self.allowed - self.spent)
+
+    def stop(self) -> None:
+        self.spent += time.monotonic() - self.started
+        self.deadline = float("inf")
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
+            if self.spent + SECONDS > self.allowed:
+                raise TooMuchWork(f"the layouts' templates ran for more than {self.allowed:.0f} s in all; "
+                                  "this one may render once for every card")
             raise TooMuchWork(f"the template ran for more than {SECONDS:.0f} s")
+
+    def _guarded(self, name: str, function):
+        """A filter that keeps the clock, refuses to make too big a value, and checks what it made."""
+        value_at = 1 if getattr(function, "jinja_pass_arg", None) else 0  # after the context it is passed
+
+        @functools.wraps(function)
+        def guarded(*args, **kwargs):
+            self.tick()
+            args = list(args)
+            value = args[value_at] if len(args) > value_at else None
+            given = args[value_at + 1:]
+            if name == "join":
+                args[value_at] = value = list(value)
+                separator = given[0] if given else kwargs.get("d", "")
+                if _joined(value, separator) > LONGEST:
+                    raise TooMuchWork(f"`join` makes a value of more than {LONGEST:,} characters")
+            elif name == "replace" and len(given) >= 2 and _replaced(value, *given[:3]) > LONGEST:
+                raise TooMuchWork(f"`replace` makes a value of more than {LONGEST:,} characters")
+            elif size(value) > LONGEST:  # `string`, `list`, `tojson` … print their value whole
+                raise TooMuchWork(f"`{name}` is given a value of more than {LONGEST:,} characters")
+            return self.bounded(function(*args, **kwargs))
+        return guarded
 
     def bounded(self, value):
         self.tick()
@@ -84,7 +177,22 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         __self.tick()
-        return super().call(__context, __obj, *args, **kwargs)
+        if getattr(__obj, "__name__", "") == "join" and isinstance(getattr(__obj, "__self__", None), str) and args:
+            args = (list(args[0]), *args[1:])
+            if _joined(args[0], __obj.__self__) > LONGEST:
+                raise TooMuchWork(f"`.join()` makes a value of more than {LONGEST:,} characters")
+        if why := _widened(__obj, args):
+            raise TooMuchWork(why)
+        return __self.bounded(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value):
+        """`str.format`, which Jinja sandboxes when it is looked up, refused when its fields are too wide."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and _WIDE_FIELD.search(value.__self__):
+            def refused(*args, **kwargs):
+                raise TooMuchWork("a `.format()` asks for too wide a field")
+            return refused
+        return wrapped
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, int) and isinstance(left, int) and (
@@ -92,7 +200,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
             raise TooMuchWork(f"`** {right}` is too big a power")
         if operator == "*":
             for times, value in ((left, right), (right, left)):
-                if isinstance(times, int) and hasattr(value, "__len__") and times * len(value) > LONGEST:
+                if isinstance(times, int) and hasattr(value, "__len__") and times > 0 and \
+                        times * size(value, LONGEST // times + 1) > LONGEST:
                     raise TooMuchWork(f"`* {times}` makes a value of more than {LONGEST:,} characters")
         if operator == "%" and isinstance(left, str) and _WIDE.search(left):
             raise TooMuchWork("a `%` format asks for too wide a field")
@@ -101,13 +210,16 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def render(self, template, context: dict) -> str:
         """The template's output, checked as it grows."""
         self.start()
-        parts, size = [], 0
-        for part in template.generate(**context):
-            size += len(part)
-            if size > LONGEST_OUTPUT:
-                raise TooMuchWork(f"the template wrote more than {LONGEST_OUTPUT:,} characters")
-            self.tick()
-            parts.append(part)
+        parts, written = [], 0
+        try:
+            for part in template.generate(**context):
+                written += len(part)
+                if written > LONGEST_OUTPUT:
+                    raise TooMuchWork(f"the template wrote more than {LONGEST_OUTPUT:,} characters")
+                self.tick()
+                parts.append(part)
+        finally:
+            self.stop()
         return "".join(parts)
 
 

@@ -1,12 +1,15 @@
 """Cutting a card side that does not fit even at the smallest size into pieces, one per card.
 
 Where to cut comes from WeasyPrint's own pagination: the side is laid out once more at the
-smallest size, on pages exactly as tall as a card's text area, with every unbreakable run (a
-Chinese character, a word, a line of code, an image, a table row) wrapped in an element with an
-id. The page each run lands on says which piece it belongs to. A piece is the side's own HTML
-with only its runs kept, so it lays out on its card exactly as that page did: a paragraph breaks
-between the same lines, a list item that goes on shows no second bullet, a numbered list keeps
-counting, and a table repeats its header.
+smallest size, on pages exactly as tall as a card's text area. Its text is cut into unbreakable
+runs (a Chinese character, a word, a line of code, an image, a table row), and the page each run
+lands on says which piece it belongs to. Images, rows and lines of code carry an id, whose anchor
+tells their page; the runs of a text are marked together, about a line's worth in one element
+(an element per run costs WeasyPrint a millisecond each: minutes for 100,000 characters), and
+one cut by a page's end says which of its runs each page holds by the text it has there. A piece
+is the side's own HTML with only its runs kept, so it lays out on its card exactly as that page
+did: a paragraph breaks between the same lines, a list item that goes on shows no second bullet,
+a numbered list keeps counting, and a table repeats its header.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ ATOMIC = {"img", "hr", "tr", "thead", "svg", "math"}  # never cut inside; they g
 # …except a table's head, which every page repeats: its id would be found on the last page, and
 # it goes with the first piece anyway (the others repeat it)
 UNMARKED = {"thead"}
+STACKED_CLASS = "sg-stack"  # layout/flashcards.py: a table too wide for its card
 # a Chinese (or other wide) character alone, or a run of up to 12 other non-space characters,
 # each with the spaces around it
 # (a zero-width space counts as a space: the Markdown renderer puts one every 12 letters of a long
@@ -30,11 +34,30 @@ UNMARKED = {"thead"}
 _RUN = re.compile(r"[\s\u200b]*(?:[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
                   r"|[^\s\u200b\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]{1,12})[\s\u200b]*"
                   r"|[\s\u200b]+")
+GROUP_CHARS = 160  # the runs of a text marked by one element: about two lines at the smallest size
+GROUP_CLASS = "sg-runs"  # the class of those elements, whose text on each page the render reports
+# what a page's text is compared by: the letters, not the spaces around them (collapsed by the
+# renderer) nor the invisible breaks and soft hyphens (a hyphen shows only where a line breaks)
+_UNCOUNTED = re.compile(r"[\s\u200b\u00ad]+")
 
 
 @dataclass
 class _Text:
     runs: list[tuple[int, str]]  # (run number, text)
+    lines: bool = False  # the lines of a <pre>: each marked alone (a blank one holds no letter)
+
+    def groups(self) -> list[list[tuple[int, str]]]:
+        """Its runs in the groups that are marked together, each about GROUP_CHARS long."""
+        if self.lines or not self.runs or self.runs[0][0] < 0:
+            return [[run] for run in self.runs]
+        groups, length = [[]], 0
+        for run in self.runs:
+            if length >= GROUP_CHARS:
+                groups.append([])
+                length = 0
+            groups[-1].append(run)
+            length += len(run[1])
+        return groups
 
 
 @dataclass
@@ -55,6 +78,7 @@ class _Builder(HTMLParser):
         self.atomic_depth = 0  # inside an atomic element (an <svg>): its text is not cut
         self.pre_depth = 0
         self.pending_empty: list[_Element] = []  # elements without runs, waiting for the next run
+        self.texts: list[_Text] = []  # every text with runs, in order
 
     # -- building --
     def _take(self) -> int:
@@ -126,7 +150,9 @@ class _Builder(HTMLParser):
             parent.children.append(_Text([(-1, data)]))
             return
         pieces = re.findall(r"[^\n]*\n|[^\n]+", data) if self.pre_depth else _RUN.findall(data)
-        parent.children.append(_Text([(self._take(), piece) for piece in pieces]))
+        text = _Text([(self._take(), piece) for piece in pieces], lines=bool(self.pre_depth))
+        parent.children.append(text)
+        self.texts.append(text)
 
     def finish(self) -> _Element:
         self.close()
@@ -144,10 +170,45 @@ class Side:
         builder.feed(str(fragment))
         self.root = builder.finish()
         self.runs = builder.count
+        self._texts = builder.texts
 
     def marked(self, prefix: str) -> Markup:
-        """The HTML with run n wrapped in (or, for an image or a table row, marked by) id `prefix`n."""
+        """The HTML with every run marked: an image or a table row by id `prefix`n (n its run
+        number), a text's runs in groups, each wrapped in an element of class GROUP_CLASS whose id
+        is `prefix` and the number of its first run."""
         return Markup("".join(self._write(child, prefix=prefix) for child in self.root.children))
+
+    def marks(self, prefix: str) -> list[str]:
+        """The ids `marked` gives, in order of their runs."""
+        ids = [f"{prefix}{group[0][0]}" for text in self._texts for group in text.groups()]
+        atomic, stack = [], list(self.root.children)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, _Element):
+                if node.tag in ATOMIC and node.tag not in UNMARKED and node.first >= 0:
+                    atomic.append(node.first)
+                else:
+                    stack.extend(node.children)
+        return sorted(ids + [f"{prefix}{n}" for n in atomic], key=lambda name: int(name[len(prefix):]))
+
+    def pages(self, prefix: str, anchors: dict, texts: dict) -> list[int | None]:
+        """The page each run was laid out on, from a render of `marked(prefix)`: its anchors by id,
+        and the text each group cut by a page's end holds on each page (page, text). A run cut
+        over two pages (a word broken inside) counts for the later one."""
+        pages: list[int | None] = [None] * self.runs
+        for text in self._texts:
+            for group in text.groups():
+                name = f"{prefix}{group[0][0]}"
+                if name in texts:
+                    for (number, _), page in zip(group, _pages_in_group(group, texts[name])):
+                        pages[number] = page
+                elif name in anchors:
+                    for number, _ in group:
+                        pages[number] = anchors[name].page
+        for number in range(self.runs):  # images, table rows: marked one by one
+            if pages[number] is None and f"{prefix}{number}" in anchors:
+                pages[number] = anchors[f"{prefix}{number}"].page
+        return pages
 
     def pieces(self, starts: list[int]) -> list[Markup]:
         """The HTML of each piece, piece k holding the runs from starts[k] to the next start."""
@@ -160,12 +221,17 @@ class Side:
     def _write(self, node, prefix: str | None = None, span: tuple[int, int] | None = None,
                whole: bool = False) -> str:
         if isinstance(node, _Text):
+            if prefix:
+                return "".join(
+                    f'<span class="{GROUP_CLASS}" id="{prefix}{group[0][0]}">'
+                    f'{html.escape("".join(text for _, text in group), quote=False)}</span>'
+                    if group[0][0] >= 0 else html.escape(group[0][1], quote=False)
+                    for group in node.groups())
             out = []
             for number, text in node.runs:
                 if span and not whole and number >= 0 and not (span[0] <= number <= span[1]):
                     continue
-                escaped = html.escape(text, quote=False)
-                out.append(f'<span id="{prefix}{number}">{escaped}</span>' if prefix and number >= 0 else escaped)
+                out.append(html.escape(text, quote=False))
             return "".join(out)
         if span and not whole and (node.last < span[0] or node.first > span[1]):
             return ""
@@ -184,9 +250,13 @@ class Side:
         if node.tag in VOID:
             return start
         inner = []
+        # a table read row by row names each cell in its row: its head is not repeated (nor does
+        # the pagination that chose the cuts repeat it, a block's head not being a table's)
+        stacked = node.tag == "table" and STACKED_CLASS in (dict(node.attrs).get("class") or "").split()
         for child in node.children:
-            keep_whole = whole or node.tag in ATOMIC or (continued and node.tag == "table"
-                                                         and isinstance(child, _Element) and child.tag == "thead")
+            keep_whole = whole or node.tag in ATOMIC or (
+                continued and node.tag == "table" and not stacked and isinstance(child, _Element)
+                and child.tag == "thead")
             inner.append(self._write(child, prefix, span, keep_whole))
         return start + "".join(inner) + f"</{node.tag}>"
 
@@ -201,13 +271,36 @@ def _add_style(attrs, declaration: str):
     return [(k, v) for k, v in attrs if k != "style"] + [("style", (style.rstrip("; ") + "; " + declaration).lstrip("; "))]
 
 
-def starts_from_pages(side: Side, prefix: str, anchors: dict) -> list[int]:
-    """The first run of each piece, from the page each run was laid out on (anchors by id).
+def _pages_in_group(group: list[tuple[int, str]], held: tuple[tuple[int, str], ...]) -> list[int]:
+    """The page of each run of a group laid out over several pages, `held` the (page, text) of
+    each. Each page after the first begins as many letters before the group's end as it and the
+    pages after it hold. Should the texts not be the group's (a guide's stylesheet that changes
+    letters, such as text-transform), the group goes whole to its last page, as a single run
+    would."""
+    letters = [len(_UNCOUNTED.sub("", text)) for _, text in group]
+    whole = _UNCOUNTED.sub("", "".join(text for _, text in group))
+    begins = []  # (letter where the page begins, page)
+    for index, (page, _) in enumerate(held[1:], start=1):
+        rest = _UNCOUNTED.sub("", "".join(text for _, text in held[index:]))
+        if not whole.endswith(rest):
+            return [held[-1][0]] * len(group)
+        begins.append((len(whole) - len(rest), page))
+    pages, offset = [], 0
+    for count in letters:
+        end = offset + count
+        # the last page that begins before the run ends (an empty run: where it stands)
+        pages.append(next((page for begin, page in reversed(begins) if begin < end or begin <= offset == end),
+                          held[0][0]))
+        offset = end
+    return pages
 
-    A run split over two pages (a word broken inside) is reported on the later one, and so
-    goes whole to the later piece: the earlier keeps only what it fully held.
+
+def starts_from_pages(pages: list[int | None]) -> list[int]:
+    """The first run of each piece, from the page each run was laid out on (None: not known).
+
+    A run split over two pages (a word broken inside) is counted on the later one, and so goes
+    whole to the later piece: the earlier keeps only what it fully held.
     """
-    pages = [anchors[f"{prefix}{n}"].page if f"{prefix}{n}" in anchors else None for n in range(side.runs)]
     known = [page for page in pages if page is not None]
     if not known:
         return [0]

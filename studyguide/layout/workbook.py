@@ -67,6 +67,49 @@ def with_answer_lines(chapters: tuple[ChapterView, ...], settings: Settings) -> 
         for chapter in chapters)
 
 
+# WeasyPrint copies the rest of a text for every line it breaks off it, so one text of 100,000
+# characters costs seconds more than the same text in stretches of a thousand. Cut only where a
+# line may break anyway (after a space or an invisible break, between two hanzi), and only in
+# text outside inline elements (a break at the end of a box nested in another is lost), the
+# stretches lay out line for line as the whole text did.
+STRETCH_CHARS = 1000
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+_INLINE = {"a", "abbr", "b", "code", "del", "em", "i", "kbd", "mark", "s", "samp", "small", "span", "strong",
+           "sub", "sup", "u"}
+_CUT = re.compile(r"[ \n\u200b]|(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])")
+
+
+def in_stretches(fragment: Markup) -> Markup:
+    """The HTML with each text longer than twice STRETCH_CHARS, outside inline elements, cut into
+    spans of about STRETCH_CHARS."""
+    if len(fragment) < 2 * STRETCH_CHARS:
+        return fragment
+    out, inline = [], 0
+    for tag, text in _TAG_OR_TEXT.findall(str(fragment)):
+        if tag:
+            name = re.match(r"</?([a-zA-Z0-9]*)", tag).group(1).lower()
+            if name in _INLINE and not tag.endswith("/>"):
+                inline = max(0, inline + (-1 if tag.startswith("</") else 1))
+            out.append(tag)
+        elif inline or len(text) < 2 * STRETCH_CHARS:
+            out.append(text)
+        else:
+            start = 0
+            while len(text) - start > 2 * STRETCH_CHARS and (cut := _CUT.search(text, start + STRETCH_CHARS)):
+                out.append(f"<span>{text[start:cut.end()]}</span>")
+                start = cut.end()
+            out.append(f"<span>{text[start:]}</span>")
+    return Markup("".join(out))
+
+
+def with_texts_in_stretches(chapters: tuple[ChapterView, ...]) -> tuple[ChapterView, ...]:
+    return tuple(
+        dataclasses.replace(chapter, cards=tuple(
+            dataclasses.replace(view, question=in_stretches(view.question), answer=in_stretches(view.answer))
+            for view in chapter.cards))
+        for chapter in chapters)
+
+
 def whole(chapters: tuple[ChapterView, ...]) -> tuple[ChapterPart, ...]:
     return tuple(ChapterPart(c.anchor, c.label, c.title, c.notes, c.cards, lang=c.lang) for c in chapters)
 

@@ -86,12 +86,13 @@ class Context:
         return self.fonts.url(name)
 
     def job(self, key: str, html: str, measure: tuple[str, ...] = (), variant: str = "",
-            report: bool = False, urgent: bool = False, label: str = "", lines: str = "") -> Job:
+            report: bool = False, urgent: bool = False, label: str = "", lines: str = "",
+            texts: str = "") -> Job:
         """A render job; `label` names it as users know it ("workbook, chapters 1–5")."""
         if label:
             self.labels[key] = label
         return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure, variant,
-                   report, urgent, lines)
+                   report, urgent, lines, texts)
 
     @property
     def cards(self):

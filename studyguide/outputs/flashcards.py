@@ -21,11 +21,11 @@ from ..config import ConfigError
 from ..diagnostics import finding
 from ..i18n import strings
 from ..layout.fit import PADDING_MM, PT_TO_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
-from ..layout.flashcards import (SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
+from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
                                  measure_css, measure_html, sheet_documents, sheet_keys, sheets, split_html)
 from ..layout.sheets import StockError, stock_for
+from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
-from ..layout.split import starts_from_pages
 from ..model import Location, Severity
 from ..printing.pool import Rendered
 from . import Context, Plan
@@ -49,6 +49,7 @@ def plan(context: Context) -> Plan:
     views = context.cards
     width_em = body_width_mm(stock) / (options.min_size_pt * PT_TO_MM)
     sides = card_sides(views, context.layouts, options.question_on_back, width_em)
+    context.diagnostics.extend(_stacked(views, sides, stock, options.min_size_pt))
     measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
                                options.base_size_pt, options.min_size_pt)
     offset = (options.back_offset_x_mm, options.back_offset_y_mm)
@@ -106,14 +107,16 @@ def plan(context: Context) -> Plan:
         state["split"] = (too_long, items, heights, trees)
         return [context.job("flashcards:split", split_html(
             context.layouts, items, heights, stock, options.min_size_pt, context.language, context.print_meta,
-            context.font_url), measure=tuple(_split_ids(items, trees)), label="flashcards, long cards")]
+            context.font_url), measure=tuple(_split_ids(items, trees)), texts=GROUP_CLASS,
+            label="flashcards, long cards")]
 
-    def after_splitting(anchors: dict) -> list:
+    def after_splitting(rendered) -> list:
         too_long, items, heights, trees = state["split"]
+        anchors = rendered.anchors
         pieces: dict[str, list[Markup]] = {}
         for key, item in zip(too_long, items):
             tree = trees[key]
-            starts = starts_from_pages(tree, f"{item.id}-", anchors)
+            starts = starts_from_pages(tree.pages(f"{item.id}-", anchors, rendered.texts))
             pieces[key] = tree.pieces(starts)
             limit_pt = heights[item.page] / PT_TO_MM
             tallest = max((anchor.bottom_pt for name, anchor in anchors.items()
@@ -197,7 +200,7 @@ def plan(context: Context) -> Plan:
                 measured.save()
             return after_measuring() if not pending_measures else []
         if rendered.key == "flashcards:split":
-            return after_splitting(rendered.anchors)
+            return after_splitting(rendered)
         if rendered.key in state["chunks"]:
             context.diagnostics.extend(_overflowing(state["chunks"][rendered.key], rendered.anchors,
                                                     options.min_size_pt))
@@ -381,7 +384,7 @@ def _split_ids(items: list[SplitItem], trees: dict) -> list[str]:
     ids = []
     for item, tree in zip(items, trees.values()):
         ids.append(item.id)
-        ids += [f"{item.id}-{n}" for n in range(tree.runs)]
+        ids += tree.marks(f"{item.id}-")
     return ids
 
 
@@ -404,6 +407,27 @@ def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int, 
         message += f"; it continues over {cards} cards, marked as continued"
         hint = "shorten it, or use a larger card (--card), to keep it on one card"
     return finding("SG601", message, Location(card.location.path, line), hint=hint, severity=severity)
+
+
+def _stacked(views, sides: dict, stock, minimum_pt: float) -> list:
+    """SG601, a warning, for each card side holding a table too wide for its card, read row by row."""
+    found = []
+    for view in views:
+        card = view.card
+        for side, what in (("f", "question"), ("b", "answer")):
+            tables = sides[f"{side}-{card.anchor}"].html.count(STACKED)
+            if not tables:
+                continue
+            line = card.location.line if side == "f" or not card.answer_line else card.answer_line
+            size = f"{stock.card_width_mm:g} × {stock.card_height_mm:g} mm"
+            which = "a table" if tables == 1 else f"{tables} tables"
+            message = (f"card {card.label}: {which} in its {what} cannot sit on its {size} card even at "
+                       f"{minimum_pt:g} pt without breaking words, so each row is printed as a block, "
+                       "each cell after its column's name")
+            hint = "give the table fewer or narrower columns, or use a wider card (--card), to print it as a table"
+            found.append(finding("SG601", message, Location(card.location.path, line), hint=hint,
+                                 severity=Severity.WARNING))
+    return found
 
 
 def _overflowing(pages: list[Sheet], anchors: dict, minimum_pt: float) -> list:

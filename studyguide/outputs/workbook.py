@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from ..i18n import strings
 from ..layout.paper import PAPERS, parse_paper
-from ..layout.workbook import ChapterPart, edition_html, glyphs_html, margins_for, split, whole, with_answer_lines
+from ..layout.workbook import (ChapterPart, edition_html, glyphs_html, margins_for, split, whole, with_answer_lines,
+                               with_texts_in_stretches)
 from ..printing.pool import Job, Rendered
 from . import Context, Plan
 
@@ -28,7 +29,7 @@ PLACEHOLDER_PAGE = 9999  # as wide as any real page number, so the contents lays
 
 def plan(context: Context) -> Plan:
     settings = context.settings
-    chapters = with_answer_lines(context.views, settings)
+    chapters = with_answer_lines(with_texts_in_stretches(context.views), settings)
     total = sum(len(chapter.cards) for chapter in chapters)
     if settings.workbook.pdf_variant:
         return _whole_plan(context, chapters)

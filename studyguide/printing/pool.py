@@ -38,6 +38,9 @@ class Job:
     # anchor "w-<id>" (a line may run past its element's box, which keeps its width whatever
     # its lines do)
     lines: str = ""
+    # a class: every element with it and an id that lies on more than one page also reports the
+    # text it holds on each page (a run of words cut where a page ends)
+    texts: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class Rendered:
     links: tuple[Link, ...] = ()
     page_size_pt: tuple[float, float] = (0.0, 0.0)
     seconds: float = 0.0  # time the worker spent rendering it
+    texts: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # id → (page, text), see Job
 
 
 _PRINTER = None  # one per worker process, so fonts are loaded once per process
@@ -121,6 +125,7 @@ def render_job(job: Job) -> Rendered:
         px_to_pt = 0.75  # WeasyPrint lays out in CSS px: 96 per inch, 72 pt per inch
         anchors, bookmarks, links = {}, [], []
         wanted = set(job.measure)
+        texts: dict[str, list[tuple[int, str]]] = {}
         for number, page in enumerate(document.pages):
             for name, box in page.anchors.items():
                 # a measuring job reports the boxes it asked for; any other, every id's first box
@@ -129,6 +134,9 @@ def render_job(job: Job) -> Rendered:
             if job.lines:
                 for name, box in _widest_lines(page._page_box, job.lines).items():
                     anchors[name] = Anchor(number, *(value * px_to_pt for value in box))
+            if job.texts:
+                for name, text in _texts_held(page._page_box, job.texts).items():
+                    texts.setdefault(name, []).append((number, text))
             if job.report:
                 for level, label, (x, y), _state in page.bookmarks:
                     bookmarks.append(Bookmark(number, level, label, x * px_to_pt, y * px_to_pt))
@@ -141,7 +149,8 @@ def render_job(job: Job) -> Rendered:
         gc.enable()
     return Rendered(job.key, pdf, len(document.pages), anchors, tuple(printer.fetcher.refused),
                     tuple(printer.log.messages), tuple(bookmarks), tuple(links), size,
-                    time.perf_counter() - started)
+                    time.perf_counter() - started,
+                    {name: tuple(held) for name, held in texts.items() if len(held) > 1})
 
 
 def _widest_lines(root, name: str) -> dict[str, tuple[float, float, float, float]]:
@@ -168,6 +177,27 @@ def _widest_lines(root, name: str) -> dict[str, tuple[float, float, float, float
             found[owner] = (left, top, right, bottom)
         stack.extend((child, owner) for child in getattr(box, "children", ()) or ())
     return found
+
+
+def _texts_held(root, name: str) -> dict[str, str]:
+    """For each element of class `name` with an id under `root` (a laid-out page): the text of
+    its boxes on that page, in order (an inline element cut over lines has a box on each line)."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    found: dict[str, list[str]] = {}
+    stack = [(root, None)]
+    while stack:
+        box, owner = stack.pop()
+        element = getattr(box, "element", None)
+        if owner is None and element is not None and getattr(box, "element_tag", None) is not None \
+                and name in (element.get("class") or "").split() and element.get("id"):
+            owner = element.get("id")
+            found.setdefault(owner, [])
+        if owner is not None and isinstance(box, TextBox):
+            found[owner].append(box.text)
+        # children in reverse, so that they come off the stack in document order
+        stack.extend((child, owner) for child in reversed(getattr(box, "children", ()) or ()))
+    return {owner: "".join(parts) for owner, parts in found.items()}
 
 
 def _start_worker(parent: int, scratch: str) -> None:

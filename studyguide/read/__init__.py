@@ -13,7 +13,7 @@ from ..diagnostics import finding
 from ..model import Card, Chapter, Diagnostic, Guide, Location
 from .chapters import ChapterDraft, ChapterReader
 from .text import is_question_line
-from .settings import FORMATS, Markers, ReadSettings
+from .settings import FORMATS, Markers, ReadSettings, runaway
 from .source import load
 
 CONTENT_SUFFIXES = (".md", ".markdown")
@@ -183,21 +183,18 @@ def _declared(source, relative: str, settings: ReadSettings) -> tuple[str, Marke
         if len(value) > 2 and value.startswith("/") and value.endswith("/"):
             try:
                 re.compile(value[1:-1])
-                # a guide is untrusted: `(a+)+` can take minutes on one line, so nested repeats,
-                # and very long expressions, are refused
-                why = "repeats a group that itself repeats" if _NESTED_REPEAT.search(value) else \
-                    "is longer than 200 characters" if len(value) > 200 else ""
+                # a guide is untrusted: `(a+)+` or `(x|x)*` can take hours on one line, so such
+                # repetitions, and very long expressions, are refused
+                why = runaway(value[1:-1]) or ("is longer than 200 characters" if len(value) > 200 else "")
             except re.error as exc:
                 why = f"is not a regular expression: {exc}"
             if why:
                 problems.append(finding("SG105", f"the {name} marker `{value}` {why}",
                                         Location(source.path, _key_line(source, "markers")),
-                                        "write it as text, or as a simpler expression"))
+                                        "write it as text, or repeat only letters and classes: "
+                                        "`[QA]+:` rather than `(Q|A)+:`"))
                 markers = dataclasses.replace(markers, **{name: ""})
     return format, markers, problems
-
-
-_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 
 
 def _key_line(source, key: str) -> int:

@@ -10,10 +10,11 @@ from ..diagnostics import finding
 from ..markdown import MAX_NESTING
 from ..model import Location
 from .blocks import Block, read_blocks
+from .driver import fill
 from .headings import parse_heading
 from .rules.details import CLOSE, holds
 from .rules.headings import looks_like_question
-from .rules.numbered import NumberedReader
+from .rules.starts import View, block_asks, label_start, pseudo_start
 from .rules.separator import SR_COMMENT, TAG
 from .settings import Markers
 from .source import Source
@@ -33,14 +34,13 @@ class ChapterDraft:
     readers: list[str] = field(default_factory=list)  # the rule that read each section
 
 
-class ChapterReader(NumberedReader):
+class ChapterReader:
     """Reads one file's blocks into chapter drafts and reports what it could not place."""
 
     def __init__(self, source: Source, format: str = "auto", markers: Markers = Markers()) -> None:
         self.source = source
         self.lines = source.lines
         self.format, self.markers = format, markers
-        self.choices: list[tuple[int, str, str]] = []  # readings chosen inside a card, for notes
         han = sum(1 for ch in source.text if "\u4e00" <= ch <= "\u9fff")
         latin = sum(1 for ch in source.text if ch.isascii() and ch.isalpha())
         self.language = "zh-CN" if han and han * 3 >= latin else "en"
@@ -49,12 +49,7 @@ class ChapterReader(NumberedReader):
         blocks = read_blocks(self.lines, source.body_start, faults=faults)
         self.blocks = self._code_comments(self._split_paragraphs(self._details(blocks)))
         self.diagnostics += [self._fault(kind, line) for kind, line in faults]
-        # per heading level: how many headings ask, of how many
-        self._headings_asking = {level: (0, 0) for level in range(1, 7)}
-        for block in self.blocks:
-            if block.kind == "heading":
-                asking, total = self._headings_asking[block.level]
-                self._headings_asking[block.level] = (asking + self._block_asks(block), total + 1)
+        self.view = View(self.lines, self.blocks)  # what the rules read
 
     def location(self, line: int, column: int = 1) -> Location:
         return Location(self.source.path, line + 1, column)
@@ -201,7 +196,7 @@ class ChapterReader(NumberedReader):
         numbered, holding = [], []
         for i in headings:
             block = self.blocks[i]
-            if self._block_asks(block) or self._answer_follows(i):
+            if block_asks(self.view, block) or self._answer_follows(i):
                 continue
             if parse_heading(block.text).numbered:
                 numbered.append(block.level)
@@ -215,14 +210,14 @@ class ChapterReader(NumberedReader):
             # on top names a collection of chapters (`# 答案`, `# Chapter Questions`)
             above = [i for i in headings if self.blocks[i].level < level]
             if len(above) == 1 and above[0] == headings[0] and not WRAPPER.search(self.blocks[above[0]].text) \
-                    and not self._block_asks(self.blocks[above[0]]):
+                    and not block_asks(self.view, self.blocks[above[0]]):
                 return self.blocks[above[0]].level
             return level
         front = self.source.front_matter
         if front.get("title") or front.get("chapter") is not None:
             return None
         plain = [self.blocks[i].level for i in headings
-                 if not self._block_asks(self.blocks[i]) and not self._answer_follows(i)]
+                 if not block_asks(self.view, self.blocks[i]) and not self._answer_follows(i)]
         if not plain:
             return None
         # `## Q5 什么是协程` `## Explain named slots`: headings that are questions, not chapters
@@ -253,10 +248,10 @@ class ChapterReader(NumberedReader):
         level = self.blocks[heading_index].level
         for block in self.blocks[heading_index + 1:]:
             if block.kind == "heading":
-                return block.level > level and self._block_asks(block)
+                return block.level > level and block_asks(self.view, block)
             if block.kind == "item" and block.ordered:
                 return True
-            if block.kind == "paragraph" and (self._label_start(block) or self._pseudo_start(block)):
+            if block.kind == "paragraph" and (label_start(self.view, block) or pseudo_start(self.view, block)):
                 return True
             if block.kind == "table":
                 from .rules.table import holds_cards
@@ -301,7 +296,6 @@ class ChapterReader(NumberedReader):
                                             self.location(span[0] - 1), hint))
 
     def _fill(self, draft: ChapterDraft, first: int, end: int) -> list:
-        from .driver import fill  # the driver runs this reader as one of its rules
         return fill(self, draft, first, end)
 
 

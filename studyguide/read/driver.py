@@ -15,16 +15,17 @@ import dataclasses
 
 from ..diagnostics import finding
 from ..model import Diagnostic
-from .rules import Reading, Section, choice, cloze, details, headings, labels, separator, table, truefalse
+from .rules import Reading, Section, cloze, headings, labels, numbered, separator, table, truefalse
+from .rules.finish import finish
 from .rules.labels import suggestion
 from .rules.mend import mend
-from .rules.numbered import as_card
 from .settings import Markers
-from .text import ANSWER_LABEL, line_span, strip_label
+from .text import line_span
 
-RULES = {"cloze": cloze.read, "separator": separator.read, "table": table.read,
-         "truefalse": truefalse.read, "headings": headings.read, "labels": labels.read}
+RULES = {rule.NAME: rule for rule in (cloze, separator, table, truefalse, headings, labels)}
 AUTO = ("cloze", "separator", "table", "truefalse", "headings")
+
+
 def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:
     """Cards and notes of blocks[first:end] into the draft; returns findings.
 
@@ -55,51 +56,38 @@ def _parts(blocks, first: int, end: int) -> list[tuple[int, int]]:
 def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
     declared = reader.format
     section = Section(reader.lines, reader.blocks[first:end], reader.language, reader.markers,
-                      declared=declared != "auto", location=reader.location)
-    findings = reader._fill_numbered(draft, first, end)
-    inside, reader.choices = reader.choices, []
-    classic = [as_card(raw) for raw in draft.cards]
+                      declared=declared != "auto", location=reader.location, view=reader.view, at=first)
+    classic = numbered.read(section)
     reading, notes, mixed = None, [], False
     if declared == "labels" and section.markers == Markers():
         pass  # `Q:`/`答：` labels without markers named: the numbered rule reads them
     elif declared in RULES:
-        reading = RULES[declared](section)
+        reading = RULES[declared].read(section)
         if reading is None and section.blocks:
             notes.append(finding("SG205", f"`format: {declared}` finds no cards in "
                                  f"{line_span(section.first + 1, section.end)}; it is read as numbered "
                                  "questions", reader.location(section.first),
                                  "check the format's markers, or write `format: auto`"))
     elif declared == "auto" and section.blocks:
-        reading, notes, mixed = _choose(section, classic, reader)
+        reading, notes, mixed = _choose(section, classic.cards, reader)
     if reading is None:
-        cards, rule = classic, None
-        few = declared == "auto" and 0 < len(cards) <= 2 and section.end - section.first > 60
-        if few and (hint := suggestion(reader.lines[section.first:section.end])):
-            notes.append(finding("SG205", f"only {len(cards)} questions found in "
+        reading, count = classic, len(classic.cards)
+        if declared == "auto" and 0 < count <= 2 and section.end - section.first > 60 and \
+                (hint := suggestion(reader.lines[section.first:section.end])):
+            notes.append(finding("SG205", f"only {count} questions found in "
                                  f"{line_span(section.first + 1, section.end)}", reader.location(section.first), hint))
-        notes += [finding("SG205", message, reader.location(line), hint) for line, message, hint in inside + mend(cards)]
-    else:
-        draft.notes.clear()
-        findings = _loose(reading, section, reader)
-        draft.notes += [(n, reader.lines[n]) for a, z in reading.loose for n in range(a, z)]
-        cards, rule = reading.cards, reading.rule
-        notes += [finding("SG205", message, reader.location(line), hint) for line, message, hint in reading.notes]
-    for made in cards:
-        if made["rule"] == "numbered":
-            truefalse.convert(made, reader.language)
-        if details.unwrap(made):
-            made["answer"] = _unlabel(made["answer"])
-        if made["rule"] in ("numbered", "headings") and choice.recognise(made) or declared == "choice":
-            made["answer"] = _unlabel(made["answer"])
-            made["rule"] = choice.NAME
-    draft.cards = cards
-    draft.readers += list(dict.fromkeys(made["rule"] for made in cards)) or [rule or "numbered"]
+        reading.notes += mend(reading.cards)
+    findings, draft.notes = reading.outside(section)
+    notes += [finding("SG205", message, reader.location(line), hint) for line, message, hint in reading.notes]
+    finish(reading.cards, reader.language, declared)
+    draft.cards = reading.cards
+    draft.readers += list(dict.fromkeys(made["rule"] for made in reading.cards)) or [reading.rule]
     return findings + notes, mixed
 
 
 def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | None, list[Diagnostic], bool]:
     """The reading kept, its notes, and whether another rule found cards too."""
-    readings = [reading for name in AUTO if (reading := RULES[name](section)) is not None]
+    readings = [reading for name in AUTO if (reading := RULES[name].read(section)) is not None]
     if not readings:
         return None, [], False
     best = max(readings, key=lambda r: (r.sure, len(r.cards)))
@@ -109,35 +97,17 @@ def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | No
         best.rule == "headings" and from_headings and len(best.cards) > count)
     where = reader.location(section.first)
     span = line_span(section.first + 1, section.end)
+    title = RULES[best.rule].TITLE
     # a table or cards of another form beside numbered questions: each part is read on its own
     mixed = bool(count) and best.rule != "headings"
+    if takes and (count or best.sure < 0.8):
+        other = f"the numbered-question reading gives {count} cards" if count else "read otherwise, they are notes"
+        return best, [finding("SG205", f"{span} read as {title} ({len(best.cards)} cards); {other}", where,
+                              "to read them otherwise, write `format: numbered` in the file's front matter")], mixed
     if takes:
-        if count or best.sure < 0.8:
-            other = (f"the numbered-question reading gives {count} cards" if count
-                     else "read otherwise, they are notes")
-            return best, [finding("SG205", f"{span} read as {_NAMES[best.rule]} ({len(best.cards)} cards); "
-                                  f"{other}", where, "to read them otherwise, write `format: numbered` "
-                                  "in the file's front matter")], mixed
         return best, [], False
     if best.sure >= 0.6 and count and (best.rule != "headings" or len(best.cards) != count):
-        return None, [finding("SG205", f"{span} read as numbered questions ({count} cards); read as "
-                              f"{_NAMES[best.rule]} they give {len(best.cards)}", where,
+        return None, [finding("SG205", f"{span} read as numbered questions ({count} cards); read as {title} they "
+                              f"give {len(best.cards)}", where,
                               f"to read them so, write `format: {best.rule}` in the file's front matter")], mixed
     return None, [], False
-
-
-_NAMES = {"table": "a question | answer table", "separator": "note-app flashcards (`q::a`, `?`)",
-          "cloze": "cloze deletions", "truefalse": "true/false statements",
-          "headings": "questions in headings, the text under each its answer", "labels": "labelled questions"}
-
-
-def _unlabel(answer: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    if answer:
-        text, _ = strip_label(answer[0][1].lstrip(), ANSWER_LABEL)
-        answer = [(answer[0][0], text)] + answer[1:]
-    return answer
-
-
-def _loose(reading: Reading, section: Section, reader) -> list[Diagnostic]:
-    return [finding("SG204", f"text outside the cards ({line_span(a + 1, z)}) is shown as the chapter's notes",
-                    reader.location(a)) for a, z in reading.loose]

@@ -7,6 +7,7 @@ one reader for the whole file. A file's front matter (`format:`, `markers:`) win
 from __future__ import annotations
 
 from dataclasses import dataclass
+from re import _constants, _parser  # the engine's own parse of a pattern: what runaway() inspects
 
 FORMATS = ("auto", "numbered", "headings", "labels", "table", "details", "separator", "cloze",
            "truefalse", "choice")
@@ -28,3 +29,47 @@ class ReadSettings:
     format: str = "auto"
     files: tuple[tuple[str, str], ...] = ()  # (glob pattern relative to the content folder, format)
     markers: Markers = Markers()
+
+
+_REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
+
+
+def runaway(expression: str) -> str:
+    """Why a marker's regular expression can take hours to fail on one long line, or "" if it cannot.
+
+    The regular expression engine backtracks: a repetition of something that can match the same
+    text in more than one way (`(a+)+`, `(x|x)*`, `(a?b?)*`) tries every way before it gives up,
+    2 to the power of the line's length. So a repeated part may hold only letters, classes
+    and groups of them: no repetition, alternatives, back-reference or look-around.
+    """
+    def repeated(items) -> str:
+        for op, av in items:
+            if op in _REPEATS:
+                return "repeats a group that itself repeats"
+            if op is _constants.BRANCH:
+                return "repeats a choice between alternatives"
+            if op in (_constants.GROUPREF, _constants.GROUPREF_EXISTS, _constants.ASSERT, _constants.ASSERT_NOT):
+                return "repeats a back-reference or a look-around"
+            if op in (_constants.SUBPATTERN, _constants.ATOMIC_GROUP) and (why := repeated(av[-1])):
+                return why
+        return ""
+
+    def walk(items) -> str:
+        for op, av in items:
+            parts = []
+            if op in _REPEATS:
+                if av[1] > 1 and (why := repeated(av[2])):
+                    return why
+                parts = [av[2]]
+            elif op is _constants.BRANCH:
+                parts = av[1]
+            elif op in (_constants.SUBPATTERN, _constants.ATOMIC_GROUP, _constants.ASSERT, _constants.ASSERT_NOT):
+                parts = [av[-1]]
+            elif op is _constants.GROUPREF_EXISTS:
+                parts = [part for part in av[1:] if part is not None]
+            for part in parts:
+                if why := walk(part):
+                    return why
+        return ""
+
+    return walk(_parser.parse(expression))

@@ -32,8 +32,17 @@ class Source:
         return self.text.split("\n")
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+              (b"\xfe\xff", "UTF-16"))
+
+
 def decode(data: bytes, path: Path) -> tuple[str | None, list[Diagnostic]]:
     """UTF-8 (with or without BOM), else GB 18030 with a warning, else an error."""
+    wide = next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
+    if wide:  # Windows Notepad's "Unicode": its byte-order mark says so
+        return None, [finding(
+            "SG103", f"the file is {wide} text, not UTF-8", Location(path, 1),
+            "save it as UTF-8 text; in Notepad: Save As, Encoding: UTF-8")]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -61,14 +70,36 @@ FRONT_MATTER_LIMIT = 10_000  # characters: a title, a language and some tags nee
 _ALIAS = "an alias (`*name`) is not allowed in front matter"
 
 
+_TWICE = "is given twice"
+
+
 class _NoAliases(yaml.SafeLoader):
     """YAML without aliases (`*name`): front matter never needs them, and a few hundred bytes of
-    aliases to aliases expand to billions of values (the "billion laughs")."""
+    aliases to aliases expand to billions of values (the "billion laughs"). A key given twice is
+    an error too: YAML would keep the last one without a word."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             raise yaml.composer.ComposerError(None, None, _ALIAS, self.peek_event().start_mark)
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"`{key}` {_TWICE}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+# what front matter may say: a chapter number, and the languages the settings file offers
+CHAPTERS = range(0, 10_000)
+FRONT_MATTER_LANGUAGES = ("zh-CN", "zh-TW", "zh-HK", "ja", "ko", "en")
+_EXAMPLES = {"title": "title: 神经网络", "chapter": "chapter: 3", "language": "language: zh-CN",
+             "lang": "lang: en", "tags": "tags: [复习, 期中]", "format": "format: numbered",
+             "markers": 'markers: {question: "Q:", answer: "A:"}'}
+_KINDS = {str: "text", int: "a whole number", list: "a list", dict: "a table of names and values"}
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, int, list[Diagnostic]]:
@@ -94,9 +125,13 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, int, list[Diagnosti
         mark = getattr(exc, "problem_mark", None)
         line = 2 + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or str(exc)
-        return {}, end + 1, [finding("SG105", f"front matter is not valid YAML: {problem}",
-                                     Location(path, line), "write the value out in full" if problem == _ALIAS
-                                     else "check the indentation and quoting")]
+        hint = "write the value out in full" if problem == _ALIAS else \
+            "keep one of the two" if problem.endswith(_TWICE) else "check the indentation and quoting"
+        return {}, end + 1, [finding("SG105", f"front matter is not valid YAML: {problem}", Location(path, line), hint)]
+    except ValueError:  # a number of more than 4,300 digits, which Python will not convert
+        line = next((i + 1 for i in range(1, end) if re.search(r"\d{1000}", lines[i])), 2)
+        return {}, end + 1, [finding("SG105", "front matter holds a number thousands of digits long",
+                                     Location(path, line), "write a short number, such as `chapter: 3`")]
     if not isinstance(data, dict):
         return {}, end + 1, [finding("SG105", "front matter must be key: value pairs",
                                      Location(path, 2), "for example `title: 神经网络`")]
@@ -113,18 +148,41 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, int, list[Diagnosti
         if expected is list and isinstance(value, str):
             value = [value]
         if not isinstance(value, expected) or isinstance(value, bool):
+            shown = str(value) if isinstance(value, (str, int, float)) else type(value).__name__
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
             problems.append(finding(
-                "SG105", f"front matter `{key}` should be {expected.__name__}, not {type(value).__name__}",
-                Location(path, line)))
+                "SG105", f"front matter `{key}` should be {_KINDS[expected]}, not `{shown}`",
+                Location(path, line), f"for example `{_EXAMPLES[key]}`"))
+            continue
+        if key == "chapter" and value not in CHAPTERS:
+            problems.append(finding(
+                "SG105", f"front matter `chapter` is {value if abs(value) < 10 ** 12 else 'a huge number'}; a chapter "
+                f"number is {CHAPTERS.start} to {CHAPTERS.stop - 1}", Location(path, line), "for example `chapter: 3`"))
+            continue
+        if key in ("language", "lang") and value not in FRONT_MATTER_LANGUAGES:
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            problems.append(finding(
+                "SG105", f"front matter `{key}: {shown}` is not a language studyguide knows",
+                Location(path, line), "one of: " + ", ".join(FRONT_MATTER_LANGUAGES)))
             continue
         clean[key] = value
     return clean, end + 1, problems
+
+
+# bytes: about 50 times the text of a 15-chapter course. Reading is linear but not fast (3 MB of
+# link reference definitions took a minute), so a bigger file is refused rather than read slowly.
+FILE_LIMIT = 1 << 20
 
 
 def load(path: Path, shown_as: Path | None = None) -> tuple[Source | None, list[Diagnostic]]:
     """Read a content file; None (with an error) when it cannot be read as text at all."""
     shown = shown_as or path
     try:
+        size = path.stat().st_size
+        if size > FILE_LIMIT:
+            return None, [finding(
+                "SG101", f"the file is {size / (1 << 20):,.1f} MB, more than the {FILE_LIMIT >> 20} MB a content "
+                "file may be", Location(shown, 1), "split it into several files, one or a few chapters each")]
         data = path.read_bytes()
     except OSError as exc:
         return None, [finding("SG101", f"cannot read the file: {exc.strerror or exc}",

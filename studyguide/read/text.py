@@ -33,10 +33,12 @@ QUESTION_LABEL = re.compile(
     r"\s*(?P<close2>\*\*|__)?\s*)", re.IGNORECASE)
 
 
+# `A` and a number is a label only under the question of that number (`Q4.` … `A4.`): elsewhere
+# it is text, a paper size (`A4.`) or a spreadsheet cell (`A1: the first cell`).
 ANSWER_LABEL = re.compile(
     r"^(?:【(?:参考答案|答案|解答|答)】\s*[:：]?\s*|"
-    r"(?P<open>\*\*|__)?(?:参考答案|答案|解答|答|Answer|Ans\.?|A)"
-    r"(?:\s*\d{1,3}\s*(?P<close1>\*\*|__)?\s*[:：.．、)）]|(?P<close1b>\*\*|__)?\s*[:：])"
+    r"(?P<open>\*\*|__)?(?:参考答案|答案|解答|答|Answer|Ans\.?|(?P<letter>A))"
+    r"(?:\s*(?P<number>\d{1,3})\s*(?P<close1>\*\*|__)?\s*[:：.．、)）]|(?P<close1b>\*\*|__)?\s*[:：])"
     r"\s*(?P<close2>\*\*|__)?\s*)", re.IGNORECASE)
 
 
@@ -88,13 +90,38 @@ POINTS_ONWARD = re.compile(r"(?:下面|下列|以下|如下|下述|这段|这个
 CARD_SEPARATOR = "rule"
 
 
-# A code span closes with a run of exactly as many backticks as opened it.
-CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.*?)(?<!`)\1(?!`)")
+BACKTICKS = re.compile(r"`+")
 
 
 def strip_code(text: str) -> str:
-    """The text with inline code spans blanked out, so their `?` never end a question."""
-    return CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+    """The text with inline code spans blanked out, so their `?` never end a question.
+
+    A code span closes, on its own line, with the next run of exactly as many backticks as
+    opened it; a run that finds none is text. Runs are paired in one pass over them (a pattern
+    searching on from every run took minutes for a line of many runs of different lengths).
+    """
+    if "`" not in text:
+        return text
+    out = []
+    for line in text.split("\n"):
+        runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(line)]
+        following: dict[int, int] = {}  # a run's index -> the next run as long as it
+        after: dict[int, int] = {}  # length -> the latest run of that length, going backwards
+        for k in range(len(runs) - 1, -1, -1):
+            length = runs[k][1] - runs[k][0]
+            if length in after:
+                following[k] = after[length]
+            after[length] = k
+        pieces, done, k = [], 0, 0
+        while k < len(runs):
+            if k not in following:
+                k += 1
+                continue
+            start, end = runs[k][0], runs[following[k]][1]
+            pieces += [line[done:start], " " * (end - start)]
+            done, k = end, following[k] + 1
+        out.append("".join(pieces) + line[done:])
+    return "\n".join(out)
 
 
 def is_question_line(line: str) -> bool:
@@ -128,16 +155,18 @@ def split_inline(line: str) -> tuple[str, str] | None:
     return None
 
 
-def strip_label(text: str, label: re.Pattern) -> tuple[str, bool]:
+def strip_label(text: str, label: re.Pattern, number: str | None = None) -> tuple[str, bool]:
     """The text without a leading `Q:`/`答：` label, and whether there was one.
 
     `**答：**正文` loses both `**`; `**答：正文**` keeps the opening `**` so the emphasis stays
-    balanced.
+    balanced. `number`: the card's, the only one an `A4.`-style label may carry.
     """
     match = label.match(text)
     if not match:
         return text, False
     groups = match.groupdict()
+    if groups.get("letter") and groups.get("number") and as_int(groups["number"]) != as_int(number):
+        return text, False
     end = match.end()
     if not groups.get("open") and groups.get("close2"):
         end = match.start("close2")  # `答案：**公式**`: the `**` opens the answer's own emphasis
@@ -211,10 +240,11 @@ def only_code(lines: list[tuple[int, str]]) -> bool:
     return True
 
 
-def answer_label_line(lines: list[tuple[int, str]]) -> int | None:
-    """The first line, outside fenced code, that starts with an answer label (`答：`, `Answer:`)."""
+def answer_label_line(lines: list[tuple[int, str]], number: str | None = None) -> int | None:
+    """The first line, outside fenced code, that starts with an answer label (`答：`, `Answer:`,
+    or `A4.` under question 4)."""
     return next((k for k, text in outside_fences(text for _, text in lines)
-                 if strip_label(text.lstrip(), ANSWER_LABEL)[1]), None)
+                 if strip_label(text.lstrip(), ANSWER_LABEL, number)[1]), None)
 
 
 def pseudo_number(match: re.Match) -> str:
@@ -235,11 +265,11 @@ def trim(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return lines[start:end]
 
 
-def strip_answer_label(answer: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def strip_answer_label(answer: list[tuple[int, str]], number: str | None = None) -> list[tuple[int, str]]:
     for k, (n, text) in enumerate(answer):
         if not text.strip():
             continue
-        stripped, found = strip_label(text.lstrip(), ANSWER_LABEL)
+        stripped, found = strip_label(text.lstrip(), ANSWER_LABEL, number)
         if found:
             answer = answer[:k] + [(n, stripped)] + answer[k + 1:]
         break

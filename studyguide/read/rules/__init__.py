@@ -3,7 +3,8 @@
 A rule gets a `Section` (one chapter's blocks and lines) and returns a `Reading`: the cards it
 found, the lines it leaves to the chapter's notes, and how sure it is that the section is
 written its way (0 to 1). The driver (`..driver`) runs the rules and keeps one reading; the
-classic reader of numbered questions, labels and question headings is `numbered`.
+classic reader of numbered questions, labels and question headings is `numbered` (with `starts`,
+`asking` and `split`), and `finish` gives the kept cards their last touches.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...diagnostics import finding
 from ..blocks import Block, outside_fences
 from ..settings import Markers
-from ..text import trim
+from ..text import line_span, trim
 
 Lines = list[tuple[int, str]]  # (0-based line in the file, text)
 
@@ -28,6 +30,8 @@ class Section:
     markers: Markers = Markers()
     declared: bool = False  # the author named this rule's format
     location: object = None  # line -> Location, for findings
+    view: object = None  # the whole file's lines and blocks (`starts.View`), for rules that look beyond
+    at: int = 0  # the index of blocks[0] in view.blocks
 
     @property
     def first(self) -> int:
@@ -54,6 +58,19 @@ class Reading:
     cards: list[dict] = field(default_factory=list)  # number, question, answer (Lines), line, section
     loose: list[tuple[int, int]] = field(default_factory=list)  # line ranges kept as notes
     notes: list[tuple[int, str, str]] = field(default_factory=list)  # (line, which reading, how to ask for the other)
+    # a rule that keeps its notes otherwise than as the lines of `loose` (blank lines between
+    # parts, `---` left out), and reports them in its own words, gives them here
+    kept: Lines | None = None
+    findings: list | None = None
+
+    def outside(self, section: Section) -> tuple[list, Lines]:
+        """Findings about the text outside the cards, and its lines as the chapter's notes."""
+        findings = self.findings if self.findings is not None else [
+            finding("SG204", f"text outside the cards ({line_span(a + 1, z)}) is shown as the chapter's notes",
+                    section.location(a)) for a, z in self.loose]
+        kept = self.kept if self.kept is not None else [
+            (n, section.lines[n]) for a, z in self.loose for n in range(a, z)]
+        return findings, kept
 
 
 def card(rule: str, number: str, question: Lines, answer: Lines, section: str = "") -> dict:

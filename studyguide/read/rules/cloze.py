@@ -11,6 +11,7 @@ import unicodedata
 from . import Reading, Section, card, loose_ranges, unlist
 
 NAME = "cloze"
+TITLE = "cloze deletions"  # how notes name the rule
 # the text runs to the first `::` (a hint follows) or `}}`, never back: a line of unclosed
 # `{{c1::` takes linear time
 _ANKI = re.compile(r"\{\{c(?P<number>\d{1,3})::(?P<text>(?:[^:}]|:(?!:)|\}(?!\}))*+)(?:::(?P<hint>[^{}]*+))?\}\}")

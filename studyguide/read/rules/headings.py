@@ -12,6 +12,7 @@ import re
 from . import Reading, Section, card, loose_ranges
 
 NAME = "headings"
+TITLE = "questions in headings, the text under each its answer"  # how notes name the rule
 SERIES = re.compile(r"^(?:\*\*|__)?(?:Q|问题|题目|问|Question)\s*(?P<number>\d{1,4})\s*[:：.．、)）-]?\s*",
                     re.IGNORECASE)
 _NUMBERED = re.compile(r"^(?P<number>\d{1,3})\s*[.．、)）]\s*(?!\d)")

@@ -14,6 +14,7 @@ from collections import Counter
 from . import Reading, Section, card, loose_ranges, unlist
 
 NAME = "labels"
+TITLE = "labelled questions"  # how notes name the rule
 _KEY_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?P<number>\d{1,3})\s*[.．、:：)）-]\s*(?P<answer>\S.*)$")
 
 

@@ -14,6 +14,7 @@ import re
 from . import Reading, Section, card, loose_ranges, unlist
 
 NAME = "separator"
+TITLE = "note-app flashcards (`q::a`, `?`)"  # how notes name the rule
 SR_COMMENT = re.compile(r"\s*<!--SR:.*?-->")
 TAG = re.compile(r"(?:^|(?<=\s))#flashcards(?:/[\w/-]*)?(?=\s|$)")
 _INLINE = re.compile(r"^(?P<q>.*?\S)\s*(?P<sep>:::|::)\s*(?P<a>\S.*)$")

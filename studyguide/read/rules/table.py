@@ -13,6 +13,7 @@ from . import Reading, Section, card, loose_ranges
 from ..text import asks
 
 NAME = "table"
+TITLE = "a question | answer table"  # how notes name the rule
 _HEADERS = {("", ""), ("问题", "答案"), ("问", "答"), ("题目", "答案"), ("问题", "回答"), ("问题", "解答"),
             ("题目", "解析"), ("术语", "定义"), ("名词", "解释"), ("概念", "解释"), ("概念", "定义"),
             ("question", "answer"), ("questions", "answers"), ("q", "a"), ("term", "definition"),

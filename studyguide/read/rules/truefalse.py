@@ -11,6 +11,7 @@ import re
 from . import Reading, Section, card, loose_ranges, unlist
 
 NAME = "truefalse"
+TITLE = "true/false statements"  # how notes name the rule
 _TRUE = {"t", "true", "对", "√", "✓", "✔", "正确", "是"}
 _MARK = r"T|F|True|False|对|错|正确|错误|√|×|✓|✗|✔|✘"
 _LEAD = re.compile(rf"^(?:判断题?\s*[:：]\s*)?(?:(?P<b>\*\*|__)(?P<m1>{_MARK})(?P=b)|[(（\[【](?P<m2>{_MARK})[)）\]】])"
