@@ -27,6 +27,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -54,6 +55,7 @@ class Run:
     outputs: dict[str, float] = field(default_factory=dict)  # file → seconds, from the summary
     rendered: int = 0
     cached: int = 0
+    cpu: float = 0.0  # user + system seconds of the whole process tree (its workers included)
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -74,11 +76,32 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+def _tree_cpu(pid: int) -> float:
+    """User + system seconds of a running process and its descendants (those it waited for too)."""
+    total, pending, tick = 0, [pid], os.sysconf("SC_CLK_TCK")
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending += [int(c) for c in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError, ValueError):
+            continue
+    return total / tick
+
+
 def build(project: Path, *args: str, code: Path = ROOT) -> Run:
     return timed([sys.executable, str(code / "compile.py"), *args], project)
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # processes waited for, and theirs
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command: list[str], cwd: Path) -> Run:
+    cpu = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -89,7 +112,7 @@ def timed(command: list[str], cwd: Path) -> Run:
     stdout, stderr = process.communicate()
     if process.returncode != 0:
         raise SystemExit(f"failed in {cwd}: {' '.join(command)}\n{stderr}")
-    run = Run(seconds, peak // 1024)
+    run = Run(seconds, peak // 1024, cpu=_children_cpu() - cpu)
     for line in stdout.splitlines():
         cells = [cell.strip() for cell in line.split("|")]
         if len(cells) >= 5 and cells[0].startswith("out/") and re.fullmatch(r"[\d.]+", cells[4]):
@@ -154,6 +177,7 @@ def watched_edit(project: Path, round_: int) -> Run:
         else:
             raise SystemExit(f"watch ended early in {project}")
         time.sleep(1.0)  # let the watcher settle on its folders
+        cpu = _tree_cpu(process.pid)
         started = time.perf_counter()
         edit_one_answer(project, round_)
         changed = False
@@ -162,7 +186,7 @@ def watched_edit(project: Path, round_: int) -> Run:
             peak = max(peak, _tree_rss_kb(process.pid))
             changed = changed or line.startswith("changed:")
             if changed and re.search(r"\d+ chapters?, \d+ cards?", line):
-                return Run(time.perf_counter() - started, peak // 1024)
+                return Run(time.perf_counter() - started, peak // 1024, cpu=_tree_cpu(process.pid) - cpu)
         raise SystemExit(f"watch ended before rebuilding in {project}")
     finally:
         os.killpg(process.pid, signal.SIGINT)
@@ -312,6 +336,26 @@ def report(all_results: dict[int, dict[str, list[Run]]], command: str, sizes_che
         lines += ["Cold builds before and after, alternating in the same run, medians: " + "; ".join(
             f"{size:,} cards {medians[(size, 'cold (before)')]:.2f} s before, {medians[(size, 'cold')]:.2f} s after"
             for size in befores) + ".", ""]
+
+        def cpu(size: int, case: str) -> float:
+            return statistics.median(run.cpu for run in all_results[size][case])
+
+        lines += ["CPU time (user + system of the whole process tree) of the same cold builds, medians, which "
+                  "a busy machine moves far less than wall time: " + "; ".join(
+                      f"{size:,} cards {cpu(size, 'cold (before)'):.2f} s before, {cpu(size, 'cold'):.2f} s after "
+                      f"({cpu(size, 'cold') / cpu(size, 'cold (before)') - 1:+.0%})" for size in befores) + ".", ""]
+    cpu_rows = []
+    for size, results in all_results.items():
+        cold_cpu = statistics.median(run.cpu for run in results["cold"])
+        for case, samples in results.items():
+            if not case.startswith("peer"):
+                spent = statistics.median(run.cpu for run in samples)
+                cpu_rows.append(f"| {size:,} | {case} | {spent:.2f} s | {spent / cold_cpu:.0%} |")
+    if cpu_rows:
+        lines += ["CPU time of each case (user + system of the whole process tree; for `watch edit`, what the "
+                  "watching process and its workers spent from the save to the end of the build), median, and "
+                  "its share of the cold build's:", "",
+                  "| cards | case | CPU time | share of cold |", "| ---: | --- | ---: | ---: |"] + cpu_rows + [""]
     lines += ["Peak RSS target for 11,300 cards, cold: ≤ 2,048 MiB.", ""]
     if (11300, "cold") in medians and (1130, "cold") in medians:
         ratio = medians[(11300, "cold")] / medians[(1130, "cold")]

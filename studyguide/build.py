@@ -237,6 +237,7 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
                       fingerprint: str, progress, pool: Pool | None) -> Result:
     guide = context.guide
     cache = JobCache(work_dir) if fingerprint else None
+    context.cache = cache
     wanted = ["quiz"] if settings.build.quiz else settings.build.outputs
     plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in wanted}
 

@@ -3,6 +3,9 @@
 - A job's key hashes everything that reaches the renderer: its HTML (the templates, settings and
   content are all in it), the files it may read (fonts, images), and the versions of studyguide
   and WeasyPrint. A job with a known key is not rendered again.
+- Records keep plain data about parts of a render, keyed the same way by the HTML the part would
+  render alone: where each flashcard sheet's pages are (in which cached render), and each measured
+  card side's boxes. An edit then lays out only the sheets and sides it changed.
 - The manifest records a fingerprint of every input of the last successful build and a hash of
   each output. When nothing changed and the outputs are as written, a build stops right there,
   before reading any Markdown: "up to date". This module imports nothing heavy for that reason.
@@ -31,6 +34,7 @@ from . import __version__
 
 LIMIT_BYTES = 1 << 30  # the job cache is trimmed to this size, least recently used first
 FORMAT = b"studyguide-cache-2"  # first word of every entry; a different one is a miss
+RECORD = b"studyguide-record-1"  # first word of a record (plain data about part of a render)
 _FILE_URL = re.compile(r"""file://[^"')\s]+""")
 
 
@@ -97,7 +101,7 @@ def encode(rendered) -> bytes:
     JSON of everything but the PDF, then the PDF's bytes."""
     data = {
         "pages": rendered.pages,
-        "anchors": {name: [a.page, a.x_pt, a.y_pt, a.right_pt, a.bottom_pt] for name, a in rendered.anchors.items()},
+        "anchors": anchor_rows(rendered.anchors),
         "refused": [list(pair) for pair in rendered.refused],
         "warnings": list(rendered.warnings),
         "bookmarks": [[b.page, b.level, b.label, b.x_pt, b.y_pt] for b in rendered.bookmarks],
@@ -117,7 +121,7 @@ class Damaged(ValueError):
 def decode(entry: bytes, key: str):
     """The rendered job an entry holds, or Damaged: checked against its digest first, then read
     strictly, field by field."""
-    from .printing.pool import Anchor, Bookmark, Link, Rendered
+    from .printing.pool import Bookmark, Link, Rendered
 
     head, newline, rest = entry.partition(b"\n")
     words = head.split(b" ")
@@ -131,7 +135,7 @@ def decode(entry: bytes, key: str):
         data = json.loads(body.decode("utf-8"))
         return Rendered(
             key, pdf, _int(data["pages"]),
-            {_str(name): Anchor(_int(v[0]), *map(_float, v[1:5])) for name, v in _items(data["anchors"])},
+            read_anchors(data["anchors"]),
             tuple((_str(url), _str(why)) for url, why in _list(data["refused"])),
             tuple(_str(text) for text in _list(data["warnings"])),
             tuple(Bookmark(_int(v[0]), _int(v[1]), _str(v[2]), _float(v[3]), _float(v[4]))
@@ -142,6 +146,22 @@ def decode(entry: bytes, key: str):
                    for name, held in _items(data["texts"])})
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise Damaged(str(exc)) from None
+
+
+def anchor_rows(anchors: dict) -> dict[str, list]:
+    return {name: [a.page, a.x_pt, a.y_pt, a.right_pt, a.bottom_pt] for name, a in anchors.items()}
+
+
+def read_anchors(value) -> dict:
+    """Anchors as `anchor_rows` wrote them, read strictly: TypeError or ValueError if they are not."""
+    from .printing.pool import Anchor
+
+    anchors = {}
+    for name, row in _items(value):
+        if len(_list(row)) != 5:
+            raise ValueError("not an anchor")
+        anchors[_str(name)] = Anchor(_int(row[0]), *map(_float, row[1:5]))
+    return anchors
 
 
 def _int(value) -> int:
@@ -221,7 +241,74 @@ class JobCache:
         return rendered
 
     def put(self, job, rendered) -> None:
-        if not _write(self._path(self.key(job)), encode(rendered), self.folder.parent):
+        self.put_entry(self.key(job), rendered)
+
+    def put_entry(self, key: str, rendered) -> None:
+        if not _write(self._path(key), encode(rendered), self.folder.parent):
+            self.unwritable += 1
+
+    def has(self, job) -> bool:
+        """Whether an entry for the job is there (not whether it is sound: `get` checks that)."""
+        return self._path(self.key(job)).is_file()
+
+    def entry(self, key: str, name: str):
+        """The rendered job stored under a key (as `key(job)` gave it), or None: absent or damaged."""
+        path = self._path(key)
+        try:
+            rendered = decode(path.read_bytes(), name)
+        except OSError:
+            return None
+        except Damaged:
+            self.damaged += 1
+            _remove(path)
+            return None
+        try:
+            os.utime(path)
+        except OSError:
+            pass
+        return rendered
+
+    # -- records: plain data about a part of a render (a sheet's pages, a side's measurements) ----
+
+    def record_key(self, kind: str, html: str) -> str:
+        """The key of a record about `html` as it would render alone: it hashes what `key` hashes
+        for a job of that HTML, so a record is kept exactly as long as such a render would be."""
+        digest = hashlib.sha256()
+        for part in (RECORD.decode(), kind, __version__, self._engine, html):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        for url in sorted(set(_FILE_URL.findall(html))):
+            digest.update(_file_digest(Path(unquote(urlsplit(url).path)), self._files).encode())
+        return digest.hexdigest()
+
+    def record(self, key: str):
+        """The plain data stored under a record key, or None: absent, or damaged (then removed)."""
+        path = self._path(key)
+        try:
+            entry = path.read_bytes()
+        except OSError:
+            return None
+        head, newline, body = entry.partition(b"\n")
+        words = head.split(b" ")
+        try:
+            if not newline or len(words) != 2 or words[0] != RECORD \
+                    or hashlib.sha256(body).hexdigest().encode() != words[1]:
+                raise Damaged("not a record")
+            data = json.loads(body.decode("utf-8"))
+        except (Damaged, ValueError):
+            self.damaged += 1
+            _remove(path)
+            return None
+        try:
+            os.utime(path)  # recently used: trimmed last
+        except OSError:
+            pass
+        return data
+
+    def put_record(self, key: str, data) -> None:
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        entry = RECORD + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+        if not _write(self._path(key), entry, self.folder.parent):
             self.unwritable += 1
 
     def trim(self, limit: int = LIMIT_BYTES) -> None:

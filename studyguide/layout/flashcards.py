@@ -409,22 +409,38 @@ def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings
         chunk = pages[start:start + per_chunk]
         style = _style_for(chunk)
         css = stylesheet(layouts, stock, font_url, style, urls)
-        views = []
-        for sheet in chunk:
-            faces = []
-            for placed in sheet.cards:
-                face = placed.face
-                rect = Rect(*(round(v, 4) for v in (placed.rect.x_mm, placed.rect.y_mm,
-                                                    placed.rect.width_mm, placed.rect.height_mm)))
-                classes = (f"c {'q' if face.side == 'front' else 'a'} {style.positions[rect]} "
-                           f"{style.middles[round(face.area.middle_mm, 4)]} "
-                           f"k{(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)}")
-                faces.append(FaceView(classes, face.label, face.title, face.key, face.html, style.sizes[face.size_pt],
-                                      face.lang))
-            views.append(SheetView(sheet.kind, tuple(faces)))
-        documents.append((chunk, layouts.render("flashcards.html.j2", language=language, meta=meta, sheets=views,
-                                                stylesheet=css, band=settings.cards.band)))
+        documents.append((chunk, layouts.render("flashcards.html.j2", language=language, meta=meta,
+                                                sheets=_views(chunk, style), stylesheet=css, band=settings.cards.band)))
     return documents
+
+
+def sheet_keys(layouts: Layouts, pages: list[Sheet], groups: list[list[Sheet]], stock: Stock, settings,
+               language: str, meta, font_url: Callable[[str], str], urls: dict[str, str]) -> list[str]:
+    """For each physical sheet in `groups` (pages of `pages`), a text that changes whenever its own
+    document (`sheet_documents` of it alone) would render differently: its markup, with the classes
+    of one stylesheet made for all `pages`, and that stylesheet. One stylesheet for the deck costs
+    far less than one per sheet."""
+    style = _style_for(pages)
+    css = stylesheet(layouts, stock, font_url, style, urls)
+    return [layouts.render("flashcards.html.j2", language=language, meta=meta, sheets=_views(group, style),
+                           stylesheet=css, band=settings.cards.band) for group in groups]
+
+
+def _views(pages: list[Sheet], style: Style) -> list[SheetView]:
+    views = []
+    for sheet in pages:
+        faces = []
+        for placed in sheet.cards:
+            face = placed.face
+            rect = Rect(*(round(v, 4) for v in (placed.rect.x_mm, placed.rect.y_mm,
+                                                placed.rect.width_mm, placed.rect.height_mm)))
+            classes = (f"c {'q' if face.side == 'front' else 'a'} {style.positions[rect]} "
+                       f"{style.middles[round(face.area.middle_mm, 4)]} "
+                       f"k{(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)}")
+            faces.append(FaceView(classes, face.label, face.title, face.key, face.html, style.sizes[face.size_pt],
+                                  face.lang))
+        views.append(SheetView(sheet.kind, tuple(faces)))
+    return views
 
 
 def _chunk_size(pages: list[Sheet], chunks: int) -> int:
@@ -435,12 +451,18 @@ def _chunk_size(pages: list[Sheet], chunks: int) -> int:
 
 
 def measure_html(layouts: Layouts, measuring: Measuring, stock: Stock, language: str, meta,
-                 font_url: Callable[[str], str]) -> str:
-    """The document that measures the heads and the doubtful sides (tall pages, one column)."""
+                 font_url: Callable[[str], str], css: str = "") -> str:
+    """The document that measures the heads and the doubtful sides (tall pages, one column), with
+    its own stylesheet, or `css` (a `measure_css` for all these sides' sizes and more)."""
     sizes = {item.size_pt: _size_class(item.size_pt) for item in measuring.items}
-    css = stylesheet(layouts, stock, font_url, Style({}, sizes, {}), {}, (body_width_mm(stock), 5000))
+    css = css or measure_css(layouts, measuring, stock, font_url)
     return layouts.render("card-measure.html.j2", language=language, meta=meta, heads=measuring.heads.values(),
                           items=measuring.items, sizes=sizes, stylesheet=css)
+
+
+def measure_css(layouts: Layouts, measuring: Measuring, stock: Stock, font_url: Callable[[str], str]) -> Markup:
+    sizes = {item.size_pt: _size_class(item.size_pt) for item in measuring.items}
+    return stylesheet(layouts, stock, font_url, Style({}, sizes, {}), {}, (body_width_mm(stock), 5000))
 
 
 @dataclass(frozen=True)

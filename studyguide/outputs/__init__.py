@@ -52,6 +52,7 @@ class Context:
     work_dir: Path  # for files a build keeps between runs (the cache)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # found while planning or finishing
     labels: dict[str, str] = field(default_factory=dict)  # job key → its name for the progress bar
+    cache: object = None  # the build's JobCache, for outputs that keep records of parts of a render
 
     @property
     def print_meta(self) -> Meta:

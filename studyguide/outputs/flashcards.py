@@ -10,18 +10,24 @@ side and joined in order.
 from __future__ import annotations
 
 
+import dataclasses
+from dataclasses import dataclass
+
 from markupsafe import Markup
+
+from ..cache import _int, _list, _str, anchor_rows, read_anchors
 
 from ..config import ConfigError
 from ..diagnostics import finding
 from ..i18n import strings
 from ..layout.fit import PADDING_MM, PT_TO_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
 from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
-                                 measure_html, sheet_documents, sheets, split_html)
+                                 measure_css, measure_html, sheet_documents, sheet_keys, sheets, split_html)
 from ..layout.sheets import StockError, stock_for
 from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
 from ..model import Location, Severity
+from ..printing.pool import Rendered
 from . import Context, Plan
 
 # Physical sheets per render: small enough that an edit re-renders little and that pieces share
@@ -51,17 +57,34 @@ def plan(context: Context) -> Plan:
     physical_sheets = -(-len(views) // stock.per_sheet)
     per_chunk = -(-settings.build.chunk_cards // stock.per_sheet) if settings.build.chunk_cards else CHUNK_SHEETS
     chunks = max(1, -(-physical_sheets // per_chunk))
-    state: dict = {"chunks": {}}
+    # chunks: key → its pages; jobs: key → its job; assembly: job of a chunk's changed sheets →
+    # (the chunk, its sheets); assembled: chunk key → the chunk joined from sheets rendered apart
+    state: dict = {"chunks": {}, "jobs": {}, "own": {}, "assembly": {}, "assembled": {}}
 
     def measure_jobs() -> list:
-        parts = _halves(measuring) if chunks > 1 else [measuring]
+        parts = _halves(to_measure) if chunks > 1 and len(to_measure.items) > 1 else [to_measure]
+        parts_measured.update({f"flashcards:measure:{n}": part for n, part in enumerate(parts)})
+        whole = css if parts == [measuring] else ""  # the stylesheet made for the records' keys is the same
         return [context.job(f"flashcards:measure:{n}", measure_html(
-            context.layouts, part, stock, context.language, context.print_meta, context.font_url), measure=part.ids,
+            context.layouts, part, stock, context.language, context.print_meta, context.font_url, whole),
+            measure=part.ids,
             lines="m", label="flashcards, fitting the text") for n, part in enumerate(parts)]
 
-    jobs = measure_jobs()
-    pending_measures = {job.key for job in jobs}
+    cache = context.cache
     measured_anchors: dict = {}
+    to_measure, css = measuring, ""
+    if cache is not None:
+        # each head and each side at each size is known by a document measuring it alone, which
+        # lays it out as the whole measuring document does
+        measured = _Index(cache, "measured")
+        css = measure_css(context.layouts, measuring, stock, context.font_url)
+        record_keys = {item.id: cache.record_key("measure", measure_html(
+            context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css))
+            for item, alone in _alone(measuring)}
+        to_measure = _measured_before(measuring, measured, record_keys, measured_anchors)
+    parts_measured: dict[str, Measuring] = {}
+    jobs = measure_jobs() if to_measure.heads or to_measure.items else []
+    pending_measures = {job.key for job in jobs}
 
     def after_measuring() -> list:
         heads = head_heights(measuring, measured_anchors)
@@ -111,28 +134,90 @@ def plan(context: Context) -> Plan:
         state["pages"] = pages
         documents = sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
                                     context.font_url, urls, chunks)
+        if cache is not None:
+            groups = _physical(pages)
+            texts = sheet_keys(context.layouts, pages, groups, stock, settings, context.language,
+                               context.print_meta, context.font_url, urls)
+            keys = [cache.record_key("sheet", text) for text in texts]
+            state["sheets"] = _Index(cache, "sheets", keys)
+            done = 0
         result = []
         for number, (chunk, html) in enumerate(documents):
             key = f"flashcards:sheets:{number}"
             state["chunks"][key] = chunk
             part = f", part {number + 1} of {len(documents)}" if len(documents) > 1 else ""
-            result.append(context.job(key, html, label=f"flashcards{part}", lines="b"))
+            job = context.job(key, html, label=f"flashcards{part}", lines="b")
+            state["jobs"][key] = job
+            if cache is None:
+                result.append(job)
+                continue
+            own = list(zip(_physical(chunk), keys[done:]))
+            done += len(own)
+            state["own"][key] = own
+            if cache.has(job):
+                result.append(job)
+                continue
+            # a chunk not rendered before: its sheets may have been, each in some render of its own
+            found = _sheets_before(cache, state["sheets"], own, key)
+            if not any(isinstance(item, _CachedSheet) for item in found):
+                result.append(job)  # none was: the chunk is rendered whole, as in a first build
+                continue
+            new = [item for item in found if not isinstance(item, _CachedSheet)]
+            if not new:
+                finish_chunk(key, found, None)
+                continue
+            alone = sheet_documents(context.layouts, [page for item in new for page in item.group], stock, settings,
+                                    context.language, context.print_meta, context.font_url, urls)[0][1]
+            follow = context.job(f"{key}:changed", alone, label=f"flashcards{part}, sheets changed", lines="b")
+            state["assembly"][follow.key] = (key, found, follow)
+            result.append(follow)
         return result
+
+    def remember(rendered, job, own: list) -> None:
+        """Where each sheet of a render has its pages, and its anchors, for the builds to come."""
+        index, where, first = state["sheets"], cache.key(job), 0
+        for group, record_key in own:
+            pages = list(range(first, first + len(group)))
+            anchors = {name: dataclasses.replace(anchor, page=anchor.page - first)
+                       for name, anchor in rendered.anchors.items() if anchor.page in pages}
+            first += len(group)
+            index.keep(record_key, {"job": where, "pages": pages, "anchors": anchor_rows(anchors)})
+        index.save()
+
+    def finish_chunk(key: str, found: list, changed) -> None:
+        state["assembled"][key] = joined = _join_sheets(key, found, changed, context.fonts)
+        cache.put_entry(cache.key(state["jobs"][key]), joined)  # a build with no change takes it whole
+        context.diagnostics.extend(_overflowing(state["chunks"][key], joined.anchors, options.min_size_pt))
 
     def then(rendered) -> list:
         if rendered.key in pending_measures:
             pending_measures.discard(rendered.key)
             measured_anchors.update(rendered.anchors)
+            if cache is not None and not pending_measures:
+                for item, _ in _alone(measuring):
+                    if item.id in measured_anchors:
+                        measured.keep(record_keys[item.id], _measure_rows(measured_anchors, item.id))
+                measured.save()
             return after_measuring() if not pending_measures else []
         if rendered.key == "flashcards:split":
             return after_splitting(rendered)
         if rendered.key in state["chunks"]:
             context.diagnostics.extend(_overflowing(state["chunks"][rendered.key], rendered.anchors,
                                                     options.min_size_pt))
+            if cache is not None and rendered.seconds:  # rendered now, not taken from the cache
+                remember(rendered, state["jobs"][rendered.key], state["own"][rendered.key])
+        if rendered.key in state["assembly"]:
+            key, found, job = state["assembly"][rendered.key]
+            remember(rendered, job, [(item.group, item.record_key) for item in found
+                                     if not isinstance(item, _CachedSheet)])
+            finish_chunk(key, found, rendered)
         return []
 
+    def chunk_of(rendered, key: str):
+        return state["assembled"][key] if key in state["assembled"] else rendered[key]
+
     def ordered(rendered) -> list[bytes]:
-        return [rendered[key].pdf for key in sorted(state["chunks"], key=lambda k: int(k.rsplit(":", 1)[1]))]
+        return [chunk_of(rendered, key).pdf for key in sorted(state["chunks"], key=lambda k: int(k.rsplit(":", 1)[1]))]
 
     def files(rendered):
         from ..printing.finish import finish_flashcards
@@ -141,13 +226,152 @@ def plan(context: Context) -> Plan:
                                  options.duplex, stock.fold, context.fonts)
 
     def page_counts(rendered):
-        total = sum(rendered[key].pages for key in state["chunks"])
+        total = sum(chunk_of(rendered, key).pages for key in state["chunks"])
         if options.duplex == "manual" and not stock.fold:
             return {"flashcards-fronts.pdf": total // 2, "flashcards-backs.pdf": total // 2}
         return {"flashcards.pdf": total}
 
+    if not jobs:  # every side was measured before
+        jobs = after_measuring()
+        return Plan(jobs, files, then, pages=page_counts, expected=len(jobs))
     # measuring, then the sheets (long cards, rare, may add a split)
     return Plan(jobs, files, then, pages=page_counts, expected=len(jobs) + chunks)
+
+
+class _Index:
+    """Plain data kept between builds in one record, by key: each measured side's boxes, or where
+    each sheet's pages are. It keeps what this build has (found before, or made now): a record per
+    guide, written once or a few times a build, costs far less than a file per sheet or side."""
+
+    def __init__(self, cache, name: str, current: list[str] = ()) -> None:
+        self.cache, self.key = cache, cache.record_key("index", name)
+        found = cache.record(self.key)
+        self.before = found if type(found) is dict else {}
+        self.now = {key: self.before[key] for key in current if key in self.before}
+
+    def keep(self, key: str, value) -> None:
+        self.now[key] = value
+
+    def save(self) -> None:
+        self.cache.put_record(self.key, self.now)
+
+
+def _alone(measuring: Measuring):
+    """Each head and measured side with a measuring document of it alone (under a fixed id)."""
+    for head in measuring.heads.values():
+        yield head, Measuring({0: dataclasses.replace(head, id="h")}, (), frozenset())
+    for item in measuring.items:
+        yield item, Measuring({}, (dataclasses.replace(item, id="m"),), frozenset())
+
+
+def _measured_before(measuring: Measuring, measured: "_Index", record_keys: dict[str, str],
+                     anchors: dict) -> Measuring:
+    """What of `measuring` no earlier build measured; what one did fills `anchors`, under the ids
+    this build gives them."""
+    heads = {index: head for index, head in measuring.heads.items()
+             if not _measure_from(measured.before.get(record_keys[head.id]), head.id, anchors)}
+    items = tuple(item for item in measuring.items
+                  if not _measure_from(measured.before.get(record_keys[item.id]), item.id, anchors))
+    if len(heads) == len(measuring.heads) and len(items) == len(measuring.items):
+        return measuring  # nothing was: the same document as in a first build
+    return Measuring(heads, items, measuring.unmeasured, measuring.hopeless)
+
+
+def _measure_from(record, name: str, anchors: dict) -> bool:
+    if record is None:
+        return False
+    try:
+        found = read_anchors(record)
+        box = found["box"]
+    except (TypeError, ValueError, KeyError):
+        return False  # not what this version writes: measured again
+    anchors[name] = box
+    if "wide" in found:
+        anchors[f"w-{name}"] = found["wide"]
+    return True
+
+
+def _measure_rows(anchors: dict, name: str) -> dict:
+    found = {"box": anchors[name]} | ({"wide": anchors[f"w-{name}"]} if f"w-{name}" in anchors else {})
+    return anchor_rows(found)
+
+
+def _physical(pages: list[Sheet]) -> list[list[Sheet]]:
+    """The pages of each physical sheet: its front and its back, or one folded page."""
+    per_sheet = 1 if pages and pages[0].kind == "fold" else 2
+    return [pages[start:start + per_sheet] for start in range(0, len(pages), per_sheet)]
+
+
+@dataclass(frozen=True)
+class _CachedSheet:
+    source: Rendered  # the render holding the sheet's pages
+    pages: tuple[int, ...]
+    anchors: dict
+
+
+@dataclass(frozen=True)
+class _NewSheet:
+    group: list
+    record_key: str
+
+
+def _sheets_before(cache, index: _Index, own: list, name: str) -> list:
+    """For each physical sheet, its pages in an earlier render (its record names the render, whose
+    entry is checked as every entry is), or a _NewSheet to render."""
+    found, sources = [], {}
+    for group, key in own:
+        record = index.before.get(key)
+        try:
+            where = _str(record["job"])
+            if where not in sources:
+                sources[where] = cache.entry(where, name)
+            source = sources[where]
+            pages = tuple(_int(page) for page in _list(record["pages"]))
+            anchors = read_anchors(record["anchors"])
+            if source is None or len(pages) != len(group) or not all(0 <= page < source.pages for page in pages) \
+                    or not all(0 <= anchor.page < len(pages) for anchor in anchors.values()):
+                raise ValueError("not that render's pages")
+            found.append(_CachedSheet(source, pages, anchors))
+        except (TypeError, ValueError, KeyError):  # absent (None), damaged or stale: rendered again
+            found.append(_NewSheet(group, key))
+    return found
+
+
+def _join_sheets(key: str, found: list, changed: Rendered | None, fonts) -> Rendered:
+    """A chunk's render made of its sheets' pages, from earlier renders and from `changed` (the
+    sheets rendered now, in order), with one font program per face (as joined outputs have)."""
+    import io
+
+    import pikepdf
+
+    from ..printing.assemble import unify_fonts
+
+    pdf = pikepdf.new()
+    opened: dict[int, pikepdf.Pdf] = {}  # open until saved
+    anchors: dict = {}
+    warnings: list[str] = list(changed.warnings) if changed is not None else []
+    next_new = 0
+    for item in found:
+        if isinstance(item, _CachedSheet):
+            source, pages, own = item.source, item.pages, item.anchors
+        else:
+            source, pages = changed, tuple(range(next_new, next_new + len(item.group)))
+            own = {name: dataclasses.replace(anchor, page=anchor.page - next_new)
+                   for name, anchor in changed.anchors.items() if anchor.page in pages}
+            next_new += len(pages)
+        if id(source) not in opened:
+            opened[id(source)] = pikepdf.open(io.BytesIO(source.pdf))
+        base = len(pdf.pages)
+        for page in pages:
+            pdf.pages.append(opened[id(source)].pages[page])
+        for name, anchor in own.items():
+            anchors.setdefault(name, dataclasses.replace(anchor, page=base + anchor.page))
+    if fonts is not None:
+        unify_fonts(pdf, fonts)
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
+    size = (changed or next(item.source for item in found if isinstance(item, _CachedSheet))).page_size_pt
+    return Rendered(key, out.getvalue(), len(pdf.pages), anchors, (), tuple(warnings), (), (), size, 0.0)
 
 
 def _halves(measuring: Measuring) -> list[Measuring]:
