@@ -55,6 +55,15 @@ def test_quotes_tabs_and_tags_survive(tmp_path):
     ]
 
 
+def test_a_year_alone_as_the_answer_is_exported_as_written(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "ch1.md").write_text("# Chapter 1 Dates\n\n1. When was C released?\n\n1972.\n\n"
+                                    "2. And Unix?\n\n1969.\n", encoding="utf-8")
+    read = rows(export(content, tmp_path / "out"))
+    assert [row[:2] for row in read] == [["When was C released?", "1972."], ["And Unix?", "1969."]]
+
+
 def test_export_asks_for_a_format_it_knows(tmp_path):
     for args, message in ((("export",), "export needs a format: anki or csv"),
                           (("export", "pdf"), "invalid choice: 'pdf'")):
@@ -82,10 +91,12 @@ def test_code_keeps_its_indentation(tmp_path):
         "# Chapter 1 Loops\n\n1.  What does this print?\n\n    ```python\n    for n in range(3):\n"
         "        if n:\n        \tprint(n)\n    ```\n\n    1, then 2.\n", encoding="utf-8")
     ((question, answer, tags),) = rows(export(content, tmp_path / "out"))
-    assert question == "What does this print?"
-    code = answer.split(" / ")
-    assert code == ["```python", "for n in range(3):", "\u00a0" * 4 + "if n:", "\u00a0" * 8 + "print(n)", "```",
-                    "1, then 2."]
+    # the question points at the code ("this"), so the code is shown with it
+    code = question.split(" / ")
+    assert code == ["What does this print?", "```python", "for n in range(3):", "\u00a0" * 4 + "if n:",
+                    "\u00a0" * 8 + "print(n)", "```"]
+    assert answer == "1, then 2."
+    code = code[1:]
     program = "\n".join(line.replace("\u00a0", " ") for line in code[1:4])
     printed = []
     exec(compile(program, "card", "exec"), {"print": printed.append})  # the code still runs as written

@@ -9,6 +9,8 @@ code it is part of what the code means.
 
 from __future__ import annotations
 
+import re
+
 from ..outputs import Context, Plan
 from . import chapter_tags
 
@@ -16,6 +18,9 @@ FILE_NAME = "flashcards.tsv"
 LINE_BREAK = " / "
 NBSP = "\u00a0"
 TAB_WIDTH = 4
+# `1972.` alone on an answer's line is kept as `1972\.` so that Markdown does not read it as an
+# empty list item; the export shows it as the author wrote it
+_ESCAPED_NUMBER = re.compile(r"^(\s*\d{1,9})\\([.)])(\s*)$")
 
 
 def flat(markdown: str) -> str:
@@ -23,6 +28,7 @@ def flat(markdown: str) -> str:
     non-breaking spaces (a tab counts as four)."""
     kept = []
     for line in markdown.split("\n"):
+        line = _ESCAPED_NUMBER.sub(r"\1\2\3", line)
         text = line.strip().replace("\t", " ")
         if text:
             indent = line[:len(line) - len(line.lstrip(" \t"))]
