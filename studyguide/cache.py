@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import stat
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -32,6 +33,9 @@ from . import __version__
 LIMIT_BYTES = 1 << 30  # the job cache is trimmed to this size, least recently used first
 FORMAT = b"studyguide-cache-1"  # first word of every entry; a different one is a miss
 _FILE_URL = re.compile(r"""file://[^"')\s]+""")
+# a file bigger than this is known by its size, time and inode rather than its bytes: a guide
+# may ship a video, and its bytes must not all be read for a fingerprint
+HASH_LIMIT = 64 << 20
 
 
 def cache_folder(project: Path) -> Path:
@@ -52,13 +56,43 @@ def engine_version() -> str:
         return "unknown"
 
 
-def _file_digest(path: Path, memo: dict[Path, str]) -> str:
+def _file_digest(url: str, roots: tuple[str, ...], memo: dict[Path, str]) -> str:
+    """What a file:// URL in a job's HTML names, as far as the renderer could read it. The HTML
+    holds the guide's own text, where `file:///dev/zero` or the path of someone's secret is just
+    text: only a regular file inside the folders the renderer may read (the same test as its
+    url fetcher's) is opened, and then streamed, never read whole."""
+    path = Path(os.path.realpath(unquote(urlsplit(url).path)))
+    if not any(path.is_relative_to(os.path.realpath(root)) for root in roots):
+        return "outside"  # the renderer refuses it too, and says so
     if path not in memo:
-        try:
-            memo[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            memo[path] = "missing"
+        memo[path] = file_digest(path)
     return memo[path]
+
+
+def file_digest(path: Path) -> str:
+    """A regular file's digest, streamed; a device, a FIFO or a folder is never opened (a FIFO
+    would wait forever, /dev/zero never ends). A big file is known by its size, time and inode."""
+    try:
+        found = os.stat(path)
+        if not stat.S_ISREG(found.st_mode):
+            return "not a file"
+        if found.st_size > HASH_LIMIT:
+            return f"big:{found.st_size}:{found.st_mtime_ns}:{found.st_ino}"
+        # O_NONBLOCK: should the file be swapped for a FIFO between the two calls, opening it
+        # does not wait for a writer; fstat then sees what was opened
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return "missing"
+    with open(handle, "rb", closefd=True) as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return "not a file"
+        digest = hashlib.sha256()
+        try:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        except OSError:
+            return "unreadable"
+        return digest.hexdigest()
 
 
 def _write(path: Path, data: bytes, root: Path) -> bool:
@@ -189,8 +223,7 @@ class JobCache:
             digest.update(b"\0")
         # files the HTML points at: their content, not their name, decides
         for url in sorted(set(_FILE_URL.findall(job.html))):
-            path = Path(unquote(urlsplit(url).path))
-            digest.update(_file_digest(path, self._files).encode())
+            digest.update(_file_digest(url, job.roots, self._files).encode())
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:

@@ -1,0 +1,96 @@
+"""A guide stays inside its folder: what it names is read only inside the folders a build may
+read, and what a build writes lands only in the output folder the user chose.
+
+Each test builds a small guide that tries to get out, and watches what the build opens (strace,
+when it is installed), writes or refuses.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CARDS = "# Chapter 1 Paths\n\n1. Where does it live?\n   {answer}\n2. And the second one?\n   Right here.\n"
+
+
+def _guide(folder: Path, answer: str = "At home.", settings: str = "") -> Path:
+    (folder / "content").mkdir(parents=True)
+    (folder / "content" / "ch01.md").write_text(CARDS.format(answer=answer), encoding="utf-8")
+    (folder / "studyguide.toml").write_text('[guide]\ntitle = "Paths"\nlanguage = "en"\n' + settings,
+                                            encoding="utf-8")
+    return folder
+
+
+def _run(folder: Path, *args: str, trace: Path | None = None, timeout: float = 240):
+    command = [sys.executable, str(ROOT / "compile.py"), *args]
+    if trace is not None:
+        command = ["strace", "-f", "-qq", "-e", "trace=open,openat,openat2", "-o", str(trace), *command]
+    # stdin is a pipe nobody writes to nor closes: a build that read /dev/stdin would hang
+    return subprocess.run(command, cwd=folder, stdin=subprocess.PIPE, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "NO_COLOR": "1"})
+
+
+def _opened(trace: Path) -> list[str]:
+    """The paths a traced run opened successfully."""
+    lines = trace.read_text(errors="replace").splitlines()
+    assert lines, "strace recorded nothing"
+    return [m[1] for line in lines if (m := re.search(r'open(?:at2?)?\((?:[^,]+, )?"([^"]*)"', line))
+            and not re.search(r"= -1 ", line)]
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is needed to see what a build opens")
+def test_paths_written_in_a_card_are_only_text(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the guide", encoding="utf-8")
+    guide = _guide(tmp_path / "guide", f"It is at file://{secret} or file:///dev/zero or file:///dev/stdin.")
+    trace = tmp_path / "trace"
+    result = _run(guide, "--edition", "teacher", "--only", "workbook,html", trace=trace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    opened = _opened(trace)
+    assert any(path.endswith("content/ch01.md") for path in opened)  # the trace does see the build's reads
+    assert str(secret) not in opened
+    assert "/dev/zero" not in opened and "/dev/stdin" not in opened
+    # the card shows what was written, as text
+    answers = (guide / "out" / "answers.html").read_text(encoding="utf-8").replace("\u200b", "")  # break chances
+    assert f"file://{secret}" in answers and "file:///dev/zero" in answers
+
+
+def test_the_cache_key_reads_only_regular_files_inside_the_roots(tmp_path, monkeypatch):
+    """The job cache's key, alone: a file:// URL outside the roots, a FIFO inside them and a big
+    file are never read, and a small image inside is (its bytes decide the key)."""
+    from studyguide.cache import HASH_LIMIT, JobCache
+    from studyguide.printing.pool import Job
+
+    root = tmp_path / "content"
+    root.mkdir()
+    image = root / "a.png"
+    image.write_bytes(b"one")
+    os.mkfifo(root / "pipe.png")
+    with open(root / "big.png", "wb") as big:
+        big.truncate(HASH_LIMIT + 1)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+    (root / "link.png").symlink_to(outside)
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path, *args, **kwargs):
+        opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    urls = " ".join(f"file://{p}" for p in (outside, root / "pipe.png", root / "big.png", root / "link.png",
+                                            Path("/dev/zero")))
+    job = Job("x", f'<img src="file://{image}"> {urls}', str(tmp_path), (str(root),), b"")
+    first = JobCache(tmp_path / "cache").key(job)
+    assert opened == [str(image)]
+    image.write_bytes(b"two")
+    assert JobCache(tmp_path / "cache").key(job) != first
