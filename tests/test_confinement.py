@@ -7,6 +7,7 @@ when it is installed), writes or refuses.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -94,3 +95,54 @@ def test_the_cache_key_reads_only_regular_files_inside_the_roots(tmp_path, monke
     assert opened == [str(image)]
     image.write_bytes(b"two")
     assert JobCache(tmp_path / "cache").key(job) != first
+
+
+def _victim(folder: Path) -> dict[str, bytes]:
+    folder.mkdir()
+    for name, text in (("notes.txt", b"mine"), (".notes.txt.a.tmp", b"planted"),
+                       (".notes.txt.backup.tmp", b"old"), ("gone", b"keep me"), (".gone.x.tmp", b"x")):
+        (folder / name).write_bytes(text)
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("entries", [
+    # through a link the guide ships inside its output folder
+    [{"staged": "sub/.notes.txt.a.tmp", "target": "sub/notes.txt", "old": "sub/.notes.txt.backup.tmp"},
+     {"staged": "sub/.gone.x.tmp", "target": "sub/gone", "old": None}],
+    # plain names, but each one a link out of the folder
+    [{"staged": ".notes.txt.a.tmp", "target": "notes.txt", "old": ".notes.txt.backup.tmp"},
+     {"staged": ".gone.x.tmp", "target": "gone", "old": None}],
+])
+def test_a_planted_journal_touches_nothing_outside_the_output_folder(tmp_path, entries):
+    from studyguide.write import JOURNAL, recover
+
+    victim = tmp_path / "victim"
+    before = _victim(victim)
+    out = tmp_path / "guide" / "out"
+    out.mkdir(parents=True)
+    (out / "sub").symlink_to(victim)
+    for name in before:
+        (out / name).symlink_to(victim / name)
+    (out / JOURNAL).write_text(json.dumps({"files": entries}), encoding="utf-8")
+    message = recover(out)
+    assert message is not None and "did not write" in message and "no output was changed" in message
+    assert {p.name: p.read_bytes() for p in victim.iterdir()} == before
+    assert not (out / JOURNAL).exists()
+
+
+def test_a_journal_a_build_wrote_is_still_completed(tmp_path):
+    """The check above refuses only what a build never writes: a real half-done switch finishes."""
+    from studyguide.write import JOURNAL, recover
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.pdf").write_bytes(b"new a")  # renamed already
+    (out / "b.pdf").write_bytes(b"old b")
+    (out / ".b.pdf.x1.tmp").write_bytes(b"new b")
+    (out / ".b.pdf.old.tmp").write_bytes(b"old b")
+    entries = [{"staged": ".a.pdf.x0.tmp", "target": "a.pdf", "old": None},
+               {"staged": ".b.pdf.x1.tmp", "target": "b.pdf", "old": ".b.pdf.old.tmp"}]
+    (out / JOURNAL).write_text(json.dumps({"files": entries}), encoding="utf-8")
+    assert "1 of 2 done" in recover(out)
+    assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "b.pdf"]
+    assert (out / "b.pdf").read_bytes() == b"new b"
