@@ -146,3 +146,56 @@ def test_a_journal_a_build_wrote_is_still_completed(tmp_path):
     assert "1 of 2 done" in recover(out)
     assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "b.pdf"]
     assert (out / "b.pdf").read_bytes() == b"new b"
+
+
+@pytest.mark.parametrize("key, value", [
+    ("out", '"../victim"'),
+    ("content", '["content", "../outside/leak.md"]'),
+    ("content", '["SECRET"]'),
+    ("layouts", '"../outside/layouts"'),
+    ("fonts", '"../outside"'),
+])
+def test_a_setting_naming_a_place_outside_the_guide_is_refused(tmp_path, key, value):
+    outside = tmp_path / "outside"
+    (outside / "layouts").mkdir(parents=True)
+    (outside / "leak.md").write_text("# Leak\n\n1. Secret?\n   LEAKED\n", encoding="utf-8")
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "questions.html").write_text("mine", encoding="utf-8")
+    value = value.replace("SECRET", str(outside / "leak.md"))
+    guide = _guide(tmp_path / "guide", settings=f"\n[build]\n{key} = {value}\n")
+    result = _run(guide, "--only", "html")
+    assert result.returncode == 2, result.stdout + result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"studyguide: studyguide.toml:6: `build.{key}`: "), line
+    assert "outside the guide's folder" in line and "(" in line  # and how to fix it
+    assert "LEAKED" not in result.stdout + result.stderr
+    assert (victim / "questions.html").read_text(encoding="utf-8") == "mine"
+    assert not (guide / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["out", "content", "layouts"])
+def test_a_folder_the_guide_ships_as_a_link_outside_is_refused(tmp_path, name):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "leak.md").write_text("# Leak\n\n1. Secret?\n   LEAKED\n", encoding="utf-8")
+    guide = _guide(tmp_path / "guide")
+    if name == "content":
+        shutil.rmtree(guide / "content")
+    (guide / name).symlink_to(outside)
+    result = _run(guide, "--only", "html")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"{name}: `build.{name}`: is a link to {outside}, outside the guide's folder" in result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["leak.md"]  # nothing written there
+    assert "LEAKED" not in result.stdout + result.stderr
+
+
+def test_the_command_line_may_name_any_place(tmp_path):
+    """The user's own choices: content and --out given on the command line, outside the guide."""
+    elsewhere = tmp_path / "elsewhere"
+    _guide(elsewhere)
+    guide = _guide(tmp_path / "guide", settings='\n[build]\nout = "../victim"\n')
+    result = _run(guide, str(elsewhere / "content"), "--out", str(tmp_path / "mine"), "--only", "html")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "At home." in (tmp_path / "mine" / "answers.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "victim").exists()
