@@ -287,21 +287,37 @@ def _settings_text(settings) -> str:
 
 
 def _tree(folder: Path, digest, contents: bool) -> None:
-    """Every file under a folder: its path, and its bytes (or, for big fonts, size and time)."""
-    if not folder.exists():
-        digest.update(f"absent:{folder}".encode())
+    """Every file under a folder: its path, and its bytes (or, for big files and fonts, size, time
+    and inode). Links inside are not followed: a link is known by where it points (the build does
+    not read through one that leads out, nor through a folder link), and a FIFO or device by its
+    kind, never opened."""
+    if not os.path.lexists(folder):
+        digest.update(b"absent:" + os.fsencode(folder))
         return
-    paths = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file())
+    top = Path(os.path.realpath(folder))
+    if not top.is_dir():
+        paths = [top]
+    else:
+        paths = []
+        for parent, folders, files in os.walk(top):  # links to folders are listed, not entered
+            paths += [Path(parent, name) for name in files + [f for f in folders if os.path.islink(Path(parent, f))]]
+        paths.sort()
     for path in paths:
-        digest.update(str(path).encode())
+        digest.update(os.fsencode(path) + b"\0")  # a name need not be UTF-8
         try:
-            if contents:
-                digest.update(path.read_bytes())
-            else:
-                stat = path.stat()
-                digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+            found = os.lstat(path)
+            target = os.readlink(path) if stat.S_ISLNK(found.st_mode) else ""
         except OSError:
             digest.update(b"unreadable")
+            continue
+        if stat.S_ISLNK(found.st_mode):
+            digest.update(b"link:" + os.fsencode(target))
+        elif not stat.S_ISREG(found.st_mode):
+            digest.update(f"kind:{stat.S_IFMT(found.st_mode)}".encode())
+        elif contents:
+            digest.update(file_digest(path).encode())  # streamed; a big file by size, time and inode
+        else:
+            digest.update(f"{found.st_size}:{found.st_mtime_ns}".encode())
 
 
 def fingerprint(settings, content: list[Path], layouts: list[Path], fonts: Path) -> str:

@@ -52,6 +52,7 @@ def test_paths_written_in_a_card_are_only_text(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("not for the guide", encoding="utf-8")
     guide = _guide(tmp_path / "guide", f"It is at file://{secret} or file:///dev/zero or file:///dev/stdin.")
+    (guide / "content" / "notes.bin").symlink_to(secret)  # the fingerprint does not read through links
     trace = tmp_path / "trace"
     result = _run(guide, "--edition", "teacher", "--only", "workbook,html", trace=trace)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -199,3 +200,18 @@ def test_the_command_line_may_name_any_place(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "At home." in (tmp_path / "mine" / "answers.html").read_text(encoding="utf-8")
     assert not (tmp_path / "victim").exists()
+
+
+def test_a_big_file_in_the_content_is_not_read_into_memory(tmp_path):
+    guide = _guide(tmp_path / "guide")
+    with open(guide / "content" / "lecture.mp4", "wb") as video:
+        video.truncate(1500 << 20)  # sparse: 1.5 GB of nothing on disk
+    measure = ("import resource, subprocess, sys; "
+               "done = subprocess.run(sys.argv[1:], capture_output=True, stdin=subprocess.DEVNULL); "
+               "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    result = subprocess.run([sys.executable, "-c", measure, sys.executable, str(ROOT / "compile.py"),
+                             "--only", "html"], cwd=guide, capture_output=True, text=True, timeout=240)
+    code, peak_kb = map(int, result.stdout.split())
+    assert code == 0, result.stderr
+    assert "At home." in (guide / "out" / "answers.html").read_text(encoding="utf-8")
+    assert peak_kb < 400 * 1024, f"peak {peak_kb // 1024} MB"
