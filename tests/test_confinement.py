@@ -215,3 +215,37 @@ def test_a_big_file_in_the_content_is_not_read_into_memory(tmp_path):
     assert code == 0, result.stderr
     assert "At home." in (guide / "out" / "answers.html").read_text(encoding="utf-8")
     assert peak_kb < 400 * 1024, f"peak {peak_kb // 1024} MB"
+
+
+def test_odd_entries_in_the_content_folder_each_get_a_finding(tmp_path):
+    """A FIFO named like a chapter (never opened: it would wait forever), a folder named x.md, a
+    link to a folder, a name that is not UTF-8 and one with a newline: a finding each, on one line."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "leak.md").write_text("# Leak\n\n1. Secret?\n   LEAKED\n", encoding="utf-8")
+    guide = _guide(tmp_path / "guide")
+    content = guide / "content"
+    os.mkfifo(content / "ch02.md")
+    (content / "notes.md").mkdir()
+    (content / "notes.md" / "ch03.md").write_text("# Chapter 3 Kept\n\n1. Inside?\n   Yes.\n", encoding="utf-8")
+    (content / "sub").symlink_to(outside)
+    with open(os.path.join(os.fsencode(content), b"ch\xff05.md"), "wb") as odd:
+        odd.write(b"# Chapter 5 Odd\n\n1. Read?\n   No.\n")
+    (content / "ch\n06.md").write_text("# Chapter 6 Fake\n\n1. No answer here?\n", encoding="utf-8")
+    result = _run(guide, "check", timeout=60)
+    printed = result.stdout.replace("\r", "")
+    assert result.returncode == 1, printed + result.stderr
+    assert "content/ch02.md: error SG101 ch02.md is a named pipe (FIFO), not a file; it is not read" in printed
+    assert "content/notes.md: warning SG111 a folder named like a Markdown file" in printed
+    assert f"content/sub: error SG109 sub is a link to the folder {outside}; links to folders are not " \
+           "followed" in printed
+    assert "content/ch\\xff05.md: error SG101 the file's name is not UTF-8 text" in printed
+    assert re.search(r"^content/ch\\n06\.md:\d+:\d+: warning SG301 ", printed, re.M)
+    assert "LEAKED" not in printed
+    lines = [line for line in printed.splitlines() if line.strip()]
+    assert len(lines) == 6  # five findings and the summary: no name split a line
+    assert lines[-1].startswith("3 chapters, 4 cards, 3 errors, 2 warnings")
+    # a build (which fingerprints the folder first) says the same, and fails cleanly
+    built = _run(guide, "--only", "html", timeout=120)
+    assert built.returncode == 1 and "content/ch\\xff05.md: error SG101" in built.stderr, built.stderr
+    assert "internal error" not in built.stderr and "nothing was written" in built.stderr
