@@ -52,6 +52,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG504": (Severity.WARNING, "maths that cannot be typeset (unreadable TeX, a character no font has) is shown as TeX"),
     "SG505": (Severity.ERROR, "a layout template cannot be read, fails, or does what its sandbox forbids"),
     "SG506": (Severity.NOTE, "HTML in the content (`<script>`, `<iframe>`, `<table>` …) is shown as text, never run"),
+    "SG507": (Severity.WARNING, "a guide's layout holds a script or a remote address, which the HTML pages never run or load"),
     # layout
     "SG601": (Severity.WARNING, "a flashcard's text does not fit its card even at the smallest size"),
     # writing

@@ -249,3 +249,73 @@ def test_odd_entries_in_the_content_folder_each_get_a_finding(tmp_path):
     built = _run(guide, "--only", "html", timeout=120)
     assert built.returncode == 1 and "content/ch\\xff05.md: error SG101" in built.stderr, built.stderr
     assert "internal error" not in built.stderr and "nothing was written" in built.stderr
+
+
+def test_a_guides_layouts_make_the_html_pages_neither_fetch_nor_run_anything(tmp_path):
+    """Remote images and scripts, an inline script and a study.js of the guide's own: each is
+    reported, and a real browser opening the pages makes no request and runs none of them."""
+    import http.server
+    import threading
+
+    from browser import chromium
+
+    requests: list[str] = []
+
+    class Logged(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Logged)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    remote = f"http://127.0.0.1:{server.server_port}"
+    guide = _guide(tmp_path / "guide")
+    layouts = guide / "layouts"
+    layouts.mkdir()
+    page = (ROOT / "layouts" / "questions.html.j2").read_text(encoding="utf-8")
+    planted = (f'<script src="{remote}/track.js"></script><img src="{remote}/pixel.png">'
+               f'<script>document.title = "ran"; fetch("{remote}/inline")</script>')
+    page = page.replace('<div class="entry-question', planted + '<div class="entry-question', 1)
+    assert planted in page
+    (layouts / "questions.html.j2").write_text(page, encoding="utf-8")
+    (layouts / "study.js").write_text(f'document.title = "ran"; fetch("{remote}/study");\n', encoding="utf-8")
+    result = _run(guide, "--only", "html,study")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = [line for line in result.stderr.splitlines() if " warning SG507 " in line]
+    assert sum(line.startswith("layouts/questions.html.j2:") for line in found) == 4  # 2 scripts, 2 addresses
+    assert any(line.startswith("layouts/study.js:1:1: warning SG507 this study.js is not run") for line in found)
+    try:
+        with chromium() as browser:
+            tab = browser.new_page()
+            for name in ("questions.html", "study.html"):
+                tab.goto((guide / "out" / name).as_uri())
+                tab.wait_for_timeout(500)
+                assert tab.title() != "ran", name
+    finally:
+        server.shutdown()
+    assert requests == []
+
+
+def test_the_study_page_runs_its_own_script_under_the_policy(tmp_path):
+    from browser import chromium
+
+    guide = _guide(tmp_path / "guide")
+    result = _run(guide, "--only", "study")
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (guide / "out" / "study.html").read_text(encoding="utf-8")
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)[1]
+    assert "default-src 'none'" in policy and re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+'", policy)
+    with chromium() as browser:
+        tab = browser.new_page()
+        errors: list[str] = []
+        tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        tab.goto((guide / "out" / "study.html").as_uri())
+        assert not tab.is_visible("#card-answer")
+        tab.click("#card")
+        assert tab.inner_text("#card-answer") == "At home."
+        tab.screenshot(path=str(tmp_path / "flipped.png"))
+    assert errors == []
