@@ -334,8 +334,17 @@ def fingerprint(settings, content: list[Path], layouts: list[Path], fonts: Path)
 
 
 def output_digest(path: Path) -> str | None:
+    """The digest of an output as it lies in the output folder, streamed; None for one that is
+    absent, or is not a regular file (a link the guide ships as out/teacher.pdf -> /dev/zero is
+    not followed: it is replaced, never read)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
     except OSError:
         return None
 

@@ -319,3 +319,20 @@ def test_the_study_page_runs_its_own_script_under_the_policy(tmp_path):
         assert tab.inner_text("#card-answer") == "At home."
         tab.screenshot(path=str(tmp_path / "flipped.png"))
     assert errors == []
+
+
+def test_outputs_shipped_as_links_are_replaced_not_followed(tmp_path):
+    """out/answers.html -> /dev/zero would never end if read; out/questions.html -> a file of
+    someone else's must stay as it is: both links are replaced by the outputs."""
+    victim = tmp_path / "victim.html"
+    victim.write_text("mine", encoding="utf-8")
+    guide = _guide(tmp_path / "guide")
+    (guide / "out").mkdir()
+    (guide / "out" / "answers.html").symlink_to("/dev/zero")
+    (guide / "out" / "questions.html").symlink_to(victim)
+    result = _run(guide, "--only", "html", timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert victim.read_text(encoding="utf-8") == "mine"
+    for name in ("answers.html", "questions.html"):
+        assert not (guide / "out" / name).is_symlink()
+        assert "Where does it live?" in (guide / "out" / name).read_text(encoding="utf-8")
