@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import stat
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -36,6 +37,9 @@ LIMIT_BYTES = 1 << 30  # the job cache is trimmed to this size, least recently u
 FORMAT = b"studyguide-cache-2"  # first word of every entry; a different one is a miss
 RECORD = b"studyguide-record-1"  # first word of a record (plain data about part of a render)
 _FILE_URL = re.compile(r"""file://[^"')\s]+""")
+# a file bigger than this is known by its size, time and inode rather than its bytes: a guide
+# may ship a video, and its bytes must not all be read for a fingerprint
+HASH_LIMIT = 64 << 20
 
 
 def cache_folder(project: Path) -> Path:
@@ -56,13 +60,43 @@ def engine_version() -> str:
         return "unknown"
 
 
-def _file_digest(path: Path, memo: dict[Path, str]) -> str:
+def _file_digest(url: str, roots: tuple[str, ...], memo: dict[Path, str]) -> str:
+    """What a file:// URL in a job's HTML names, as far as the renderer could read it. The HTML
+    holds the guide's own text, where `file:///dev/zero` or the path of someone's secret is just
+    text: only a regular file inside the folders the renderer may read (the same test as its
+    url fetcher's) is opened, and then streamed, never read whole."""
+    path = Path(os.path.realpath(unquote(urlsplit(url).path)))
+    if not any(path.is_relative_to(os.path.realpath(root)) for root in roots):
+        return "outside"  # the renderer refuses it too, and says so
     if path not in memo:
-        try:
-            memo[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            memo[path] = "missing"
+        memo[path] = file_digest(path)
     return memo[path]
+
+
+def file_digest(path: Path) -> str:
+    """A regular file's digest, streamed; a device, a FIFO or a folder is never opened (a FIFO
+    would wait forever, /dev/zero never ends). A big file is known by its size, time and inode."""
+    try:
+        found = os.stat(path)
+        if not stat.S_ISREG(found.st_mode):
+            return "not a file"
+        if found.st_size > HASH_LIMIT:
+            return f"big:{found.st_size}:{found.st_mtime_ns}:{found.st_ino}"
+        # O_NONBLOCK: should the file be swapped for a FIFO between the two calls, opening it
+        # does not wait for a writer; fstat then sees what was opened
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return "missing"
+    with open(handle, "rb", closefd=True) as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return "not a file"
+        digest = hashlib.sha256()
+        try:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        except OSError:
+            return "unreadable"
+        return digest.hexdigest()
 
 
 def _write(path: Path, data: bytes, root: Path) -> bool:
@@ -212,8 +246,7 @@ class JobCache:
             digest.update(b"\0")
         # files the HTML points at: their content, not their name, decides
         for url in sorted(set(_FILE_URL.findall(job.html))):
-            path = Path(unquote(urlsplit(url).path))
-            digest.update(_file_digest(path, self._files).encode())
+            digest.update(_file_digest(url, job.roots, self._files).encode())
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:
@@ -344,21 +377,37 @@ def _settings_text(settings) -> str:
 
 
 def _tree(folder: Path, digest, contents: bool) -> None:
-    """Every file under a folder: its path, and its bytes (or, for big fonts, size and time)."""
-    if not folder.exists():
-        digest.update(f"absent:{folder}".encode())
+    """Every file under a folder: its path, and its bytes (or, for big files and fonts, size, time
+    and inode). Links inside are not followed: a link is known by where it points (the build does
+    not read through one that leads out, nor through a folder link), and a FIFO or device by its
+    kind, never opened."""
+    if not os.path.lexists(folder):
+        digest.update(b"absent:" + os.fsencode(folder))
         return
-    paths = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file())
+    top = Path(os.path.realpath(folder))
+    if not top.is_dir():
+        paths = [top]
+    else:
+        paths = []
+        for parent, folders, files in os.walk(top):  # links to folders are listed, not entered
+            paths += [Path(parent, name) for name in files + [f for f in folders if os.path.islink(Path(parent, f))]]
+        paths.sort()
     for path in paths:
-        digest.update(str(path).encode())
+        digest.update(os.fsencode(path) + b"\0")  # a name need not be UTF-8
         try:
-            if contents:
-                digest.update(path.read_bytes())
-            else:
-                stat = path.stat()
-                digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+            found = os.lstat(path)
+            target = os.readlink(path) if stat.S_ISLNK(found.st_mode) else ""
         except OSError:
             digest.update(b"unreadable")
+            continue
+        if stat.S_ISLNK(found.st_mode):
+            digest.update(b"link:" + os.fsencode(target))
+        elif not stat.S_ISREG(found.st_mode):
+            digest.update(f"kind:{stat.S_IFMT(found.st_mode)}".encode())
+        elif contents:
+            digest.update(file_digest(path).encode())  # streamed; a big file by size, time and inode
+        else:
+            digest.update(f"{found.st_size}:{found.st_mtime_ns}".encode())
 
 
 def fingerprint(settings, content: list[Path], layouts: list[Path], fonts: Path) -> str:
@@ -375,8 +424,17 @@ def fingerprint(settings, content: list[Path], layouts: list[Path], fonts: Path)
 
 
 def output_digest(path: Path) -> str | None:
+    """The digest of an output as it lies in the output folder, streamed; None for one that is
+    absent, or is not a regular file (a link the guide ships as out/teacher.pdf -> /dev/zero is
+    not followed: it is replaced, never read)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
     except OSError:
         return None
 

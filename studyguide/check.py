@@ -232,6 +232,10 @@ def _first_line(text: str, width: int) -> str:
 
 
 _IMPORT = re.compile(r"@import\b", re.IGNORECASE)
+# what makes a browser fetch or run something by itself: a script, or a remote address to load
+_SCRIPT = re.compile(r"<script\b(?![^>]*\btype\s*=\s*[\"']?application/json)", re.IGNORECASE)
+_REMOTE = re.compile(r"""\b(?:src|srcset|poster|data|href|action|background)\s*=\s*["']?\s*((?:https?:|ftp:|//)[^\s"'>]*)""",
+                     re.IGNORECASE)
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""", re.IGNORECASE)
 # `image-set("a.png" 1x)` takes bare strings as URLs
 _IMAGE_SET = re.compile(r"""image-set\(([^)]*)\)""", re.IGNORECASE)
@@ -258,6 +262,18 @@ def _targets(line: str):
             yield string.group(2).strip(), match.start() + 1
 
 
+def _unrun(path: Path, number: int, line: str) -> list[Diagnostic]:
+    """A script or a remote address in a guide's own template: left in the HTML pages, whose
+    security policy keeps a browser from running or loading it."""
+    found = [(m.start(), "a <script>") for m in _SCRIPT.finditer(line)]
+    found += [(m.start(), f"the remote address {m.group(1)}") for m in _REMOTE.finditer(line)
+              if not re.match(r"\s*<a\b", line[line.rfind("<", 0, m.start()):], re.IGNORECASE)]
+    return [finding("SG507", f"{what} in a layout is never run or loaded: the HTML pages may load nothing "
+                    "from outside and run no script but studyguide's own", Location(path, number, column + 1),
+                    "remove it; put images and styles inside the layouts folder or inline")
+            for column, what in found]
+
+
 def check_layouts(folder: Path) -> list[Diagnostic]:
     """A guide's own layouts may not pull in anything from outside: no @import, and no url() or
     image-set() but data: URLs and files in the guide, CSS escapes (`@\\69mport`) read as the
@@ -270,6 +286,8 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
             problems.append(finding("SG505", f"layout {path.name} cannot be read: {exc}", Location(path, 1)))
             continue
         for number, line in enumerate(lines, start=1):
+            if path.suffix != ".css":
+                problems += _unrun(path, number, line)
             line = _unescaped(line)
             for match in _IMPORT.finditer(line):
                 problems.append(finding(
@@ -289,4 +307,17 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
                         "connections or reads other files",
                         Location(path, number, column),
                         "put the file in the layouts folder and refer to it by a relative path, or use a data: URL"))
+    own = folder / "study.js"
+    if own.is_file():
+        from .resources import LAYOUTS
+
+        try:
+            changed = own.read_bytes() != (LAYOUTS / "study.js").read_bytes()
+        except OSError:
+            changed = True
+        if changed:
+            problems.append(finding(
+                "SG507", "this study.js is not run: the study page runs only studyguide's own script, "
+                "so it works offline and runs nothing a guide brings", Location(own, 1),
+                "remove layouts/study.js; the page's look is in study.css and study.html.j2"))
     return problems

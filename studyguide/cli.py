@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
-from .config import CONFIG_NAME, ConfigError, Settings, find_guide, load, override
+from .config import CONFIG_NAME, ConfigError, Settings, confine, find_guide, load, override
 from .export import EXPORTS, export_settings
 from .model import Severity
 from .scaffold import LANGUAGES as SCAFFOLD_LANGUAGES
@@ -285,6 +285,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         changes["build.content"] = [str(p.absolute()) for p in args.paths]
     if "workbook.editions" in changes and "build.outputs" not in changes and args.command in ("build", "watch"):
         changes["build.outputs"] = ["workbook"]  # asked for one edition: that is all to build
+    confine(settings, project_folder(settings), set(changes))
     settings = override(settings, changes) if changes else settings
     text = settings.source.read_text(encoding="utf-8-sig") if settings.source else ""
     if args.command in ("calibrate", "print") or (args.command in ("build", "watch")

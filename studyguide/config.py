@@ -415,6 +415,46 @@ def _section_line(text: str, section: str) -> int:
     return 0
 
 
+# the settings that name a place, and how a user names one of their own instead
+_PLACES = {
+    "content": "move it into the guide's folder, or name it on the command line: `studyguide build PATH`",
+    "out": "choose a folder inside the guide, or give your own with --out",
+    "layouts": "move the folder into the guide's folder",
+    "fonts": "move the folder into the guide's folder",
+}
+
+
+def confine(settings: Settings, folder: Path, given: set[str]) -> None:
+    """Raise ConfigError when a place the guide names (or a default one, such as an `out` that
+    is a link the guide ships) leads outside the guide's folder, links followed. A guide comes
+    from anyone: it must not read, nor write, anywhere else. What the command line gives
+    (`given`, such as build.out) is the user's own choice and not checked."""
+    import os
+
+    home = Path(os.path.realpath(folder))
+    text = ""
+    if settings.source is not None:
+        try:
+            text = settings.source.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            pass
+    for name, hint in _PLACES.items():
+        if f"build.{name}" in given:
+            continue
+        value = getattr(settings.build, name)
+        for item in value if isinstance(value, list) else [value]:
+            if not item:  # fonts = "": the bundled fonts
+                continue
+            path = folder / item  # an absolute item stays as it is
+            real = Path(os.path.realpath(path))
+            if real == home or real.is_relative_to(home):
+                continue
+            line = _line_of(text, "build", name) if text else 0
+            what = f"`{item}` leads to {real}" if line else f"is a link to {real}"
+            raise ConfigError(settings.source if line else path, f"build.{name}",
+                              f"{what}, outside the guide's folder", hint, line)
+
+
 def find_config(start: Path) -> Path | None:
     """studyguide.toml in the folder, or a pyproject.toml there with [tool.studyguide]."""
     candidate = start / CONFIG_NAME

@@ -15,8 +15,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG106": (Severity.WARNING, "a file holds no text"),
     "SG107": (Severity.ERROR, "no Markdown files were found at the given path"),
     "SG108": (Severity.ERROR, "the content holds no questions at all"),
-    "SG109": (Severity.ERROR, "a content file is a link to a file outside the content folder"),
+    "SG109": (Severity.ERROR, "a content file is a link to a file outside the content folder, or a folder in it is a link"),
     "SG110": (Severity.ERROR, "the fonts folder, or a font in it, is missing"),
+    "SG111": (Severity.WARNING, "a content folder is named like a Markdown file (x.md)"),
     # structure
     "SG201": (Severity.WARNING, "a chapter or a file holds no questions; it is not printed"),
     "SG202": (Severity.WARNING, "two chapters have the same number"),
@@ -51,6 +52,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG504": (Severity.WARNING, "maths that cannot be typeset (unreadable TeX, a character no font has) is shown as TeX"),
     "SG505": (Severity.ERROR, "a layout template cannot be read, fails, or does what its sandbox forbids"),
     "SG506": (Severity.NOTE, "HTML in the content (`<script>`, `<iframe>`, `<table>` …) is shown as text, never run"),
+    "SG507": (Severity.WARNING, "a guide's layout holds a script or a remote address, which the HTML pages never run or load"),
     # layout
     "SG601": (Severity.WARNING, "a flashcard's text does not fit its card even at the smallest size"),
     # writing

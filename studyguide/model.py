@@ -16,6 +16,14 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
+def escaped(text: str) -> str:
+    """A file's name as a finding shows it: a newline as \\n, a byte that is not UTF-8 (which
+    os.fsdecode keeps as a lone surrogate) as \\xff, so a name can neither split a finding's line
+    nor fake another one."""
+    return "".join(f"\\x{ord(ch) - 0xdc00:02x}" if "\udc80" <= ch <= "\udcff" else
+                   ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """A place in a source file: 1-based line and column."""
@@ -31,9 +39,11 @@ class Location:
                 path = path.relative_to(Path.cwd())
             except ValueError:
                 pass
+        # a newline or stray byte in a name must not split the finding's line, nor fake another
+        shown = escaped(str(path))
         if not self.line:  # a folder, or a file as a whole: no line to point at
-            return str(path)
-        return f"{path}:{self.line}:{self.column}"
+            return shown
+        return f"{shown}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)

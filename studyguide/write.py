@@ -13,6 +13,7 @@ import glob
 import json
 import os
 import signal
+import stat
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -135,16 +136,25 @@ def recover(folder: Path) -> str | None:
 
 
 def _entry(folder: Path, item: dict) -> tuple[Path, Path, Path | None]:
+    """One rename the journal asks for, if it is one a build makes: plain names of regular files
+    in the folder itself. A name with a `/` could go through a link the guide ships (`sub ->
+    /elsewhere`) and rename or delete files anywhere."""
     names = [item["staged"], item["target"], item["old"]]
     for name in names:
-        if name is not None and (not isinstance(name, str) or os.path.isabs(name)
-                                 or os.path.normpath(name) != name or name.split(os.sep)[0] == ".."):
-            raise ValueError(f"{name!r} is not a path inside the folder")
+        if name is not None and (not isinstance(name, str) or name in ("", ".", "..") or "/" in name
+                                 or os.sep in name or "\0" in name):
+            raise ValueError(f"{name!r} is not the name of a file in the folder")
     staged, target, old = (folder / name if name is not None else None for name in names)
     for temp in (staged, old):
-        if temp is not None and (temp.parent != target.parent or not temp.name.startswith(f".{target.name}.")
-                                 or not temp.name.endswith(".tmp")):
-            raise ValueError(f"{temp} is not a temporary file of {target}")
+        if temp is not None and (not temp.name.startswith(f".{target.name}.") or not temp.name.endswith(".tmp")):
+            raise ValueError(f"{temp.name} is not a temporary file of {target.name}")
+    for path in (staged, target, old):
+        try:
+            mode = os.lstat(path).st_mode if path is not None else stat.S_IFREG
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(mode):  # a link, a folder, a FIFO: never followed, never replaced
+            raise ValueError(f"{path.name} is not a regular file")
     return staged, target, old
 
 

@@ -101,7 +101,7 @@ def test_a_settings_change_invalidates_only_what_it_affects(project):
 def test_a_changed_font_file_or_version_changes_the_key(tmp_path, monkeypatch):
     font = tmp_path / "face.otf"
     font.write_bytes(b"one")
-    job = Job("x", f'<style>@font-face {{ src: url("{font.as_uri()}") }}</style>', "/", (), b"id")
+    job = Job("x", f'<style>@font-face {{ src: url("{font.as_uri()}") }}</style>', "/", (str(tmp_path),), b"id")
     first = JobCache(tmp_path).key(job)
     font.write_bytes(b"two")
     assert JobCache(tmp_path).key(job) != first

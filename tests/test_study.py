@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -35,8 +36,8 @@ def text_of(html: str) -> str:
 @pytest.fixture(scope="module")
 def seed_page(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("study")
-    (folder / "studyguide.toml").write_text(f'[build]\noutputs = ["study"]\ncontent = ["{CONTENT}"]\n',
-                                            encoding="utf-8")
+    shutil.copytree(CONTENT, folder / "content")  # a guide reads only what is inside its folder
+    (folder / "studyguide.toml").write_text('[build]\noutputs = ["study"]\n', encoding="utf-8")
     result = run_cli(cwd=folder)
     assert result.returncode == 0, result.stderr
     return folder / "out" / "study.html"

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
+import re
 
 from ..export.media import data_url, replace_images
 from ..fonts import subset, woff_data_uri
 from ..i18n import strings
 from . import Context, Plan
+
+
+_DOCTYPE = re.compile(r"\A\s*<!doctype[^>]*>", re.IGNORECASE)
+_INLINE_SCRIPT = re.compile(r"<script(?:\s[^>]*)?>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def offline(html: str, script: str = "") -> str:
+    """An HTML output sealed off, whatever a guide's own layouts put in it: a security policy,
+    first thing in the page, lets a browser load nothing from anywhere (images and fonts only as
+    data: URLs, styles only inline) and run no script but `script`, studyguide's own, allowed by
+    the hash of the element that holds it."""
+    hashes = sorted({base64.b64encode(hashlib.sha256(match.group(1).encode("utf-8")).digest()).decode()
+                     for match in _INLINE_SCRIPT.finditer(html) if script and match.group(1).strip() == script.strip()})
+    scripts = " ".join(f"'sha256-{digest}'" for digest in hashes) or "'none'"
+    policy = (f"default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+              f"script-src {scripts}; base-uri 'none'; form-action 'none'")
+    # before everything but the doctype: a policy covers only what comes after it
+    start = match.end() if (match := _DOCTYPE.match(html)) else 0
+    return f'{html[:start]}\n<meta http-equiv="Content-Security-Policy" content="{policy}">{html[start:]}'
 
 
 def guide_characters(context: Context) -> set[str]:
@@ -51,10 +73,10 @@ def plan(context: Context) -> Plan:
         pages = {}
         chapters = with_embedded_images(context.views)
         for side, other in (("questions", "answers"), ("answers", "questions")):
-            pages[f"{side}.html"] = context.layouts.render(
+            pages[f"{side}.html"] = offline(context.layouts.render(
                 f"{side}.html.j2", language=context.language, meta=context.meta, words=words,
                 chapters=chapters, stylesheet=stylesheet + "\n" + context.code_css,
-                side_name=words[f"{side}_page"], other_page=f"{other}.html")
+                side_name=words[f"{side}_page"], other_page=f"{other}.html"))
         return pages
 
     return Plan([], files)

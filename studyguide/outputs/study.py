@@ -15,7 +15,8 @@ from ..export.media import data_url, replace_images
 from ..i18n import strings
 from ..markdown import WORD_JOINER, visible_text
 from . import Context, Plan
-from .pages import embedded_font_urls
+from ..resources import LAYOUTS
+from .pages import embedded_font_urls, offline
 
 # The page sets its text in SG Sans and code in SG Mono; the serif face would only add weight.
 STUDY_FACES = ("SG Sans", "SG Mono")
@@ -57,7 +58,17 @@ def study_data(context: Context) -> dict:
 def script_source(context: Context, name: str = "study.js") -> Markup:
     """A script from the layouts folder, as written (it is not a template), safe inside <script>."""
     source, _, _ = context.layouts.env.loader.get_source(context.layouts.env, name)
+    return _inline(source)
+
+
+def _inline(source: str) -> Markup:
     return Markup(source.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT"))
+
+
+def own_script() -> str:
+    """studyguide's own study.js, the only script a study page runs: a guide's own study.js (or
+    any script its layouts add) is left in the page but not run."""
+    return str(_inline((LAYOUTS / "study.js").read_text(encoding="utf-8")))
 
 
 def study_html(context: Context) -> str:
@@ -74,7 +85,7 @@ def study_html(context: Context) -> str:
     stylesheet = context.layouts.stylesheet("fonts.css.j2", "typography.css", "study.css",
                                             font_url=urls.__getitem__,
                                             faces=context.fonts.css_faces(STUDY_FACES))
-    return page(stylesheet + "\n" + context.code_css)
+    return offline(page(stylesheet + "\n" + context.code_css), own_script())
 
 
 def plan(context: Context) -> Plan:

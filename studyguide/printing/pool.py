@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -230,7 +231,12 @@ def _remove_abandoned() -> None:
     """The workers' folders of builds that were killed (their process is gone)."""
     for folder in Path(tempfile.gettempdir()).glob("studyguide-workers-*-*"):
         pid = folder.name.split("-")[2]
-        if pid.isdigit() and folder.stat().st_uid == os.getuid() and not _alive(int(pid)):
+        try:  # another build may be removing its own folder right now
+            found = folder.lstat()
+        except OSError:
+            continue
+        if (pid.isdigit() and stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid()
+                and not _alive(int(pid))):
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ..diagnostics import finding
-from ..model import Card, Chapter, Diagnostic, Guide, Location
+from ..model import Card, Chapter, Diagnostic, Guide, Location, escaped
 from .chapters import ChapterDraft, ChapterReader
 from .text import is_question_line
 from .settings import FORMATS, Markers, ReadSettings, runaway
@@ -33,18 +33,34 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
             root = _real(path)
             found = []
             for candidate in path.rglob("*"):
-                if candidate.suffix.lower() not in CONTENT_SUFFIXES or any(
-                        part.startswith(".") for part in candidate.relative_to(path).parts):
+                if any(part.startswith(".") for part in candidate.relative_to(path).parts):
                     continue
-                if candidate.is_symlink() and not candidate.exists():
+                if candidate.is_symlink() and candidate.is_dir():
+                    problems.append(finding(
+                        "SG109", f"{shown_name(candidate)} is a link to the folder {_real(candidate)}; links to "
+                        "folders are not followed, and nothing in it is read", Location(candidate, 0, 0),
+                        "move the folder itself into the content folder instead of linking to it"))
+                    continue
+                if candidate.suffix.lower() not in CONTENT_SUFFIXES:
+                    continue
+                if any("\udc80" <= ch <= "\udcff" for ch in candidate.name):  # bytes os.fsdecode kept
+                    problems.append(finding(
+                        "SG101", "the file's name is not UTF-8 text, so it is not read",
+                        Location(candidate, 0, 0), "rename the file"))
+                elif candidate.is_symlink() and not candidate.exists():
                     problems.append(_broken_link(candidate))
-                elif not candidate.is_file():
-                    continue  # a folder that happens to be called notes.md
+                elif candidate.is_dir():
+                    problems.append(finding(
+                        "SG111", "a folder named like a Markdown file: the Markdown files inside it are read "
+                        "as chapters, the folder itself is not a file", Location(candidate, 0, 0),
+                        "rename the folder without .md"))
+                elif not candidate.is_file():  # never opened: a FIFO would wait forever for a writer
+                    problems.append(_not_a_file(candidate))
                 elif not (real := _real(candidate)).is_relative_to(root):
                     # a link that leads out of the content folder is not followed: on a shared
                     # build machine it could read any file the builder can
                     problems.append(finding(
-                        "SG109", f"{candidate.name} is a link to {real}, outside the content "
+                        "SG109", f"{shown_name(candidate)} is a link to {real}, outside the content "
                         "folder; it is not read", Location(candidate),
                         "copy the file into the content folder instead of linking to it"))
                 else:
@@ -55,12 +71,25 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
             files += sorted(found, key=natural_key)
         elif path.is_symlink() and not path.exists():
             problems.append(_broken_link(path))
+        elif path.exists() and not path.is_file():
+            problems.append(_not_a_file(path))
         elif path.exists():
             files.append(path)
         else:
             problems.append(finding("SG101", "no such file or folder", Location(path, 0, 0),
                                     "check the path"))
     return files, problems
+
+
+def shown_name(path: Path) -> str:
+    return escaped(path.name)
+
+
+def _not_a_file(path: Path) -> Diagnostic:
+    kind = "a named pipe (FIFO)" if path.is_fifo() else "a socket" if path.is_socket() else \
+        "a device" if path.is_char_device() or path.is_block_device() else "not a regular file"
+    return finding("SG101", f"{shown_name(path)} is {kind}, not a file; it is not read", Location(path, 0, 0),
+                   "replace it with a Markdown file, or remove it")
 
 
 def _real(path: Path) -> Path:
