@@ -303,15 +303,16 @@ class JobCache:
 
     # -- records: plain data about a part of a render (a sheet's pages, a side's measurements) ----
 
-    def record_key(self, kind: str, html: str) -> str:
-        """The key of a record about `html` as it would render alone: it hashes what `key` hashes
-        for a job of that HTML, so a record is kept exactly as long as such a render would be."""
+    def record_key(self, kind: str, html: str, roots: tuple[str, ...] = ()) -> str:
+        """The key of a record about `html` as it would render alone, with the renderer allowed to
+        read `roots`: it hashes what `key` hashes for a job of that HTML, so a record is kept
+        exactly as long as such a render would be."""
         digest = hashlib.sha256()
         for part in (RECORD.decode(), kind, __version__, self._engine, html):
             digest.update(part.encode())
             digest.update(b"\0")
         for url in sorted(set(_FILE_URL.findall(html))):
-            digest.update(_file_digest(Path(unquote(urlsplit(url).path)), self._files).encode())
+            digest.update(_file_digest(url, roots, self._files).encode())
         return digest.hexdigest()
 
     def record(self, key: str):

@@ -79,7 +79,7 @@ def plan(context: Context) -> Plan:
         measured = _Index(cache, "measured")
         css = measure_css(context.layouts, measuring, stock, context.font_url)
         record_keys = {item.id: cache.record_key("measure", measure_html(
-            context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css))
+            context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css), context.roots)
             for item, alone in _alone(measuring)}
         to_measure = _measured_before(measuring, measured, record_keys, measured_anchors)
     parts_measured: dict[str, Measuring] = {}
@@ -138,7 +138,7 @@ def plan(context: Context) -> Plan:
             groups = _physical(pages)
             texts = sheet_keys(context.layouts, pages, groups, stock, settings, context.language,
                                context.print_meta, context.font_url, urls)
-            keys = [cache.record_key("sheet", text) for text in texts]
+            keys = [cache.record_key("sheet", text, context.roots) for text in texts]
             state["sheets"] = _Index(cache, "sheets", keys)
             done = 0
         result = []
