@@ -19,6 +19,8 @@ def test_chapter_files_joined_give_back_the_seed(seed_text):
 
 
 def test_each_file_holds_exactly_one_chapter():
-    for path in CONTENT.glob("*.md"):
+    paths = sorted(CONTENT.glob("*.md"))
+    assert len(paths) == 15
+    for path in paths:
         headings = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")]
         assert len(headings) == 1, path

@@ -79,7 +79,9 @@ def test_outline_has_chapters_questions_and_the_key(built, guide, shown):
 def test_question_entries_point_at_their_question(built, guide, shown):
     path = built / "handout.pdf"
     texts = [squash(t) for t in page_texts(path)]
-    for level, title, page in outline(path):
+    entries = outline(path)
+    assert sum(level == 2 for level, _, _ in entries) == len(guide.cards) == 113
+    for level, title, page in entries:
         if level == 2:
             label = title.split(" ", 1)[0]
             assert shown[label][0][:10] in texts[page], title
@@ -120,6 +122,7 @@ def test_contents_links_lead_to_chapter_starts(built, guide):
     texts = [squash(t) for t in page_texts(path)]
     chapters = {source_target: page for _, source_target, page, _ in _links(path)
                 if source_target.startswith("ch")}
+    assert len(guide.chapters) == 15
     for chapter in guide.chapters:
         page = chapters[chapter.anchor]
         heading = squash(f"第 {chapter.number} 章{chapter.title}")
@@ -130,6 +133,7 @@ def test_footers_and_page_labels(built):
     for edition in EDITIONS:
         reader = PdfReader(built / f"{edition}.pdf")
         total = len(reader.pages)
+        assert total > 2, edition
         labels = reader.page_labels
         for number, page in enumerate(reader.pages, start=1):
             text = squash(page.extract_text())
@@ -144,6 +148,7 @@ def test_running_heads_name_the_current_chapter(built, guide):
     """Every page after the contents carries, above the text, the chapter it is in."""
     for edition in EDITIONS:
         pages = PdfReader(built / f"{edition}.pdf").pages
+        assert len(pages) > 2, edition
         current = None
         for page in pages[2:]:
             lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
@@ -160,9 +165,12 @@ def test_each_question_stays_on_one_page_with_its_answer_space(built, guide, sho
     """A question never starts at the foot of a page with its answer lines on the next."""
     reader = PdfReader(built / "handout.pdf")
     from pdfread import runs
+    numbers = 0
     for page in reader.pages[2:]:
         height = float(page.mediabox.height) / 72 * 25.4
         for run in runs(page):
             if re.fullmatch(r"\d+\.", run.text.strip()):
                 # the question's number, then at least two 8 mm lines must fit above the margin
                 assert run.y_mm + 2 * 8 <= height - 20 + 1, run
+                numbers += 1
+    assert numbers == len(guide.cards)  # every question's number was found and checked

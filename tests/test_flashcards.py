@@ -161,6 +161,7 @@ def test_sheets_alternate_fronts_and_backs(reader, guide):
 
 def test_every_card_is_where_the_geometry_says_on_every_sheet(pdf, guide):
     cards = len(guide.cards)
+    assert len(pdf.pages) == 2 * -(-cards // 8)  # a front and a back for every 8 cards
     for number, page in enumerate(pdf.pages):
         sheet, back = divmod(number, 2)
         count = min(8, cards - 8 * sheet)
@@ -176,6 +177,7 @@ def test_every_card_is_where_the_geometry_says_on_every_sheet(pdf, guide):
 
 def test_each_answer_lands_behind_its_question_after_a_long_edge_flip(pdf, guide):
     shown = _shown(guide)
+    assert len(pdf.pages) // 2 == -(-len(guide.cards) // 8)
     for sheet in range(len(pdf.pages) // 2):
         fronts, backs = labelled(pdf.pages[2 * sheet]), labelled(pdf.pages[2 * sheet + 1])
         batch = guide.cards[8 * sheet:8 * sheet + 8]
@@ -189,9 +191,12 @@ def test_each_answer_lands_behind_its_question_after_a_long_edge_flip(pdf, guide
 
 
 def test_every_glyph_lies_inside_its_card_clear_of_the_cut_edges(pdf):
+    assert pdf.pages
     for number, page in enumerate(pdf.pages):
         boxes = card_boxes(page)
-        for glyph in glyphs(page):
+        found = glyphs(page)
+        assert found, number + 1
+        for glyph in found:
             box = card_of(boxes, glyph)
             assert box is not None, (number + 1, glyph)
             assert glyph.x0 >= box.x + PADDING - NEAR and glyph.x1 <= box.right - PADDING + NEAR, (number + 1, glyph)
@@ -201,6 +206,7 @@ def test_every_glyph_lies_inside_its_card_clear_of_the_cut_edges(pdf):
 def test_labels_and_the_chapter_title_sit_in_the_top_corner(pdf, guide):
     titles = {chapter.index: chapter.title for chapter in guide.chapters}
     page_glyphs = glyphs(pdf.pages[0])
+    assert len(guide.cards) >= 8  # a full first sheet
     for index, card in enumerate(guide.cards[:8]):
         box = a7_slot(index)
         head = sorted((g for g in page_glyphs if box.holds(g.x0, g.top) and g.top < box.y + PADDING + 3.5),
@@ -223,6 +229,7 @@ def test_text_is_set_between_the_smallest_and_the_base_size(pdf):
 
 
 def test_cut_lines_are_light_grey_dashed_and_thick_enough_to_print(pdf):
+    assert pdf.pages
     for page in pdf.pages:
         lines = segments(page)
         assert lines
@@ -237,6 +244,7 @@ def test_cut_lines_run_between_the_cards_the_same_on_every_sheet_and_both_sides(
     own edges need no cut. Fronts and backs carry the same lines, so a stack is cut at once."""
     top = (A4[1] - 4 * A7[1]) / 2
     expected = sorted([(105.0, 0.0, 105.0, A4[1])] + [(0.0, top + r * A7[1], A4[0], top + r * A7[1]) for r in (1, 2, 3)])
+    assert pdf.pages
     for number, page in enumerate(pdf.pages):
         found = sorted((round(s.x1, 1), round(s.y1, 1), round(s.x2, 1), round(s.y2, 1)) for s in segments(page))
         assert len(found) == len(expected), number + 1

@@ -94,6 +94,7 @@ def test_the_slot_behind_each_card_is_its_rectangle_turned_over(paper, flip, car
     """long: turned about the long edge (columns mirror on a portrait sheet, rows on a landscape one)."""
     base = stock_for(cards(card=card, paper="a4"))
     stock = dataclasses.replace(base, paper=paper, columns=2, rows=2)
+    assert stock.per_sheet == 4
     for index in range(stock.per_sheet):
         front, back = stock.slot(index), stock.slot(stock.back_index(index, flip))
         if (flip == "long") == (paper.height_mm >= paper.width_mm):

@@ -137,9 +137,12 @@ def test_the_back_repeats_the_question_small_and_grey_above_the_answer(poker, gu
 
 def test_poker_text_stays_inside_its_cards(poker):
     _, pdf = poker
+    assert pdf.pages
     for number, page in enumerate(pdf.pages):
         boxes = card_boxes(page)
-        for glyph in glyphs(page):
+        found = glyphs(page)
+        assert found, number + 1
+        for glyph in found:
             box = card_of(boxes, glyph)
             assert box is not None and box.x + PADDING - NEAR <= glyph.x0 and glyph.x1 <= box.right - PADDING + NEAR, \
                 (number + 1, glyph)
@@ -258,9 +261,12 @@ def test_a_card_too_long_continues_on_cards_marked_as_continued_and_the_build_sa
 
 def test_every_glyph_of_a_continued_card_lies_inside_its_card(overflow):
     _, _, pdf = overflow
+    assert pdf.pages
     for number, page in enumerate(pdf.pages):
         boxes = card_boxes(page)
-        for glyph in glyphs(page):
+        found = glyphs(page)
+        assert found, number + 1
+        for glyph in found:
             box = card_of(boxes, glyph)
             assert box is not None, (number + 1, glyph)
             assert box.x + PADDING - NEAR <= glyph.x0 and glyph.x1 <= box.right - PADDING + NEAR, (number + 1, glyph)
@@ -348,6 +354,7 @@ def test_calibration_numbers_are_readable_and_both_arrows_mark_the_top_edge(tmp_
             numbers = [c for c in back.chars if c["text"] in "0123456789.−"]
             assert len(numbers) > 100 and min(c["size"] for c in numbers) >= 6.5 - 0.01
             words = [w for w in back.extract_words() if re.fullmatch(r"−?[\d.]+", w["text"])]
+            assert len(words) > 10, words
             for a in words:
                 for b in words:
                     assert a is b or a["x1"] <= b["x0"] or b["x1"] <= a["x0"] or a["bottom"] <= b["top"] \

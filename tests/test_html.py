@@ -28,6 +28,7 @@ def test_question_page_holds_every_question_and_no_answer(pages, guide):
 def test_answer_page_holds_every_answer(pages, guide):
     renderer = ContentRenderer([CONTENT])
     text = squash(visible_text(pages["answers"]))
+    assert len(guide.chapters) == 15 and len(guide.cards) == 113
     for chapter in guide.chapters:
         for card in chapter.cards:
             assert squash(visible_text(renderer.html(card.answer, chapter))) in text, card.label
@@ -42,6 +43,7 @@ def test_pages_are_self_contained(pages):
 
 
 def test_each_label_links_to_the_other_side(pages, guide):
+    assert len(guide.cards) == 113
     for card in guide.cards:
         assert f'href="answers.html#{card.anchor}"' in pages["questions"]
         assert f'href="questions.html#{card.anchor}"' in pages["answers"]

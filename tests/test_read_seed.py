@@ -78,8 +78,11 @@ def test_nothing_is_lost_between_source_and_rendered_card(guide):
     The only characters allowed to go are markup: the list marker and code backticks.
     """
     renderer = ContentRenderer([CONTENT])
+    assert len(guide.chapters) == 15 and len(guide.cards) == 113
     for chapter in guide.chapters:
-        for card, source in zip(chapter.cards, _item_sources(chapter)):
+        sources = _item_sources(chapter)
+        assert len(sources) == len(chapter.cards), chapter.number  # zip() would stop at the shorter
+        for card, source in zip(chapter.cards, sources):
             expected = squash(re.sub(r"^\s*\d+\.\s+", "", source).replace("`", ""))
             shown = squash(visible_text(renderer.html(card.question, chapter))
                            + visible_text(renderer.html(card.answer, chapter)))

@@ -29,5 +29,7 @@ def test_no_seed_text_is_lost(seed):
 
 
 def test_no_content_text_is_lost(guide):
-    for path in sorted(CONTENT.glob("*.md")):
+    paths = sorted(CONTENT.glob("*.md"))
+    assert len(paths) == 15
+    for path in paths:
         assert unaccounted(guide, path) == [], path

@@ -63,7 +63,9 @@ def test_contents_lists_every_chapter_with_its_page(guide, texts, workbook):
 
 
 def test_every_question_is_on_a_page_of_its_chapter(guide, texts, shown):
+    assert len(guide.chapters) == 15
     for chapter in guide.chapters:
+        assert chapter.cards, chapter.number
         first = heading_page(texts, chapter)
         following = [heading_page(texts, c) for c in guide.chapters if c.index > chapter.index]
         last = following[0] if following else key_start(texts)
@@ -78,6 +80,7 @@ def test_every_question_is_on_a_page_of_its_chapter(guide, texts, shown):
 
 def test_every_answer_is_in_the_key_with_its_label(guide, texts, shown):
     key = "".join(texts[key_start(texts):])
+    assert len(guide.cards) == 113
     position = 0
     for card in guide.cards:
         labelled = card.label + shown[card.label][1]
@@ -144,6 +147,6 @@ def test_pieces_break_pages_where_one_document_does(built, built_whole):
     in two pieces that end at chapter ends, and joins them: every page is as one document has it."""
     for edition in ("handout", "workbook", "teacher"):
         whole, pieces = PdfReader(built_whole / f"{edition}.pdf"), PdfReader(built / f"{edition}.pdf")
-        assert len(pieces.pages) == len(whole.pages), edition
+        assert len(pieces.pages) == len(whole.pages) > 2, edition
         for number, (a, b) in enumerate(zip(whole.pages, pieces.pages), start=1):
             assert squash(a.extract_text()) == squash(b.extract_text()), (edition, number)

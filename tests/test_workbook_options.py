@@ -39,12 +39,15 @@ MM = 72 / 25.4
 def test_paper_sizes(tmp_path, paper, size_mm):
     out = _build(tmp_path, **{"workbook.paper": paper})
     reader = PdfReader(out / "handout.pdf")
+    assert len(reader.pages) > 2
     for page in reader.pages:
         assert float(page.mediabox.width) / MM == pytest.approx(size_mm[0], abs=0.05)
         assert float(page.mediabox.height) / MM == pytest.approx(size_mm[1], abs=0.05)
     # nothing runs off the page: every piece of text stays inside the margins' outer edges
     for page in reader.pages:
-        for run in runs(page):
+        found = runs(page)
+        assert found
+        for run in found:
             assert 10 <= run.x_mm < size_mm[0] - 10
 
 
@@ -85,6 +88,7 @@ def test_answer_space_kinds(tmp_path, space):
     reader = PdfReader(out / "handout.pdf")
     page = reader.pages[2]
     tops = [run.y_mm for run in runs(page) if run.text.strip().rstrip(".").isdigit() and run.x_mm < 30]
+    assert len(tops) >= 2, tops
     gaps = [b - a for a, b in zip(tops, tops[1:])]
     if space == "none":
         assert max(gaps) < 12  # questions follow each other
