@@ -154,6 +154,22 @@ def render_job(job: Job) -> Rendered:
                     {name: tuple(held) for name, held in texts.items() if len(held) > 1})
 
 
+def _owned_boxes(root, name: str):
+    """(box, id) for every box under `root` (a laid-out page) inside an element of class `name`
+    with an id, the id being that element's, in document order."""
+    stack = [(root, None)]
+    while stack:
+        box, owner = stack.pop()
+        element = getattr(box, "element", None)
+        if owner is None and element is not None and getattr(box, "element_tag", None) is not None \
+                and name in (element.get("class") or "").split() and element.get("id"):
+            owner = element.get("id")
+        if owner is not None:
+            yield box, owner
+        # children in reverse, so that they come off the stack in document order
+        stack.extend((child, owner) for child in reversed(getattr(box, "children", ()) or ()))
+
+
 def _widest_lines(root, name: str) -> dict[str, tuple[float, float, float, float]]:
     """For each element of class `name` with an id under `root` (a laid-out page): "w-<id>" → the
     box from the left of its leftmost line's content to the right of its rightmost, in CSS px,
@@ -161,22 +177,16 @@ def _widest_lines(root, name: str) -> dict[str, tuple[float, float, float, float
     from weasyprint.formatting_structure.boxes import LineBox
 
     found: dict[str, tuple[float, float, float, float]] = {}
-    stack = [(root, None)]
-    while stack:
-        box, owner = stack.pop()
-        element = getattr(box, "element", None)
-        if owner is None and element is not None and getattr(box, "element_tag", None) is not None \
-                and name in (element.get("class") or "").split() and element.get("id"):
-            owner = "w-" + element.get("id")
-        if owner is not None and isinstance(box, LineBox) and box.children:
+    for box, owner in _owned_boxes(root, name):
+        if isinstance(box, LineBox) and box.children:
             left = min(child.position_x for child in box.children)
             right = max(child.position_x + child.margin_width() for child in box.children)
             top, bottom = box.position_y, box.position_y + box.height
-            if owner in found:
-                x0, y0, x1, y1 = found[owner]
+            key = "w-" + owner
+            if key in found:
+                x0, y0, x1, y1 = found[key]
                 left, top, right, bottom = min(x0, left), min(y0, top), max(x1, right), max(y1, bottom)
-            found[owner] = (left, top, right, bottom)
-        stack.extend((child, owner) for child in getattr(box, "children", ()) or ())
+            found[key] = (left, top, right, bottom)
     return found
 
 
@@ -186,18 +196,10 @@ def _texts_held(root, name: str) -> dict[str, str]:
     from weasyprint.formatting_structure.boxes import TextBox
 
     found: dict[str, list[str]] = {}
-    stack = [(root, None)]
-    while stack:
-        box, owner = stack.pop()
-        element = getattr(box, "element", None)
-        if owner is None and element is not None and getattr(box, "element_tag", None) is not None \
-                and name in (element.get("class") or "").split() and element.get("id"):
-            owner = element.get("id")
-            found.setdefault(owner, [])
-        if owner is not None and isinstance(box, TextBox):
+    for box, owner in _owned_boxes(root, name):
+        found.setdefault(owner, [])
+        if isinstance(box, TextBox):
             found[owner].append(box.text)
-        # children in reverse, so that they come off the stack in document order
-        stack.extend((child, owner) for child in reversed(getattr(box, "children", ()) or ()))
     return {owner: "".join(parts) for owner, parts in found.items()}
 
 
