@@ -74,6 +74,8 @@ _TRUE_FALSE = re.compile(rf"^(\s*(?:\d{{1,3}}[.．、)）]\s*|[-*+]\s+)?)(?:判�
                          rf"\s*[-–—:：.、]?|"
                          rf"(?:[(（\[【]\s*{_MARK}\s*[)）\]】]|(?:\*\*|__){_MARK}(?:\*\*|__))(?=\s*[。.]?\s*$)",
                          re.IGNORECASE | re.MULTILINE)
+_BARE_MARK = re.compile(rf"^(\s*(?:\d{{1,3}}[.．、)）]\s*|[-*+]\s+)?)(?:(\*\*|__){_MARK}\2|[(（\[【]{_MARK}[)）\]】])\s*",
+                        re.IGNORECASE | re.MULTILINE)  # the mark alone, what follows it kept
 _VERDICTS = ("True", "False", "正确", "错误")
 
 
@@ -201,7 +203,8 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None,
         first = card.location.line - 1
         end = next(b for b in boundaries if b > first)
         region = [lines[n] for n in range(first, end) if not done[n]]
-        region_all = [lines[n] for n in range(first, end)]  # cloze cards of one paragraph share it
+        # cloze cards of one paragraph share it; a heading naming the next cards' section is theirs
+        region_all = [lines[n] for n in range(first, end) if n not in section_lines]
         # a heading line that names a section may also sit inside this card (in its code, say)
         with_sections = [lines[n] for n in range(first, end) if not done[n] or n in section_lines]
         for n in range(first, end):
@@ -224,7 +227,13 @@ def unaccounted(guide: Guide, path: Path, shown: Path | None = None,
         elif card.rule == "truefalse" and answer.startswith(_VERDICTS):
             verdict = next(v for v in _VERDICTS if answer.startswith(v))
             got = question + normalise(answer[len(verdict):])
-            expected = normalise(_TRUE_FALSE.sub(r"\1", re.sub(r"判断题?\s*[:：]", "", "\n".join(region), count=1)))
+            # one statement carries one verdict mark; a `(T)` later in its lines is text it keeps
+            lines_held = re.sub(r"判断题?\s*[:：]", "", "\n".join(region), count=1)
+            statement = _TRUE_FALSE.sub(r"\1", lines_held, count=1)
+            expected = normalise(_unfence_markers(statement, fences))
+            if got != expected:  # `(T) ：` and nothing else: the colon is all the statement there is
+                kept = normalise(_unfence_markers(_BARE_MARK.sub(r"\1", lines_held, count=1), fences))
+                expected = kept if got == kept else expected
         # a term and its definition (`术语：定义`): the colon between them is markup
         defined = {question + colon + normalise(answer, mid_line=True) for colon in ("：", ":")}
         if not {expected, normalise(_unfence_markers("\n".join(with_sections), fences))} & {
