@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,16 @@ SEED = FIXTURES / "seed.txt"  # the course's questions as first received, in one
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def rendered_pieces(result) -> dict[str, bool]:
+    """piece → whether the build rendered it (False: taken from the cache), from its --verbose output."""
+    found = {}
+    for line in result.stderr.splitlines():
+        match = re.match(r"\s+(\S+): \d+ pages, (from cache|[\d.]+ s)$", line)
+        if match:
+            found[match[1]] = match[2] != "from cache"
+    return found
 
 
 def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300):

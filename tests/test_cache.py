@@ -1,12 +1,11 @@
 """Incremental builds: nothing changed means nothing done; a change re-renders exactly what it touches."""
 
-import re
 import shutil
 
 import pytest
 
 import studyguide
-from conftest import CONTENT, ROOT, run_cli
+from conftest import CONTENT, ROOT, rendered_pieces, run_cli
 from studyguide.cache import JobCache, fingerprint
 from studyguide.config import Settings
 from studyguide.printing.pool import Job
@@ -25,15 +24,6 @@ def project(tmp_path):
     assert result.returncode == 0, result.stderr
     return tmp_path
 
-
-def _rendered(result) -> dict[str, bool]:
-    """piece → whether it was rendered (False: taken from the cache), from --verbose output."""
-    found = {}
-    for line in result.stderr.splitlines():
-        match = re.match(r"\s+(\S+): \d+ pages, (from cache|[\d.]+ s)$", line)
-        if match:
-            found[match[1]] = match[2] != "from cache"
-    return found
 
 
 def _times(folder):
@@ -57,7 +47,7 @@ def test_editing_one_answer_renders_only_what_holds_it(project, monkeypatch):
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("重塑、查看", "重塑、查看、展平"), encoding="utf-8")
     result = run_cli("--verbose", cwd=project)
     assert result.returncode == 0, result.stderr
-    rendered = _rendered(result)
+    rendered = rendered_pieces(result)
     # the answer is in the workbook's key, the teacher's edition and on a flashcard's back ...
     assert rendered["workbook:workbook"] and rendered["workbook:teacher"]
     assert any(done for key, done in rendered.items() if key.startswith("flashcards:sheets"))
@@ -74,7 +64,7 @@ def test_a_layout_change_invalidates_only_the_outputs_using_it(project):
     layouts.mkdir()
     css = (ROOT / "layouts" / "cards.css.j2").read_text(encoding="utf-8")
     (layouts / "cards.css.j2").write_text(css + "\n.card { color: #222; }\n", encoding="utf-8")
-    rendered = _rendered(run_cli("--verbose", cwd=project))
+    rendered = rendered_pieces(run_cli("--verbose", cwd=project))
     assert all(done for key, done in rendered.items() if key.startswith("flashcards:sheets"))
     assert not any(rendered[key] for key in rendered if key.startswith("workbook:"))
 
@@ -89,7 +79,7 @@ def test_a_layout_edited_again_is_compiled_again(project):
         (layouts / "cards.css.j2").write_text(css + f"\n.card {{ color: {colour}; }}\n", encoding="utf-8")
         result = run_cli("--verbose", cwd=project)
         assert result.returncode == 0, result.stderr
-        rendered = _rendered(result)
+        rendered = rendered_pieces(result)
         sheets = [key for key in rendered if key.startswith("flashcards:sheets")]
         assert sheets and all(rendered[key] is expected for key in sheets), (colour, rendered)
 
@@ -98,7 +88,7 @@ def test_a_settings_change_invalidates_only_what_it_affects(project):
     settings = project / "studyguide.toml"
     settings.write_text(settings.read_text(encoding="utf-8") + "[workbook]\nanswer_space = \"box\"\n",
                         encoding="utf-8")
-    rendered = _rendered(run_cli("--verbose", cwd=project))
+    rendered = rendered_pieces(run_cli("--verbose", cwd=project))
     assert rendered["workbook:handout"] and rendered["workbook:workbook"]
     assert rendered["workbook:teacher"] is False  # the teacher's edition has no answer space
     assert not any(done for key, done in rendered.items() if key.startswith("flashcards:"))

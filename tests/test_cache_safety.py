@@ -14,13 +14,12 @@ import json
 import os
 import pickle
 import random
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, run_cli
+from conftest import CONTENT, rendered_pieces, run_cli
 from studyguide.cache import cache_folder
 
 PDFS = ("handout.pdf", "workbook.pdf", "teacher.pdf", "flashcards.pdf")
@@ -63,15 +62,6 @@ def _entries(folder: Path) -> list[Path]:
     return sorted(p for p in cache_folder(folder).rglob("*") if p.is_file())
 
 
-def _rendered(result) -> dict[str, bool]:
-    """piece → whether it was rendered (False: taken from the cache), from --verbose output."""
-    found = {}
-    for line in result.stderr.splitlines():
-        match = re.match(r"\s+(\S+): \d+ pages, (from cache|[\d.]+ s)$", line)
-        if match:
-            found[match[1]] = match[2] != "from cache"
-    return found
-
 
 def _rebuilt_like_clean(folder: Path, clean) -> dict[str, bool]:
     """Build after damage: it must exit 0 and give the clean build's PDFs."""
@@ -80,7 +70,7 @@ def _rebuilt_like_clean(folder: Path, clean) -> dict[str, bool]:
     assert "Traceback" not in result.stderr
     for name in PDFS:
         assert (folder / "out" / name).read_bytes() == clean[1][name], name
-    return _rendered(result)
+    return rendered_pieces(result)
 
 
 def test_the_cache_is_outside_the_guide_and_holds_no_code(guide):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import CONTENT, FIXTURES, run_cli
+from conftest import CONTENT, FIXTURES, rendered_pieces, run_cli
 from studyguide.cache import cache_folder
 
 OLD, NEW = "通过计算所有状态的期望报酬", "通过计算所有状态的期望报酬之和，再取平均"
@@ -42,7 +42,7 @@ def guide(tmp_path) -> Path:
     folder = _make(tmp_path / "guide")
     result = run_cli("--verbose", cwd=folder)
     assert result.returncode == 0, result.stderr
-    assert _rendered(result).get("flashcards:sheets:0") is True  # a first build renders the chunk whole
+    assert rendered_pieces(result).get("flashcards:sheets:0") is True  # a first build renders the chunk whole
     return folder
 
 
@@ -62,15 +62,6 @@ def _edit(folder: Path) -> None:
     assert text.count(OLD) == 1
     chapter.write_text(text.replace(OLD, NEW), encoding="utf-8")
 
-
-def _rendered(result) -> dict[str, bool]:
-    """piece → whether it was rendered (False: from the cache), from --verbose output."""
-    found = {}
-    for line in result.stderr.splitlines():
-        match = re.match(r"\s+(\S+): (\d+) pages, (from cache|[\d.]+ s)$", line)
-        if match:
-            found[match[1]] = match[3] != "from cache"
-    return found
 
 
 def _pages_of(result, key: str) -> int:
@@ -117,7 +108,7 @@ def test_an_edited_answer_renders_only_its_sheet(guide, cold):
     _edit(guide)
     result = run_cli("--verbose", cwd=guide)
     assert result.returncode == 0, result.stderr
-    rendered = _rendered(result)
+    rendered = rendered_pieces(result)
     # the short answer needs no measuring; one sheet (its front and back) is laid out, alone
     assert {key for key, done in rendered.items() if done} == {"flashcards:sheets:0:changed"}
     assert _pages_of(result, "flashcards:sheets:0:changed") == 2
@@ -126,7 +117,7 @@ def test_an_edited_answer_renders_only_its_sheet(guide, cold):
     # the joined chunk is kept whole: building the same again takes it from the cache
     shutil.rmtree(guide / "out")
     again = run_cli("--verbose", cwd=guide)
-    assert _rendered(again) == {"flashcards:sheets:0": False}
+    assert rendered_pieces(again) == {"flashcards:sheets:0": False}
     _assert_like_cold(guide / "out" / "flashcards.pdf", cold)
 
 
@@ -141,7 +132,7 @@ def test_a_sheet_whose_record_does_not_hold_is_laid_out_again(guide, cold):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     # that sheet is laid out again, beside the edited one; the third comes from the cache
-    assert _rendered(result)["flashcards:sheets:0:changed"] is True
+    assert rendered_pieces(result)["flashcards:sheets:0:changed"] is True
     assert _pages_of(result, "flashcards:sheets:0:changed") == 4
     _assert_like_cold(guide / "out" / "flashcards.pdf", cold)
 
@@ -159,7 +150,7 @@ def test_a_damaged_record_of_the_sheets_is_a_miss(guide, cold, damage):
     result = run_cli("--verbose", cwd=guide)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert _rendered(result)["flashcards:sheets:0"] is True  # whole again, as in a first build
+    assert rendered_pieces(result)["flashcards:sheets:0"] is True  # whole again, as in a first build
     _assert_like_cold(guide / "out" / "flashcards.pdf", cold)
 
 
@@ -170,7 +161,7 @@ def test_a_record_naming_a_render_that_is_gone_is_a_miss(guide, cold):
     _edit(guide)
     result = run_cli("--verbose", cwd=guide)
     assert result.returncode == 0, result.stderr
-    assert _rendered(result) == {"flashcards:sheets:0": True}  # whole again, as in a first build
+    assert rendered_pieces(result) == {"flashcards:sheets:0": True}  # whole again, as in a first build
     _assert_like_cold(guide / "out" / "flashcards.pdf", cold)
 
 
@@ -180,7 +171,7 @@ def test_damaged_measurements_are_measured_again(guide, cold):
     _edit(guide)
     result = run_cli("--verbose", cwd=guide)
     assert result.returncode == 0, result.stderr
-    rendered = _rendered(result)
+    rendered = rendered_pieces(result)
     # every side is measured again (the whole measuring document: the first build's is still cached)
     assert "flashcards:measure:0" in rendered
     assert rendered["flashcards:sheets:0:changed"] is True
