@@ -168,15 +168,15 @@ def decode(entry: bytes, key: str):
     try:
         data = json.loads(body.decode("utf-8"))
         return Rendered(
-            key, pdf, _int(data["pages"]),
+            key, pdf, plain_int(data["pages"]),
             read_anchors(data["anchors"]),
-            tuple((_str(url), _str(why)) for url, why in _list(data["refused"])),
-            tuple(_str(text) for text in _list(data["warnings"])),
-            tuple(Bookmark(_int(v[0]), _int(v[1]), _str(v[2]), _float(v[3]), _float(v[4]))
-                  for v in _list(data["bookmarks"])),
-            tuple(Link(_int(v[0]), _str(v[1]), *map(_float, v[2:6])) for v in _list(data["links"])),
-            tuple(map(_float, _list(data["page_size_pt"])[:2])),
-            texts={_str(name): tuple((_int(v[0]), _str(v[1])) for v in _list(held))
+            tuple((plain_str(url), plain_str(why)) for url, why in plain_list(data["refused"])),
+            tuple(plain_str(text) for text in plain_list(data["warnings"])),
+            tuple(Bookmark(plain_int(v[0]), plain_int(v[1]), plain_str(v[2]), _float(v[3]), _float(v[4]))
+                  for v in plain_list(data["bookmarks"])),
+            tuple(Link(plain_int(v[0]), plain_str(v[1]), *map(_float, v[2:6])) for v in plain_list(data["links"])),
+            tuple(map(_float, plain_list(data["page_size_pt"])[:2])),
+            texts={plain_str(name): tuple((plain_int(v[0]), plain_str(v[1])) for v in plain_list(held))
                    for name, held in _items(data["texts"])})
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise Damaged(str(exc)) from None
@@ -192,13 +192,14 @@ def read_anchors(value) -> dict:
 
     anchors = {}
     for name, row in _items(value):
-        if len(_list(row)) != 5:
+        if len(plain_list(row)) != 5:
             raise ValueError("not an anchor")
-        anchors[_str(name)] = Anchor(_int(row[0]), *map(_float, row[1:5]))
+        anchors[plain_str(name)] = Anchor(plain_int(row[0]), *map(_float, row[1:5]))
     return anchors
 
 
-def _int(value) -> int:
+def plain_int(value) -> int:
+    """Read-back checks for plain-data records: the value as stored, or TypeError (a damaged entry)."""
     if type(value) is not int:
         raise TypeError("not an integer")
     return value
@@ -210,13 +211,13 @@ def _float(value) -> float:
     return float(value)
 
 
-def _str(value) -> str:
+def plain_str(value) -> str:
     if type(value) is not str:
         raise TypeError("not text")
     return value
 
 
-def _list(value) -> list:
+def plain_list(value) -> list:
     if type(value) is not list:
         raise TypeError("not a list")
     return value

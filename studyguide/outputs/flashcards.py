@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..cache import _int, _list, _str, anchor_rows, read_anchors
+from ..cache import anchor_rows, plain_int, plain_list, plain_str, read_anchors
 
 from ..config import ConfigError
 from ..diagnostics import finding
@@ -322,11 +322,11 @@ def _sheets_before(cache, index: _Index, own: list, name: str) -> list:
     for group, key in own:
         record = index.before.get(key)
         try:
-            where = _str(record["job"])
+            where = plain_str(record["job"])
             if where not in sources:
                 sources[where] = cache.entry(where, name)
             source = sources[where]
-            pages = tuple(_int(page) for page in _list(record["pages"]))
+            pages = tuple(plain_int(page) for page in plain_list(record["pages"]))
             anchors = read_anchors(record["anchors"])
             if source is None or len(pages) != len(group) or not all(0 <= page < source.pages for page in pages) \
                     or not all(0 <= anchor.page < len(pages) for anchor in anchors.values()):
