@@ -14,6 +14,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_origin, get_type_hints
 
+from .geometry.paper import parse_paper
+from .geometry.sheets import StockError, stock_for
+
 CONFIG_NAME = "studyguide.toml"
 
 
@@ -90,8 +93,6 @@ class WorkbookSettings:
 
     def check(self, path: Path | None = None, text: str = "") -> None:
         """Raise ConfigError when the paper has the right form but a size no page can have."""
-        from .layout.paper import parse_paper  # the sizes live with the layout
-
         try:
             parse_paper(self.paper)
         except ValueError as exc:
@@ -140,8 +141,6 @@ class CardSettings:
 
     def check(self, path: Path | None = None, text: str = "") -> None:
         """Raise ConfigError when the cards cannot be laid out on the paper as asked."""
-        from .layout.sheets import StockError, stock_for  # the geometry lives with the layout
-
         if self.min_size_pt > self.base_size_pt:
             raise ConfigError(path, "cards.min_size_pt", f"{self.min_size_pt:g} pt is larger than "
                               f"cards.base_size_pt ({self.base_size_pt:g} pt)",

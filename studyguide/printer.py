@@ -63,7 +63,7 @@ class Job:
 
 
 def media(paper) -> str:
-    """The `media` value for a layout.paper.Paper."""
+    """The `media` value for a geometry.paper.Paper."""
     if paper.name in MEDIA:
         return MEDIA[paper.name]
     return f"Custom.{paper.width_mm:g}x{paper.height_mm:g}mm"
@@ -72,8 +72,8 @@ def media(paper) -> str:
 def jobs_for(what: str, settings: Settings, out: Path) -> list[Job]:
     """The jobs that print `what`, in order. Two jobs (fronts, then backs) mean that the sheets
     are turned by hand between them."""
-    from .layout.paper import PAPERS, parse_paper
-    from .layout.sheets import stock_for
+    from .geometry.paper import PAPERS, parse_paper
+    from .geometry.sheets import stock_for
 
     cards = settings.cards
     flip = f"two-sided-{cards.flip}-edge"
@@ -95,10 +95,10 @@ def jobs_for(what: str, settings: Settings, out: Path) -> list[Job]:
 
 def by_hand(job: Job, folder: Path) -> list[Job]:
     """A duplex file split for a printer that prints one side: the fronts, and the backs in the
-    order the re-fed stack needs (see layout.flashcards.manual_order)."""
+    order the re-fed stack needs (see geometry.sheets.manual_order)."""
     import pikepdf
 
-    from .layout.flashcards import manual_order
+    from .geometry.sheets import manual_order
 
     jobs = []
     with pikepdf.open(job.file) as pdf:

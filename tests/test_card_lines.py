@@ -11,7 +11,7 @@ import pytest
 
 from pagecheck import Box, check_pdf
 from studyguide.layout.fit import PADDING_MM
-from studyguide.layout.sheets import PRESETS
+from studyguide.geometry.sheets import PRESETS
 from test_flashcards_print import build, deck
 
 # Poker cards: 51 mm of text. At 14 pt, `的selectivesearch作` is kept on one line about 57 mm wide;

@@ -13,10 +13,9 @@ from markupsafe import Markup
 from conftest import CONTENT
 from studyguide.config import CardSettings, ConfigError, Settings
 from studyguide.layout.fit import Area, Side as FitSide, surely_fits
-from studyguide.layout.flashcards import (Face, Flashcard, back_guides, guides, manual_order, sheets,
-                                         stack_wide_tables)
-from studyguide.layout.paper import Paper
-from studyguide.layout.sheets import PRESETS, UNPRINTABLE_MM, Rect, StockError, stock_for
+from studyguide.geometry.paper import Paper
+from studyguide.geometry.sheets import PRESETS, UNPRINTABLE_MM, Rect, StockError, manual_order, stock_for
+from studyguide.layout.flashcards import Face, Flashcard, back_guides, guides, sheets, stack_wide_tables
 from studyguide.layout.split import Side
 from studyguide.markdown import visible_text
 from studyguide.model import Card, Location

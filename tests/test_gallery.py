@@ -19,7 +19,7 @@ from pagecheck import Box, check_pdf, glyphs, text_layer
 from pdfread import squash
 from studyguide.layout.content import ContentRenderer
 from studyguide.layout.fit import PADDING_MM
-from studyguide.layout.sheets import PRESETS
+from studyguide.geometry.sheets import PRESETS
 from studyguide.layout.workbook import margins_for
 from studyguide.markdown import visible_text
 from studyguide.read import read_guide
@@ -97,7 +97,7 @@ def workbook_boxes(pdf: Path):
 
 
 def _papers():
-    from studyguide.layout.paper import PAPERS
+    from studyguide.geometry.paper import PAPERS
 
     return PAPERS.values()
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from ..geometry.sheets import Rect, Stock
 from . import Layouts
-from .sheets import Rect, Stock
 
 GRID_MM = 6  # each grid runs from -6 to +6 mm around its centre, a line every mm
 LABEL_EVERY_MM = 3  # numbered, and drawn darker, every 3 mm

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .sheets import Stock
+from ..geometry.paper import PT_TO_MM
+from ..geometry.sheets import Stock
 
 STEP_PT = 0.5
 PADDING_MM = 6.0  # text stays this far from every cut edge
@@ -28,7 +29,6 @@ HEAD_LINE_HEIGHT = 1.25
 HEAD_GAP_MM = 1.5  # between the head line and the body
 LINE_HEIGHT = 1.5
 PARAGRAPH_GAP_EM = 0.5  # `.text p` margin
-PT_TO_MM = 25.4 / 72
 SURE_SHARE = 0.7  # a side estimated to need less than this share of the space is not measured
 HEAD_LINES_ASSUMED = 2  # before heads are measured, estimates assume a head of two lines
 HOPELESS = 4  # a side estimated (optimistically) to need this many times the space is not measured

@@ -19,12 +19,13 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+from ..geometry.paper import PT_TO_MM
+from ..geometry.sheets import UNPRINTABLE_MM, Rect, Stock
 from ..markdown import visible_text
 from ..model import Card
 from . import CardView, Layouts
 from .fit import (HEAD_GAP_MM, HEAD_LINE_HEIGHT, HEAD_SIZE_PT, LINE_HEIGHT, PADDING_MM, Area, Fit,
                   Measuring, Side, area, body_width_mm, image_max_mm)
-from .sheets import UNPRINTABLE_MM, Rect, Stock
 from .split import STACKED_CLASS
 
 CUT_LINE_PT = 0.5  # thin, but well above the 0.25 pt at which lines vanish on paper
@@ -35,7 +36,6 @@ MARK_MM = 5.0  # length of a crop mark
 MARK_CLEAR_MM = 1.5  # between a crop mark and the grid
 BAND_MM = 0.9  # height of a chapter's colour band, under the head line
 RECALL_SCALE = 0.72  # the question repeated on the back, relative to the answer's size
-PT_PER_MM = 72 / 25.4
 # distinct in colour and in grey, for up to eight chapters in a row
 CHAPTER_COLOURS = ("#1f5f8b", "#b5452b", "#2e7d4f", "#7b4fa0", "#b07d10", "#2a8a92", "#a03a6b", "#5a6b1e")
 _LONE_PARAGRAPH = re.compile(r"\s*<p>((?:(?!<p[\s>]|</p>).)*)</p>\s*", re.DOTALL)
@@ -237,17 +237,6 @@ def sheets(cards: list[Flashcard], stock: Stock, flip: str, offset_mm: tuple[flo
     return result
 
 
-def manual_order(pages: int) -> tuple[list[int], list[int]]:
-    """0-based pages of fronts.pdf and backs.pdf, for `pages` alternating fronts and backs.
-
-    The backs come last sheet first: the printed fronts leave the printer face down, the last
-    sheet on top, and go back into the tray as they lie, so the last sheet is fed first.
-    """
-    fronts = list(range(0, pages, 2))
-    backs = list(range(pages - 1, 0, -2))
-    return fronts, backs
-
-
 # -- cut guides ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -393,7 +382,7 @@ def guide_urls(layouts: Layouts, stock: Stock, cut: str, flip: str, offset_mm: t
     front = guides(stock, cut)
     kinds = {"fold": front} if stock.fold else {"front": front, "back": back_guides(stock, front, flip, offset_mm)}
     return {kind: _data_url(layouts.render(
-        "cut-guides.svg.j2", paper=stock.paper, lines=lines, stroke_mm=CUT_LINE_PT / PT_PER_MM, colour=GUIDE_GREY,
+        "cut-guides.svg.j2", paper=stock.paper, lines=lines, stroke_mm=CUT_LINE_PT * PT_TO_MM, colour=GUIDE_GREY,
         cut_dash=CUT_DASH_MM, fold_dash=FOLD_DASH_MM)) for kind, lines in kinds.items() if lines}
 
 

@@ -17,9 +17,9 @@ from typing import Callable
 from markupsafe import Markup
 
 from ..config import Settings
+from ..geometry.paper import Paper, parse_paper
 from ..i18n import counts, css_string, strings
 from . import CardView, ChapterView, Layouts, Meta, answer_lines
-from .paper import Paper, parse_paper
 
 EDITIONS = ("handout", "workbook", "teacher")
 LINE_PITCH_MM = 8.0  # ruled lines for handwriting

@@ -13,7 +13,7 @@ from ..config import ConfigError, Settings
 from ..fonts import font_dir
 from ..layout import Layouts, Meta
 from ..layout.calibration import calibration_html, words_for
-from ..layout.sheets import StockError, stock_for
+from ..geometry.sheets import StockError, stock_for
 from ..printing.finish import finish_calibration
 from ..printing.pool import Job, Pool
 from ..resources import LAYOUTS

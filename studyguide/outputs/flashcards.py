@@ -20,10 +20,11 @@ from ..cache import anchor_rows, plain_int, plain_list, plain_str, read_anchors
 from ..config import ConfigError
 from ..diagnostics import finding
 from ..i18n import strings
-from ..layout.fit import PADDING_MM, PT_TO_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
+from ..layout.fit import PADDING_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
 from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
                                  measure_css, measure_html, sheet_documents, sheet_keys, sheets, split_html)
-from ..layout.sheets import StockError, stock_for
+from ..geometry.paper import PT_TO_MM
+from ..geometry.sheets import StockError, manual_order, stock_for
 from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
 from ..model import Location, Severity
@@ -36,6 +37,18 @@ from . import Context, Plan
 CHUNK_SHEETS = 24
 SPLIT_SAFETY_MM = 0.2  # the pages that cut sides are this much shorter than the card's text area
 TOLERANCE_MM = 0.2
+FILE_NAME = "flashcards.pdf"
+MANUAL_NAMES = ("flashcards-fronts.pdf", "flashcards-backs.pdf")  # --duplex manual: fed through twice
+
+
+def file_pages(options, fold: bool, pages: int) -> dict[str, tuple[list[int], str]]:
+    """Each file written → the sheets' pages it holds (0-based), and how it is printed: with the
+    flip asked for, or on one side (folded sheets, and each file of a manual duplex)."""
+    if fold:
+        return {FILE_NAME: (list(range(pages)), "one")}
+    if options.duplex != "manual":
+        return {FILE_NAME: (list(range(pages)), options.flip)}
+    return {name: (order, "one") for name, order in zip(MANUAL_NAMES, manual_order(pages))}
 
 
 def plan(context: Context) -> Plan:
@@ -219,17 +232,17 @@ def plan(context: Context) -> Plan:
     def ordered(rendered) -> list[bytes]:
         return [chunk_of(rendered, key).pdf for key in sorted(state["chunks"], key=lambda k: int(k.rsplit(":", 1)[1]))]
 
-    def files(rendered):
-        from ..printing.finish import finish_flashcards
+    def total_pages(rendered) -> int:
+        return sum(chunk_of(rendered, key).pages for key in state["chunks"])
 
-        return finish_flashcards(ordered(rendered), context.info(), context.language, options.flip,
-                                 options.duplex, stock.fold, context.fonts)
+    def files(rendered):
+        from ..printing.finish import finish_sheets
+
+        return finish_sheets(ordered(rendered), file_pages(options, stock.fold, total_pages(rendered)),
+                             context.info(), context.language, context.fonts)
 
     def page_counts(rendered):
-        total = sum(chunk_of(rendered, key).pages for key in state["chunks"])
-        if options.duplex == "manual" and not stock.fold:
-            return {"flashcards-fronts.pdf": total // 2, "flashcards-backs.pdf": total // 2}
-        return {"flashcards.pdf": total}
+        return {name: len(pages) for name, (pages, _) in file_pages(options, stock.fold, total_pages(rendered)).items()}
 
     if not jobs:  # every side was measured before
         jobs = after_measuring()

@@ -6,7 +6,7 @@ The same seed draws the same questions in the same order, so a teacher can print
 from __future__ import annotations
 
 from ..i18n import css_string, strings
-from ..layout.paper import parse_paper
+from ..geometry.paper import parse_paper
 from ..layout.workbook import LINE_PITCH_MM, margins_for, with_answer_lines
 from ..select import draw_quiz
 from . import Context, Plan

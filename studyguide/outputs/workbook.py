@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..i18n import strings
-from ..layout.paper import PAPERS, parse_paper
+from ..geometry.paper import PAPERS, PT_TO_MM, parse_paper
 from ..layout.workbook import (ChapterPart, edition_html, glyphs_html, margins_for, split, whole, with_answer_lines,
                                with_texts_in_stretches)
 from ..printing.pool import Job, Rendered
@@ -211,7 +211,7 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
             blanks, _ = layout_of(edition)
             pieces = [Piece(rendered[key], blank) for key, blank in zip([edition.final_front] + edition.pieces, blanks)]
             footer = Footer(words["page_of"], rendered[GLYPHS_KEY], skip={0},
-                            baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) * 72 / 25.4)
+                            baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) / PT_TO_MM)
             result[f"{name}.pdf"] = join(pieces, _metadata(context), context.language, footer, context.fonts)
         if settings.workbook.booklet:
             result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context))

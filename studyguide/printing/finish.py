@@ -36,7 +36,8 @@ def _viewer_preferences(writer: PdfWriter, duplex: str) -> None:
     preferences.print_scaling = NameObject("/None")
 
 
-DUPLEX = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge"}
+# how a file should be printed → the viewer preference that asks for it
+DUPLEX = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", "one": "/Simplex"}
 
 
 def _preferences(pdf, duplex: str) -> None:
@@ -47,17 +48,15 @@ def _preferences(pdf, duplex: str) -> None:
     pdf.Root.ViewerPreferences = pikepdf.Dictionary(Duplex=pikepdf.Name(duplex), PrintScaling=pikepdf.Name("/None"))
 
 
-def finish_flashcards(pdfs: list[bytes], info: dict[str, str], language: str, flip: str, duplex: str = "printer",
-                      fold: bool = False, fonts: Fonts | None = None) -> dict[str, bytes]:
-    """The flashcard files from the sheets' renders, joined in order (with pikepdf, as the
-    workbook's pieces are: see assemble.py).
-
-    `duplex == "manual"` gives two files to print one after the other: the fronts, and the backs
-    in the order `layout.flashcards.manual_order` gives. Folded sheets are printed on one side.
+def finish_sheets(pdfs: list[bytes], files: dict[str, tuple[list[int], str]], info: dict[str, str], language: str,
+                  fonts: Fonts | None = None) -> dict[str, bytes]:
+    """Sheets rendered in pieces, joined in order (with pikepdf, as the workbook's pieces are: see
+    assemble.py), then made into files: name → (the joined pages it holds, 0-based and in order;
+    how it is printed: a `long` or `short` flip, or on `one` side). The output names the files
+    and chooses their pages; this only joins, sets the viewer preferences, and saves.
     """
     import pikepdf
 
-    from ..layout.flashcards import manual_order
     from .assemble import save
 
     joined = pikepdf.new()
@@ -66,18 +65,18 @@ def finish_flashcards(pdfs: list[bytes], info: dict[str, str], language: str, fl
         joined.pages.extend(source.pages)
     if len(pdfs) > 1 and fonts is not None:
         unify_fonts(joined, fonts)  # one copy of each face, not one per piece
-    if fold or duplex != "manual":
-        _preferences(joined, "/Simplex" if fold else DUPLEX[flip])
-        return {"flashcards.pdf": save(joined, info, language)}
-    files = {}
+    result = {}
     pages = list(joined.pages)  # pages[i] on pikepdf's list walks the page tree every time
-    for name, order in zip(("flashcards-fronts.pdf", "flashcards-backs.pdf"), manual_order(len(pages))):
-        part = pikepdf.new()
-        for index in order:
-            part.pages.append(pages[index])
-        _preferences(part, "/Simplex")
-        files[name] = save(part, info, language)
-    return files
+    for name, (order, sides) in files.items():
+        if list(order) == list(range(len(pages))):
+            part = joined  # every page in order: the joined document itself, not a copy
+        else:
+            part = pikepdf.new()
+            for index in order:
+                part.pages.append(pages[index])
+        _preferences(part, DUPLEX[sides])
+        result[name] = save(part, info, language)
+    return result
 
 
 def finish_calibration(pdf: bytes, info: dict[str, str], language: str, flip: str) -> bytes:

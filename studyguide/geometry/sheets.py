@@ -237,3 +237,14 @@ def stock_for(cards) -> Stock:
         raise StockError("cards.card", f"a {size} does not fit on {where} with {UNPRINTABLE_MM:g} mm "
                          "clear of each edge", hint)
     return Stock(name, width, height, columns, rows, paper, gap, cards.fold)
+
+
+def manual_order(pages: int) -> tuple[list[int], list[int]]:
+    """0-based pages of fronts.pdf and backs.pdf, for `pages` alternating fronts and backs.
+
+    The backs come last sheet first: the printed fronts leave the printer face down, the last
+    sheet on top, and go back into the tray as they lie, so the last sheet is fed first.
+    """
+    fronts = list(range(0, pages, 2))
+    backs = list(range(pages - 1, 0, -2))
+    return fronts, backs

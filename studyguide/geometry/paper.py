@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 MM_PER_INCH = 25.4
+# a point is 1/72 inch: a length in points times this is in millimetres (divide for the other way)
+PT_TO_MM = MM_PER_INCH / 72
 
 
 @dataclass(frozen=True)
