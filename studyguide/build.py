@@ -14,8 +14,8 @@ from .cache import JobCache, Manifest, output_digest
 from .check import check_guide, check_layouts
 from .config import Settings
 from .diagnostics import finding
-from .export import anki as anki_export
-from .export import tsv as tsv_export
+from .outputs import anki as anki_export
+from .outputs import tsv as tsv_export
 from .fonts import Fonts, FontsMissing, choose, font_dir, prepared
 from .i18n import list_separator, strings
 from .layout import LayoutError, Layouts, Meta, chapter_views

@@ -9,6 +9,7 @@ interrupted.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import signal
 import sys
@@ -17,7 +18,6 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_NAME, ConfigError, Settings, confine, find_guide, load, override
-from .export import EXPORTS, export_settings
 from .model import Severity
 from .scaffold import LANGUAGES as SCAFFOLD_LANGUAGES
 
@@ -80,6 +80,15 @@ examples:
 
 class UsageError(Exception):
     pass
+
+
+# `studyguide export FORMAT` → the output (in build.outputs) that writes it
+EXPORTS = {"anki": "anki", "csv": "csv"}
+
+
+def export_settings(settings: Settings, format: str) -> Settings:
+    """The settings of a build that writes only the given export."""
+    return dataclasses.replace(settings, build=dataclasses.replace(settings.build, outputs=[EXPORTS[format]]))
 
 
 def _list(value: str) -> list[str]:

@@ -7,10 +7,10 @@ import dataclasses
 import hashlib
 import re
 
-from ..export.media import data_url, replace_images
 from ..fonts import subset, woff_data_uri
 from ..i18n import strings
 from . import Context, Plan
+from .media import data_url, replace_images
 
 
 _DOCTYPE = re.compile(r"\A\s*<!doctype[^>]*>", re.IGNORECASE)

@@ -10,12 +10,12 @@ import hashlib
 
 from markupsafe import Markup
 
-from ..export import card_keys, guide_key
-from ..export.media import data_url, replace_images
 from ..i18n import strings
 from ..markdown import WORD_JOINER, visible_text
-from . import Context, Plan
 from ..resources import LAYOUTS
+from . import Context, Plan
+from .keys import card_keys, guide_key
+from .media import data_url, replace_images
 from .pages import embedded_font_urls, offline
 
 # The page sets its text in SG Sans and code in SG Mono; the serif face would only add weight.

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..outputs import Context, Plan
-from . import chapter_tags
+from . import Context, Plan
+from .keys import chapter_tags
 
 FILE_NAME = "flashcards.tsv"
 LINE_BREAK = " / "

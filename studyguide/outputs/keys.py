@@ -1,4 +1,4 @@
-"""Exports to other study tools (Anki, Quizlet), and what they share with the study page.
+"""What the exports to other study tools (Anki, Quizlet) share with each other and with the study page.
 
 Every card gets a key that stays the same while its text is edited: the chapter's number and
 the question's number, so a re-import updates the card instead of adding a copy of it.
@@ -6,26 +6,13 @@ the question's number, so a re-import updates the card instead of adding a copy 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..i18n import strings
-
-if TYPE_CHECKING:  # the command line imports this module; it should not load the layouts for it
-    from ..layout import ChapterView, Meta
-
-
-# `studyguide export FORMAT` → the output (in build.outputs) that writes it
-EXPORTS = {"anki": "anki", "csv": "csv"}
-
-
-def export_settings(settings: Settings, format: str) -> Settings:
-    """The settings of a build that writes only the given export."""
-    return dataclasses.replace(settings, build=dataclasses.replace(settings.build, outputs=[EXPORTS[format]]))
+from ..layout import ChapterView, Meta
 
 
 def guide_key(settings: Settings, views: tuple[ChapterView, ...]) -> str:

@@ -25,10 +25,10 @@ from ..fonts import subset, woff
 from ..i18n import strings
 from ..layout.content import highlight_css
 from ..markdown import WORD_JOINER
-from ..outputs import Context, Plan
-from ..outputs.pages import guide_characters
-from . import card_keys, chapter_keys, chapter_tags, epoch_seconds, guide_key, stable_int
+from . import Context, Plan
+from .keys import card_keys, chapter_keys, chapter_tags, epoch_seconds, guide_key, stable_int
 from .media import image_files, media_name, replace_images
+from .pages import guide_characters
 
 if TYPE_CHECKING:  # genanki is imported when a package is made, not by every build
     import genanki
