@@ -174,9 +174,6 @@ def _excerpt(text: str, width: int = 40) -> str:
 
 # -- what `check` prints -------------------------------------------------------------------------
 
-from .report import sort_key  # noqa: E402,F401 - findings are printed in one order everywhere
-
-
 def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """`check --strict`: every warning becomes an error; notes stay notes."""
     return [dataclasses.replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
