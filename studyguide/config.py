@@ -12,10 +12,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, get_origin, get_type_hints
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from .geometry.paper import parse_paper
-from .geometry.sheets import StockError, stock_for
+from .geometry.sheets import Backs, Flip, StockError, stock_for
 
 CONFIG_NAME = "studyguide.toml"
 
@@ -117,8 +117,8 @@ class CardSettings:
                         pattern=r"^(auto|\d{1,2}\s*x\s*\d{1,2})$")
     gap_mm: float = _option(0.0, "space between neighbouring cards, in mm (0: one cut separates two cards)",
                             minimum=0, maximum=30)
-    flip: str = _option("long", "how the printer turns the sheet for the back: about its long edge "
-                        "(the usual duplex setting) or its short edge", choices=("long", "short"))
+    flip: Flip = _option("long", "how the printer turns the sheet for the back: about its long edge "
+                        "(the usual duplex setting) or its short edge", choices=get_args(Flip))
     duplex: str = _option("printer", "printer: one PDF, fronts and backs alternating, for a duplex printer; "
                           "manual: flashcards-fronts.pdf and flashcards-backs.pdf, to turn the stack by hand",
                           choices=("printer", "manual"))
@@ -152,6 +152,10 @@ class CardSettings:
             name = exc.key.split(".", 1)[-1]
             line = _line_of(text, "cards", name) if text else 0
             raise ConfigError(path if line else None, exc.key, exc.message, exc.hint, line) from None
+
+    @property
+    def backs(self) -> Backs:
+        return Backs(self.flip, (self.back_offset_x_mm, self.back_offset_y_mm))
 
 
 # the readers a guide may name; the same as studyguide.read.settings.FORMATS (a test keeps them
@@ -263,7 +267,7 @@ def _line_of(text: str, section: str, key: str) -> int:
 def _check_value(path, text, section: str, name: str, value: Any, f: dataclasses.Field, hint_type) -> Any:
     key = f"{section}.{name}"
     line = _line_of(text, section, name) if text else 0
-    expected = get_origin(hint_type) or hint_type
+    expected = _plain_type(hint_type)
     meta = f.metadata
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
@@ -304,6 +308,14 @@ def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Config
     error = ConfigError(path, "", f"not valid TOML: {what}", line=line, column=column)
     error.args = (f"{error}\n    {shown}\n    {' ' * (column - 1)}^",) if shown.strip() else error.args
     return error
+
+
+def _plain_type(hint) -> type:
+    """The type a TOML value must have: `list` for list[str], `str` for a Literal of strings (its
+    values are the option's choices)."""
+    if get_origin(hint) is Literal:
+        return type(get_args(hint)[0])
+    return get_origin(hint) or hint
 
 
 def _type_name(t) -> str:
@@ -525,7 +537,7 @@ def _table_schema(cls) -> dict:
         if dataclasses.is_dataclass(hints[f.name]):  # a table inside the section: [read.markers]
             props[f.name] = _table_schema(hints[f.name])
             continue
-        expected = get_origin(hints[f.name]) or hints[f.name]
+        expected = _plain_type(hints[f.name])
         entry: dict[str, Any] = {"description": f.metadata["help"]}
         kind = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
                 dict: "object"}[expected]

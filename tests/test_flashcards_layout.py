@@ -14,7 +14,7 @@ from conftest import CONTENT
 from studyguide.config import CardSettings, ConfigError, Settings
 from studyguide.layout.fit import Area, Side as FitSide, surely_fits
 from studyguide.geometry.paper import Paper
-from studyguide.geometry.sheets import PRESETS, UNPRINTABLE_MM, Rect, StockError, manual_order, stock_for
+from studyguide.geometry.sheets import PRESETS, UNPRINTABLE_MM, Backs, Rect, StockError, manual_order, stock_for
 from studyguide.layout.flashcards import Face, Flashcard, back_guides, guides, sheets, stack_wide_tables
 from studyguide.layout.split import Side
 from studyguide.markdown import visible_text
@@ -119,7 +119,7 @@ def _flashcards(count: int) -> list[Flashcard]:
 
 def test_every_sheet_keeps_the_grid_in_place_and_only_backs_move_by_the_offset():
     stock = stock_for(cards(card="poker"))
-    pages = sheets(_flashcards(11), stock, "long", (1.5, -2))
+    pages = sheets(_flashcards(11), stock, Backs("long", (1.5, -2)))
     assert [(s.kind, s.number, len(s.cards)) for s in pages] == [("front", 1, 9), ("back", 1, 9), ("front", 2, 2),
                                                                ("back", 2, 2)]
     for sheet in pages:
@@ -140,7 +140,7 @@ def sheet_front(pages, number):
 def test_folded_sheets_put_each_answer_beside_its_question():
     stock = stock_for(cards(fold=True))
     assert (stock.columns, stock.rows, stock.cell_width_mm) == (1, 4, 210)
-    pages = sheets(_flashcards(5), stock, "long", (3, 3))
+    pages = sheets(_flashcards(5), stock, Backs("long", (3, 3)))
     assert [s.kind for s in pages] == ["fold", "fold"]
     first = pages[0].cards
     assert first[0].rect == Rect(0, 0.5, 105, 74) and first[1].rect == Rect(105, 0.5, 105, 74)
@@ -168,7 +168,7 @@ def test_cut_lines_and_marks_stay_printable_and_fall_behind_each_other():
         assert min(line.x1_mm, line.y1_mm) == pytest.approx(UNPRINTABLE_MM) or line.vertical
     marks = guides(poker, "marks")
     assert len(marks) == 2 * (4 + 4)
-    behind = back_guides(poker, marks, "short", (1, 1))
+    behind = back_guides(poker, marks, Backs("short", (1, 1)))
     assert {(round(l.x1_mm, 3), round(min(l.y1_mm, l.y2_mm), 3)) for l in behind} == {
         (round(l.x1_mm + 1, 3), round(297 - max(l.y1_mm, l.y2_mm) + 1, 3)) for l in marks}
     assert guides(poker, "none") == ()

@@ -15,11 +15,28 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from .paper import MM_PER_INCH, PAPERS, Paper, parse_paper
 
 UNPRINTABLE_MM = 5.0  # office printers cannot print this close to the paper's edge
 TILE_SLACK_MM = 1.0  # cards tile a sheet when they come this close to every edge, with no gap
+
+Flip = Literal["long", "short"]
+
+
+@dataclass(frozen=True)
+class Backs:
+    """Where the backs go: the edge the sheet turns about, then the back offset (mm right and
+    down, on the back as it lies face up) that corrects the printer. The two travel together,
+    since neither alone says where a back lands."""
+
+    flip: Flip = "long"
+    offset_mm: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def other_flip(self) -> Flip:
+        return "short" if self.flip == "long" else "long"
 
 
 @dataclass(frozen=True)
@@ -104,19 +121,23 @@ class Stock:
                     self.top_mm + row * (self.card_height_mm + self.gap_mm),
                     self.cell_width_mm, self.card_height_mm)
 
-    def back_index(self, index: int, flip: str) -> int:
+    def mirrors_columns(self, flip: Flip) -> bool:
+        """Whether the flip mirrors this sheet's columns (else its rows): a long flip does on a
+        portrait sheet, a short flip on a landscape one."""
+        return (flip == "long") == self.portrait
+
+    def back_index(self, index: int, flip: Flip) -> int:
         """The slot on the back sheet that lands behind front slot `index` after the flip."""
         row, column = divmod(index, self.columns)
-        mirror_columns = (flip == "long") == self.portrait
-        if mirror_columns:
+        if self.mirrors_columns(flip):
             column = self.columns - 1 - column
         else:
             row = self.rows - 1 - row
         return row * self.columns + column
 
-    def behind(self, rect: Rect, flip: str) -> Rect:
+    def behind(self, rect: Rect, flip: Flip) -> Rect:
         """Where a rectangle of the front lies on the back after the flip (before any offset)."""
-        if (flip == "long") == self.portrait:
+        if self.mirrors_columns(flip):
             return Rect(self.paper.width_mm - rect.right_mm, rect.y_mm, rect.width_mm, rect.height_mm)
         return Rect(rect.x_mm, self.paper.height_mm - rect.bottom_mm, rect.width_mm, rect.height_mm)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..geometry.sheets import Rect, Stock
+from ..geometry.sheets import Backs, Rect, Stock
 from . import Layouts
 
 GRID_MM = 6  # each grid runs from -6 to +6 mm around its centre, a line every mm
@@ -109,14 +109,15 @@ def _number(value: float) -> str:
     return "0" if text == "-0" else text.replace("-", "−")
 
 
-def targets(stock: Stock, flip: str, offset_mm: tuple[float, float]) -> list[Target]:
+def targets(stock: Stock, backs: Backs) -> list[Target]:
     width, height = stock.paper.width_mm, stock.paper.height_mm
     inset = min(TARGET_INSET_MM, width / 4, height / 4)
     points = [(width / 2, height / 2), (inset, inset), (width - inset, inset), (inset, height - inset),
               (width - inset, height - inset)]
     found = []
+    offset_mm = backs.offset_mm
     for x, y in points:
-        behind = stock.behind(Rect(x, y, 0, 0), flip)
+        behind = stock.behind(Rect(x, y, 0, 0), backs.flip)
         bx, by = behind.x_mm + offset_mm[0], behind.y_mm + offset_mm[1]
         x_ticks = tuple(Tick(bx + p, _number(offset_mm[0] + p)) for p in range(-GRID_MM, GRID_MM + 1, LABEL_EVERY_MM))
         y_ticks = tuple(Tick(by + p, _number(offset_mm[1] + p)) for p in range(-GRID_MM, GRID_MM + 1, LABEL_EVERY_MM))
@@ -124,18 +125,17 @@ def targets(stock: Stock, flip: str, offset_mm: tuple[float, float]) -> list[Tar
     return found
 
 
-def calibration_html(layouts: Layouts, stock: Stock, flip: str, offset_mm: tuple[float, float], language: str,
+def calibration_html(layouts: Layouts, stock: Stock, backs: Backs, language: str,
                      meta, font_url: Callable[[str], str]) -> str:
     words = words_for(language)
-    other = "short" if flip == "long" else "long"
-    steps = [step.format(flip=words[flip], other=other) for step in words["steps"]]
+    steps = [step.format(flip=words[backs.flip], other=backs.other_flip) for step in words["steps"]]
     setup = words["setup"].format(paper=f"{stock.paper.name.upper()} ({stock.paper.width_mm:g} × "
-                                  f"{stock.paper.height_mm:g} mm)", flip=words[flip],
-                                  x=_number(offset_mm[0]), y=_number(offset_mm[1]))
+                                  f"{stock.paper.height_mm:g} mm)", flip=words[backs.flip],
+                                  x=_number(backs.offset_mm[0]), y=_number(backs.offset_mm[1]))
     stylesheet = layouts.stylesheet("fonts.css.j2", "calibration.css.j2", font_url=font_url, paper=stock.paper)
     # the front's top edge lies at the back's bottom when the flip swaps the rows
-    back_top_below = stock.behind(Rect(0, 0, 0, 0), flip).y_mm > stock.paper.height_mm / 2
+    back_top_below = stock.behind(Rect(0, 0, 0, 0), backs.flip).y_mm > stock.paper.height_mm / 2
     words = dict(words, top_below=words["top"].replace("↑", "↓"))
     return layouts.render("calibration.html.j2", language=language, meta=meta, words=words, steps=steps,
-                          setup=setup, paper=stock.paper, targets=targets(stock, flip, offset_mm), grid_mm=GRID_MM, label_every_mm=LABEL_EVERY_MM,
+                          setup=setup, paper=stock.paper, targets=targets(stock, backs), grid_mm=GRID_MM, label_every_mm=LABEL_EVERY_MM,
                           stylesheet=stylesheet, back_top_below=back_top_below)

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from ..geometry.paper import PT_TO_MM
-from ..geometry.sheets import UNPRINTABLE_MM, Rect, Stock
+from ..geometry.sheets import UNPRINTABLE_MM, Backs, Rect, Stock
 from ..markdown import visible_text
 from ..model import Card
 from . import CardView, Layouts
@@ -213,7 +213,7 @@ class Sheet:
     cards: tuple[Placed, ...]
 
 
-def sheets(cards: list[Flashcard], stock: Stock, flip: str, offset_mm: tuple[float, float]) -> list[Sheet]:
+def sheets(cards: list[Flashcard], stock: Stock, placement: Backs) -> list[Sheet]:
     """Every page in print order: a front then its back, or one folded sheet each.
 
     Every sheet keeps the whole grid in place, the last one too: a part-filled sheet only has
@@ -231,7 +231,7 @@ def sheets(cards: list[Flashcard], stock: Stock, flip: str, offset_mm: tuple[flo
             result.append(Sheet("fold", number, tuple(placed)))
             continue
         fronts = tuple(Placed(card.front, stock.slot(index)) for index, card in enumerate(batch))
-        backs = tuple(Placed(card.back, stock.slot(stock.back_index(index, flip)).moved(*offset_mm))
+        backs = tuple(Placed(card.back, stock.slot(stock.back_index(index, placement.flip)).moved(*placement.offset_mm))
                       for index, card in enumerate(batch))
         result += [Sheet("front", number, fronts), Sheet("back", number, backs)]
     return result
@@ -302,14 +302,14 @@ def _marks(positions: list[float], start: float, end: float, extent: float, vert
     return [Line(p, a, p, b, "mark") if vertical else Line(a, p, b, p, "mark") for p in positions for a, b in spans]
 
 
-def back_guides(stock: Stock, front: tuple[Line, ...], flip: str, offset_mm: tuple[float, float]) -> tuple[Line, ...]:
+def back_guides(stock: Stock, front: tuple[Line, ...], backs: Backs) -> tuple[Line, ...]:
     """The front's guides as they fall on the back after the flip, moved by the back offset."""
     moved = []
     for line in front:
-        a = stock.behind(Rect(line.x1_mm, line.y1_mm, 0, 0), flip)
-        b = stock.behind(Rect(line.x2_mm, line.y2_mm, 0, 0), flip)
-        moved.append(Line(a.x_mm + offset_mm[0], a.y_mm + offset_mm[1], b.x_mm + offset_mm[0],
-                          b.y_mm + offset_mm[1], line.kind))
+        a = stock.behind(Rect(line.x1_mm, line.y1_mm, 0, 0), backs.flip)
+        b = stock.behind(Rect(line.x2_mm, line.y2_mm, 0, 0), backs.flip)
+        dx, dy = backs.offset_mm
+        moved.append(Line(a.x_mm + dx, a.y_mm + dy, b.x_mm + dx, b.y_mm + dy, line.kind))
     return tuple(moved)
 
 
@@ -377,10 +377,10 @@ def stylesheet(layouts: Layouts, stock: Stock, font_url: Callable[[str], str], s
         band_mm=BAND_MM, head_gap_mm=HEAD_GAP_MM, recall_scale=RECALL_SCALE, image_max_mm=image_max_mm(stock))
 
 
-def guide_urls(layouts: Layouts, stock: Stock, cut: str, flip: str, offset_mm: tuple[float, float]) -> dict[str, str]:
+def guide_urls(layouts: Layouts, stock: Stock, cut: str, backs: Backs) -> dict[str, str]:
     """The SVG drawing of the guides for each kind of sheet, as data: URLs (parsed once per render)."""
     front = guides(stock, cut)
-    kinds = {"fold": front} if stock.fold else {"front": front, "back": back_guides(stock, front, flip, offset_mm)}
+    kinds = {"fold": front} if stock.fold else {"front": front, "back": back_guides(stock, front, backs)}
     return {kind: _data_url(layouts.render(
         "cut-guides.svg.j2", paper=stock.paper, lines=lines, stroke_mm=CUT_LINE_PT * PT_TO_MM, colour=GUIDE_GREY,
         cut_dash=CUT_DASH_MM, fold_dash=FOLD_DASH_MM)) for kind, lines in kinds.items() if lines}

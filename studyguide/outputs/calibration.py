@@ -32,8 +32,7 @@ def write_calibration(settings: Settings, language: str, out_dir: Path) -> Path:
         raise ConfigError(settings.source, exc.key, exc.message, exc.hint) from None
     fonts = font_dir()
     meta = Meta(title=words_for(language)["title"])
-    offset = (options.back_offset_x_mm, options.back_offset_y_mm)
-    html = calibration_html(Layouts(), stock, options.flip, offset, language, meta,
+    html = calibration_html(Layouts(), stock, options.backs, language, meta,
                             lambda name: (fonts / name).resolve().as_uri())
     job = Job("calibration", html, str(out_dir.resolve()), (str(LAYOUTS), str(fonts)), identifier(html))
     with Pool(1) as pool:  # one small page: rendering here costs less than starting a worker

@@ -65,8 +65,7 @@ def plan(context: Context) -> Plan:
     context.diagnostics.extend(_stacked(views, sides, stock, options.min_size_pt))
     measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
                                options.base_size_pt, options.min_size_pt)
-    offset = (options.back_offset_x_mm, options.back_offset_y_mm)
-    urls = guide_urls(context.layouts, stock, options.cut, options.flip, offset)
+    urls = guide_urls(context.layouts, stock, options.cut, options.backs)
     physical_sheets = -(-len(views) // stock.per_sheet)
     per_chunk = -(-settings.build.chunk_cards // stock.per_sheet) if settings.build.chunk_cards else CHUNK_SHEETS
     chunks = max(1, -(-physical_sheets // per_chunk))
@@ -143,7 +142,7 @@ def plan(context: Context) -> Plan:
 
     def sheet_jobs(pieces: dict[str, list[Markup]]) -> list:
         cards = deck(views, sides, state["fits"], pieces, state["areas"], options.min_size_pt, words["continued"])
-        pages = sheets(cards, stock, options.flip, offset)
+        pages = sheets(cards, stock, options.backs)
         state["pages"] = pages
         documents = sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
                                     context.font_url, urls, chunks)
