@@ -15,74 +15,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..geometry.sheets import Backs, Rect, Stock
+from ..i18n import calibration_words
 from . import Layouts
 
 GRID_MM = 6  # each grid runs from -6 to +6 mm around its centre, a line every mm
 LABEL_EVERY_MM = 3  # numbered, and drawn darker, every 3 mm
 TARGET_INSET_MM = 40.0  # corner crosses sit this far from the paper's edges
-
-WORDS = {
-    "en": {
-        "title": "Flashcard printer calibration",
-        "setup": "Paper {paper} · flip on the {flip} edge · back offset in use: {x}, {y} mm",
-        "long": "long", "short": "short",
-        "steps": [
-            "Print this file on both sides of one sheet, at 100 % ('actual size'), with the duplex "
-            "setting you use for flashcards.",
-            "Check the bar below: it must be exactly 100 mm long. If it is shorter, the page was "
-            "scaled: turn off 'fit to page'.",
-            "Turn the sheet over about its {flip} edge. The back must read the right way up; if it is "
-            "upside down, your printer flips on the other edge: build with --flip {other}.",
-            "Push a pin through the centre of each cross (or hold the sheet against a window), then "
-            "look at the grid on the back where the pin came through.",
-            "The numbers on the grid's top edge at the hole give X, those on its left edge give Y. "
-            "Build with --back-offset=X,Y (the average of the five grids, to the nearest half millimetre).",
-        ],
-        "scale": "100 mm",
-        "top": "↑ top of the sheet",
-        "back": "Back: read X on the top edge and Y on the left edge of each grid, where the pin came through",
-    },
-    "zh-CN": {
-        "title": "卡片打印校准页",
-        "setup": "纸张 {paper} · 沿{flip}边翻转 · 当前背面偏移：{x}, {y} 毫米",
-        "long": "长", "short": "短",
-        "steps": [
-            "用打印卡片时的双面设置，把本文件按 100%（“实际大小”）打印在一张纸的两面。",
-            "检查下面的线段：它必须正好 100 毫米长。如果较短，说明页面被缩放了：请关闭“适合页面大小”。",
-            "沿{flip}边把纸翻过来。背面的字应当是正的；如果是倒的，说明打印机沿另一条边翻转：请用 --flip {other} 生成。",
-            "用大头针穿过每个十字的中心（或对着窗户看），再看背面网格上针孔的位置。",
-            "针孔处网格上边的数字是 X，左边的数字是 Y。用 --back-offset=X,Y 生成卡片"
-            "（取五个网格的平均值，精确到半毫米）。",
-        ],
-        "scale": "100 毫米",
-        "top": "↑ 纸的上边",
-        "back": "背面：在针孔处读出每个网格上边的 X 和左边的 Y",
-    },
-    "zh-TW": {
-        "title": "卡片列印校準頁",
-        "setup": "紙張 {paper} · 沿{flip}邊翻轉 · 目前背面偏移：{x}, {y} 公釐",
-        "long": "長", "short": "短",
-        "steps": [
-            "用列印卡片時的雙面設定，把本檔案按 100%（「實際大小」）列印在一張紙的兩面。",
-            "檢查下面的線段：它必須正好 100 公釐長。如果較短，表示頁面被縮放了：請關閉「符合頁面大小」。",
-            "沿{flip}邊把紙翻過來。背面的字應當是正的；如果是倒的，表示印表機沿另一條邊翻轉：請用 --flip {other} 產生。",
-            "用大頭針穿過每個十字的中心（或對著窗戶看），再看背面網格上針孔的位置。",
-            "針孔處網格上邊的數字是 X，左邊的數字是 Y。用 --back-offset=X,Y 產生卡片"
-            "（取五個網格的平均值，精確到半公釐）。",
-        ],
-        "scale": "100 公釐",
-        "top": "↑ 紙的上邊",
-        "back": "背面：在針孔處讀出每個網格上邊的 X 和左邊的 Y",
-    },
-}
-
-
-def words_for(language: str) -> dict:
-    if language in WORDS:
-        return WORDS[language]
-    if language.lower().startswith(("zh-tw", "zh-hk", "zh-hant")):
-        return WORDS["zh-TW"]
-    return WORDS["zh-CN"] if language.lower().startswith("zh") else WORDS["en"]
 
 
 @dataclass(frozen=True)
@@ -127,7 +65,7 @@ def targets(stock: Stock, backs: Backs) -> list[Target]:
 
 def calibration_html(layouts: Layouts, stock: Stock, backs: Backs, language: str,
                      meta, font_url: Callable[[str], str]) -> str:
-    words = words_for(language)
+    words = calibration_words(language)
     steps = [step.format(flip=words[backs.flip], other=backs.other_flip) for step in words["steps"]]
     setup = words["setup"].format(paper=f"{stock.paper.name.upper()} ({stock.paper.width_mm:g} × "
                                   f"{stock.paper.height_mm:g} mm)", flip=words[backs.flip],

@@ -11,8 +11,9 @@ from pathlib import Path
 from .. import __version__
 from ..config import ConfigError, Settings
 from ..fonts import font_dir
+from ..i18n import calibration_words
 from ..layout import Layouts, Meta
-from ..layout.calibration import calibration_html, words_for
+from ..layout.calibration import calibration_html
 from ..geometry.sheets import StockError, stock_for
 from ..printing.finish import finish_calibration
 from ..printing.pool import Job, Pool
@@ -31,7 +32,7 @@ def write_calibration(settings: Settings, language: str, out_dir: Path) -> Path:
     except StockError as exc:
         raise ConfigError(settings.source, exc.key, exc.message, exc.hint) from None
     fonts = font_dir()
-    meta = Meta(title=words_for(language)["title"])
+    meta = Meta(title=calibration_words(language)["title"])
     html = calibration_html(Layouts(), stock, options.backs, language, meta,
                             lambda name: (fonts / name).resolve().as_uri())
     job = Job("calibration", html, str(out_dir.resolve()), (str(LAYOUTS), str(fonts)), identifier(html))
