@@ -147,17 +147,3 @@ def test_printing_names_no_output_and_no_file():
     named = [text for text in strings if "flashcard" in text.lower() or re.search(r"\.(pdf|tsv|apkg|html)$", text)]
     assert not named
 
-
-def test_the_output_that_writes_the_flashcards_names_their_files():
-    from studyguide.outputs.flashcards import FILE_NAME, MANUAL_NAMES, file_pages
-
-    class Manual:
-        duplex, flip = "manual", "short"
-
-    class Printer:
-        duplex, flip = "printer", "short"
-
-    assert file_pages(Printer, False, 4) == {FILE_NAME: ([0, 1, 2, 3], "short")}
-    assert file_pages(Printer, True, 3) == {FILE_NAME: ([0, 1, 2], "one")}
-    # by hand: the fronts in order, then the backs last sheet first, each file on one side
-    assert file_pages(Manual, False, 6) == {MANUAL_NAMES[0]: ([0, 2, 4], "one"), MANUAL_NAMES[1]: ([5, 3, 1], "one")}
