@@ -10,12 +10,13 @@ from pathlib import Path
 
 from .diagnostics import finding
 from .fonts import Fonts, check_coverage
-from .layout.content import ContentRenderer, image_hint
-from .markdown import CELL_BREAK, structure_parser
+from .images import ImageRules, image_hint
+from .markdown import CELL_BREAK, Renderer, structure_parser
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
 from .read.symbols import symbol_characters
 from .read.text import strip_code
+from .resources import FONTS
 
 
 def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
@@ -104,10 +105,12 @@ def _table_lines(text: str) -> set[int]:
 
 def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
     """Links, images and maths in cards and chapter notes that will be shown as text."""
-    renderer = ContentRenderer(roots)
+    images = ImageRules(roots)
+    renderer = Renderer(resolve_image=images.resolve, math=_typeset)
     problems = []
     sources: dict[Path | None, list[str]] = {}
     for chapter in guide.chapters:
+        images.chapter_dir = chapter.source.parent if chapter.source else None
         if chapter.source not in sources:
             sources[chapter.source] = _source_lines(chapter.source)
         lines = sources[chapter.source]
@@ -118,7 +121,7 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
         for text, first_line in pieces:
             if "[" not in text and "$" not in text:
                 continue  # no link, image or maths: nothing to parse for
-            for rejected in renderer.check(text, chapter):
+            for rejected in renderer.check(text):
                 needle = f"]({rejected.target}" if rejected.kind in ("link", "image", "svg") else rejected.target
                 line, column = _find(lines, first_line + rejected.line, needle)
                 if (line, column) == (first_line + rejected.line, 1) and rejected.kind in ("image", "svg"):
@@ -144,6 +147,13 @@ def _links(guide: Guide, roots: list[Path]) -> list[Diagnostic]:
                         "SG502", f"image `{_excerpt(rejected.target, 80)}` is shown as text: {rejected.reason}",
                         location, image_hint(rejected.reason)))
     return problems
+
+
+def _typeset(tex: str, display: bool):
+    """The formula typeset as a build would (see maths.py), or ValueError saying why it cannot be."""
+    from .maths import typesetter  # loaded only when a guide has maths
+
+    return typesetter(FONTS.resolve()).typeset(tex, display)
 
 
 def _source_lines(path: Path | None) -> list[str]:

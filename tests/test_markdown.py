@@ -9,7 +9,7 @@ from fontTools.ttLib import TTFont
 
 from conftest import FIXTURES, ROOT
 from studyguide.layout.content import ContentRenderer
-from studyguide.layout.maths import MathsError, typesetter
+from studyguide.maths import MathsError, typesetter
 from studyguide.markdown import visible_text
 from studyguide.model import Chapter, Location
 
@@ -92,7 +92,7 @@ def test_a_character_no_font_has_is_refused():
 
 def test_a_formula_over_the_length_limit_is_refused_before_it_is_typeset(renderer, chapter, monkeypatch):
     import ziamath
-    from studyguide.layout.maths import MAX_TEX
+    from studyguide.maths import MAX_TEX
     long_row = "+".join(["x_{i}"] * 400) + "+y"  # 2,002 characters: ziamath alone took half a minute
     matrix = r"\begin{matrix}" + r"\\".join(["&".join(["a"] * 30)] * 30) + r"\end{matrix}"
     assert len(long_row) > MAX_TEX and len(matrix) > MAX_TEX

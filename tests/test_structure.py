@@ -129,6 +129,12 @@ def test_low_rooms_stay_low(room, allowed):
     assert set(graph[room]) <= allowed, {other: graph[room][other] for other in set(graph[room]) - allowed}
 
 
+def test_the_check_stage_uses_no_later_stage_and_not_the_command_lines_printer():
+    graph = _rooms()
+    assert {"markdown", "images"} <= set(graph["check"])  # the Markdown renderer itself, with the image rules
+    assert not set(graph["check"]) & {"layout", "outputs", "printing", "report", "cli", "build"}
+
+
 def _strings(path: Path) -> list[str]:
     """The string literals of a module's code, its docstrings left out."""
     tree = ast.parse(path.read_text(encoding="utf-8"))

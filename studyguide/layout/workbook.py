@@ -161,7 +161,7 @@ _FORMULA_IMAGE = re.compile(r'(<img class="math" src="data:image/svg\+xml;base64
 
 
 def inked(fragment: str, colour: str) -> Markup:
-    """The fragment with its formulas drawn in `colour`: a formula is an image (layout/maths.py
+    """The fragment with its formulas drawn in `colour`: a formula is an image (maths.py
     draws it in black), which the colour of the text around it does not reach."""
     def recolour(match: re.Match) -> str:
         svg = base64.b64decode(match.group(2)).decode("utf-8").replace('fill="black"', f'fill="{colour}"')

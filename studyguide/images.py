@@ -1,0 +1,144 @@
+"""The images a guide may show: files inside its content folders, of a type we print, small enough
+to decode, and SVGs that refer to nothing outside. Used when checking a guide and when rendering
+it, the same rules in both."""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+from pathlib import Path
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+# Decoded, an image takes 4 bytes a pixel, and the renderer holds more than one copy: 30 million
+# pixels (a 6000 x 5000 photograph) is bigger than any page needs, and safe to hold in memory. A
+# PNG of 12000 x 12000 pixels packs into half a megabyte; it would take gigabytes.
+MAX_PIXELS = 30_000_000
+
+
+@functools.lru_cache(maxsize=256)
+def _pixels_of_file(path: str, _mtime_ns: int, _size: int) -> None:
+    """ValueError if the image cannot be read or is too big (once per file and version of it)."""
+    with open(path, "rb") as stream:
+        _check_pixels(stream)
+
+
+def _check_pixels(stream) -> None:
+    """Reads the image's header first: its size is known before any pixel is decoded. Then, if it
+    is not too big, decodes it whole, since a file cut short (a PNG or GIF whose download stopped)
+    has a sound header and would print half black."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PIL's own decompression-bomb warning: we say it better
+        try:
+            image = Image.open(stream)
+        except Image.DecompressionBombError as exc:
+            raise ValueError(f"the image is too big to print: {_dimensions(exc)}more than the "
+                             f"{MAX_PIXELS // 1_000_000} million allowed") from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise ValueError("the file is not an image that can be read (damaged, or another format "
+                             "under an image's name)") from None
+        with image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValueError(f"the image is too big to print: {width} x {height} pixels, more than the "
+                                 f"{MAX_PIXELS // 1_000_000} million allowed")
+            try:
+                image.load()
+            except (OSError, SyntaxError, ValueError, EOFError):
+                raise ValueError("the file is not an image that can be read: it is damaged or cut short, "
+                                 "so only part of it would print") from None
+
+
+class SvgReference(ValueError):
+    """An SVG image that refers to something the build may not read (SG503, not SG502)."""
+
+    kind = "svg"
+
+
+_SVG_REFERENCE = re.compile(r"""(?:\b(?:href|src)\s*=\s*["']\s*([^"']*)["']|url\(\s*["']?([^"')]*)|@import\s+["']([^"']*))""")
+
+
+@functools.lru_cache(maxsize=256)
+def _svg_references(path: str, _mtime_ns: int, roots: tuple[str, ...]) -> None:
+    """SvgReference for the first thing an SVG refers to that the renderer would refuse, so the
+    author hears of it at the line that shows the image, before anything is rendered."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ValueError(f"the image cannot be read: {exc.strerror or exc}") from None
+    if "<!ENTITY" in text:
+        raise SvgReference("the SVG declares XML entities, which may read other files; remove its <!DOCTYPE …> part")
+    for match in _SVG_REFERENCE.finditer(text):
+        target = next(group for group in match.groups() if group is not None).strip()
+        if not target or target.startswith("#") or target.lower().startswith("data:"):
+            continue
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("//"):
+            raise SvgReference(f"the SVG refers to `{target}`: a build never opens network connections or "
+                               "reads files by URL")
+        inner = Path(os.path.realpath(Path(path).parent / target.split("#")[0]))
+        if not any(inner.is_relative_to(root) for root in roots):
+            raise SvgReference(f"the SVG refers to `{target}`, which is outside the content folder")
+        if not inner.is_file():
+            raise SvgReference(f"the SVG refers to `{target}`, which does not exist beside it")
+
+
+def _dimensions(exc: Exception) -> str:
+    import re
+
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    return f"{int(found.group(1)):,} pixels, " if found else ""
+
+
+def image_hint(reason: str) -> str:
+    """How to fix an image refused for `reason`."""
+    if "too big" in reason:
+        return "scale it down: a printed page needs no more than about 3000 pixels across"
+    if "not an image" in reason:
+        return "save it again as PNG or JPEG from an image editor"
+    return "put the image file inside the content folder and link it by a relative path"
+
+
+class ImageRules:
+    """Whether an image may be used, for the chapter in `chapter_dir`; images must sit inside one
+    of `roots` (the content folders)."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        self.roots = [root.resolve() for root in roots]
+        self.chapter_dir: Path | None = None
+
+    def resolve(self, target: str) -> str:
+        """The file URL of an image next to the chapter, or ValueError saying why it may not be used."""
+        if target.lower().startswith("data:image/"):
+            if ";base64," in target[:64].lower():
+                import base64
+                import binascii
+
+                try:
+                    data = base64.b64decode(target.split(",", 1)[1], validate=False)
+                except (binascii.Error, ValueError):
+                    raise ValueError("the data: URL is not valid base64") from None
+                _check_pixels(io.BytesIO(data))
+            return target
+        if "://" in target or target.lower().startswith(("file:", "data:", "//")):
+            raise ValueError("only images inside the content folder are used; remote and file: URLs are not")
+        if self.chapter_dir is None:
+            raise ValueError("no chapter file to resolve the image against")
+        path = Path(os.path.realpath(self.chapter_dir / target))  # never raises, even for a link loop
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ValueError("the image is outside the content folder")
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            raise ValueError(f"{path.suffix or 'a file without suffix'} is not an image type we print "
+                             "(png, jpg, gif, svg, webp)")
+        if not path.is_file():
+            raise ValueError("the image file does not exist")
+        stat = path.stat()
+        if path.suffix.lower() == ".svg":
+            _svg_references(str(path), stat.st_mtime_ns, tuple(str(root) for root in self.roots))
+        else:
+            _pixels_of_file(str(path), stat.st_mtime_ns, stat.st_size)
+        return path.as_uri()
