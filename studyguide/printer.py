@@ -74,19 +74,21 @@ def jobs_for(what: str, settings: Settings, out: Path) -> list[Job]:
     are turned by hand between them."""
     from .geometry.paper import PAPERS, parse_paper
     from .geometry.sheets import stock_for
+    from .outputs import calibration, flashcards  # each output names its files
 
     cards = settings.cards
     flip = f"two-sided-{cards.flip}-edge"
     if what in ("flashcards", "calibration"):
         sheet = media(stock_for(cards).paper)
         if what == "calibration":
-            return [Job(out / "calibration.pdf", flip, sheet, "calibration")]
+            return [Job(out / calibration.FILE_NAME, flip, sheet, "calibration")]
         if cards.fold:
-            return [Job(out / "flashcards.pdf", "one-sided", sheet, "flashcards")]
+            return [Job(out / flashcards.FILE_NAME, "one-sided", sheet, "flashcards")]
         if cards.duplex == "manual":
-            return [Job(out / "flashcards-fronts.pdf", "one-sided", sheet, "flashcards, fronts"),
-                    Job(out / "flashcards-backs.pdf", "one-sided", sheet, "flashcards, backs")]
-        return [Job(out / "flashcards.pdf", flip, sheet, "flashcards")]
+            fronts, backs = flashcards.MANUAL_NAMES
+            return [Job(out / fronts, "one-sided", sheet, "flashcards, fronts"),
+                    Job(out / backs, "one-sided", sheet, "flashcards, backs")]
+        return [Job(out / flashcards.FILE_NAME, flip, sheet, "flashcards")]
     if what == "booklet":  # A5 pages two-up on landscape A4: the sheet turns about its short edge
         return [Job(out / "handout-booklet.pdf", "two-sided-short-edge", media(PAPERS["a4"]), "handout booklet")]
     sides = "two-sided-long-edge" if settings.workbook.duplex else "one-sided"
