@@ -118,7 +118,7 @@ class CardSettings:
     gap_mm: float = _option(0.0, "space between neighbouring cards, in mm (0: one cut separates two cards)",
                             minimum=0, maximum=30)
     flip: Flip = _option("long", "how the printer turns the sheet for the back: about its long edge "
-                        "(the usual duplex setting) or its short edge", choices=get_args(Flip))
+                         "(the usual duplex setting) or its short edge", choices=get_args(Flip))
     duplex: str = _option("printer", "printer: one PDF, fronts and backs alternating, for a duplex printer; "
                           "manual: flashcards-fronts.pdf and flashcards-backs.pdf, to turn the stack by hand",
                           choices=("printer", "manual"))
