@@ -314,14 +314,35 @@ def _marks(positions: list[float], start: float, end: float, extent: float, vert
 
 
 def back_guides(stock: Stock, front: tuple[Line, ...], flip: str, offset_mm: tuple[float, float]) -> tuple[Line, ...]:
-    """The front's guides as they fall on the back after the flip, moved by the back offset."""
+    """The front's guides as they fall on the back after the flip, moved by the back offset.
+
+    Each line runs left to right or top to bottom, and the lines come in order, so that guides
+    falling in the same places are drawn the same way whichever the flip (they do on a centred
+    grid: see `backs_laid_out`)."""
     moved = []
     for line in front:
         a = stock.behind(Rect(line.x1_mm, line.y1_mm, 0, 0), flip)
         b = stock.behind(Rect(line.x2_mm, line.y2_mm, 0, 0), flip)
-        moved.append(Line(a.x_mm + offset_mm[0], a.y_mm + offset_mm[1], b.x_mm + offset_mm[0],
-                          b.y_mm + offset_mm[1], line.kind))
-    return tuple(moved)
+        ends = sorted([(round(a.x_mm + offset_mm[0], 4), round(a.y_mm + offset_mm[1], 4)),
+                       (round(b.x_mm + offset_mm[0], 4), round(b.y_mm + offset_mm[1], 4))])
+        moved.append(Line(*ends[0], *ends[1], line.kind))
+    return tuple(sorted(moved, key=lambda line: (line.kind, line.x1_mm, line.y1_mm, line.x2_mm, line.y2_mm)))
+
+
+LAID_OUT_AS = ("long", (0.0, 0.0))  # the backs' arrangement rendered, the cards moved from it after
+
+
+def backs_laid_out(stock: Stock, cut: str, flip: str, offset_mm: tuple[float, float]) -> tuple[str, tuple[float, float]]:
+    """The flip and back offset to render the backs with, so that moving each card afterwards
+    (printing.backs) gives the asked ones: the long flip and no offset, whatever is asked, so that
+    a change of flip or offset renders no card again. Only the cards and the cut guides move, so
+    the flip is only left for later where both flips put the guides in the same places."""
+    if stock.fold:
+        return flip, offset_mm
+    front = guides(stock, cut)
+    if back_guides(stock, front, flip, (0.0, 0.0)) != back_guides(stock, front, LAID_OUT_AS[0], (0.0, 0.0)):
+        return flip, LAID_OUT_AS[1]
+    return LAID_OUT_AS
 
 
 # -- HTML ---------------------------------------------------------------------------------------
