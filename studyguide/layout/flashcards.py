@@ -332,7 +332,8 @@ def back_guides(stock: Stock, front: tuple[Line, ...], flip: str, offset_mm: tup
 LAID_OUT_AS = ("long", (0.0, 0.0))  # the backs' arrangement rendered, the cards moved from it after
 
 
-def backs_laid_out(stock: Stock, cut: str, flip: str, offset_mm: tuple[float, float]) -> tuple[str, tuple[float, float]]:
+def backs_laid_out(stock: Stock, cut: str, flip: str,
+                   offset_mm: tuple[float, float]) -> tuple[str, tuple[float, float]]:
     """The flip and back offset to render the backs with, so that moving each card afterwards
     (printing.backs) gives the asked ones: the long flip and no offset, whatever is asked, so that
     a change of flip or offset renders no card again. Only the cards and the cut guides move, so

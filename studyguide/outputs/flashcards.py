@@ -213,8 +213,8 @@ def plan(context: Context) -> Plan:
             state["moved"][key] = dataclasses.replace(chunk, pdf=moved)
             return []
         real = guide_urls(context.layouts, stock, options.cut, options.flip, offset)
-        html = sheet_documents(context.layouts, state["placed"][key], stock, settings, context.language, context.print_meta,
-                               context.font_url, real)[0][1]
+        html = sheet_documents(context.layouts, state["placed"][key], stock, settings, context.language,
+                               context.print_meta, context.font_url, real)[0][1]
         job = context.job(f"{key}:placed", html, label="flashcards, sheets in place", lines="b")
         state["placing"][job.key] = key
         return [job]
