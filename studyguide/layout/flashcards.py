@@ -303,14 +303,35 @@ def _marks(positions: list[float], start: float, end: float, extent: float, vert
 
 
 def back_guides(stock: Stock, front: tuple[Line, ...], backs: Backs) -> tuple[Line, ...]:
-    """The front's guides as they fall on the back after the flip, moved by the back offset."""
+    """The front's guides as they fall on the back after the flip, moved by the back offset.
+
+    Each line runs left to right or top to bottom, and the lines come in order, so that guides
+    falling in the same places are drawn the same way whichever the flip (they do on a centred
+    grid: see `backs_laid_out`)."""
     moved = []
+    dx, dy = backs.offset_mm
     for line in front:
         a = stock.behind(Rect(line.x1_mm, line.y1_mm, 0, 0), backs.flip)
         b = stock.behind(Rect(line.x2_mm, line.y2_mm, 0, 0), backs.flip)
-        dx, dy = backs.offset_mm
-        moved.append(Line(a.x_mm + dx, a.y_mm + dy, b.x_mm + dx, b.y_mm + dy, line.kind))
-    return tuple(moved)
+        ends = sorted([(round(a.x_mm + dx, 4), round(a.y_mm + dy, 4)), (round(b.x_mm + dx, 4), round(b.y_mm + dy, 4))])
+        moved.append(Line(*ends[0], *ends[1], line.kind))
+    return tuple(sorted(moved, key=lambda line: (line.kind, line.x1_mm, line.y1_mm, line.x2_mm, line.y2_mm)))
+
+
+LAID_OUT_AS = Backs("long", (0.0, 0.0))  # the backs' arrangement rendered, the cards moved from it after
+
+
+def backs_laid_out(stock: Stock, cut: str, backs: Backs) -> Backs:
+    """The flip and back offset to render the backs with, so that moving each card afterwards
+    (printing.backs) gives the asked ones: the long flip and no offset, whatever is asked, so that
+    a change of flip or offset renders no card again. Only the cards and the cut guides move, so
+    the flip is only left for later where both flips put the guides in the same places."""
+    if stock.fold:
+        return backs
+    front = guides(stock, cut)
+    if back_guides(stock, front, Backs(backs.flip)) != back_guides(stock, front, Backs(LAID_OUT_AS.flip)):
+        return Backs(backs.flip, LAID_OUT_AS.offset_mm)
+    return LAID_OUT_AS
 
 
 # -- HTML ---------------------------------------------------------------------------------------

@@ -21,8 +21,9 @@ from ..config import ConfigError
 from ..diagnostics import finding
 from ..i18n import strings
 from ..layout.fit import PADDING_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
-from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
-                                 measure_css, measure_html, sheet_documents, sheet_keys, sheets, split_html)
+from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, backs_laid_out, card_sides, deck, guide_urls,
+                                 head_texts, measure_css, measure_html, sheet_documents, sheet_keys, sheets,
+                                 split_html)
 from ..geometry.paper import PT_TO_MM
 from ..geometry.sheets import StockError, manual_order, stock_for
 from ..layout.split import GROUP_CLASS, starts_from_pages
@@ -65,13 +66,20 @@ def plan(context: Context) -> Plan:
     context.diagnostics.extend(_stacked(views, sides, stock, options.min_size_pt))
     measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
                                options.base_size_pt, options.min_size_pt)
-    urls = guide_urls(context.layouts, stock, options.cut, options.backs)
+    cache = context.cache
+    # with a cache, the backs are rendered in one arrangement whatever the flip and offset, and
+    # their cards moved after (printing.backs): a change of flip or offset then renders no card
+    laid_out = backs_laid_out(stock, options.cut, options.backs) if cache is not None else options.backs
+    urls = guide_urls(context.layouts, stock, options.cut, laid_out)
     physical_sheets = -(-len(views) // stock.per_sheet)
     per_chunk = -(-settings.build.chunk_cards // stock.per_sheet) if settings.build.chunk_cards else CHUNK_SHEETS
     chunks = max(1, -(-physical_sheets // per_chunk))
     # chunks: key → its pages; jobs: key → its job; assembly: job of a chunk's changed sheets →
-    # (the chunk, its sheets); assembled: chunk key → the chunk joined from sheets rendered apart
-    state: dict = {"chunks": {}, "jobs": {}, "own": {}, "assembly": {}, "assembled": {}}
+    # (the chunk, its sheets); assembled: chunk key → the chunk joined from sheets rendered apart;
+    # placed: chunk key → its pages where the flip and offset put them; moved: chunk key → the
+    # chunk with its backs' cards moved there; placing: job of a chunk rendered in place → the chunk
+    state: dict = {"chunks": {}, "jobs": {}, "own": {}, "assembly": {}, "assembled": {}, "placed": {},
+                   "moved": {}, "placing": {}}
 
     def measure_jobs() -> list:
         parts = _halves(to_measure) if chunks > 1 and len(to_measure.items) > 1 else [to_measure]
@@ -82,7 +90,6 @@ def plan(context: Context) -> Plan:
             measure=part.ids,
             lines="m", label="flashcards, fitting the text") for n, part in enumerate(parts)]
 
-    cache = context.cache
     measured_anchors: dict = {}
     to_measure, css = measuring, ""
     if cache is not None:
@@ -142,7 +149,8 @@ def plan(context: Context) -> Plan:
 
     def sheet_jobs(pieces: dict[str, list[Markup]]) -> list:
         cards = deck(views, sides, state["fits"], pieces, state["areas"], options.min_size_pt, words["continued"])
-        pages = sheets(cards, stock, options.backs)
+        pages = sheets(cards, stock, laid_out)
+        placed = sheets(cards, stock, options.backs) if laid_out != options.backs else pages
         state["pages"] = pages
         documents = sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
                                     context.font_url, urls, chunks)
@@ -153,10 +161,12 @@ def plan(context: Context) -> Plan:
             keys = [cache.record_key("sheet", text, context.roots) for text in texts]
             state["sheets"] = _Index(cache, "sheets", keys)
             done = 0
-        result = []
+        result, first = [], 0
         for number, (chunk, html) in enumerate(documents):
             key = f"flashcards:sheets:{number}"
             state["chunks"][key] = chunk
+            state["placed"][key] = placed[first:first + len(chunk)]
+            first += len(chunk)
             part = f", part {number + 1} of {len(documents)}" if len(documents) > 1 else ""
             job = context.job(key, html, label=f"flashcards{part}", lines="b")
             state["jobs"][key] = job
@@ -176,7 +186,7 @@ def plan(context: Context) -> Plan:
                 continue
             new = [item for item in found if not isinstance(item, _CachedSheet)]
             if not new:
-                finish_chunk(key, found, None)
+                result += finish_chunk(key, found, None)
                 continue
             alone = sheet_documents(context.layouts, [page for item in new for page in item.group], stock, settings,
                                     context.language, context.print_meta, context.font_url, urls)[0][1]
@@ -196,10 +206,31 @@ def plan(context: Context) -> Plan:
             index.keep(record_key, {"job": where, "pages": pages, "anchors": anchor_rows(anchors)})
         index.save()
 
-    def finish_chunk(key: str, found: list, changed) -> None:
+    def finish_chunk(key: str, found: list, changed) -> list:
         state["assembled"][key] = joined = _join_sheets(key, found, changed, context.fonts)
         cache.put_entry(cache.key(state["jobs"][key]), joined)  # a build with no change takes it whole
         context.diagnostics.extend(_overflowing(state["chunks"][key], joined.anchors, options.min_size_pt))
+        return place(key, joined)
+
+    def place(key: str, chunk) -> list:
+        """Nothing, once the chunk's backs have their cards where the flip and offset put them; or
+        the job rendering its sheets in place, when they cannot be moved."""
+        from ..printing.backs import move_backs
+
+        if laid_out == options.backs:
+            return []
+        (x, y), (x0, y0) = options.backs.offset_mm, laid_out.offset_mm
+        guides_move = (x - x0, y - y0)
+        moved = move_backs(chunk.pdf, _moves(state["chunks"][key], state["placed"][key], guides_move))
+        if moved is not None:
+            state["moved"][key] = dataclasses.replace(chunk, pdf=moved)
+            return []
+        real = guide_urls(context.layouts, stock, options.cut, options.backs)
+        html = sheet_documents(context.layouts, state["placed"][key], stock, settings, context.language,
+                               context.print_meta, context.font_url, real)[0][1]
+        job = context.job(f"{key}:placed", html, label="flashcards, sheets in place", lines="b")
+        state["placing"][job.key] = key
+        return [job]
 
     def then(rendered) -> list:
         if rendered.key in pending_measures:
@@ -218,15 +249,21 @@ def plan(context: Context) -> Plan:
                                                     options.min_size_pt))
             if cache is not None and rendered.seconds:  # rendered now, not taken from the cache
                 remember(rendered, state["jobs"][rendered.key], state["own"][rendered.key])
+            return place(rendered.key, rendered)
         if rendered.key in state["assembly"]:
             key, found, job = state["assembly"][rendered.key]
             remember(rendered, job, [(item.group, item.record_key) for item in found
                                      if not isinstance(item, _CachedSheet)])
-            finish_chunk(key, found, rendered)
+            return finish_chunk(key, found, rendered)
+        if rendered.key in state["placing"]:
+            state["moved"][state["placing"][rendered.key]] = rendered
         return []
 
     def chunk_of(rendered, key: str):
-        return state["assembled"][key] if key in state["assembled"] else rendered[key]
+        for made in (state["moved"], state["assembled"]):
+            if key in made:
+                return made[key]
+        return rendered[key]
 
     def ordered(rendered) -> list[bytes]:
         return [chunk_of(rendered, key).pdf for key in sorted(state["chunks"], key=lambda k: int(k.rsplit(":", 1)[1]))]
@@ -384,6 +421,21 @@ def _join_sheets(key: str, found: list, changed: Rendered | None, fonts) -> Rend
     pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
     size = (changed or next(item.source for item in found if isinstance(item, _CachedSheet))).page_size_pt
     return Rendered(key, out.getvalue(), len(pdf.pages), anchors, (), tuple(warnings), (), (), size, 0.0)
+
+
+def _moves(laid: list[Sheet], placed: list[Sheet], guides_mm: tuple[float, float]) -> list:
+    """How far each card of each back page moves, from where it was rendered to where it goes."""
+    from ..printing.backs import CardMove, PageMove
+
+    moves = []
+    for page, (before, after) in enumerate(zip(laid, placed)):
+        if before.kind != "back":
+            continue
+        cards = tuple(CardMove(a.rect.x_mm, a.rect.y_mm, a.rect.width_mm, a.rect.height_mm,
+                               b.rect.x_mm - a.rect.x_mm, b.rect.y_mm - a.rect.y_mm)
+                      for a, b in zip(before.cards, after.cards))
+        moves.append(PageMove(page, cards, guides_mm))
+    return moves
 
 
 def _halves(measuring: Measuring) -> list[Measuring]:

@@ -1,0 +1,175 @@
+"""A flip or a back offset after a build lays out no card: the backs are rendered once, in one
+arrangement, and their cards moved where the asked flip and offset put them. Read back, the
+result has the same pages, text, glyph positions and links as a build that renders every back in
+place (`--force`, no cache), and as a first build with the setting.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from conftest import CONTENT, FIXTURES, rendered_pieces, run_cli
+
+LINKS = """# Chapter 3: Links on cards
+
+1. Where is the format of a PDF page's content written down?
+   In the PDF reference, section "Content Streams"; a copy is at
+   [the standards body](https://www.iso.org/standard/75839.html), and a free summary at
+   [a reader's notes](https://example.org/pdf-notes).
+
+2. What does `q` do in a content stream? See [operators](https://example.org/operators).
+   It saves the graphics state: the matrix, the clip and the colours, until the matching `Q`.
+
+3. Name three things a card may hold.
+   Code such as `print(42)`, a table, and a formula such as $a^2 + b^2 = c^2$.
+"""
+
+
+def _make(folder: Path, *settings: str) -> Path:
+    """Four chapters: code, a table, maths, an image and links among them (24 cards, 3 sheets)."""
+    (folder / "content").mkdir(parents=True)
+    shutil.copy(FIXTURES / "rich" / "ch01.md", folder / "content" / "ch01.md")
+    shutil.copytree(FIXTURES / "rich" / "images", folder / "content" / "images")
+    for name in ("ch02.md", "ch16.md"):
+        shutil.copy(CONTENT / name, folder / "content" / name)
+    (folder / "content" / "ch03.md").write_text(LINKS, encoding="utf-8")
+    (folder / "studyguide.toml").write_text('[guide]\ntitle = "卡片"\n\n[build]\noutputs = ["flashcards"]\n'
+                                            + "".join(settings), encoding="utf-8")
+    return folder
+
+
+def _read(pdf: Path) -> list[dict]:
+    """Each page's glyphs (text, x, y), its text as extracted, and its links (URI and rectangle)."""
+    with pdfplumber.open(pdf) as document:
+        return [{"glyphs": sorted((c["text"], c["x0"], c["top"]) for c in page.chars),
+                 "text": page.extract_text(),
+                 "links": sorted((link["uri"], link["x0"], link["top"], link["x1"], link["bottom"])
+                                 for link in page.hyperlinks)} for page in document.pages]
+
+
+def _assert_same(pdf: Path, reference: Path) -> None:
+    ours, theirs = _read(pdf), _read(reference)
+    assert len(ours) == len(theirs) == 6  # three sheets, front and back
+    links = 0
+    for number, (mine, other) in enumerate(zip(ours, theirs)):
+        assert mine["glyphs"], f"page {number + 1} has no text"
+        # the same characters, each once: nothing drawn twice under clips
+        assert [g[0] for g in mine["glyphs"]] == [g[0] for g in other["glyphs"]], number
+        for (text, x, y), (_, x2, y2) in zip(mine["glyphs"], other["glyphs"]):
+            assert abs(x - x2) <= 0.01 and abs(y - y2) <= 0.01, (number, text, x, x2, y, y2)
+        assert mine["text"] == other["text"], number
+        assert len(mine["links"]) == len(other["links"]), number
+        for link, link2 in zip(mine["links"], other["links"]):
+            assert link[0] == link2[0] and link[1:] == pytest.approx(link2[1:], abs=0.01), (number, link, link2)
+        links += len(mine["links"])
+    assert links >= 4  # on fronts and on backs
+
+
+SETTINGS = {"flip": ("--flip", "short"), "offset": ("--back-offset", "1.5,-2"),
+            "both": ("--flip", "short", "--back-offset", "-1,0.5")}
+
+
+@pytest.fixture(scope="module")
+def guide(tmp_path_factory) -> Path:
+    """The guide built once with the default flip and no offset: its cache is full."""
+    folder = _make(tmp_path_factory.mktemp("flip") / "guide")
+    result = run_cli("--verbose", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert rendered_pieces(result).get("flashcards:sheets:0") is True
+    return folder
+
+
+def _in_place(tmp_path: Path, *args: str, edit=None) -> Path:
+    """flashcards.pdf with every back rendered in place: no cache, nothing moved."""
+    folder = _make(tmp_path / "in-place")
+    if edit:
+        edit(folder)
+    result = run_cli("--force", *args, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder / "out" / "flashcards.pdf"
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_a_flip_or_back_offset_after_a_build_lays_out_no_card(guide, tmp_path, setting):
+    args = SETTINGS[setting]
+    result = run_cli("--verbose", *args, cwd=guide)
+    assert result.returncode == 0, result.stderr
+    rendered = rendered_pieces(result)
+    assert rendered.get("flashcards:sheets:0") is False  # taken from the cache
+    assert not any(rendered.values()), rendered  # nothing laid out, nothing measured
+    _assert_same(guide / "out" / "flashcards.pdf", _in_place(tmp_path, *args))
+
+
+def test_the_backs_really_move(guide, tmp_path):
+    """The flip puts each answer elsewhere on its back: the comparison above is not of equals."""
+    run_cli(cwd=guide)
+    default = _read(guide / "out" / "flashcards.pdf")
+    short = _read(_in_place(tmp_path, "--flip", "short"))
+    assert default[0]["glyphs"] == short[0]["glyphs"]  # a front stays
+    assert default[1]["glyphs"] != short[1]["glyphs"]
+    assert sorted(g[0] for g in default[1]["glyphs"]) == sorted(g[0] for g in short[1]["glyphs"])
+
+
+@pytest.mark.parametrize("args, renders", [
+    (("--flip", "short", "--back-offset", "2,1", "--chunk-cards", "8"), 3),  # one render per sheet
+    (("--card", "poker", "--cut", "marks", "--band", "--flip", "short", "--back-offset", "-1.5,2"), 1),
+])
+def test_a_first_build_with_a_flip_and_offset_prints_what_one_in_place_does(tmp_path, args, renders):
+    """With an empty cache the backs are moved too (in each render; on cards with margins, crop
+    marks and colour bands too): the same pages as a build rendering them in place."""
+    folder = _make(tmp_path / "first")
+    result = run_cli("--verbose", *args, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    rendered = rendered_pieces(result)
+    assert [rendered.get(f"flashcards:sheets:{n}") for n in range(renders + 1)] == [True] * renders + [None]
+    assert not any(key.endswith(":placed") for key in rendered)  # moved, not rendered in place
+    _assert_same(folder / "out" / "flashcards.pdf", _in_place(tmp_path, *args))
+
+
+def _edit(folder: Path) -> None:
+    chapter = folder / "content" / "ch03.md"
+    text = chapter.read_text(encoding="utf-8")
+    assert text.count("until the matching") == 1
+    chapter.write_text(text.replace("until the matching", "up to the matching"), encoding="utf-8")
+
+
+def test_an_edit_with_a_new_flip_lays_out_only_the_edited_sheet(tmp_path):
+    folder = _make(tmp_path / "edited")
+    assert run_cli(cwd=folder).returncode == 0
+    _edit(folder)
+    result = run_cli("--verbose", "--flip", "short", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    sheets = {key for key, done in rendered_pieces(result).items() if done and ":sheets:" in key}
+    assert sheets == {"flashcards:sheets:0:changed"}  # one sheet, alone; the others from the cache
+    reference = _in_place(tmp_path, "--flip", "short", edit=_edit)
+    _assert_same(folder / "out" / "flashcards.pdf", reference)
+    # read in drawing order (pdfplumber reads the two columns' lines interleaved)
+    drawn = "".join("".join(page.extract_text().split()) for page in PdfReader(reference).pages)
+    assert "uptothematching" in drawn and "untilthematching" not in drawn
+
+
+def test_a_back_not_drawn_as_expected_is_not_moved(guide):
+    """A page whose cards are not where the arrangement says is left alone: None, and the
+    sheets are rendered in place instead."""
+    from studyguide.geometry.sheets import PRESETS
+    from studyguide.printing.backs import CardMove, PageMove, move_backs
+
+    run_cli(cwd=guide)
+    pdf = (guide / "out" / "flashcards.pdf").read_bytes()
+    stock = PRESETS["a7"]
+    slots = [stock.slot(stock.back_index(index, "long")) for index in range(stock.per_sheet)]
+
+    def move(shift_mm: float) -> list[PageMove]:
+        return [PageMove(1, tuple(CardMove(slot.x_mm + shift_mm, slot.y_mm, slot.width_mm, slot.height_mm, 0, 10)
+                                  for slot in slots), (0, 0))]
+
+    moved = move_backs(pdf, move(0))
+    assert moved is not None and moved != pdf
+    assert move_backs(pdf, move(1.0)) is None  # no card's background where the cards should be
+    assert move_backs(pdf, [PageMove(1, move(0)[0].cards[:-1], (0, 0))]) is None  # a card more than said
+    assert move_backs(pdf, [PageMove(0, move(0)[0].cards, (0, 0))]) is None  # a front: other places
