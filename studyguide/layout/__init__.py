@@ -151,6 +151,11 @@ def _template_errors(name: str):
         where = Location(Path(exc.filename or name), exc.lineno or 1)
         raise LayoutError(finding("SG505", f"layout `{name}` cannot be read: {exc.message}", where,
                                   "fix the template, or delete your copy to use the built-in one")) from None
+    except SyntaxError as exc:  # Python's own limits on what Jinja made of it: hundreds of nested brackets
+        where = Location(Path(exc.filename or name), 1)
+        raise LayoutError(finding("SG505", f"layout `{Path(exc.filename or name).name}` cannot be compiled: "
+                                  f"an expression in it is nested too deeply ({exc.msg})", where,
+                                  "split long expressions into steps with {% set %}")) from None
     except TemplateNotFound as exc:
         frames = _template_frames(exc)  # the template that includes the missing one, if any
         where = Location(Path(frames[-1].filename), frames[-1].lineno or 1) if frames else None
