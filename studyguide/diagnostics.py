@@ -18,6 +18,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG109": (Severity.ERROR, "a content file is a link to a file outside the content folder, or a folder in it is a link"),
     "SG110": (Severity.ERROR, "the fonts folder, or a font in it, is missing"),
     "SG111": (Severity.WARNING, "a content folder is named like a Markdown file (x.md)"),
+    "SG112": (Severity.ERROR, "a marker written as a regular expression takes too long on a line of the file"),
     # structure
     "SG201": (Severity.WARNING, "a chapter or a file holds no questions; it is not printed"),
     "SG202": (Severity.WARNING, "two chapters have the same number"),

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..diagnostics import finding
 from ..model import Card, Chapter, Diagnostic, Guide, Location, escaped
 from .chapters import ChapterDraft, ChapterReader
+from .rules.labels import MARKER_SECONDS, SlowMarker
 from .text import is_question_line
 from .settings import FORMATS, Markers, ReadSettings, runaway
 from .source import load
@@ -162,7 +163,11 @@ def read_guide(paths: list[Path], base: Path | None = None, reading: ReadSetting
         format, markers, problems = _declared(source, _relative(path, paths), reading or ReadSettings())
         diagnostics += problems
         reader = ChapterReader(source, format, markers)
-        drafts = reader.chapters()
+        try:
+            drafts = reader.chapters()
+        except SlowMarker as slow:
+            diagnostics.append(_slow(source, slow, markers, reading or ReadSettings()))
+            continue
         diagnostics += reader.diagnostics
         detected = detect_language(source.text)
         read += [(draft, source.path, source.front_matter, path.resolve(), detected) for draft in drafts]
@@ -224,6 +229,22 @@ def _declared(source, relative: str, settings: ReadSettings) -> tuple[str, Marke
                                         "`[QA]+:` rather than `(Q|A)+:`"))
                 markers = dataclasses.replace(markers, **{name: ""})
     return format, markers, problems
+
+
+def _slow(source, slow: SlowMarker, markers: Markers, settings: ReadSettings) -> Diagnostic:
+    """A marker expression that ran out of time, at the line it ran on, saying where it is set."""
+    name = "question" if slow.marker == markers.question else "answer"
+    given = source.front_matter.get("markers") or {}
+    where = (f"set in this file's front matter, line {_key_line(source, 'markers')}"
+             if str(given.get(name, "")) == slow.marker else "set in the settings' [read.markers]"
+             if getattr(settings.markers, name) == slow.marker else "guessed from the file")
+    length = len(source.lines[slow.line])
+    return finding("SG112", f"the {name} marker `{slow.marker}` ({where}) ran for more than {MARKER_SECONDS:.0f} s "
+                   f"on this line of {length:,} characters, so the file is not read: two repeats in it can match "
+                   "the same characters, and it tries every way of sharing them",
+                   Location(source.path, slow.line + 1),
+                   "let no two repeats take the same characters, such as `\\s*$` for `\\s*\\s*$` and `a+b` "
+                   "for `a*a*b`, or write the marker as plain text")
 
 
 def _key_line(source, key: str) -> int:

@@ -72,4 +72,10 @@ def runaway(expression: str) -> str:
                     return why
         return ""
 
+    import regex  # the engine that runs markers (rules/labels.py); it reads a few patterns otherwise
+
+    try:
+        regex.compile(expression)
+    except regex.error as exc:
+        return f"is not an expression studyguide can run: {exc}"
     return walk(_parser.parse(expression))
