@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import JobCache, Manifest, output_digest
-from .check import check_guide, check_layouts
+from .check import check_guide, check_layouts, where_written
 from .config import Settings
 from .diagnostics import finding
 from .export import anki as anki_export
@@ -161,6 +161,20 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
     return guide, fonts, diagnostics
 
 
+def _refused(url: str, reason: str, user_layouts: Path | None) -> Diagnostic:
+    """The renderer's refusal of a URL, at the layout line that wrote it: only a guide's own
+    layouts can, since content images are checked before rendering and shown as text."""
+    found = where_written(url, user_layouts) if user_layouts else None
+    hint = ("put the file in the layouts folder and refer to it by a relative path, or use a data: URL; "
+            "a build reads only files inside the content, layouts and fonts folders")
+    if found is None:
+        return finding("SG503", f"the renderer was refused {url}: {reason}; a layout wrote it", hint=hint)
+    where, whole = found
+    how = "written here" if whole else "probably made here (this line holds part of it)"
+    return finding("SG503", f"layout `{where.path.name}`: the renderer was refused {url}, {how}: {reason}",
+                   where, hint)
+
+
 def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None,
           work_dir: Path | None = None, fingerprint: str = "", progress=None, pool: Pool | None = None) -> Result:
     """Build every output the settings ask for.
@@ -277,9 +291,7 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
     result.diagnostics += context.diagnostics
     refused = sorted({pair for item in rendered.values() for pair in item.refused})
     for url, reason in refused:
-        result.diagnostics.append(finding(
-            "SG503", f"the renderer was refused {url}: {reason}",
-            hint="use only files inside the content, layouts and fonts folders"))
+        result.diagnostics.append(_refused(url, reason, context.layouts.user_dir))
     if result.failed:
         return result
 

@@ -7,6 +7,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .diagnostics import finding
 from .fonts import Fonts, check_coverage
@@ -272,6 +273,30 @@ def _unrun(path: Path, number: int, line: str) -> list[Diagnostic]:
                     "from outside and run no script but studyguide's own", Location(path, number, column + 1),
                     "remove it; put images and styles inside the layouts folder or inline")
             for column, what in found]
+
+
+def where_written(url: str, folder: Path) -> tuple[Location, bool] | None:
+    """Where in a guide's layouts a URL the renderer was refused is written, and whether it is
+    there whole: else the line holding the most of it (its path, file name or host), since a
+    template may build it from pieces and the renderer sees it resolved (`../x` as `file:///x`)."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    whole = list(dict.fromkeys([url, unquote(url)]))
+    pieces = [*whole, parts.netloc + path if parts.netloc else path, path.rsplit("/", 1)[-1], parts.netloc]
+    pieces = [piece for piece in dict.fromkeys(pieces) if len(piece) >= 3]
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".css", ".j2", ".html", ".svg"))
+    texts = {}
+    for file in files:
+        try:
+            texts[file] = file.read_text(encoding="utf-8", errors="replace").split("\n")
+        except OSError:
+            continue
+    for piece in pieces:
+        for file, lines in texts.items():
+            for number, line in enumerate(lines, start=1):
+                if (column := line.find(piece)) >= 0:
+                    return Location(file, number, column + 1), piece in whole
+    return None
 
 
 def check_layouts(folder: Path) -> list[Diagnostic]:

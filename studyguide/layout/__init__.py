@@ -92,7 +92,8 @@ class Layouts:
 
     def __init__(self, user_dir: Path | None = None) -> None:
         # no bytecode cache: a compiled template on disk is code, and a guide may plant one
-        search = [str(user_dir)] if user_dir and user_dir.is_dir() else []
+        self.user_dir = user_dir if user_dir and user_dir.is_dir() else None
+        search = [str(user_dir)] if self.user_dir else []
         search.append(str(LAYOUTS))
         self.env = Sandbox(
             loader=LayoutsLoader(search),
