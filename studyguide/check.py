@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from .diagnostics import finding
 from .fonts import Fonts, check_coverage
 from .layout.content import ContentRenderer, image_hint
+from .layout.sandbox import LAYOUT_BYTES
 from .markdown import CELL_BREAK, structure_parser
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
@@ -288,6 +289,8 @@ def where_written(url: str, folder: Path) -> tuple[Location, bool] | None:
     texts = {}
     for file in files:
         try:
+            if file.stat().st_size > LAYOUT_BYTES:
+                continue
             texts[file] = file.read_text(encoding="utf-8", errors="replace").split("\n")
         except OSError:
             continue
@@ -306,6 +309,11 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".css", ".j2", ".html")):
         try:
+            if (size := path.stat().st_size) > LAYOUT_BYTES:
+                problems.append(finding("SG505", f"layout {path.name} is {size / (1 << 20):,.0f} MB, more than the "
+                                        f"{LAYOUT_BYTES >> 20} MB a layout may be; it is not read", Location(path, 1),
+                                        "a template is text of a few KB: start again from the built-in one"))
+                continue
             lines = path.read_text(encoding="utf-8").split("\n")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(finding("SG505", f"layout {path.name} cannot be read: {exc}", Location(path, 1)))
@@ -337,7 +345,8 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
         from .resources import LAYOUTS
 
         try:
-            changed = own.read_bytes() != (LAYOUTS / "study.js").read_bytes()
+            builtin = LAYOUTS / "study.js"  # sizes first: a study.js of 2 GB is not read to learn it differs
+            changed = own.stat().st_size != builtin.stat().st_size or own.read_bytes() != builtin.read_bytes()
         except OSError:
             changed = True
         if changed:

@@ -48,7 +48,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     # links, images, maths and layouts
     "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
     "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing, not an "
-                                "image, more than 30 million pixels) is shown as text"),
+                                "image, more than 30 million pixels or 64 MB) is shown as text"),
     "SG503": (Severity.ERROR, "a layout, stylesheet or SVG image asked for a file or URL outside the allowed folders"),
     "SG504": (Severity.WARNING, "maths that cannot be typeset (unreadable TeX, a character no font has) is shown as TeX"),
     "SG505": (Severity.ERROR, "a layout template cannot be read, fails, or does what its sandbox forbids"),

@@ -160,9 +160,11 @@ def _template_errors(name: str):
     except TemplateNotFound as exc:
         frames = _template_frames(exc)  # the template that includes the missing one, if any
         where = Location(Path(frames[-1].filename), frames[-1].lineno or 1) if frames else None
-        if exc.message and "outside" in exc.message:
+        if exc.message and exc.message.startswith("it is "):  # refused by LayoutsLoader, not missing
+            hint = ("copy the file into the layouts folder instead of linking to it" if "outside" in exc.message
+                    else "a template is text of a few KB: start again from the built-in one")
             raise LayoutError(finding("SG505", f"layout `{exc.name}` is not read: {exc.message}", where,
-                                      "copy the file into the layouts folder instead of linking to it")) from None
+                                      hint)) from None
         raise LayoutError(finding("SG505", f"layout `{exc.name}` is missing", where,
                                   "restore the file, or remove what includes it")) from None
     except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:

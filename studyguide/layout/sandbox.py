@@ -33,6 +33,7 @@ SECONDS = 20.0  # per render; the seed's slowest takes well under one
 BUILD_SECONDS = 10.0
 CARD_SECONDS = 0.05
 LONGEST_RANGE = 100_000
+LAYOUT_BYTES = 1 << 20  # in one layout file; the built-in ones are a few KB each
 DIGITS = 4_000  # in any whole number a template makes: Python prints none longer than 4,300
 _BITS = int(DIGITS * 3.32)  # bits in a number of DIGITS digits
 NUMBER_WIDTH = 330  # characters at most in a printed number that is not whole (1e308 with its digits)
@@ -293,8 +294,13 @@ class LayoutsLoader(FileSystemLoader):
     of it to: a guide's `layouts/evil.html.j2 -> /etc/passwd` is missing, not read."""
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(os.path.realpath(filename))
-        if not any(real.is_relative_to(os.path.realpath(folder)) for folder in self.searchpath):
-            raise TemplateNotFound(template, "it is a link to a file outside the layouts folder")
-        return source, filename, uptodate
+        for folder in self.searchpath:  # the file Jinja would read, looked at before it reads it
+            path = Path(folder, *template.split("/"))
+            if path.is_file():
+                real = Path(os.path.realpath(path))
+                if not any(real.is_relative_to(os.path.realpath(folder)) for folder in self.searchpath):
+                    raise TemplateNotFound(template, "it is a link to a file outside the layouts folder")
+                if real.stat().st_size > LAYOUT_BYTES:
+                    raise TemplateNotFound(template, f"it is more than {LAYOUT_BYTES >> 20} MB")
+                break
+        return super().get_source(environment, template)
