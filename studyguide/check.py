@@ -45,9 +45,16 @@ def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
 def _invisible(texts) -> list[Diagnostic]:
     problems = []
     for path, text, first in texts:
+        # the characters to look for, from the text's distinct ones: most texts have none, and the
+        # loop over every character is then left out
+        invisible = {ch for ch in set(text) if ch not in "\t\n\ufeff" and unicodedata.category(ch) in ("Cc", "Cf")}
+        if not invisible:
+            continue
         for offset, line in enumerate(text.split("\n")):
+            if invisible.isdisjoint(line):
+                continue
             for column, ch in enumerate(line, start=1):
-                if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cf") and ch != "\ufeff":
+                if ch in invisible:
                     name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch, "a control character")
                     problems.append(finding(
                         "SG402", f"invisible character U+{ord(ch):04X} {name}", Location(path, first + offset, column),
