@@ -5,16 +5,17 @@ the values a template is given. On top of it, a template gets only the filters a
 layouts need, and its work is bounded: a value longer than LONGEST characters or items, output
 longer than LONGEST_OUTPUT, a render taking longer than SECONDS, or all of a build's renders
 taking longer than BUILD_SECONDS and CARD_SECONDS a card stops with a finding rather than filling the machine's memory or
-holding the build for ever. A filter or method that can make its result much bigger than what it
-is given (`join`, `replace`, `center`, `format` …) has the result's size worked out first, so a
-value too big is refused before it is made.
+holding the build for ever. A filter, method or operator that can make its result much bigger
+than what it is given (`join`, `replace`, `center`, `format`, `*`, `%`, `**` …) has the result's
+size worked out first, so a value too big (or a whole number of more than DIGITS digits) is
+refused before it is made.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import math
+import os
 import re
 import string
 import time
@@ -244,7 +245,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return __self.bounded(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value):
-        """`str.format`, which Jinja sandboxes when it is looked up, refused when its fields are too wide."""
+        """`str.format`, which Jinja sandboxes when it is looked up, refused when its result would be too big."""
         wrapped = super().wrap_str_format(value)
         if wrapped is None:
             return None
@@ -291,14 +292,15 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
 class LayoutsLoader(FileSystemLoader):
     """Templates from the search path, but never a file that a link in a layouts folder leads out
-    of it to: a guide's `layouts/evil.html.j2 -> /etc/passwd` is missing, not read."""
+    of it to (a guide's `layouts/evil.html.j2 -> /etc/passwd` is missing, not read), nor one over
+    LAYOUT_BYTES, which is refused by its size rather than read whole."""
 
     def get_source(self, environment, template):
         for folder in self.searchpath:  # the file Jinja would read, looked at before it reads it
             path = Path(folder, *template.split("/"))
             if path.is_file():
                 real = Path(os.path.realpath(path))
-                if not any(real.is_relative_to(os.path.realpath(folder)) for folder in self.searchpath):
+                if not any(real.is_relative_to(os.path.realpath(root)) for root in self.searchpath):
                     raise TemplateNotFound(template, "it is a link to a file outside the layouts folder")
                 if real.stat().st_size > LAYOUT_BYTES:
                     raise TemplateNotFound(template, f"it is more than {LAYOUT_BYTES >> 20} MB")
