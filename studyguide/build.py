@@ -143,7 +143,7 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
             "set build.fonts to a folder holding them" if settings.fonts_folder else
             "restore the fonts/ folder (git checkout fonts)" if CHECKOUT else
             "reinstall studyguide (pip install --force-reinstall studyguide)")]
-    guide = read_guide(content, reading=settings.read.reading())
+    guide = read_guide(content, reading=settings.read.reading(settings.source))
     diagnostics = list(guide.diagnostics)
     fonts = guide_fonts(settings, guide)
     diagnostics += [finding("SG404", note, None, "on Debian or Ubuntu: sudo apt-get install fonts-noto-cjk")

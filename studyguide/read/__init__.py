@@ -243,8 +243,9 @@ def _slow(source, slow: SlowMarker, markers: Markers, settings: ReadSettings) ->
     name = "question" if slow.marker == markers.question else "answer"
     given = source.front_matter.get("markers") or {}
     where = (f"set in this file's front matter, line {_key_line(source, 'markers')}"
-             if str(given.get(name, "")) == slow.marker else "set in the settings' [read.markers]"
-             if getattr(settings.markers, name) == slow.marker else "guessed from the file")
+             if str(given.get(name, "")) == slow.marker else
+             f"set in {dict(settings.origin).get(name, 'the settings')}" if getattr(settings.markers, name) == slow.marker
+             else "guessed from the file")
     length = len(source.lines[slow.line])
     return finding("SG112", f"the {name} marker `{slow.marker}` ({where}) ran for more than {MARKER_SECONDS:.0f} s "
                    f"on this line of {length:,} characters, so the file is not read: two repeats in it can match "

@@ -29,6 +29,7 @@ class ReadSettings:
     format: str = "auto"
     files: tuple[tuple[str, str], ...] = ()  # (glob pattern relative to the content folder, format)
     markers: Markers = Markers()
+    origin: tuple[tuple[str, str], ...] = ()  # (marker, `file:line` of the settings that set it)
 
 
 _REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
