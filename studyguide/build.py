@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import JobCache, Manifest, output_digest
-from .check import check_guide, check_layouts
+from .check import check_guide, check_layouts, where_written
 from .config import Settings
 from .diagnostics import finding
 from .outputs import anki as anki_export
@@ -143,7 +143,7 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
             "set build.fonts to a folder holding them" if settings.fonts_folder else
             "restore the fonts/ folder (git checkout fonts)" if CHECKOUT else
             "reinstall studyguide (pip install --force-reinstall studyguide)")]
-    guide = read_guide(content, reading=settings.read.reading())
+    guide = read_guide(content, reading=settings.read.reading(settings.source))
     diagnostics = list(guide.diagnostics)
     fonts = guide_fonts(settings, guide)
     diagnostics += [finding("SG404", note, None, "on Debian or Ubuntu: sudo apt-get install fonts-noto-cjk")
@@ -159,6 +159,20 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
             + ("`1. 问题？`" if language_of(settings, guide).startswith("zh") else "`1. What is …?`")
             + " with the answer on the next line"))
     return guide, fonts, diagnostics
+
+
+def _refused(url: str, reason: str, user_layouts: Path | None) -> Diagnostic:
+    """The renderer's refusal of a URL, at the layout line that wrote it: only a guide's own
+    layouts can, since content images are checked before rendering and shown as text."""
+    found = where_written(url, user_layouts) if user_layouts else None
+    hint = ("put the file in the layouts folder and refer to it by a relative path, or use a data: URL; "
+            "a build reads only files inside the content, layouts and fonts folders")
+    if found is None:
+        return finding("SG503", f"the renderer was refused {url}: {reason}; a layout wrote it", hint=hint)
+    where, whole = found
+    how = "written here" if whole else "probably made here (this line holds part of it)"
+    return finding("SG503", f"layout `{where.path.name}`: the renderer was refused {url}, {how}: {reason}",
+                   where, hint)
 
 
 def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None,
@@ -277,9 +291,7 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
     result.diagnostics += context.diagnostics
     refused = sorted({pair for item in rendered.values() for pair in item.refused})
     for url, reason in refused:
-        result.diagnostics.append(finding(
-            "SG503", f"the renderer was refused {url}: {reason}",
-            hint="use only files inside the content, layouts and fonts folders"))
+        result.diagnostics.append(_refused(url, reason, context.layouts.user_dir))
     if result.failed:
         return result
 

@@ -7,6 +7,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .diagnostics import finding
 from .fonts import Fonts, check_coverage
@@ -16,7 +17,7 @@ from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
 from .read.symbols import symbol_characters
 from .read.text import strip_code
-from .resources import FONTS
+from .resources import FONTS, LAYOUT_BYTES
 
 
 def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
@@ -44,9 +45,16 @@ def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
 def _invisible(texts) -> list[Diagnostic]:
     problems = []
     for path, text, first in texts:
+        # the characters to look for, from the text's distinct ones: most texts have none, and the
+        # loop over every character is then left out
+        invisible = {ch for ch in set(text) if ch not in "\t\n\ufeff" and unicodedata.category(ch) in ("Cc", "Cf")}
+        if not invisible:
+            continue
         for offset, line in enumerate(text.split("\n")):
+            if invisible.isdisjoint(line):
+                continue
             for column, ch in enumerate(line, start=1):
-                if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cf") and ch != "\ufeff":
+                if ch in invisible:
                     name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch, "a control character")
                     problems.append(finding(
                         "SG402", f"invisible character U+{ord(ch):04X} {name}", Location(path, first + offset, column),
@@ -281,6 +289,32 @@ def _unrun(path: Path, number: int, line: str) -> list[Diagnostic]:
             for column, what in found]
 
 
+def where_written(url: str, folder: Path) -> tuple[Location, bool] | None:
+    """Where in a guide's layouts a URL the renderer was refused is written, and whether it is
+    there whole: else the line holding the most of it (its path, file name or host), since a
+    template may build it from pieces and the renderer sees it resolved (`../x` as `file:///x`)."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    whole = list(dict.fromkeys([url, unquote(url)]))
+    pieces = [*whole, parts.netloc + path if parts.netloc else path, path.rsplit("/", 1)[-1], parts.netloc]
+    pieces = [piece for piece in dict.fromkeys(pieces) if len(piece) >= 3]
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".css", ".j2", ".html", ".svg"))
+    texts = {}
+    for file in files:
+        try:
+            if file.stat().st_size > LAYOUT_BYTES:
+                continue
+            texts[file] = file.read_text(encoding="utf-8", errors="replace").split("\n")
+        except OSError:
+            continue
+    for piece in pieces:
+        for file, lines in texts.items():
+            for number, line in enumerate(lines, start=1):
+                if (column := line.find(piece)) >= 0:
+                    return Location(file, number, column + 1), piece in whole
+    return None
+
+
 def check_layouts(folder: Path) -> list[Diagnostic]:
     """A guide's own layouts may not pull in anything from outside: no @import, and no url() or
     image-set() but data: URLs and files in the guide, CSS escapes (`@\\69mport`) read as the
@@ -288,6 +322,11 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".css", ".j2", ".html")):
         try:
+            if (size := path.stat().st_size) > LAYOUT_BYTES:
+                problems.append(finding("SG505", f"layout {path.name} is {size / (1 << 20):,.0f} MB, more than the "
+                                        f"{LAYOUT_BYTES >> 20} MB a layout may be; it is not read", Location(path, 1),
+                                        "a template is text of a few KB: start again from the built-in one"))
+                continue
             lines = path.read_text(encoding="utf-8").split("\n")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(finding("SG505", f"layout {path.name} cannot be read: {exc}", Location(path, 1)))
@@ -319,7 +358,8 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
         from .resources import LAYOUTS
 
         try:
-            changed = own.read_bytes() != (LAYOUTS / "study.js").read_bytes()
+            builtin = LAYOUTS / "study.js"  # sizes first: a study.js of 2 GB is not read to learn it differs
+            changed = own.stat().st_size != builtin.stat().st_size or own.read_bytes() != builtin.read_bytes()
         except OSError:
             changed = True
         if changed:

@@ -547,7 +547,7 @@ def _calibrate(settings: Settings, content: list[Path], quiet: bool = False) -> 
         from .read import read_guide
 
         found = [p for p in content if p.exists()]
-        language = read_guide(found, reading=settings.read.reading()).language if found else "en"
+        language = read_guide(found, reading=settings.read.reading(settings.source)).language if found else "en"
     path = write_calibration(settings, language, _out_dir(settings))
     if quiet:
         return EXIT_OK

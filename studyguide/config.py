@@ -196,12 +196,24 @@ class ReadingSettings:
     markers: MarkerSettings = _option(MarkerSettings(), "markers for the `labels` reader (question, answer, "
                                       "tag, container, key), as a table `[read.markers]`")
 
-    def reading(self):
-        """These settings as the reader takes them (studyguide.read.settings.ReadSettings)."""
+    def reading(self, source: Path | None = None):
+        """These settings as the reader takes them (studyguide.read.settings.ReadSettings), with
+        the `file:line` in `source`, the settings file, of each marker written as an expression."""
         from .read.settings import Markers, ReadSettings  # loaded only when reading
 
         markers = Markers(**{f.name: getattr(self.markers, f.name) for f in fields(MarkerSettings)})
-        return ReadSettings(self.format, tuple(self.files.items()), markers)
+        origin = []
+        for name in ("question", "answer"):
+            if source is not None and is_marker_pattern(getattr(markers, name)):
+                try:
+                    line = _line_of(source.read_text(encoding="utf-8"), "read.markers", name)
+                except (OSError, UnicodeDecodeError):
+                    line = 0
+                shown = source  # as the user would type it, from where they are
+                if source.is_absolute() and source.is_relative_to(Path.cwd()):
+                    shown = source.relative_to(Path.cwd())
+                origin.append((name, f"{shown}:{line}" if line else shown))
+        return ReadSettings(self.format, tuple(self.files.items()), markers, tuple(origin))
 
 
 @dataclass(frozen=True)

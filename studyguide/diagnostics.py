@@ -18,6 +18,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG109": (Severity.ERROR, "a content file is a link to a file outside the content folder, or a folder in it is a link"),
     "SG110": (Severity.ERROR, "the fonts folder, or a font in it, is missing"),
     "SG111": (Severity.WARNING, "a content folder is named like a Markdown file (x.md)"),
+    "SG112": (Severity.ERROR, "a marker written as a regular expression takes too long on a line of the file"),
     # structure
     "SG201": (Severity.WARNING, "a chapter or a file holds no questions; it is not printed"),
     "SG202": (Severity.WARNING, "two chapters have the same number"),
@@ -47,7 +48,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     # links, images, maths and layouts
     "SG501": (Severity.NOTE, "link-like text whose target is not a URL is shown as text"),
     "SG502": (Severity.WARNING, "an image that cannot be used (remote, outside the content folder, missing, not an "
-                                "image, more than 30 million pixels) is shown as text"),
+                                "image, more than 30 million pixels or 64 MB) is shown as text"),
     "SG503": (Severity.ERROR, "a layout, stylesheet or SVG image asked for a file or URL outside the allowed folders"),
     "SG504": (Severity.WARNING, "maths that cannot be typeset (unreadable TeX, a character no font has) is shown as TeX"),
     "SG505": (Severity.ERROR, "a layout template cannot be read, fails, or does what its sandbox forbids"),

@@ -389,10 +389,17 @@ def check_coverage(texts: list[tuple[Path, str, int, str]], fonts: Fonts) -> lis
     for path, text, first_line, language in texts:
         region = region_of(language) if fonts.system else "SC"
         have = fonts.covered(region)
+        # the characters no font has, from the text's distinct ones: most texts have none, and the
+        # loop over every character is then left out
+        lacking = {ch for ch in set(text) if ord(ch) not in have and needs_glyph(ch)}
+        if not lacking:
+            continue
         for offset, line in enumerate(text.split("\n")):
+            if lacking.isdisjoint(line):
+                continue
             reported = set()
             for column, ch in enumerate(line, start=1):
-                if ch in reported or not needs_glyph(ch) or ord(ch) in have:
+                if ch in reported or ch not in lacking:
                     continue
                 reported.add(ch)
                 name = unicodedata.name(ch, f"U+{ord(ch):04X}")

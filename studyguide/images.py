@@ -15,6 +15,9 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 # pixels (a 6000 x 5000 photograph) is bigger than any page needs, and safe to hold in memory. A
 # PNG of 12000 x 12000 pixels packs into half a megabyte; it would take gigabytes.
 MAX_PIXELS = 30_000_000
+# bytes in an image file: a 30-million-pixel photograph takes a few dozen MB, and the renderer reads
+# an image whole (a 2 GB file of nothing after a sound header would fill the memory)
+MAX_IMAGE_BYTES = 64 << 20
 
 
 @functools.lru_cache(maxsize=256)
@@ -137,6 +140,9 @@ class ImageRules:
         if not path.is_file():
             raise ValueError("the image file does not exist")
         stat = path.stat()
+        if stat.st_size > MAX_IMAGE_BYTES:
+            raise ValueError(f"the image file is too big to print: {stat.st_size / (1 << 20):,.0f} MB, more "
+                             f"than the {MAX_IMAGE_BYTES >> 20} MB allowed")
         if path.suffix.lower() == ".svg":
             _svg_references(str(path), stat.st_mtime_ns, tuple(str(root) for root in self.roots))
         else:

@@ -16,5 +16,6 @@ def _find(name: str) -> Path:
 
 LAYOUTS = _find("layouts")
 FONTS = _find("fonts")
+LAYOUT_BYTES = 1 << 20  # in one layout file; the built-in ones are a few KB each
 # a source checkout (run as `python compile.py`), rather than an installed package
 CHECKOUT = (_PACKAGE.parent / "compile.py").is_file()

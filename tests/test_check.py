@@ -214,3 +214,49 @@ def test_the_suggested_declaration_reads_the_file(tmp_path):
         "1.1  ch1.md:7  Was ist ein Router? → Ein Gerät, das Pakete weiterleitet.  [labels]",
         "1.2  ch1.md:10  Was ist DNS? → Der Dienst, der Namen in Adressen übersetzt.  [labels]",
         "1.3  ch1.md:13  Was ist TCP? → Ein verbindungsorientiertes Protokoll.  [labels]"]
+
+
+def test_the_largest_file_of_short_cards_is_checked_whole(tmp_path):
+    """Nearly 1 MB (the most a content file may hold) of 20,000 short cards: every step of reading
+    it is linear in its length. A search back through the parser's tokens for every list item once
+    made this take minutes; the timeout here only stops a hang."""
+    cards = "".join(f"{n}. What comes after {n}?\n   {n + 1} does.\n" for n in range(1, 20_001))
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "counting.md").write_text("# Chapter 1 Counting\n\n" + cards, encoding="utf-8")
+    assert 700_000 < len(cards.encode()) < 1_000_000
+    result = run_cli("check", "--cards", "--format", "json", cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["cards"] == 20_000 and len(report["card_list"]) == 20_000
+    last = report["card_list"][-1]
+    assert (last["number"], last["question"], last["answer"], last["line"]) == (
+        "20000", "What comes after 20000?", "20001 does.", 40_001)
+
+
+def test_what_holds_for_a_whole_file_is_worked_out_once_not_per_chapter(tmp_path, monkeypatch):
+    """A file of hundreds of chapters: whether it is tagged `#flashcards` is looked for in each of
+    its lines once, not once for every chapter (which made a 700 KB file take half a minute)."""
+    from studyguide.read import read_guide
+    from studyguide.read.rules import separator
+
+    searched = []
+
+    class Counted:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def search(self, text, *args):
+            searched.append(text)
+            return self.pattern.search(text, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.pattern, name)
+
+    monkeypatch.setattr(separator, "TAG", Counted(separator.TAG))
+    text = "".join(f"# Chapter {n} Part\n\n1. What is part {n}?\n   It is the {n}th part.\n\n" for n in range(1, 301))
+    path = tmp_path / "parts.md"
+    path.write_text(text, encoding="utf-8")
+    guide = read_guide([path], base=tmp_path)
+    assert len(guide.chapters) == 300 and len(guide.cards) == 300
+    lines = text.count("\n")
+    assert 0 < len(searched) <= 2 * lines, f"{len(searched)} searches over {lines} lines"

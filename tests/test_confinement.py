@@ -336,3 +336,84 @@ def test_outputs_shipped_as_links_are_replaced_not_followed(tmp_path):
     for name in ("answers.html", "questions.html"):
         assert not (guide / "out" / name).is_symlink()
         assert "Where does it live?" in (guide / "out" / name).read_text(encoding="utf-8")
+
+
+def _measured(guide: Path, *args: str) -> tuple[int, int, str]:
+    """A build's exit code, the peak memory (KB) of its biggest process, and what it printed."""
+    measure = ("import resource, subprocess, sys; "
+               "done = subprocess.run(sys.argv[1:], capture_output=True, text=True, stdin=subprocess.DEVNULL); "
+               "sys.stderr.write(done.stdout + done.stderr); "
+               "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    result = subprocess.run([sys.executable, "-c", measure, sys.executable, str(ROOT / "compile.py"), *args],
+                            cwd=guide, capture_output=True, text=True, timeout=240,
+                            env={**os.environ, "NO_COLOR": "1"})
+    code, peak_kb = map(int, result.stdout.split())
+    return code, peak_kb, result.stderr
+
+
+def _sparse_png(path: Path, size: int = 2 << 30) -> None:
+    """A sound 1 x 1 PNG followed by gigabytes of nothing (sparse: nothing on disk)."""
+    from PIL import Image
+
+    Image.new("RGB", (1, 1), "white").save(path)
+    with open(path, "r+b") as stream:
+        stream.truncate(size)
+
+
+def test_a_huge_image_in_the_content_is_refused_by_its_size_unread(tmp_path):
+    guide = _guide(tmp_path / "guide", "At home, see ![the seal](seal.png) here.")
+    _sparse_png(guide / "content" / "seal.png")
+    code, peak_kb, printed = _measured(guide, "--edition", "teacher", "--only", "workbook,html")
+    assert code == 0, printed
+    assert "Traceback" not in printed
+    assert re.search(r"^content/ch01\.md:4:\d+: warning SG502 image `seal\.png` is shown as text: the image file "
+                     r"is too big to print: 2,048 MB, more than the 64 MB allowed \(", printed, re.M), printed
+    assert "the seal" in (guide / "out" / "answers.html").read_text(encoding="utf-8")
+    assert peak_kb < 600 * 1024, f"peak {peak_kb // 1024} MB: the image was read"
+
+
+def test_a_huge_file_a_stylesheet_names_is_refused_unread_at_its_line(tmp_path):
+    """The renderer's own fetcher streams with a limit: a layout's background of 2 GB is never read."""
+    guide = _guide(tmp_path / "guide")
+    (guide / "layouts").mkdir()
+    (guide / "layouts" / "typography.css").write_text("body { font-size: 11pt; }\nhtml { background-image: "
+                                                      'url("layouts/paper.png"); }\n', encoding="utf-8")
+    _sparse_png(guide / "layouts" / "paper.png")
+    code, peak_kb, printed = _measured(guide, "--edition", "teacher", "--only", "workbook")
+    assert code == 1, printed
+    assert "Traceback" not in printed and "nothing was written" in printed
+    assert re.search(r"^layouts/typography\.css:2:\d+: error SG503 layout `typography\.css`: the renderer was "
+                     r"refused file://\S+/layouts/paper\.png, probably made here .*: is more than 128 MB \(",
+                     printed, re.M), printed
+    assert not (guide / "out").exists()
+    assert peak_kb < 600 * 1024, f"peak {peak_kb // 1024} MB: the file was read"
+
+
+def test_a_huge_layout_file_is_refused_unread(tmp_path):
+    guide = _guide(tmp_path / "guide")
+    (guide / "layouts").mkdir()
+    with open(guide / "layouts" / "title-page.html.j2", "wb") as template:
+        template.write(b"<section>{{ meta.title }}</section>\n")
+        template.truncate(2 << 30)
+    code, peak_kb, printed = _measured(guide, "--edition", "teacher", "--only", "workbook")
+    assert code == 1, printed
+    assert "layouts/title-page.html.j2:1:1: error SG505 layout title-page.html.j2 is 2,048 MB, more than the " \
+           "1 MB a layout may be; it is not read (" in printed, printed
+    assert peak_kb < 600 * 1024, f"peak {peak_kb // 1024} MB: the template was read"
+
+
+def test_the_renderers_fetcher_opens_no_fifo_and_reads_no_file_past_its_limit(tmp_path, monkeypatch):
+    from studyguide.printing import fetch
+
+    os.mkfifo(tmp_path / "pipe.png")  # opened, it would wait for a writer for ever
+    (tmp_path / "zero.png").symlink_to("/dev/zero")
+    (tmp_path / "small.png").write_bytes(b"12345678")
+    monkeypatch.setattr(fetch, "LIMIT", 4)
+    fetcher = fetch.GuardedFetcher([tmp_path, Path("/dev")])
+    for name, reason in (("pipe.png", "is not a regular file"), ("zero.png", "is not a regular file"),
+                         ("small.png", "is more than 0 MB")):
+        with pytest.raises(ValueError):
+            fetcher.fetch((tmp_path / name).as_uri())
+        assert fetcher.refused[-1] == ((tmp_path / name).as_uri(), reason)
+    monkeypatch.setattr(fetch, "LIMIT", 8)
+    assert fetcher.fetch((tmp_path / "small.png").as_uri()).read() == b"12345678"

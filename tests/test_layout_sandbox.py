@@ -27,6 +27,8 @@ HOSTILE = {
     "a huge range": "{{ range(1000000000) | list | length }}",
     "a padding filter": '{{ "x" | center(1000000000) }}',
     "a division by zero": "{{ 1 / 0 }}",
+    "a sum of lists": "{{ ([range(1000) | list] * 2000) | sum(start=[]) | length }}",
+    "a power of a fraction": "{{ 2.0 ** 100000 }}",
 }
 
 # filters and methods whose result can be far bigger than what they are given: refused before it is made
@@ -41,6 +43,17 @@ GROWING = {
     "a join method": '{{ ("y" * 20000).join(range(100000) | map("string")) }}',
     "a replace method": '{{ ("x" * 10000).replace("", "y" * 10000) }}',
     "tabs expanded": '{{ ("\t" * 100000).expandtabs(1000) }}',
+    "a power": "{{ 9 ** 999999 }}",
+    "squaring over and over": "{% set n = 2 ** 60 %}" + "{% set n = n * n %}" * 30 + "{{ n }}",
+    "a chain of products": "{{ " + " * ".join(["(2 ** 600)"] * 30) + " }}",
+    "a repeated format": '{{ "%s" * 10 ** 9 }}',
+    "a repeated list": "{{ [1] * 10 ** 9 }}",
+    "a zero-padded format": '{{ "%0999999999d" % 1 }}',
+    "many wide fields": '{{ ("%999999d" * 100) % ((1,) * 100) }}',
+    "a value printed many times": '{{ ("%(a)s" * 1000) % {"a": "x" * 100000} }}',
+    "a wide field by number": '{{ "{:>999999999}".format(1) }}',
+    "many wide brace fields": '{{ ("{0:>999999}" * 100).format(1) }}',
+    "a value formatted many times": '{{ ("{a}" * 1000).format_map({"a": "x" * 100000}) }}',
 }
 HOSTILE.update(GROWING)
 
@@ -59,6 +72,19 @@ def test_a_hostile_template_is_refused_at_its_line(name, tmp_path, monkeypatch):
     assert found.location.path == layouts / "title-page.html.j2" and found.location.line == 3, found
     assert "title-page.html.j2" in found.message
     assert not (tmp_path / "ran").exists()
+
+
+def test_an_expression_too_deep_for_python_is_refused_not_a_traceback(tmp_path):
+    """Jinja turns a template into Python, whose parser allows only so many nested brackets."""
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "title-page.html.j2").write_text("<p>\n{{ " + " * ".join(["(2 ** 6)"] * 300) + " }}\n</p>\n",
+                                                encoding="utf-8")
+    with pytest.raises(LayoutError) as caught:
+        Layouts(layouts).render("title-page.html.j2")
+    found = caught.value.diagnostic
+    assert found.code == "SG505" and "nested too deeply" in found.message
+    assert found.location.path == layouts / "title-page.html.j2"
 
 
 def test_the_built_in_templates_need_nothing_the_sandbox_refuses():

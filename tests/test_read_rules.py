@@ -309,6 +309,19 @@ def test_a_marker_expression_that_cannot_be_used_is_refused(tmp_path, marker):
     assert problem.location.line == 3 and marker in problem.message
 
 
+def test_a_marker_expression_that_backtracks_on_a_long_line_stops_in_seconds(tmp_path):
+    """`Q\\d*\\d*\\d*:` is no exponential runaway, but on a line of digits it tries every way of sharing
+    them among its three repeats: the cube of the line's length. The file's allowance of time runs
+    out and the line is named, with the front matter line that sets the marker."""
+    text = ('---\nformat: labels\nmarkers: {question: "/Q\\\\d*\\\\d*\\\\d*:/", answer: "A:"}\n---\n# X\n\n'
+            "Q1: Why?\nA: Because.\n\nQ" + "1" * 30000 + "\n")
+    guide = read(tmp_path, text, lossless=False)
+    problem = next(d for d in guide.diagnostics if d.code == "SG112")
+    assert problem.location.line == 10, problem
+    assert "front matter, line 3" in problem.message and "/Q\\d*\\d*\\d*:/" in problem.message
+    assert guide.cards == ()  # the file is not read, rather than read with the marker half applied
+
+
 def test_declared_headings_read_plain_headings_as_questions(tmp_path):
     text = "---\nformat: headings\n---\n## Closures\n\nFunctions with their scope.\n\n## Hoisting\n\nDeclarations move up.\n"
     guide = read(tmp_path, text)

@@ -92,7 +92,8 @@ class Layouts:
 
     def __init__(self, user_dir: Path | None = None) -> None:
         # no bytecode cache: a compiled template on disk is code, and a guide may plant one
-        search = [str(user_dir)] if user_dir and user_dir.is_dir() else []
+        self.user_dir = user_dir if user_dir and user_dir.is_dir() else None
+        search = [str(user_dir)] if self.user_dir else []
         search.append(str(LAYOUTS))
         self.env = Sandbox(
             loader=LayoutsLoader(search),
@@ -151,12 +152,19 @@ def _template_errors(name: str):
         where = Location(Path(exc.filename or name), exc.lineno or 1)
         raise LayoutError(finding("SG505", f"layout `{name}` cannot be read: {exc.message}", where,
                                   "fix the template, or delete your copy to use the built-in one")) from None
+    except SyntaxError as exc:  # Python's own limits on what Jinja made of it: hundreds of nested brackets
+        where = Location(Path(exc.filename or name), 1)
+        raise LayoutError(finding("SG505", f"layout `{Path(exc.filename or name).name}` cannot be compiled: "
+                                  f"an expression in it is nested too deeply ({exc.msg})", where,
+                                  "split long expressions into steps with {% set %}")) from None
     except TemplateNotFound as exc:
         frames = _template_frames(exc)  # the template that includes the missing one, if any
         where = Location(Path(frames[-1].filename), frames[-1].lineno or 1) if frames else None
-        if exc.message and "outside" in exc.message:
+        if exc.message and exc.message.startswith("it is "):  # refused by LayoutsLoader, not missing
+            hint = ("copy the file into the layouts folder instead of linking to it" if "outside" in exc.message
+                    else "a template is text of a few KB: start again from the built-in one")
             raise LayoutError(finding("SG505", f"layout `{exc.name}` is not read: {exc.message}", where,
-                                      "copy the file into the layouts folder instead of linking to it")) from None
+                                      hint)) from None
         raise LayoutError(finding("SG505", f"layout `{exc.name}` is missing", where,
                                   "restore the file, or remove what includes it")) from None
     except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:

@@ -5,16 +5,19 @@ the values a template is given. On top of it, a template gets only the filters a
 layouts need, and its work is bounded: a value longer than LONGEST characters or items, output
 longer than LONGEST_OUTPUT, a render taking longer than SECONDS, or all of a build's renders
 taking longer than BUILD_SECONDS and CARD_SECONDS a card stops with a finding rather than filling the machine's memory or
-holding the build for ever. A filter or method that can make its result much bigger than what it
-is given (`join`, `replace`, `center`, `format` …) has the result's size worked out first, so a
-value too big is refused before it is made.
+holding the build for ever. A filter, method or operator that can make its result much bigger
+than what it is given (`join`, `replace`, `center`, `format`, `*`, `%`, `**` …) has the result's
+size worked out first, so a value too big (or a whole number of more than DIGITS digits) is
+refused before it is made.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
+import string
 import time
 from pathlib import Path
 
@@ -22,6 +25,8 @@ from jinja2 import FileSystemLoader, TemplateNotFound
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ..resources import LAYOUT_BYTES
 
 LONGEST = 20_000_000  # characters (or items) in any one value a template makes
 LONGEST_OUTPUT = 200_000_000  # characters a template may write; the seed's biggest page is about 3 million
@@ -31,6 +36,9 @@ SECONDS = 20.0  # per render; the seed's slowest takes well under one
 BUILD_SECONDS = 10.0
 CARD_SECONDS = 0.05
 LONGEST_RANGE = 100_000
+DIGITS = 4_000  # in any whole number a template makes: Python prints none longer than 4,300
+_BITS = int(DIGITS * 3.32)  # bits in a number of DIGITS digits
+NUMBER_WIDTH = 330  # characters at most in a printed number that is not whole (1e308 with its digits)
 
 # filters whose output is bounded by their input (no width, count or fill argument), and that
 # show nothing of Python itself (no pprint, no random)
@@ -41,15 +49,16 @@ FILTERS = ("abs", "capitalize", "count", "d", "default", "dictsort", "e", "escap
            "wordcount", "xmlattr")
 
 
-_WIDE = re.compile(r"%[-+ #0]*(\d{7,}|\*|\d*\.(\d{7,}|\*))")  # a field a million characters wide, or `*`
-# the same in `"{:>9999999}".format(…)`, or a width given as an argument, `{:{}}`
-_WIDE_FIELD = re.compile(r"\{[^{}]*:[^{}]*(?:\d{7,}|\{)")
+# a `%` conversion: its width and precision (a number, or `*`: taken from the values) and kind
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?(.)", re.DOTALL)
 
 
 def size(value, limit: int = LONGEST) -> int:
     """About how many characters a value prints as; counting stops once it passes `limit`."""
     if isinstance(value, str):
         return len(value)
+    if isinstance(value, int):
+        return value.bit_length() // 3 + 2  # digits and sign, a little over
     if isinstance(value, (list, tuple, set, frozenset, dict)):
         total = 2
         for item in value.items() if isinstance(value, dict) else value:
@@ -83,6 +92,37 @@ def _replaced(text, old, new, count=None) -> int:
     return len(text) + found * (len(new) - len(old))
 
 
+def _percent(text: str, values) -> int:
+    """About how long `text % values` would be, a little over: what the format writes, its widths
+    and precisions, and the values it prints (one named in a mapping may be printed many times)."""
+    conversions = _CONVERSION.findall(text)
+    if any("*" in (width, precision) for width, precision, _ in conversions):
+        raise TooMuchWork("a `%` format takes its width from a value (`*`); write the width as a number")
+    wider = 10 if any(kind in "ra" for _, _, kind in conversions) else 1  # repr() of odd characters
+    total = len(text) + sum(int(width or 0) + int(precision or 0) + NUMBER_WIDTH for width, precision, _ in conversions)
+    if isinstance(values, dict):
+        largest = max((size(value) for value in values.values()), default=0)
+        return total + len(conversions) * largest * wider
+    return total + size(values) * wider  # each value is printed once
+
+
+def _braced(text: str, args: tuple, kwargs: dict) -> int:
+    """About how long `text.format(*args, **kwargs)` would be, a little over."""
+    largest = max((size(value) for value in (*args, *kwargs.values())), default=0)
+    total = 0
+    for literal, field, spec, conversion in string.Formatter().parse(text):
+        total += len(literal)
+        if field is None:
+            continue
+        if "{" in (spec or ""):
+            raise TooMuchWork("a `.format()` takes a field's width from a value (`{:{}}`); write the width as a number")
+        widths = sum(int(number) for number in re.findall(r"\d+", spec or ""))
+        total += widths + NUMBER_WIDTH + largest * (10 if conversion in ("r", "a") else 1)
+        if total > LONGEST:
+            break
+    return total
+
+
 def _joined(items: list, separator) -> int:
     total = len(str(separator)) * max(len(items) - 1, 0)
     for item in items:
@@ -90,6 +130,23 @@ def _joined(items: list, separator) -> int:
         if total > LONGEST:
             break
     return total
+
+
+def _bits(operator: str, left: int, right: int) -> float:
+    """About how many bits the whole number `left operator right` would have, worked out without
+    making it: `*` adds its numbers' lengths, `**` multiplies one by the power."""
+    if operator == "*":
+        return left.bit_length() + right.bit_length()
+    if operator == "**" and right > 0 and abs(left) > 1:
+        return right * math.log2(abs(left))
+    return max(left.bit_length(), right.bit_length()) + 1
+
+
+def _excerpt(value) -> str:
+    """A number as a template shows it in a finding: short."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"(a number of {len(str(value))} digits)" if value.bit_length() < _BITS else "(a huge number)"
+    return repr(value)[:40]
 
 
 class TooMuchWork(SecurityError):
@@ -153,6 +210,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 separator = given[0] if given else kwargs.get("d", "")
                 if _joined(value, separator) > LONGEST:
                     raise TooMuchWork(f"`join` makes a value of more than {LONGEST:,} characters")
+            elif name == "sum" and not isinstance(given[1] if len(given) > 1 else kwargs.get("start", 0),
+                                                  (int, float)):
+                raise TooMuchWork("`sum` adds numbers only; to put lists together, use `+` or a loop")
             elif name == "replace" and len(given) >= 2 and _replaced(value, *given[:3]) > LONGEST:
                 raise TooMuchWork(f"`replace` makes a value of more than {LONGEST:,} characters")
             elif size(value) > LONGEST:  # `string`, `list`, `tojson` … print their value whole
@@ -186,26 +246,34 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return __self.bounded(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value):
-        """`str.format`, which Jinja sandboxes when it is looked up, refused when its fields are too wide."""
+        """`str.format`, which Jinja sandboxes when it is looked up, refused when its result would be too big."""
         wrapped = super().wrap_str_format(value)
-        if wrapped is not None and _WIDE_FIELD.search(value.__self__):
-            def refused(*args, **kwargs):
-                raise TooMuchWork("a `.format()` asks for too wide a field")
-            return refused
-        return wrapped
+        if wrapped is None:
+            return None
+
+        @functools.wraps(wrapped)
+        def bounded(*args, **kwargs):
+            given = (args, kwargs) if value.__name__ == "format" else ((), dict(args[0]) if args else {})
+            if _braced(value.__self__, *given) > LONGEST:
+                raise TooMuchWork(f"`.format()` makes a value of more than {LONGEST:,} characters")
+            return wrapped(*args, **kwargs)
+        return bounded
 
     def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, int) and isinstance(left, int) and (
-                abs(right) > 64 or left.bit_length() * right > 100_000):
-            raise TooMuchWork(f"`** {right}` is too big a power")
+        self.tick()
+        if isinstance(left, int) and isinstance(right, int) and _bits(operator, left, right) > _BITS:
+            raise TooMuchWork(f"`{operator} {_excerpt(right)}` makes a number of more than {DIGITS:,} digits")
         if operator == "*":
             for times, value in ((left, right), (right, left)):
                 if isinstance(times, int) and hasattr(value, "__len__") and times > 0 and \
                         times * size(value, LONGEST // times + 1) > LONGEST:
                     raise TooMuchWork(f"`* {times}` makes a value of more than {LONGEST:,} characters")
-        if operator == "%" and isinstance(left, str) and _WIDE.search(left):
-            raise TooMuchWork("a `%` format asks for too wide a field")
-        return self.bounded(super().call_binop(context, operator, left, right))
+        if operator == "%" and isinstance(left, str) and _percent(left, right) > LONGEST:
+            raise TooMuchWork(f"a `%` format makes a value of more than {LONGEST:,} characters")
+        try:
+            return self.bounded(super().call_binop(context, operator, left, right))
+        except OverflowError:  # a power of a fraction, say, too big for any number to hold
+            raise TooMuchWork(f"`{operator} {_excerpt(right)}` makes a number too big to hold") from None
 
     def render(self, template, context: dict) -> str:
         """The template's output, checked as it grows."""
@@ -225,11 +293,17 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
 class LayoutsLoader(FileSystemLoader):
     """Templates from the search path, but never a file that a link in a layouts folder leads out
-    of it to: a guide's `layouts/evil.html.j2 -> /etc/passwd` is missing, not read."""
+    of it to (a guide's `layouts/evil.html.j2 -> /etc/passwd` is missing, not read), nor one over
+    LAYOUT_BYTES, which is refused by its size rather than read whole."""
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(os.path.realpath(filename))
-        if not any(real.is_relative_to(os.path.realpath(folder)) for folder in self.searchpath):
-            raise TemplateNotFound(template, "it is a link to a file outside the layouts folder")
-        return source, filename, uptodate
+        for folder in self.searchpath:  # the file Jinja would read, looked at before it reads it
+            path = Path(folder, *template.split("/"))
+            if path.is_file():
+                real = Path(os.path.realpath(path))
+                if not any(real.is_relative_to(os.path.realpath(root)) for root in self.searchpath):
+                    raise TemplateNotFound(template, "it is a link to a file outside the layouts folder")
+                if real.stat().st_size > LAYOUT_BYTES:
+                    raise TemplateNotFound(template, f"it is more than {LAYOUT_BYTES >> 20} MB")
+                break
+        return super().get_source(environment, template)

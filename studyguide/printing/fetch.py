@@ -7,10 +7,16 @@ open any network address. Refusals are recorded and turned into diagnostics by t
 from __future__ import annotations
 
 import mimetypes
+import os
+import stat
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# bytes of any one file the renderer reads: a content image is refused at half this before any
+# rendering (layout/content.py), and the system's biggest CJK font files are about 30 MB
+LIMIT = 128 << 20
 
 
 class GuardedFetcher(URLFetcher):
@@ -31,9 +37,11 @@ class GuardedFetcher(URLFetcher):
             if not self.allows(path):
                 return self._refuse(url, "outside the content, layouts and fonts folders")
             try:
-                body = path.read_bytes()
+                body, why = _read(path)
             except OSError as exc:
                 return self._refuse(url, f"cannot be read: {exc.strerror or exc}")
+            if why:
+                return self._refuse(url, why)
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body, {"Content-Type": mime})
         return self._refuse(url, "a build never opens network connections")
@@ -41,3 +49,20 @@ class GuardedFetcher(URLFetcher):
     def _refuse(self, url: str, reason: str):
         self.refused.append((url, reason))
         raise ValueError(f"refused {url}: {reason}")
+
+
+def _read(path: Path) -> tuple[bytes, str]:
+    """A regular file's bytes, or why they are not read: a FIFO or device is never opened (a FIFO
+    would wait for ever, /dev/zero never ends), and a file is read only up to LIMIT, never whole."""
+    too_big = f"is more than {LIMIT >> 20} MB"
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        return b"", "is not a regular file"
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # swapped for a FIFO since: no waiting
+    with open(descriptor, "rb") as stream:
+        found = os.fstat(stream.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            return b"", "is not a regular file"
+        if found.st_size > LIMIT:
+            return b"", too_big
+        body = stream.read(LIMIT + 1)  # a file still growing stops at the limit too
+    return (b"", too_big) if len(body) > LIMIT else (body, "")

@@ -7,11 +7,13 @@ import errno
 import fnmatch
 import os
 import re
+from collections import Counter
 from pathlib import Path
 
 from ..diagnostics import finding
 from ..model import Card, Chapter, Diagnostic, Guide, Location, escaped
 from .chapters import ChapterDraft, ChapterReader
+from .rules.labels import MARKER_SECONDS, SlowMarker
 from .text import is_question_line
 from .settings import FORMATS, Markers, ReadSettings, runaway
 from .source import load
@@ -118,19 +120,25 @@ def detect_language(text: str) -> str:
     Chinese guide quoting a Japanese word stays Chinese. Traditional and Simplified Chinese are
     told apart by the characters only one of GB 2312 and Big5 has (們 or 们).
     """
-    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
-    kana = sum(1 for ch in text if "\u3041" <= ch <= "\u30fa")
-    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    # counted by the regular expression engine: a loop over a 1 MB file's characters takes seconds
+    han = _HAN.findall(text)
+    kana = len(_KANA.findall(text))
+    hangul = len(_HANGUL.findall(text))
+    latin = len(_LATIN.findall(text))
     if hangul and hangul * 3 >= latin and hangul >= len(han) + kana:
         return "ko"
     if kana and kana * 3 >= latin and kana * 2 >= len(han):
         return "ja"
     if not han or len(han) * 3 < latin:
         return "en"
-    traditional = sum(1 for ch in han if not _encodes(ch, "gb2312") and _encodes(ch, "big5"))
-    simplified = sum(1 for ch in han if _encodes(ch, "gb2312") and not _encodes(ch, "big5"))
+    counts = Counter(han)  # each character's encodings tried once, not at every use of it
+    traditional = sum(n for ch, n in counts.items() if not _encodes(ch, "gb2312") and _encodes(ch, "big5"))
+    simplified = sum(n for ch, n in counts.items() if _encodes(ch, "gb2312") and not _encodes(ch, "big5"))
     return "zh-TW" if traditional > simplified else "zh-CN"
+
+
+_HAN, _KANA, _HANGUL = re.compile("[\u4e00-\u9fff]"), re.compile("[\u3041-\u30fa]"), re.compile("[\uac00-\ud7a3]")
+_LATIN = re.compile("[A-Za-z]")  # the ASCII letters: what isascii() and isalpha() both accept
 
 
 def _encodes(ch: str, codec: str) -> bool:
@@ -162,7 +170,11 @@ def read_guide(paths: list[Path], base: Path | None = None, reading: ReadSetting
         format, markers, problems = _declared(source, _relative(path, paths), reading or ReadSettings())
         diagnostics += problems
         reader = ChapterReader(source, format, markers)
-        drafts = reader.chapters()
+        try:
+            drafts = reader.chapters()
+        except SlowMarker as slow:
+            diagnostics.append(_slow(source, slow, markers, reading or ReadSettings()))
+            continue
         diagnostics += reader.diagnostics
         detected = detect_language(source.text)
         read += [(draft, source.path, source.front_matter, path.resolve(), detected) for draft in drafts]
@@ -224,6 +236,23 @@ def _declared(source, relative: str, settings: ReadSettings) -> tuple[str, Marke
                                         "`[QA]+:` rather than `(Q|A)+:`"))
                 markers = dataclasses.replace(markers, **{name: ""})
     return format, markers, problems
+
+
+def _slow(source, slow: SlowMarker, markers: Markers, settings: ReadSettings) -> Diagnostic:
+    """A marker expression that ran out of time, at the line it ran on, saying where it is set."""
+    name = "question" if slow.marker == markers.question else "answer"
+    given = source.front_matter.get("markers") or {}
+    where = (f"set in this file's front matter, line {_key_line(source, 'markers')}"
+             if str(given.get(name, "")) == slow.marker else
+             f"set in {dict(settings.origin).get(name, 'the settings')}" if getattr(settings.markers, name) == slow.marker
+             else "guessed from the file")
+    length = len(source.lines[slow.line])
+    return finding("SG112", f"the {name} marker `{slow.marker}` ({where}) ran for more than {MARKER_SECONDS:.0f} s "
+                   f"on this line of {length:,} characters, so the file is not read: two repeats in it can match "
+                   "the same characters, and it tries every way of sharing them",
+                   Location(source.path, slow.line + 1),
+                   "let no two repeats take the same characters, such as `\\s*$` for `\\s*\\s*$` and `a+b` "
+                   "for `a*a*b`, or write the marker as plain text")
 
 
 def _key_line(source, key: str) -> int:

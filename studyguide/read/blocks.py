@@ -62,14 +62,17 @@ def read_blocks(lines: list[str], first_line: int = 0, parser: MarkdownIt | None
     for i, token in enumerate(tokens):
         if token.type == "inline" and i > 0:
             inline_after[i - 1] = token.content
+    opener = ""  # the top-level list the items are in: kept as the tokens go, not searched back for each
     for i, token in enumerate(tokens):
+        if token.level == 0 and token.type.endswith("_list_open"):
+            opener = token.type
         if token.map is None:
             continue
         start, end = token.map[0] + first_line, token.map[1] + first_line
         if token.level == 0 and token.type in ("ordered_list_open", "bullet_list_open"):
             list_count += 1
         elif token.level == 1 and token.type == "list_item_open":
-            ordered = tokens[_list_opener(tokens, i)].type == "ordered_list_open"
+            ordered = opener == "ordered_list_open"
             blocks.append(Block("item", start, end, number=token.info if ordered else "",
                                 ordered=ordered, list_id=list_count))
         elif token.level == 0 and token.type == "heading_open":
@@ -111,14 +114,6 @@ def _closed(token, lines: list[str]) -> bool:
     (the closing line may sit after indentation and blockquote markers)."""
     start, end = token.map
     return start < end - 1 <= len(lines) - 1 and closes_fence(lines[end - 1].lstrip(" \t>"), token.markup)
-
-
-def _list_opener(tokens, index: int) -> int:
-    level = tokens[index].level - 1
-    for j in range(index, -1, -1):
-        if tokens[j].level == level and tokens[j].type.endswith("_list_open"):
-            return j
-    raise AssertionError("list item outside a list")
 
 
 def _trim(blocks: list[Block], lines: list[str]) -> list[Block]:

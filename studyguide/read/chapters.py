@@ -4,6 +4,7 @@ each chapter's cards through the reading driver.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..diagnostics import finding
@@ -41,8 +42,9 @@ class ChapterReader:
         self.source = source
         self.lines = source.lines
         self.format, self.markers = format, markers
-        han = sum(1 for ch in source.text if "\u4e00" <= ch <= "\u9fff")
-        latin = sum(1 for ch in source.text if ch.isascii() and ch.isalpha())
+        # counted by the regular expression engine: a Python loop over a 1 MB file takes a second
+        han = len(re.findall("[\u4e00-\u9fff]", source.text))
+        latin = len(re.findall("[A-Za-z]", source.text))  # the ASCII letters
         self.language = "zh-CN" if han and han * 3 >= latin else "en"
         faults: list[tuple[str, int]] = []
         self.diagnostics: list = []

@@ -29,6 +29,7 @@ class ReadSettings:
     format: str = "auto"
     files: tuple[tuple[str, str], ...] = ()  # (glob pattern relative to the content folder, format)
     markers: Markers = Markers()
+    origin: tuple[tuple[str, str], ...] = ()  # (marker, `file:line` of the settings that set it)
 
 
 _REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
@@ -72,4 +73,10 @@ def runaway(expression: str) -> str:
                     return why
         return ""
 
+    import regex  # the engine that runs markers (rules/labels.py); it reads a few patterns otherwise
+
+    try:
+        regex.compile(expression)
+    except regex.error as exc:
+        return f"is not an expression studyguide can run: {exc}"
     return walk(_parser.parse(expression))

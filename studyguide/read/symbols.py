@@ -7,6 +7,7 @@ there, and no other font draws them: they would print as empty boxes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..diagnostics import finding
@@ -27,9 +28,12 @@ SYMBOL_CHARACTERS = {
 }
 
 
+_PRIVATE = re.compile("[\uf000-\uf0ff]")  # where Word's symbol fonts put their characters, and all of the above
+
+
 def symbol_characters(text: str) -> str:
     """The text with Word's symbol-font bullets and ticks replaced by the characters they show."""
-    if not any("\uf000" <= ch <= "\uf0ff" for ch in text):
+    if not _PRIVATE.search(text):
         return text
     return "".join(SYMBOL_CHARACTERS.get(ch, ch) for ch in text)
 
@@ -37,6 +41,8 @@ def symbol_characters(text: str) -> str:
 def symbol_notes(text: str, path: Path, first_line: int = 1) -> list[Diagnostic]:
     """One note per line that holds such characters, at the first of them."""
     notes = []
+    if not _PRIVATE.search(text):  # the usual case, without a loop over every character
+        return notes
     for offset, line in enumerate(text.split("\n")):
         column = next((i for i, ch in enumerate(line, start=1) if ch in SYMBOL_CHARACTERS), 0)
         if column:

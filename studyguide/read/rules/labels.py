@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from collections import Counter
+
+import regex  # the `re` of the standard library has no time limit, and a guide's marker may backtrack
 
 from ..settings import Markers
 from ..text import line_span
@@ -21,20 +24,52 @@ TITLE = "labelled questions"  # how notes name the rule
 _KEY_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?P<number>\d{1,3})\s*[.．、:：)）-]\s*(?P<answer>\S.*)$")
 
 
-def pattern(marker: str) -> re.Pattern | None:
-    """A marker as a pattern matching the start of a line: `/…/` is a regular expression."""
+MARKER_SECONDS = 2.0  # all matches of a guide's marker expressions on one file; the seed's take milliseconds
+
+
+class SlowMarker(Exception):
+    """A marker expression that ran out of time on a line: it backtracks (`\\s*\\s*$`, `a*a*b`), at a
+    cost growing as a power of the line's length."""
+
+    def __init__(self, marker: str, line: int) -> None:
+        super().__init__(marker)
+        self.marker, self.line = marker, line
+
+
+class Marker:
+    """A marker as a pattern matching the start of a line: `/…/` is a regular expression, run with
+    a time limit shared by every match on the file, so no expression can hold the build for long."""
+
+    def __init__(self, marker: str, spent: list[float]) -> None:
+        self.marker, self.spent = marker, spent
+        if len(marker) > 2 and marker.startswith("/") and marker.endswith("/"):
+            self.compiled = regex.compile(r"\s*(?:" + marker[1:-1] + ")")
+        else:
+            self.compiled, self.spent = re.compile(r"\s*" + re.escape(marker)), None  # text: linear
+
+    def match(self, text: str, line: int):
+        if self.spent is None:
+            return self.compiled.match(text)
+        started = time.perf_counter()
+        try:
+            return self.compiled.match(text, timeout=max(MARKER_SECONDS - self.spent[0], 0.001))
+        except TimeoutError:
+            raise SlowMarker(self.marker, line) from None
+        finally:
+            self.spent[0] += time.perf_counter() - started
+
+
+def pattern(marker: str, section: Section | None = None) -> Marker | None:
     if not marker:
         return None
-    if len(marker) > 2 and marker.startswith("/") and marker.endswith("/"):
-        return re.compile(r"\s*(?:" + marker[1:-1] + ")")
-    return re.compile(r"\s*" + re.escape(marker))
+    return Marker(marker, section.view.marker_seconds if section is not None and section.view is not None else [0.0])
 
 
 def read(section: Section) -> Reading | None:
     markers = section.markers
     if markers.tag:
         return _tagged(section, markers.tag)
-    question, answer = pattern(markers.question), pattern(markers.answer)
+    question, answer = pattern(markers.question, section), pattern(markers.answer, section)
     container = markers.container
     if question is None and not container and not markers.key:
         return None
@@ -48,7 +83,7 @@ def read(section: Section) -> Reading | None:
     heading = None  # a heading with no text under it yet: a container right after it answers it
     for n, text in [(n, section.lines[n]) for n in range(section.first, section.end)]:
         # a heading that is the question marker (`### 问题 1`) opens a card as any marked line does
-        if n in headings and not (question is not None and question.match(text)):
+        if n in headings and not (question is not None and question.match(text, n)):
             title, current, heading = headings[n], None, n
             continue
         opens = container and re.match(rf"^\s*(:{{3,}})\s*{re.escape(container)}\b.*$", text)
@@ -67,7 +102,7 @@ def read(section: Section) -> Reading | None:
             fence = None
             used.add(n)
             continue
-        if question is not None and (m := question.match(text)) and not fence:
+        if question is not None and (m := question.match(text, n)) and not fence:
             number, rest = unlist(text[m.end():].strip())
             if n in headings and not number and (digits := re.search(r"\d{1,4}", m.group())):
                 number = digits.group()  # a heading marker that numbers the question, `/### 问题 \d+/`
@@ -77,7 +112,7 @@ def read(section: Section) -> Reading | None:
             side = "question"
             used.add(n)
             continue
-        if answer is not None and current is not None and (m := answer.match(text)) and not fence:
+        if answer is not None and current is not None and (m := answer.match(text, n)) and not fence:
             side = "answer"
             current["answer"].append((n, text[m.end():].strip()))
             used.add(n)

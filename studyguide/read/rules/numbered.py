@@ -121,7 +121,9 @@ def _outside(view: View, parts: list[_Part], location) -> tuple[list[tuple[int, 
     """Text of a chapter outside its cards: the lines kept as the chapter's notes, and findings."""
     kept: list[tuple[int, str]] = []
     findings = []
-    rules = {n for b in view.blocks if b.kind == CARD_SEPARATOR for n in range(b.start, b.end)}  # once, not per part
+    if "rules" not in view.memo:  # once for the file, not per chapter
+        view.memo["rules"] = {n for b in view.blocks if b.kind == CARD_SEPARATOR for n in range(b.start, b.end)}
+    rules = view.memo["rules"]
     for part in parts:
         if part.heading is not None and not part.loose and not part.cards:
             heading = part.heading

@@ -32,7 +32,7 @@ def clean(text: str) -> str:
 
 def read(section: Section) -> Reading | None:
     lines = dict(section.text_lines())
-    tagged = any(TAG.search(text) for text in section.lines) or _tagged_in_front(section.lines)
+    tagged = _tagged(section)
     ended = any(text.strip() == _END for text in lines.values())
     headings = section.headings()
     # `+++` between cards is this form's own end marker: as sure as a tag
@@ -104,6 +104,14 @@ def _unlisted(lines):
 def _in_code(text: str, at: int) -> bool:
     """Whether text[at] is inside a `code span` (`Vec::new`): no card separator there."""
     return strip_code(text)[at] != text[at]  # code spans are blanked out there
+
+
+def _tagged(section: Section) -> bool:
+    """Whether the file is tagged `#flashcards`: worked out once per file, not per chapter."""
+    memo = section.view.memo if section.view is not None else {}
+    if "flashcards" not in memo:
+        memo["flashcards"] = any(TAG.search(text) for text in section.lines) or _tagged_in_front(section.lines)
+    return memo["flashcards"]
 
 
 def _tagged_in_front(lines: list[str]) -> bool:

@@ -25,6 +25,18 @@ class View:
     blocks: list[Block]
 
     @cached_property
+    def memo(self) -> dict:
+        """What a rule works out once for the whole file, rather than once per section (a 1 MB file
+        may hold hundreds of chapters)."""
+        return {}
+
+    @cached_property
+    def marker_seconds(self) -> list[float]:
+        """The time the guide's own marker expressions have run on this file: one allowance for all
+        its sections (a list, so the rules can add to it)."""
+        return [0.0]
+
+    @cached_property
     def headings_asking(self) -> dict[int, tuple[int, int]]:
         """Per heading level: how many headings ask, of how many."""
         counts = {level: (0, 0) for level in range(1, 7)}
