@@ -21,6 +21,7 @@ a read-only folder) only makes builds slower.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -51,7 +52,9 @@ def cache_folder(project: Path) -> Path:
     return root / "studyguide" / name
 
 
+@functools.lru_cache(maxsize=1)
 def engine_version() -> str:
+    """WeasyPrint's version (asked once: importlib.metadata reads the installed packages' records)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
