@@ -110,16 +110,12 @@ class Layouts:
         """The layouts for a build, with the templates compiled by an earlier build of this process
         (`watch` builds again and again) while no file in the layouts folders changed: compiling
         them takes half a second. Kept in memory only: a compiled template on disk would be code."""
+        from ..cache import folders_digest
+
         searched = ([user_dir] if user_dir and user_dir.is_dir() else []) + [LAYOUTS]
-        state = []
-        for folder in searched:
-            for path in sorted(Path(folder).rglob("*")):
-                try:
-                    found = path.stat()
-                except OSError:
-                    continue
-                state.append((str(path), found.st_mtime_ns, found.st_size))
-        key = (tuple(str(folder) for folder in searched), tuple(state))
+        # by content, not time (an edit within the file system's time step still counts), read as
+        # the fingerprint reads a guide's folders: no FIFO or device opened, no link followed out
+        key = (tuple(str(folder) for folder in searched), folders_digest(searched))
         layouts = _COMPILED.get(key)
         if layouts is None:
             _COMPILED.clear()
