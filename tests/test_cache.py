@@ -137,10 +137,11 @@ def test_the_fingerprint_follows_content_settings_and_layouts(tmp_path, monkeypa
 
 
 def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch):
-    """Every output of a build that takes what it can from the cache (pieces, sheets, fonts) is what
-    a build without any cache makes of the same edited guide: five chapters, enough cards for the
-    workbook to be rendered in pieces. Byte for byte, except the flashcards, whose sheets an edit
-    joins from several renders: there the same pages carry the same glyphs at the same places."""
+    """Every output of a build that takes what it can from the cache (pieces, chapters, sheets,
+    fonts, joins) is what a build without any cache makes of the same edited guide: five chapters,
+    enough cards for the workbook to be rendered in pieces. Byte for byte, except the files an edit
+    joins from pages of several renders (the teacher's edition, the flashcards): there the same
+    pages carry the same glyphs at the same places, under the same bookmarks and links."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     (tmp_path / "content").mkdir()
     for number in range(1, 6):
@@ -154,23 +155,55 @@ def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch
     warm = run_cli("--verbose", cwd=tmp_path)
     assert warm.returncode == 0, warm.stderr
     rendered = rendered_pieces(warm)
-    assert any(rendered.values()) and not all(rendered.values()), rendered  # some pieces rendered, some cached
+    # the teacher's edition lays out only the edited chapter (one page), not the run of two holding it
+    assert rendered["workbook:teacher:body:0:changed"] is True, rendered
+    assert "workbook:teacher:body:0" not in rendered and rendered["workbook:teacher:body:1"] is False
     cold = run_cli("--force", "--out", "cold", cwd=tmp_path)
     assert cold.returncode == 0, cold.stderr
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert {"teacher.pdf", "workbook.pdf", "flashcards.pdf", "questions.html", "study.html"} <= set(names)
     assert names == sorted(p.name for p in (tmp_path / "cold").iterdir())
+    joined = {"teacher.pdf", "flashcards.pdf"}
     for name in names:
-        if name != "flashcards.pdf":
+        if name not in joined:
             assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
-    ours, theirs = _glyphs(tmp_path / "out" / "flashcards.pdf"), _glyphs(tmp_path / "cold" / "flashcards.pdf")
-    assert len(ours) == len(theirs) >= 2
+    for name in joined:
+        _assert_same_pages(tmp_path / "out" / name, tmp_path / "cold" / name)
+    from pypdf import PdfReader
+
+    assert "查看、展平" in "".join(page.extract_text() for page in PdfReader(tmp_path / "out" / "teacher.pdf").pages)
+    # built again with nothing changed, the joined piece is taken whole
+    shutil.rmtree(tmp_path / "out")
+    again = rendered_pieces(run_cli("--verbose", cwd=tmp_path))
+    assert again["workbook:teacher:body:0"] is False and not any(again.values()), again
+    _assert_same_pages(tmp_path / "out" / "teacher.pdf", tmp_path / "cold" / "teacher.pdf")
+
+
+def _assert_same_pages(pdf, cold) -> None:
+    from pypdf import PdfReader
+
+    ours, theirs = _glyphs(pdf), _glyphs(cold)
+    assert len(ours) == len(theirs) >= 2, pdf.name
     for number, (mine, other) in enumerate(zip(ours, theirs)):
-        assert mine, f"page {number + 1} has no text"
-        assert [c[0] for c in mine] == [c[0] for c in other], number
+        assert mine, f"{pdf.name}: page {number + 1} has no text"
+        assert [c[0] for c in mine] == [c[0] for c in other], (pdf.name, number)
         for (text, x, y), (_, x2, y2) in zip(mine, other):
-            assert abs(x - x2) <= 0.01 and abs(y - y2) <= 0.01, (number, text, x, x2, y, y2)
-    assert "展平" in "".join(c[0] for page in ours for c in page)
+            assert abs(x - x2) <= 0.01 and abs(y - y2) <= 0.01, (pdf.name, number, text, x, x2, y, y2)
+
+    def marks(path):
+        reader = PdfReader(path)
+
+        def walk(items):
+            for item in items:
+                if isinstance(item, list):
+                    yield from walk(item)
+                else:
+                    yield item.title, reader.get_destination_page_number(item)
+        links = [(number, annotation.get_object().get("/Dest")) for number, page in enumerate(reader.pages)
+                 for annotation in page.get("/Annots") or []]
+        return list(walk(reader.outline)), links
+
+    assert marks(pdf) == marks(cold), pdf.name
 
 
 def _glyphs(pdf):

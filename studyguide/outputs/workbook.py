@@ -19,6 +19,7 @@ from ..layout.workbook import (ChapterPart, edition_html, glyphs_html, margins_f
                                with_texts_in_stretches)
 from ..printing.pool import Job, Rendered
 from . import Context, Plan
+from .chapters import Chapters, Unspliced
 
 BOOKLET_KEY = "workbook:handout:a5"
 GLYPHS_KEY = "workbook:page-number-glyphs"
@@ -157,6 +158,17 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
     if settings.workbook.booklet:
         jobs[BOOKLET_KEY] = _booklet_job(context, chapters, context.font_url)
     done: dict[str, Rendered] = {}
+    spliced = _chapters(context)
+    if spliced is not None:  # after an edit, a body piece lays out only its chapters that changed
+        for i, group in enumerate(bodies):
+            for body in ("questions", "teacher"):
+                key = f"workbook:{body}:body:{i}"
+                if key in jobs:
+                    job = spliced.plan(key, jobs.pop(key), group, context.labels.get(key, key))
+                    if job is not None:
+                        jobs[job.key] = job
+                    else:
+                        done[key] = spliced.joined[key]
 
     def layout_of(edition: _Edition) -> tuple[list[int], list[int]]:
         """(blank pages before each piece, first page number of each piece), front matter first."""
@@ -187,6 +199,11 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
                            label=f"{edition.name}, contents")
 
     def then(result: Rendered) -> list[Job]:
+        if spliced is not None:
+            try:
+                result = spliced.then(result)
+            except Unspliced as exc:
+                return [spliced.jobs[exc.args[0]]]
         done[result.key] = result
         follow = []
         if result.key == PLACEHOLDER_KEY:
@@ -209,7 +226,7 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
         result = {}
         for name, edition in editions.items():
             blanks, _ = layout_of(edition)
-            pieces = [Piece(rendered[key], blank) for key, blank in zip([edition.final_front] + edition.pieces, blanks)]
+            pieces = [Piece(done[key], blank) for key, blank in zip([edition.final_front] + edition.pieces, blanks)]
             footer = Footer(words["page_of"], rendered[GLYPHS_KEY], skip={0},
                             baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) * 72 / 25.4)
             result[f"{name}.pdf"] = _joined(context, pieces, footer)
@@ -226,6 +243,16 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
 
     # and one final contents per edition, once its pieces' page counts are known
     return Plan(list(jobs.values()), files, then, pages, expected=len(jobs) + len(editions))
+
+
+def _chapters(context: Context):
+    """The chapter records of the body pieces, when they can be used: with a cache, on pages
+    printed on one side, with the built-in layouts (see outputs/chapters.py)."""
+    from .flashcards import _Index
+
+    if context.cache is None or context.settings.workbook.duplex or len(context.layouts.env.loader.searchpath) > 1:
+        return None
+    return Chapters(context, _Index(context.cache, "chapters"))
 
 
 def _joined(context: Context, pieces, footer) -> bytes:
