@@ -171,12 +171,32 @@ def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch
         _assert_same_pages(tmp_path / "out" / name, tmp_path / "cold" / name)
     from pypdf import PdfReader
 
-    assert "查看、展平" in "".join(page.extract_text() for page in PdfReader(tmp_path / "out" / "teacher.pdf").pages)
+    teacher = PdfReader(tmp_path / "out" / "teacher.pdf")
+    assert "查看、展平" in "".join(page.extract_text() for page in teacher.pages)
     # built again with nothing changed, the joined piece is taken whole
     shutil.rmtree(tmp_path / "out")
     again = rendered_pieces(run_cli("--verbose", cwd=tmp_path))
     assert again["workbook:teacher:body:0"] is False and not any(again.values()), again
     _assert_same_pages(tmp_path / "out" / "teacher.pdf", tmp_path / "cold" / "teacher.pdf")
+
+
+def test_a_double_sided_workbook_renders_an_edited_piece_whole(tmp_path):
+    """Printed on both sides, a chapter may be followed by a blank page that only the whole run
+    knows of: the piece holding an edited chapter is laid out whole, never joined from chapters."""
+    (tmp_path / "content").mkdir()
+    for number in range(1, 6):
+        shutil.copy(CONTENT / f"ch0{number}.md", tmp_path / "content" / f"ch0{number}.md")
+    (tmp_path / "studyguide.toml").write_text("[build]\noutputs = [\"workbook\"]\n[workbook]\nduplex = true\n",
+                                             encoding="utf-8")
+    assert run_cli(cwd=tmp_path).returncode == 0
+    chapter = tmp_path / "content" / "ch02.md"
+    edited = chapter.read_text(encoding="utf-8").replace("重塑、查看", "重塑、查看、展平")
+    chapter.write_text(edited, encoding="utf-8")
+    result = run_cli("--verbose", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rendered = rendered_pieces(result)
+    assert rendered["workbook:teacher:body:0"] is True, rendered
+    assert not any(key.endswith(":changed") for key in rendered), rendered
 
 
 def _assert_same_pages(pdf, cold) -> None:

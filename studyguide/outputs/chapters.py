@@ -93,9 +93,9 @@ class Chapters:
             key, found, where = self.changed[result.key]
             new = [chapter for chapter, item in zip(self.own[key], found) if item is None]
             firsts = self._remember(result, where, new)
-            if firsts is None:  # the changed chapters did not each start a page: the piece is rendered whole
+            if firsts is None:  # they did not each start a page: the piece is rendered whole
                 raise Unspliced(key)
-            fresh = iter(_of_changed(result, firsts, n) for n in range(len(new)))
+            fresh = iter(_chapter_of(result, firsts, n) for n in range(len(new)))
             return self._finish(key, [item if item is not None else next(fresh) for item in found], result)
         if result.key in self.jobs and result.seconds:  # rendered now, not taken from the cache
             self._remember(result, self.cache.key(self.jobs[result.key]), self.own[result.key])
@@ -107,15 +107,12 @@ class Chapters:
         firsts = [rendered.anchors[anchor].page if anchor in rendered.anchors else -1 for anchor, _ in chapters]
         if not firsts or firsts[0] != 0 or any(b <= a for a, b in zip(firsts, firsts[1:])):
             return None
-        for (anchor, record_key), first, end in zip(chapters, firsts, firsts[1:] + [rendered.pages]):
+        for number, (_, record_key) in enumerate(chapters):
+            kept = _chapter_of(rendered, firsts, number)
             self.index.keep(record_key, {
-                "job": where, "pages": list(range(first, end)),
-                "anchors": anchor_rows({name: dataclasses.replace(a, page=a.page - first)
-                                        for name, a in rendered.anchors.items() if first <= a.page < end}),
-                "bookmarks": [[b.page - first, b.level, b.label, b.x_pt, b.y_pt]
-                              for b in rendered.bookmarks if first <= b.page < end],
-                "links": [[k.page - first, k.target, k.x_pt, k.y_pt, k.width_pt, k.height_pt]
-                          for k in rendered.links if first <= k.page < end]})
+                "job": where, "pages": list(kept.pages), "anchors": anchor_rows(kept.anchors),
+                "bookmarks": [[b.page, b.level, b.label, b.x_pt, b.y_pt] for b in kept.bookmarks],
+                "links": [[k.page, k.target, k.x_pt, k.y_pt, k.width_pt, k.height_pt] for k in kept.links]})
         self.index.save()
         return firsts
 
@@ -159,17 +156,18 @@ class _Kept:
     links: tuple[Link, ...]
 
 
-def _of_changed(changed: Rendered, firsts: list[int], index: int) -> _Kept:
-    """The index-th chapter of a render of changed chapters, as a kept one."""
-    first, end = firsts[index], (firsts + [changed.pages])[index + 1]
+def _chapter_of(rendered: Rendered, firsts: list[int], index: int) -> _Kept:
+    """The index-th chapter of a render whose chapters start on pages `firsts`: its pages, and
+    what lies on them with pages counted from its first."""
+    first, end = firsts[index], (firsts + [rendered.pages])[index + 1]
 
-    def inside(page: int) -> bool:
-        return first <= page < end
+    def mine(items):
+        return [dataclasses.replace(item, page=item.page - first) for item in items if first <= item.page < end]
 
-    return _Kept(changed, tuple(range(first, end)),
-                 {name: dataclasses.replace(a, page=a.page - first) for name, a in changed.anchors.items() if inside(a.page)},
-                 tuple(dataclasses.replace(b, page=b.page - first) for b in changed.bookmarks if inside(b.page)),
-                 tuple(dataclasses.replace(k, page=k.page - first) for k in changed.links if inside(k.page)))
+    anchors = {name: dataclasses.replace(a, page=a.page - first) for name, a in rendered.anchors.items()
+               if first <= a.page < end}
+    return _Kept(rendered, tuple(range(first, end)), anchors, tuple(mine(rendered.bookmarks)),
+                 tuple(mine(rendered.links)))
 
 
 def _join(key: str, found: list[_Kept], changed: Rendered | None, fonts) -> Rendered:
