@@ -211,9 +211,9 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     fonts = prepared(fonts, shown_characters(guide, views, meta), work_dir)
     allowed = [str(p) for p in roots + [LAYOUTS, fonts.folder, work_dir] + ([user_layouts] if user_layouts else [])]
     allowed += sorted({str(Path(face.file).parent) for face in fonts.faces if Path(face.file).is_absolute()})
-    # templates are compiled afresh each build: a compiled template on disk is code, and loading it
-    # back would run whatever a damaged or planted file holds
-    layouts = Layouts(user_layouts)
+    # templates are compiled in memory, never kept on disk: a compiled template on disk is code,
+    # and loading it back would run whatever a damaged or planted file holds
+    layouts = Layouts.for_build(user_layouts)
     layouts.env.allow_for(len(guide.cards))
     layouts.use_fonts(fonts)
     context = Context(settings, guide, views, meta, language, layouts, fonts, tuple(allowed), out_dir, work_dir)

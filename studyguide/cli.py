@@ -23,6 +23,7 @@ from .scaffold import LANGUAGES as SCAFFOLD_LANGUAGES
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_PRINT = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # the shell's own code for a command stopped by Ctrl-C
+RENDERED = {"workbook", "flashcards"}  # the outputs that render PDFs in worker processes (and --quiz)
 
 EXAMPLES = """\
 examples:
@@ -721,6 +722,9 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
     from .printing.pool import Pool
 
     if pool is None:  # start the workers before importing the rest, so both happen at once
+        if not settings.build.quiz and not RENDERED & set(settings.build.outputs):
+            # HTML pages and exports render nothing: workers would only load WeasyPrint for nothing
+            return _build(settings, content, reporter, force, Pool(1))
         with Pool(settings.build.jobs or None).warm() as own:
             return _build(settings, content, reporter, force, own)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -439,8 +440,27 @@ def woff(font: bytes) -> bytes:
     return out.getvalue()
 
 
-def woff_data_uri(font: bytes) -> str:
-    """A `data:` URL of the font as WOFF, for HTML files that must work offline on their own."""
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+
+
+def woff_data_uri(font: bytes, cache=None) -> str:
+    """A `data:` URL of the font as WOFF, for HTML files that must work offline on their own.
+
+    Encoding takes fontTools most of a second for the guide's faces, every build, though an edit
+    seldom brings in a new character: with a cache (a JobCache), the WOFF is kept by the digest of
+    the cut font it encodes, and by fontTools' version, whose encoder makes the bytes."""
     import base64
 
-    return "data:font/woff;base64," + base64.b64encode(woff(font)).decode("ascii")
+    if cache is None:
+        return "data:font/woff;base64," + base64.b64encode(woff(font)).decode("ascii")
+    from fontTools import version
+
+    key = cache.record_key("woff", f"{version}\0{hashlib.sha256(font).hexdigest()}")
+    found = cache.record(key)
+    prefix = "data:font/woff;base64,"
+    if type(found) is dict and type(found.get("woff")) is str and found["woff"].startswith(prefix) \
+            and _BASE64.fullmatch(found["woff"], len(prefix)):  # only a URL of that form goes into a stylesheet
+        return found["woff"]
+    url = prefix + base64.b64encode(woff(font)).decode("ascii")
+    cache.put_record(key, {"woff": url})
+    return url

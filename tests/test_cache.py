@@ -134,3 +134,100 @@ def test_the_fingerprint_follows_content_settings_and_layouts(tmp_path, monkeypa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert fingerprint(Settings(), [content], [layouts], fonts) != fingerprint.__wrapped__(
         Settings(), [content], [layouts], fonts) if hasattr(fingerprint, "__wrapped__") else True
+
+
+def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch):
+    """Every output of a build that takes what it can from the cache (pieces, chapters, sheets,
+    fonts, joins) is what a build without any cache makes of the same edited guide: five chapters,
+    enough cards for the workbook to be rendered in pieces. Byte for byte, except the files an edit
+    joins from pages of several renders (the teacher's edition, the flashcards): there the same
+    pages carry the same glyphs at the same places, under the same bookmarks and links."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    (tmp_path / "content").mkdir()
+    for number in range(1, 6):
+        shutil.copy(CONTENT / f"ch0{number}.md", tmp_path / "content" / f"ch0{number}.md")
+    (tmp_path / "studyguide.toml").write_text("[guide]\ntitle = \"缓存测试\"\n", encoding="utf-8")
+    assert run_cli(cwd=tmp_path).returncode == 0
+    chapter = tmp_path / "content" / "ch02.md"
+    text = chapter.read_text(encoding="utf-8")
+    assert text.count("重塑、查看") == 1
+    chapter.write_text(text.replace("重塑、查看", "重塑、查看、展平"), encoding="utf-8")
+    warm = run_cli("--verbose", cwd=tmp_path)
+    assert warm.returncode == 0, warm.stderr
+    rendered = rendered_pieces(warm)
+    # the teacher's edition lays out only the edited chapter (one page), not the run of two holding it
+    assert rendered["workbook:teacher:body:0:changed"] is True, rendered
+    assert "workbook:teacher:body:0" not in rendered and rendered["workbook:teacher:body:1"] is False
+    cold = run_cli("--force", "--out", "cold", cwd=tmp_path)
+    assert cold.returncode == 0, cold.stderr
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert {"teacher.pdf", "workbook.pdf", "flashcards.pdf", "questions.html", "study.html"} <= set(names)
+    assert names == sorted(p.name for p in (tmp_path / "cold").iterdir())
+    joined = {"teacher.pdf", "flashcards.pdf"}
+    for name in names:
+        if name not in joined:
+            assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
+    for name in joined:
+        _assert_same_pages(tmp_path / "out" / name, tmp_path / "cold" / name)
+    from pypdf import PdfReader
+
+    teacher = PdfReader(tmp_path / "out" / "teacher.pdf")
+    assert "查看、展平" in "".join(page.extract_text() for page in teacher.pages)
+    # built again with nothing changed, the joined piece is taken whole
+    shutil.rmtree(tmp_path / "out")
+    again = rendered_pieces(run_cli("--verbose", cwd=tmp_path))
+    assert again["workbook:teacher:body:0"] is False and not any(again.values()), again
+    _assert_same_pages(tmp_path / "out" / "teacher.pdf", tmp_path / "cold" / "teacher.pdf")
+
+
+def test_a_double_sided_workbook_renders_an_edited_piece_whole(tmp_path):
+    """Printed on both sides, a chapter may be followed by a blank page that only the whole run
+    knows of: the piece holding an edited chapter is laid out whole, never joined from chapters."""
+    (tmp_path / "content").mkdir()
+    for number in range(1, 6):
+        shutil.copy(CONTENT / f"ch0{number}.md", tmp_path / "content" / f"ch0{number}.md")
+    (tmp_path / "studyguide.toml").write_text("[build]\noutputs = [\"workbook\"]\n[workbook]\nduplex = true\n",
+                                             encoding="utf-8")
+    assert run_cli(cwd=tmp_path).returncode == 0
+    chapter = tmp_path / "content" / "ch02.md"
+    edited = chapter.read_text(encoding="utf-8").replace("重塑、查看", "重塑、查看、展平")
+    chapter.write_text(edited, encoding="utf-8")
+    result = run_cli("--verbose", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rendered = rendered_pieces(result)
+    assert rendered["workbook:teacher:body:0"] is True, rendered
+    assert not any(key.endswith(":changed") for key in rendered), rendered
+
+
+def _assert_same_pages(pdf, cold) -> None:
+    from pypdf import PdfReader
+
+    ours, theirs = _glyphs(pdf), _glyphs(cold)
+    assert len(ours) == len(theirs) >= 2, pdf.name
+    for number, (mine, other) in enumerate(zip(ours, theirs)):
+        assert mine, f"{pdf.name}: page {number + 1} has no text"
+        assert [c[0] for c in mine] == [c[0] for c in other], (pdf.name, number)
+        for (text, x, y), (_, x2, y2) in zip(mine, other):
+            assert abs(x - x2) <= 0.01 and abs(y - y2) <= 0.01, (pdf.name, number, text, x, x2, y, y2)
+
+    def marks(path):
+        reader = PdfReader(path)
+
+        def walk(items):
+            for item in items:
+                if isinstance(item, list):
+                    yield from walk(item)
+                else:
+                    yield item.title, reader.get_destination_page_number(item)
+        links = [(number, annotation.get_object().get("/Dest")) for number, page in enumerate(reader.pages)
+                 for annotation in page.get("/Annots") or []]
+        return list(walk(reader.outline)), links
+
+    assert marks(pdf) == marks(cold), pdf.name
+
+
+def _glyphs(pdf):
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        return [sorted((c["text"], c["x0"], c["top"]) for c in page.chars) for page in document.pages]

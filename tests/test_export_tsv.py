@@ -101,3 +101,22 @@ def test_code_keeps_its_indentation(tmp_path):
     printed = []
     exec(compile(program, "card", "exec"), {"print": printed.append})  # the code still runs as written
     assert printed == [1, 2]
+
+
+def test_an_export_starts_no_render_workers(tmp_path, monkeypatch):
+    """An export renders nothing: it loads no WeasyPrint in worker processes (a second each)."""
+    import shutil
+
+    from studyguide import cli
+    from studyguide.printing import pool
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a worker process was started")
+
+    monkeypatch.setattr(pool.Pool, "warm", refused)
+    monkeypatch.setattr(pool.Pool, "_process_pool", refused)
+    (tmp_path / "content").mkdir()
+    shutil.copy(CONTENT / "ch02.md", tmp_path / "content" / "ch02.md")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["export", "csv", "-q"]) == 0
+    assert len(rows((tmp_path / "out" / "flashcards.tsv").read_text(encoding="utf-8"))) == 9

@@ -1,5 +1,6 @@
 """out/questions.html and out/answers.html: every card, offline, with the bundled fonts inside."""
 
+import hashlib
 import re
 
 import pytest
@@ -47,3 +48,28 @@ def test_each_label_links_to_the_other_side(pages, guide):
     for card in guide.cards:
         assert f'href="answers.html#{card.anchor}"' in pages["questions"]
         assert f'href="questions.html#{card.anchor}"' in pages["answers"]
+
+
+def test_the_pages_fonts_are_encoded_once_and_a_planted_record_is_not_used(tmp_path, monkeypatch):
+    """The WOFF of a cut face is kept in the cache by the cut's digest: the next build takes it
+    from there (fontTools is not asked again), and a record that holds anything but a WOFF data
+    URL (damaged, or planted to break out of the stylesheet) is a miss, encoded afresh."""
+    import studyguide.fonts as fonts_module
+    from studyguide.cache import JobCache
+    from studyguide.fonts import bundled, subset, woff_data_uri
+
+    fonts = bundled()
+    face = fonts.faces[0]
+    cut = subset(fonts.path(face), set("问答 Qa1"), face.index)
+    cache = JobCache(tmp_path)
+    fresh = woff_data_uri(cut)
+    assert fresh.startswith("data:font/woff;base64,") and len(fresh) > 1000
+    assert woff_data_uri(cut, cache) == fresh
+    monkeypatch.setattr(fonts_module, "woff", lambda font: pytest.fail("encoded again"))
+    assert woff_data_uri(cut, cache) == fresh
+    monkeypatch.undo()
+    records = [path for path in (tmp_path / "jobs").rglob("*.entry")]
+    assert len(records) == 1
+    planted = b'{"woff":"data:font/woff;base64,AAAA\\");}</style><script>alert(1)</script>"}'
+    records[0].write_bytes(b"studyguide-record-1 " + hashlib.sha256(planted).hexdigest().encode() + b"\n" + planted)
+    assert woff_data_uri(cut, cache) == fresh

@@ -149,3 +149,31 @@ def test_the_allowance_grows_with_the_cards():
     environment = Layouts()
     environment.env.allow_for(1000)
     assert environment.env.allowed == pytest.approx(BUILD_SECONDS + 1000 * CARD_SECONDS)
+
+
+def test_watch_keeps_compiled_templates_until_a_layout_file_changes(tmp_path):
+    """Builds in one process (`watch`) share their compiled templates while no file of the layouts
+    folders changes; a changed, added or removed file gives a fresh set, which compiles it."""
+    import os
+
+    mine = tmp_path / "layouts"
+    mine.mkdir()
+    first = Layouts.for_build(mine)
+    first.env.spent = 5.0
+    again = Layouts.for_build(mine)
+    assert again is first and again.env.spent == 0.0  # each build has its own time budget
+    page = first.render("page-number-glyphs.html.j2", language="en", characters="1 2", stylesheet="")
+    assert "my own" not in page
+    own = mine / "page-number-glyphs.html.j2"
+    own.write_text("<p>my own {{ characters }}</p>", encoding="utf-8")
+    added = Layouts.for_build(mine)
+    assert added is not first
+    assert added.render("page-number-glyphs.html.j2", characters="1 2") == "<p>my own 1 2</p>"
+    stamp = own.stat().st_mtime_ns
+    own.write_text("<p>edited {{ characters }}</p>", encoding="utf-8")  # as long, and at the same time
+    os.utime(own, ns=(stamp, stamp))
+    edited = Layouts.for_build(mine)
+    assert edited is not added and edited.render("page-number-glyphs.html.j2", characters="3") == "<p>edited 3</p>"
+    own.unlink()
+    assert "my own" not in Layouts.for_build(mine).render("page-number-glyphs.html.j2", language="en",
+                                                           characters="1 2", stylesheet="")

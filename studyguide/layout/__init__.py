@@ -106,6 +106,24 @@ class Layouts:
         self.env.globals["version"] = __version__
         self.use_fonts(bundled())
 
+    @classmethod
+    def for_build(cls, user_dir: Path | None = None) -> "Layouts":
+        """The layouts for a build, with the templates compiled by an earlier build of this process
+        (`watch` builds again and again) while no file in the layouts folders changed: compiling
+        them takes half a second. Kept in memory only: a compiled template on disk would be code."""
+        from ..cache import folders_digest
+
+        searched = ([user_dir] if user_dir and user_dir.is_dir() else []) + [LAYOUTS]
+        # by content, not time (an edit within the file system's time step still counts), read as
+        # the fingerprint reads a guide's folders: no FIFO or device opened, no link followed out
+        key = (tuple(str(folder) for folder in searched), folders_digest(searched))
+        layouts = _COMPILED.get(key)
+        if layouts is None:
+            _COMPILED.clear()
+            layouts = _COMPILED[key] = cls(user_dir)
+        layouts.env.spent = 0.0  # each build has its own time for its templates
+        return layouts
+
     def use_fonts(self, fonts: Fonts) -> None:
         """The faces fonts.css.j2 declares, and the language each one serves."""
         self.env.globals["fonts"] = fonts
@@ -130,6 +148,9 @@ class Layouts:
         for folder in self.env.loader.searchpath:  # type: ignore[attr-defined]
             files += sorted(p for p in Path(folder).rglob("*") if p.is_file())
         return files
+
+
+_COMPILED: dict[tuple, Layouts] = {}  # the last build's layouts, by their folders and files
 
 
 class LayoutError(Exception):

@@ -50,7 +50,8 @@ def embedded_font_urls(context: Context, families: tuple[str, ...] = (), extra: 
     characters = guide_characters(context) | set(extra)
     fonts = context.fonts
     faces = fonts.css_faces(families) + ((fonts.emoji,) if fonts.emoji else ())
-    return {face.file: woff_data_uri(subset(fonts.path(face), characters, face.index)) for face in faces}
+    return {face.file: woff_data_uri(subset(fonts.path(face), characters, face.index), context.cache)
+            for face in faces}
 
 
 def with_embedded_images(views):

@@ -19,6 +19,7 @@ from ..layout.workbook import (ChapterPart, edition_html, glyphs_html, margins_f
                                with_texts_in_stretches)
 from ..printing.pool import Job, Rendered
 from . import Context, Plan
+from .chapters import Chapters, Unspliced
 
 BOOKLET_KEY = "workbook:handout:a5"
 GLYPHS_KEY = "workbook:page-number-glyphs"
@@ -157,6 +158,17 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
     if settings.workbook.booklet:
         jobs[BOOKLET_KEY] = _booklet_job(context, chapters, context.font_url)
     done: dict[str, Rendered] = {}
+    spliced = _chapters(context)
+    if spliced is not None:  # after an edit, a body piece lays out only its chapters that changed
+        for i, group in enumerate(bodies):
+            for body in ("questions", "teacher"):
+                key = f"workbook:{body}:body:{i}"
+                if key in jobs:
+                    job = spliced.plan(key, jobs.pop(key), group, context.labels.get(key, key))
+                    if job is not None:
+                        jobs[job.key] = job
+                    else:
+                        done[key] = spliced.joined[key]
 
     def layout_of(edition: _Edition) -> tuple[list[int], list[int]]:
         """(blank pages before each piece, first page number of each piece), front matter first."""
@@ -187,6 +199,11 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
                            label=f"{edition.name}, contents")
 
     def then(result: Rendered) -> list[Job]:
+        if spliced is not None:
+            try:
+                result = spliced.then(result)
+            except Unspliced as exc:
+                return [spliced.jobs[exc.args[0]]]
         done[result.key] = result
         follow = []
         if result.key == PLACEHOLDER_KEY:
@@ -202,17 +219,17 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
         return follow
 
     def files(rendered):
-        from ..printing.assemble import Footer, Piece, join
+        from ..printing.assemble import Footer, Piece
         from ..printing.impose import booklet
 
         words = strings(context.language)
         result = {}
         for name, edition in editions.items():
             blanks, _ = layout_of(edition)
-            pieces = [Piece(rendered[key], blank) for key, blank in zip([edition.final_front] + edition.pieces, blanks)]
+            pieces = [Piece(done[key], blank) for key, blank in zip([edition.final_front] + edition.pieces, blanks)]
             footer = Footer(words["page_of"], rendered[GLYPHS_KEY], skip={0},
                             baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) / PT_TO_MM)
-            result[f"{name}.pdf"] = join(pieces, _metadata(context), context.language, footer, context.fonts)
+            result[f"{name}.pdf"] = _joined(context, pieces, footer)
         if settings.workbook.booklet:
             result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context))
         return result
@@ -226,3 +243,61 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
 
     # and one final contents per edition, once its pieces' page counts are known
     return Plan(list(jobs.values()), files, then, pages, expected=len(jobs) + len(editions))
+
+
+def _chapters(context: Context):
+    """The chapter records of the body pieces, when they can be used: with a cache, on pages
+    printed on one side, with the built-in layouts (see outputs/chapters.py)."""
+    from .flashcards import _Index
+
+    if context.cache is None or context.settings.workbook.duplex or len(context.layouts.env.loader.searchpath) > 1:
+        return None
+    return Chapters(context, _Index(context.cache, "chapters"))
+
+
+def _joined(context: Context, pieces, footer) -> bytes:
+    """An edition joined from its pieces, or taken from the cache when a build joined the very same
+    pieces (by their bytes and what the join reads of them) with the same metadata, footer and
+    fonts: an edit elsewhere leaves most editions as they were, and a join costs a few tenths of a
+    second each."""
+    import hashlib
+
+    import pikepdf
+
+    from .. import __version__
+    from ..printing.assemble import join
+    from ..printing.pool import Rendered
+
+    metadata = _metadata(context)
+    cache = context.cache
+    if cache is None:
+        return join(pieces, metadata, context.language, footer, context.fonts)
+    digest = hashlib.sha256()
+
+    def add(*parts) -> None:
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
+            digest.update(b"\0")
+
+    add(__version__, pikepdf.__version__, context.language, sorted(metadata.items()))
+    add(footer.pattern, footer.size_pt, footer.gray, footer.baseline_from_bottom_pt, sorted(footer.skip),
+        hashlib.sha256(footer.glyphs.pdf).digest(), footer.glyphs.page_size_pt)
+    for piece in pieces:
+        item = piece.rendered
+        add(piece.blank_before, hashlib.sha256(item.pdf).digest(), item.page_size_pt, sorted(item.anchors.items()),
+            item.bookmarks, item.links)
+    fonts = context.fonts
+    for face in fonts.faces + ((fonts.emoji,) if fonts.emoji else ()):  # the join cuts one copy of each face
+        path = fonts.path(face)
+        try:
+            found = path.stat()
+            add(str(path), face.index, found.st_size, found.st_mtime_ns)
+        except OSError:
+            add(str(path), "missing")
+    key = cache.record_key("join", digest.hexdigest())
+    kept = cache.entry(key, "join")
+    if kept is not None:
+        return kept.pdf
+    pdf = join(pieces, metadata, context.language, footer, context.fonts)
+    cache.put_entry(key, Rendered("join", pdf))
+    return pdf

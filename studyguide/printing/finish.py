@@ -5,18 +5,26 @@ from __future__ import annotations
 import io
 import re
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from typing import TYPE_CHECKING
 
 from ..fonts import Fonts
-from .assemble import unify_fonts
+
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
+
+# pypdf is imported where it is used (the calibration sheet): loading it takes a build half a
+# second of CPU, and the outputs of a build are finished with pikepdf
 
 
 def _writer(pdf: bytes) -> PdfWriter:
+    from pypdf import PdfReader, PdfWriter
+
     return PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
 
 
 def _metadata(writer: PdfWriter, info: dict[str, str], language: str) -> None:
+    from pypdf.generic import NameObject, TextStringObject
+
     writer.add_metadata({f"/{key}": value for key, value in info.items() if value})
     writer._root_object[NameObject("/Lang")] = TextStringObject(language)
 
@@ -31,6 +39,8 @@ def _bytes(writer: PdfWriter) -> bytes:
 def _viewer_preferences(writer: PdfWriter, duplex: str) -> None:
     """How viewers should print: duplex with the right flip (or one-sided), and at 100 % so that
     cards keep their size and line up with their backs."""
+    from pypdf.generic import NameObject
+
     preferences = writer.create_viewer_preferences()
     preferences.duplex = NameObject(duplex)
     preferences.print_scaling = NameObject("/None")
@@ -57,7 +67,7 @@ def finish_sheets(pdfs: list[bytes], files: dict[str, tuple[list[int], str]], in
     """
     import pikepdf
 
-    from .assemble import save
+    from .assemble import save, unify_fonts
 
     joined = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]  # open until saved

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import NameObject
 
 A4_LANDSCAPE_PT = (841.8898, 595.2756)
 
@@ -31,6 +29,9 @@ def booklet(pdf: bytes, metadata: dict | None = None) -> bytes:
     Print it duplex with a short-edge flip (the viewer is asked to), fold the stack in the
     middle and staple along the fold.
     """
+    from pypdf import PdfReader, PdfWriter, Transformation  # only a booklet needs it: loading it takes time
+    from pypdf.generic import NameObject
+
     reader = PdfReader(io.BytesIO(pdf))
     sources = list(reader.pages)
     page_width = float(sources[0].mediabox.width)
