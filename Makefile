@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test bench check clean
+.PHONY: all build bytecode test bench check clean
 all: build
 
 # System packages come first (pip cannot install Pango or the fonts): check_system.py installs
@@ -17,13 +17,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-build: $(STAMP)
+# pip compiles the libraries it installs, but not an editable project's own modules; compiled now,
+# every build and each of its render workers loads them without compiling them again (Python
+# would, where PYTHONDONTWRITEBYTECODE is set, in every process). A stale file is recompiled.
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q studyguide compile.py
+
+build: $(STAMP) bytecode
 	$(BIN)/python compile.py
 
 check: $(STAMP)
 	$(BIN)/python compile.py check
 
-test: $(STAMP)
+test: $(STAMP) bytecode
 	@$(PYTHON) tools/check_system.py test
 	$(BIN)/python -m pytest -q
 
