@@ -87,7 +87,7 @@ def _whole_plan(context: Context, chapters) -> Plan:
             pdf = rendered[f"workbook:{edition}"].pdf
             result[f"{edition}.pdf"] = pdf if variant else with_info(pdf, context.info())
         if settings.workbook.booklet:
-            result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context))
+            result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context), context.language)
         return result
 
     def pages(rendered):
@@ -231,7 +231,7 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
                             baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) / PT_TO_MM)
             result[f"{name}.pdf"] = _joined(context, pieces, footer)
         if settings.workbook.booklet:
-            result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context))
+            result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context), context.language)
         return result
 
     def pages(rendered):

@@ -5,52 +5,14 @@ from __future__ import annotations
 import io
 import re
 
-from typing import TYPE_CHECKING
-
 from ..fonts import Fonts
-
-if TYPE_CHECKING:
-    from pypdf import PdfWriter
-
-# pypdf is imported where it is used (the calibration sheet): loading it takes a build half a
-# second of CPU, and the outputs of a build are finished with pikepdf
-
-
-def _writer(pdf: bytes) -> PdfWriter:
-    from pypdf import PdfReader, PdfWriter
-
-    return PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-
-
-def _metadata(writer: PdfWriter, info: dict[str, str], language: str) -> None:
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer.add_metadata({f"/{key}": value for key, value in info.items() if value})
-    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
-
-
-def _bytes(writer: PdfWriter) -> bytes:
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _viewer_preferences(writer: PdfWriter, duplex: str) -> None:
-    """How viewers should print: duplex with the right flip (or one-sided), and at 100 % so that
-    cards keep their size and line up with their backs."""
-    from pypdf.generic import NameObject
-
-    preferences = writer.create_viewer_preferences()
-    preferences.duplex = NameObject(duplex)
-    preferences.print_scaling = NameObject("/None")
 
 
 # how a file should be printed → the viewer preference that asks for it
 DUPLEX = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", "one": "/Simplex"}
 
 
-def _preferences(pdf, duplex: str) -> None:
+def preferences(pdf, duplex: str) -> None:
     """How viewers should print: duplex with the right flip (or one-sided), and at 100 % so that
     cards keep their size and line up with their backs."""
     import pikepdf
@@ -84,16 +46,19 @@ def finish_sheets(pdfs: list[bytes], files: dict[str, tuple[list[int], str]], in
             part = pikepdf.new()
             for index in order:
                 part.pages.append(pages[index])
-        _preferences(part, DUPLEX[sides])
+        preferences(part, DUPLEX[sides])
         result[name] = save(part, info, language)
     return result
 
 
 def finish_calibration(pdf: bytes, info: dict[str, str], language: str, flip: str) -> bytes:
-    writer = _writer(pdf)
-    _metadata(writer, info, language)
-    _viewer_preferences(writer, DUPLEX[flip])
-    return _bytes(writer)
+    import pikepdf
+
+    from .assemble import save
+
+    sheet = pikepdf.open(io.BytesIO(pdf))
+    preferences(sheet, DUPLEX[flip])
+    return save(sheet, info, language)
 
 
 def _pdf_string(text: str) -> bytes:

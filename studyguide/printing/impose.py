@@ -23,36 +23,36 @@ def booklet_order(pages: int) -> list[tuple[int, int]]:
     return order
 
 
-def booklet(pdf: bytes, metadata: dict | None = None) -> bytes:
+def booklet(pdf: bytes, metadata: dict[str, str], language: str) -> bytes:
     """A5 pages imposed two-up on A4 landscape sheets, padded with blank pages to a multiple of 4.
 
     Print it duplex with a short-edge flip (the viewer is asked to), fold the stack in the
-    middle and staple along the fold.
+    middle and staple along the fold. Each page is drawn whole, as a form, at its own size.
     """
-    from pypdf import PdfReader, PdfWriter, Transformation  # only a booklet needs it: loading it takes time
-    from pypdf.generic import NameObject
+    import pikepdf
 
-    reader = PdfReader(io.BytesIO(pdf))
-    sources = list(reader.pages)
-    page_width = float(sources[0].mediabox.width)
-    page_height = float(sources[0].mediabox.height)
-    padded = -len(sources) % 4
+    from .assemble import save
+    from .finish import DUPLEX, preferences
+
+    source = pikepdf.open(io.BytesIO(pdf))
+    pages = list(source.pages)
+    box = pages[0].mediabox
+    page_width, page_height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
     sheet_width, sheet_height = A4_LANDSCAPE_PT
     half = sheet_width / 2
     x_offset = (half - page_width) / 2  # A5 is 0.5 mm narrower than half an A4
     y_offset = (sheet_height - page_height) / 2
-    writer = PdfWriter()
-    for left, right in booklet_order(len(sources) + padded):
-        sheet = writer.add_blank_page(sheet_width, sheet_height)
+    imposed = pikepdf.new()
+    for left, right in booklet_order(len(pages) + -len(pages) % 4):
+        forms, drawing = pikepdf.Dictionary(), []
         for index, x in ((left, x_offset), (right, half + x_offset)):
-            if index < len(sources):
-                sheet.merge_transformed_page(sources[index], Transformation().translate(x, y_offset))
-    if metadata:
-        writer.add_metadata(metadata)
-    preferences = writer.create_viewer_preferences()
-    preferences.duplex = NameObject("/DuplexFlipShortEdge")
-    preferences.print_scaling = NameObject("/None")
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+            if index < len(pages):
+                name = f"/Page{index + 1}"  # named by hand: pikepdf's overlays take random names
+                forms[name] = imposed.copy_foreign(pages[index].as_form_xobject())
+                drawing.append(f"q 1 0 0 1 {x:.4f} {y_offset:.4f} cm {name} Do Q")
+        imposed.add_blank_page(page_size=(sheet_width, sheet_height))
+        sheet = imposed.pages[-1]
+        sheet.Resources = pikepdf.Dictionary(XObject=forms)
+        sheet.Contents = imposed.make_stream("\n".join(drawing).encode())
+    preferences(imposed, DUPLEX["short"])
+    return save(imposed, metadata, language)
