@@ -30,6 +30,7 @@ from .outputs import workbook as workbook_output
 from .printing.pool import Pool, Rendered
 from .read import read_guide
 from .read.symbols import symbol_characters
+from .read.text import with_references
 from .select import select_chapters, shuffle_questions
 from .resources import CHECKOUT, LAYOUTS
 from .write import remove_leftovers, signals_deferred, write_all
@@ -98,7 +99,7 @@ def shown_characters(guide: Guide, views, meta: Meta) -> set[str]:
     texts += [view.label + view.title for view in views]
     for path in guide.sources:
         try:
-            texts.append(symbol_characters(path.read_text(encoding="utf-8-sig", errors="replace")))
+            texts.append(with_references(symbol_characters(path.read_text(encoding="utf-8-sig", errors="replace"))))
         except OSError:
             pass
     return set("".join(texts))

@@ -15,7 +15,7 @@ from .markdown import CELL_BREAK, structure_parser
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
 from .read.symbols import symbol_characters
-from .read.text import strip_code
+from .read.text import strip_code, with_references
 
 
 def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
@@ -32,9 +32,10 @@ def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
             continue  # already reported when reading
         text = symbol_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
         texts.append((shown.get(path.resolve(), path), text, 1))
-        coverage.append((*texts[-1], language(path.resolve(), guide.language)))
+        # `&#x202E;` prints as U+202E: fonts and invisible characters are checked on what prints
+        coverage.append((texts[-1][0], with_references(text), 1, language(path.resolve(), guide.language)))
     problems += check_coverage(coverage, fonts)
-    problems += _invisible(texts)
+    problems += _invisible([item[:3] for item in coverage])
     problems += _html(texts)
     problems += _links(guide, content_roots)
     return problems
