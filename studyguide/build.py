@@ -140,7 +140,8 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
         font_dir(settings.fonts_folder)
     except FontsMissing as exc:
         return None, None, [finding(
-            "SG110", f"the fonts are missing: {exc}", Location(exc.folder, 0, 0),
+            "SG110", f"the fonts {'cannot be used' if exc.unusable else 'are missing'}: {exc}", Location(exc.folder, 0, 0),
+            "put the font files themselves in that folder, as studyguide ships them" if exc.unusable else
             "set build.fonts to a folder holding them" if settings.fonts_folder else
             "restore the fonts/ folder (git checkout fonts)" if CHECKOUT else
             "reinstall studyguide (pip install --force-reinstall studyguide)")]
