@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import JobCache, Manifest, output_digest
-from .check import check_guide, check_layouts
+from .check import check_guide, check_layouts, check_settings
 from .config import Settings
 from .diagnostics import finding
 from .export import anki as anki_export
@@ -152,6 +152,7 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
                     for note in fonts.notes]
     languages = {chapter.source: chapter_language(settings, guide, chapter) for chapter in guide.chapters}
     diagnostics += check_guide(guide, fonts, content_roots(content), languages)
+    diagnostics += check_settings(settings, fonts, language_of(settings, guide))
     if user_layouts:
         diagnostics += check_layouts(user_layouts)
     if not guide.cards and not any(d.severity is Severity.ERROR for d in diagnostics):

@@ -322,3 +322,38 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
                 "so it works offline and runs nothing a guide brings", Location(own, 1),
                 "remove layouts/study.js; the page's look is in study.css and study.html.j2"))
     return problems
+
+
+# the settings that print: on the title page, in running heads, in the PDF's metadata
+PRINTED_SETTINGS = ("title", "subtitle", "course", "author", "date", "keywords")
+
+
+def check_settings(settings, fonts: Fonts, language: str) -> list[Diagnostic]:
+    """The guide's title and the other [guide] settings that print, checked as the content's
+    characters are (a font has them, none is invisible), at the setting's line: a title may be
+    written with escapes (`"\\u202E"`, `"\\U00020000"`) that no check of the content sees."""
+    from .config import _line_of
+
+    if settings.source is None:
+        return []
+    try:
+        text = settings.source.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    lines = text.splitlines()
+    shown, texts = _shown(settings.source), []
+    for key in PRINTED_SETTINGS:
+        value = getattr(settings.guide, key)
+        value = " ".join(map(str, value)) if isinstance(value, list) else str(value)
+        line = _line_of(text, "guide", key)
+        if value and line:
+            start = re.search(r"=\s*[\"']?", lines[line - 1])  # columns count from where the value starts
+            texts.append((shown, " " * (start.end() if start else 0) + value, line))
+    return check_coverage([(*item, language) for item in texts], fonts) + _invisible(texts)
+
+
+def _shown(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
