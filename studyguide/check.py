@@ -33,12 +33,31 @@ def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
         text = symbol_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
         texts.append((shown.get(path.resolve(), path), text, 1))
         # `&#x202E;` prints as U+202E: fonts and invisible characters are checked on what prints
-        coverage.append((texts[-1][0], with_references(text), 1, language(path.resolve(), guide.language)))
+        coverage.append((texts[-1][0], _front_matter_escapes(with_references(text)), 1,
+                         language(path.resolve(), guide.language)))
     problems += check_coverage(coverage, fonts)
     problems += _invisible([item[:3] for item in coverage])
     problems += _html(texts)
     problems += _links(guide, content_roots)
     return problems
+
+
+# YAML's escapes in a double-quoted value: `title: "\u202E"` is the character U+202E
+_YAML_ESCAPE = re.compile(r"(?<!\\)\\(?:x(?P<x>[0-9a-fA-F]{2})|u(?P<u>[0-9a-fA-F]{4})|U(?P<U>[0-9a-fA-F]{8}))")
+
+
+def _front_matter_escapes(text: str) -> str:
+    """The text with each escape in its front matter replaced by the character it stands for,
+    padded to the escape's length so columns stay: the title it gives prints as a heading."""
+    if not text.startswith("---\n") or "\\" not in text:
+        return text
+    lines = text.split("\n")
+    for k in range(1, len(lines)):
+        if lines[k].rstrip() in ("---", "..."):
+            break
+        lines[k] = _YAML_ESCAPE.sub(lambda m: chr(min(int(m["x"] or m["u"] or m["U"], 16), 0x10FFFF))
+                                    .ljust(len(m.group(0))), lines[k])
+    return "\n".join(lines)
 
 
 def _invisible(texts) -> list[Diagnostic]:
