@@ -288,7 +288,8 @@ class ContentRenderer:
             raise ValueError(f"{path.suffix or 'a file without suffix'} is not an image type we print "
                              "(png, jpg, gif, svg, webp)")
         if not path.is_file():
-            raise ValueError("the image file does not exist")
+            raise ValueError("the image is a folder, a pipe or a device, not a file" if path.exists()
+                             else "the image file does not exist")
         stat = path.stat()
         if path.suffix.lower() == ".svg":
             _svg_references(str(path), stat.st_mtime_ns, tuple(str(root) for root in self.roots))
