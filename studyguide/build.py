@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import JobCache, Manifest, output_digest
-from .check import check_guide, check_layouts, where_written
+from .check import check_guide, check_layouts, check_settings, where_written
 from .config import Settings
 from .diagnostics import finding
 from .outputs import anki as anki_export
@@ -30,6 +30,7 @@ from .outputs import workbook as workbook_output
 from .printing.pool import Pool, Rendered
 from .read import read_guide
 from .read.symbols import symbol_characters
+from .read.text import with_references
 from .select import select_chapters, shuffle_questions
 from .resources import CHECKOUT, LAYOUTS
 from .write import remove_leftovers, signals_deferred, write_all
@@ -98,7 +99,7 @@ def shown_characters(guide: Guide, views, meta: Meta) -> set[str]:
     texts += [view.label + view.title for view in views]
     for path in guide.sources:
         try:
-            texts.append(symbol_characters(path.read_text(encoding="utf-8-sig", errors="replace")))
+            texts.append(with_references(symbol_characters(path.read_text(encoding="utf-8-sig", errors="replace"))))
         except OSError:
             pass
     return set("".join(texts))
@@ -139,7 +140,8 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
         font_dir(settings.fonts_folder)
     except FontsMissing as exc:
         return None, None, [finding(
-            "SG110", f"the fonts are missing: {exc}", Location(exc.folder, 0, 0),
+            "SG110", f"the fonts {'cannot be used' if exc.unusable else 'are missing'}: {exc}", Location(exc.folder, 0, 0),
+            "put the font files themselves in that folder, as studyguide ships them" if exc.unusable else
             "set build.fonts to a folder holding them" if settings.fonts_folder else
             "restore the fonts/ folder (git checkout fonts)" if CHECKOUT else
             "reinstall studyguide (pip install --force-reinstall studyguide)")]
@@ -150,6 +152,7 @@ def read_and_check(settings: Settings, content: list[Path], user_layouts: Path |
                     for note in fonts.notes]
     languages = {chapter.source: chapter_language(settings, guide, chapter) for chapter in guide.chapters}
     diagnostics += check_guide(guide, fonts, content_roots(content), languages)
+    diagnostics += check_settings(settings, fonts, language_of(settings, guide))
     if user_layouts:
         diagnostics += check_layouts(user_layouts)
     if not guide.cards and not any(d.severity is Severity.ERROR for d in diagnostics):

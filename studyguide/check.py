@@ -16,7 +16,7 @@ from .markdown import CELL_BREAK, Renderer, structure_parser
 from .model import Diagnostic, Guide, Location, Severity
 from .read.blocks import outside_fences
 from .read.symbols import symbol_characters
-from .read.text import strip_code
+from .read.text import strip_code, with_references
 from .resources import FONTS, LAYOUT_BYTES
 
 
@@ -34,12 +34,32 @@ def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
             continue  # already reported when reading
         text = symbol_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
         texts.append((shown.get(path.resolve(), path), text, 1))
-        coverage.append((*texts[-1], language(path.resolve(), guide.language)))
+        # `&#x202E;` prints as U+202E: fonts and invisible characters are checked on what prints
+        coverage.append((texts[-1][0], _front_matter_escapes(with_references(text)), 1,
+                         language(path.resolve(), guide.language)))
     problems += check_coverage(coverage, fonts)
-    problems += _invisible(texts)
+    problems += _invisible([item[:3] for item in coverage])
     problems += _html(texts)
     problems += _links(guide, content_roots)
     return problems
+
+
+# YAML's escapes in a double-quoted value: `title: "\u202E"` is the character U+202E
+_YAML_ESCAPE = re.compile(r"(?<!\\)\\(?:x(?P<x>[0-9a-fA-F]{2})|u(?P<u>[0-9a-fA-F]{4})|U(?P<U>[0-9a-fA-F]{8}))")
+
+
+def _front_matter_escapes(text: str) -> str:
+    """The text with each escape in its front matter replaced by the character it stands for,
+    padded to the escape's length so columns stay: the title it gives prints as a heading."""
+    if not text.startswith("---\n") or "\\" not in text:
+        return text
+    lines = text.split("\n")
+    for k in range(1, len(lines)):
+        if lines[k].rstrip() in ("---", "..."):
+            break
+        lines[k] = _YAML_ESCAPE.sub(lambda m: chr(min(int(m["x"] or m["u"] or m["U"], 16), 0x10FFFF))
+                                    .ljust(len(m.group(0))), lines[k])
+    return "\n".join(lines)
 
 
 def _invisible(texts) -> list[Diagnostic]:
@@ -368,3 +388,38 @@ def check_layouts(folder: Path) -> list[Diagnostic]:
                 "so it works offline and runs nothing a guide brings", Location(own, 1),
                 "remove layouts/study.js; the page's look is in study.css and study.html.j2"))
     return problems
+
+
+# the settings that print: on the title page, in running heads, in the PDF's metadata
+PRINTED_SETTINGS = ("title", "subtitle", "course", "author", "date", "keywords")
+
+
+def check_settings(settings, fonts: Fonts, language: str) -> list[Diagnostic]:
+    """The guide's title and the other [guide] settings that print, checked as the content's
+    characters are (a font has them, none is invisible), at the setting's line: a title may be
+    written with escapes (`"\\u202E"`, `"\\U00020000"`) that no check of the content sees."""
+    from .config import _line_of
+
+    if settings.source is None:
+        return []
+    try:
+        text = settings.source.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    lines = text.splitlines()
+    shown, texts = _shown(settings.source), []
+    for key in PRINTED_SETTINGS:
+        value = getattr(settings.guide, key)
+        value = " ".join(map(str, value)) if isinstance(value, list) else str(value)
+        line = _line_of(text, "guide", key)
+        if value and line:
+            start = re.search(r"=\s*[\"']?", lines[line - 1])  # columns count from where the value starts
+            texts.append((shown, " " * (start.end() if start else 0) + value, line))
+    return check_coverage([(*item, language) for item in texts], fonts) + _invisible(texts)
+
+
+def _shown(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path

@@ -711,6 +711,14 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
     if not out.is_absolute():
         out = project / out
     cache_dir = cache_folder(project)  # never inside the guide, which anyone may have written
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # $XDG_CACHE_HOME is a file, or cannot be written: build without a cache
+        from .report import shown_path
+        if pool is None:  # said once, not again when called back with the workers
+            reporter.line(f"studyguide: the cache folder {shown_path(cache_dir)} cannot be made "
+                          f"({exc.strerror or exc}); building without a cache")
+        cache_dir, force = None, True
     user_layouts = _user_layouts(settings)
     layouts = [LAYOUTS] + ([user_layouts] if user_layouts else [])
     stamp = fingerprint(settings, content, layouts, settings.fonts_folder or FONTS)

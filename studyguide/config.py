@@ -306,6 +306,17 @@ def _check_value(path, text, section: str, name: str, value: Any, f: dataclasses
     return value
 
 
+def _deepest_line(text: str, depth: int = 100) -> int:
+    """The first line where brackets and braces nest `depth` deep (strings aside: a rough count)."""
+    level = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for ch in line:
+            level += (ch in "[{") - (ch in "]}")
+            if level >= depth:
+                return number
+    return 1
+
+
 def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> ConfigError:
     """`file:line:column: not valid TOML: …`, with the line and a caret under the place."""
     found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
@@ -489,6 +500,8 @@ def find_config(start: Path) -> Path | None:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
             return None
+        except RecursionError:  # too deep to read: load() says so at its line
+            return pyproject
         if "studyguide" in data.get("tool", {}):
             return pyproject
     return None
@@ -517,6 +530,10 @@ def load(path: Path | None) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(path, text, exc) from None
+    except RecursionError:  # Python's TOML reader recurses once per level of `[[[…` or `{a = {…`
+        raise ConfigError(path, "", "not valid TOML for studyguide: arrays or tables nest too deeply",
+                          "no setting nests more than two levels; write the value flat",
+                          line=_deepest_line(text)) from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("studyguide", {})
     return from_mapping(data, path, text)

@@ -16,7 +16,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SG107": (Severity.ERROR, "no Markdown files were found at the given path"),
     "SG108": (Severity.ERROR, "the content holds no questions at all"),
     "SG109": (Severity.ERROR, "a content file is a link to a file outside the content folder, or a folder in it is a link"),
-    "SG110": (Severity.ERROR, "the fonts folder, or a font in it, is missing"),
+    "SG110": (Severity.ERROR, "the fonts folder, or a font in it, is missing, not a font, or a link out of the folder"),
     "SG111": (Severity.WARNING, "a content folder is named like a Markdown file (x.md)"),
     "SG112": (Severity.ERROR, "a marker written as a regular expression takes too long on a line of the file"),
     # structure

@@ -79,18 +79,40 @@ def region_of(language: str) -> str:
 class FontsMissing(Exception):
     """The fonts folder or one of its files is missing."""
 
-    def __init__(self, folder: Path, missing: list[str]) -> None:
-        what = "the folder does not exist" if not folder.is_dir() else f"missing {', '.join(missing)}"
+    def __init__(self, folder: Path, missing: list[str], unusable: tuple[str, ...] = ()) -> None:
+        what = "the folder does not exist" if not folder.is_dir() else "; ".join(
+            ([f"missing {', '.join(missing)}"] if missing else []) + list(unusable))
         super().__init__(what)
-        self.folder = folder
+        self.folder, self.unusable = folder, unusable
 
 
 def font_dir(folder: Path | None = None) -> Path:
-    folder = folder or FONTS
-    missing = [face.file for face in BUNDLED if not (folder / face.file).is_file()]
-    if missing:
-        raise FontsMissing(folder, sorted(set(missing)))
-    return folder
+    """The fonts folder, once each bundled face's file is there; in a guide's own folder, each
+    must also be a font, not a link leading out of it (a font read wrongly would fail every
+    character, or the build)."""
+    missing = sorted({face.file for face in BUNDLED if not ((folder or FONTS) / face.file).is_file()})
+    unusable = () if folder is None or missing else tuple(
+        problem for name in sorted({face.file for face in BUNDLED}) if (problem := _unusable(folder, name)))
+    if missing or unusable:
+        raise FontsMissing(folder or FONTS, missing, unusable)
+    return folder or FONTS
+
+
+def _unusable(folder: Path, name: str) -> str:
+    """Why the font file `name` in a guide's fonts folder cannot be used, or ""."""
+    path = folder / name
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder)):
+        return f"{name} is a link to a file outside the folder"
+    try:
+        with open(path, "rb") as stream:
+            magic = stream.read(4)
+        # a font's own signature: TrueType, OpenType (CFF), Apple TrueType, a collection
+        if magic not in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf") or not _unicodes(path):
+            raise ValueError
+        subset(path, {"0"})  # the font's tables, cut as every build cuts them
+    except (OSError, ValueError, RuntimeError):
+        return f"{name} is not a font that can be read (damaged, cut short, or another kind of file)"
+    return ""
 
 
 def system_font(name: str) -> Path | None:

@@ -234,3 +234,19 @@ def test_fuzzed_caches_never_fail_a_build(guide, clean):
             path.write_bytes(bytes(data))
         shutil.rmtree(guide / "out")
         _rebuilt_like_clean(guide, clean)
+
+
+def test_a_cache_folder_that_cannot_be_made_means_building_without_one(tmp_path):
+    """$XDG_CACHE_HOME naming a file: the build says it goes without a cache, and writes its
+    outputs, rather than stopping with an internal error."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch01.md").write_text("# 第 1 章-栈\n\n1. 什么是栈？\n   后进先出的线性表。\n",
+                                                  encoding="utf-8")
+    (tmp_path / "in-the-way").write_text("a file, not a folder", encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "in-the-way"), "NO_COLOR": "1"}
+    result = run_cli("--only", "html", cwd=tmp_path, env=env)
+    printed = result.stdout + result.stderr
+    assert result.returncode == 0, printed
+    assert "internal error" not in printed and "Traceback" not in printed
+    assert printed.count("cannot be made (Not a directory); building without a cache") == 1, printed
+    assert "后进先出的线性表" in (tmp_path / "out" / "answers.html").read_text(encoding="utf-8")

@@ -44,6 +44,21 @@ def test_broken_toml_names_the_line(tmp_path):
     assert f"{path}:2:" in str(caught.value) and "not valid TOML" in str(caught.value)
 
 
+@pytest.mark.parametrize("name, text", [
+    ("studyguide.toml", "[guide]\ntitle = \"x\"\nkeywords = " + "[" * 5000 + "]" * 5000 + "\n"),
+    ("pyproject.toml", "[tool.studyguide.read]\n\nformat = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n"),
+])
+def test_settings_nested_too_deep_name_the_line_without_a_traceback(tmp_path, name, text):
+    # Python's TOML reader recurses once per level: five thousand `[` ran it out of stack
+    _write(tmp_path, text, name)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch01.md").write_text("# 第 1 章-栈\n\n1. 什么是栈？\n   后进先出。\n", encoding="utf-8")
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"{name}:3: not valid TOML for studyguide: arrays or tables nest too deeply" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
 def test_errors_reach_the_user_without_a_traceback(tmp_path):
     _write(tmp_path, "[guide]\ntitel = \"x\"\n")
     (tmp_path / "content").mkdir()

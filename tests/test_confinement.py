@@ -417,3 +417,37 @@ def test_the_renderers_fetcher_opens_no_fifo_and_reads_no_file_past_its_limit(tm
         assert fetcher.refused[-1] == ((tmp_path / name).as_uri(), reason)
     monkeypatch.setattr(fetch, "LIMIT", 8)
     assert fetcher.fetch((tmp_path / "small.png").as_uri()).read() == b"12345678"
+
+
+@pytest.mark.parametrize("damage", ["text", "cut short", "zip", "link outside"])
+def test_a_guides_font_that_is_no_font_is_named_not_read(tmp_path, damage):
+    """build.fonts names the guide's own folder of the bundled faces; one that is not a font (or a
+    link out of the folder) is SG110 naming it, rather than an SG401 for every character, or
+    an internal error when the font is cut for the pages."""
+    from studyguide.resources import FONTS
+
+    guide = _guide(tmp_path / "guide", settings='[build]\nfonts = "myfonts"\n')
+    fonts = guide / "myfonts"
+    fonts.mkdir()
+    shipped = sorted(FONTS.glob("*.[ot]tf"))
+    assert len(shipped) == 4
+    for font in shipped:
+        shutil.copy(font, fonts / font.name)
+    broken = fonts / "NotoSansMono-Regular.ttf"
+    if damage == "text":
+        broken.write_text("no font here\n" * 100)
+    elif damage == "cut short":
+        broken.write_bytes(broken.read_bytes()[:20000])
+    elif damage == "zip":
+        broken.write_bytes(b"PK\x03\x04" + bytes(2000))
+    else:
+        broken.unlink()
+        broken.symlink_to(FONTS / "NotoSansMono-Regular.ttf")
+    reason = "is a link to a file outside the folder" if damage == "link outside" else "is not a font that can be read"
+    for args in (["check"], ["--only", "html"]):
+        result = _run(guide, *args, timeout=120)
+        printed = result.stdout + result.stderr
+        assert result.returncode == 1, printed
+        assert f"myfonts: error SG110 the fonts cannot be used: NotoSansMono-Regular.ttf {reason}" in printed
+        assert "SG401" not in printed and "internal error" not in printed and "Traceback" not in printed
+    assert not (guide / "out").exists()

@@ -177,3 +177,26 @@ def test_watch_keeps_compiled_templates_until_a_layout_file_changes(tmp_path):
     own.unlink()
     assert "my own" not in Layouts.for_build(mine).render("page-number-glyphs.html.j2", language="en",
                                                            characters="1 2", stylesheet="")
+
+
+@pytest.mark.parametrize("name, source, line, words", [
+    ("blocks nested 3,000 deep", "<p>\nfine\n" + "{% if 1 %}\n" * 3000 + "x" + "{% endif %}" * 3000, 102,
+     "nests blocks or brackets too deeply"),
+    ("brackets nested 5,000 deep", "<p>\n{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}\n", 2,
+     "nests blocks or brackets too deeply"),
+    ("300,000 tags", "<p>\n" + "{{ 1 }}" * 300_000 + "\n", 1, "more than the 1,000,000 a layout may be"),
+])
+def test_a_template_too_deep_or_big_to_compile_is_refused_at_its_own_file(name, source, line, words, tmp_path):
+    """Jinja reads a template by recursion, and Python compiles it at a cost growing with its size:
+    either is SG505 at the included template itself, not at the built-in one including it."""
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "answer.html.j2").write_text(source, encoding="utf-8")
+    (layouts / "title-page.html.j2").write_text('<section>\n{% include "answer.html.j2" %}\n</section>\n',
+                                                encoding="utf-8")
+    with pytest.raises(LayoutError) as caught:
+        Layouts(layouts).render("title-page.html.j2")
+    found = caught.value.diagnostic
+    assert found.code == "SG505" and words in found.message, found
+    assert found.location.path == layouts / "answer.html.j2" and found.location.line == line, found
+    assert "layout `answer.html.j2` cannot be read" in found.message

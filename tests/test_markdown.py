@@ -143,6 +143,19 @@ def test_images_that_cannot_be_used_stay_text(renderer, chapter, target, reason)
     assert rejected.kind == "image" and reason in rejected.reason
 
 
+def test_an_image_that_is_a_pipe_or_a_folder_is_named_so(tmp_path):
+    """A FIFO is never opened (it would wait for ever), and the finding says what it is rather
+    than that it does not exist."""
+    import os
+
+    os.mkfifo(tmp_path / "pipe.png")
+    (tmp_path / "folder.png").mkdir()
+    here = Chapter(1, 1, "图", Location(Path("ch01.md")), source=tmp_path / "ch01.md")
+    found = ContentRenderer([tmp_path]).check("![管道](pipe.png) ![目录](folder.png)", here)
+    assert [r.target for r in found] == ["pipe.png", "folder.png"]
+    assert all(r.kind == "image" and r.reason == "the image is a folder, a pipe or a device, not a file" for r in found)
+
+
 def test_link_like_text_whose_target_is_not_a_url_stays_text(renderer, chapter):
     html = renderer.html("加速-[-1，0，1](刹车，不加速，加速)，详见 [PyTorch](https://pytorch.org)。", chapter)
     assert "(刹车，不加速，加速)" in visible_text(html)

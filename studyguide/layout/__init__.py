@@ -171,6 +171,7 @@ def _template_errors(name: str):
         yield
     except TemplateSyntaxError as exc:
         where = Location(Path(exc.filename or name), exc.lineno or 1)
+        name = Path(exc.filename).name if exc.filename else name  # an included template's own name
         raise LayoutError(finding("SG505", f"layout `{name}` cannot be read: {exc.message}", where,
                                   "fix the template, or delete your copy to use the built-in one")) from None
     except SyntaxError as exc:  # Python's own limits on what Jinja made of it: hundreds of nested brackets

@@ -21,7 +21,7 @@ import string
 import time
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, TemplateNotFound
+from jinja2 import FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -39,6 +39,23 @@ LONGEST_RANGE = 100_000
 DIGITS = 4_000  # in any whole number a template makes: Python prints none longer than 4,300
 _BITS = int(DIGITS * 3.32)  # bits in a number of DIGITS digits
 NUMBER_WIDTH = 330  # characters at most in a printed number that is not whole (1e308 with its digits)
+LONGEST_TEMPLATE = 1_000_000  # characters in one layout file; the built-in ones are under 20,000
+
+
+def _deepest_line(source, depth: int = 100) -> int:
+    """The first line where blocks and brackets nest `depth` deep (a rough count, for the finding)."""
+    level = 0
+    for number, line in enumerate(str(source).splitlines(), start=1):
+        for token in _NESTING.finditer(line):
+            level += -1 if token["close"] or token["close2"] else 1 if token["open"] or token["open2"] else 0
+            if level >= depth:
+                return number
+    return 1
+
+
+# a tag's own braces (`{%`, `}}`) are skipped; blocks (`{% if %}` … `{% endif %}`) and brackets count
+_NESTING = re.compile(r"\{%-?\s*(?:(?P<close>end\w+)|(?P<open>if|for|macro|call|filter|block|with|raw)\b)?"
+                      r"|\{\{|\}\}|%\}|\{#|#\}|(?P<open2>[([{])|(?P<close2>[)\]}])")
 
 # filters whose output is bounded by their input (no width, count or fill argument), and that
 # show nothing of Python itself (no pprint, no random)
@@ -175,6 +192,20 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.spent = 0.0  # seconds all renders took so far
         self.started = 0.0
         self.allowed = BUILD_SECONDS  # seconds all renders may take
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        """A template's code, refused at its own file rather than where it is included: one over
+        LONGEST_TEMPLATE characters (300,000 `{{ 1 }}` took minutes to compile, in every
+        worker), or nested more deeply than Python's stack lets Jinja read (`{% if %}` in
+        `{% if %}` three thousand times)."""
+        if isinstance(source, str) and len(source) > LONGEST_TEMPLATE:
+            raise TemplateSyntaxError(f"the template is {len(source):,} characters long, more than the "
+                                      f"{LONGEST_TEMPLATE:,} a layout may be", 1, name, filename)
+        try:
+            return super().compile(source, name, filename, raw, defer_init)
+        except RecursionError:
+            raise TemplateSyntaxError("the template nests blocks or brackets too deeply to be read",
+                                      _deepest_line(source), name, filename) from None
 
     def allow_for(self, cards: int) -> None:
         """The time all renders of a build of so many cards may take."""

@@ -274,3 +274,38 @@ def strip_answer_label(answer: list[tuple[int, str]], number: str | None = None)
             answer = answer[:k] + [(n, stripped)] + answer[k + 1:]
         break
     return answer
+
+
+# A character reference (`&#x202E;`, `&#171;`, `&hearts;`) that Markdown turns into the character
+# it names, unless a backslash escapes its `&`; the same forms markdown-it reads.
+_REFERENCE = re.compile(r"(?<!\\)&(?:#(?:x(?P<hex>[0-9a-f]{1,6})|(?P<decimal>[0-9]{1,7}))|(?P<name>[a-z][a-z0-9]{1,31}));",
+                        re.IGNORECASE)
+
+
+def with_references(text: str) -> str:
+    """The text with each character reference outside code replaced by the character it prints as,
+    padded with spaces to the reference's length, so each line keeps its columns: checks on the
+    characters a page shows (fonts, invisible ones) then see `&#x202E;` as the U+202E it prints."""
+    if "&" not in text:
+        return text
+    from markdown_it.common.entities import entities
+    from markdown_it.common.utils import isValidEntityCode
+
+    def character(match: re.Match) -> str:
+        if match["name"]:
+            shown = entities.get(match["name"], match.group(0))
+        else:
+            code = int(match["hex"], 16) if match["hex"] else int(match["decimal"])
+            shown = chr(code) if isValidEntityCode(code) else "\ufffd"
+        return shown.ljust(len(match.group(0)))
+
+    lines = text.split("\n")
+    for k, line in outside_fences(lines):
+        if "&" in line:
+            bare = strip_code(line)  # code spans blanked, at the same columns
+            pieces, done = [], 0
+            for match in _REFERENCE.finditer(bare):
+                pieces += [line[done:match.start()], character(match)]
+                done = match.end()
+            lines[k] = "".join(pieces) + line[done:]
+    return "\n".join(lines)
