@@ -490,3 +490,21 @@ class Manifest:
         data = json.dumps({"fingerprint": fingerprint_, "out": str(out_dir.resolve()), "outputs": outputs}, indent=1)
         if not _write(self.path, data.encode("utf-8"), self.path.parent):
             _remove(self.path)  # an old record must not say that outputs it no longer matches are current
+
+
+class RecordIndex:
+    """Plain data kept between builds in one record, by key: each measured side's boxes, where
+    each flashcard sheet's pages are, or where each workbook chapter's pages are. It keeps what this build has (found before, or made now): a record per
+    guide, written once or a few times a build, costs far less than a file per sheet or side."""
+
+    def __init__(self, cache, name: str, current: list[str] = ()) -> None:
+        self.cache, self.key = cache, cache.record_key("index", name)
+        found = cache.record(self.key)
+        self.before = found if type(found) is dict else {}
+        self.now = {key: self.before[key] for key in current if key in self.before}
+
+    def keep(self, key: str, value) -> None:
+        self.now[key] = value
+
+    def save(self) -> None:
+        self.cache.put_record(self.key, self.now)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..cache import anchor_rows, plain_int, plain_list, plain_str, read_anchors
+from ..cache import RecordIndex, anchor_rows, plain_int, plain_list, plain_str, read_anchors
 
 from ..config import ConfigError
 from ..diagnostics import finding
@@ -95,7 +95,7 @@ def plan(context: Context) -> Plan:
     if cache is not None:
         # each head and each side at each size is known by a document measuring it alone, which
         # lays it out as the whole measuring document does
-        measured = _Index(cache, "measured")
+        measured = RecordIndex(cache, "measured")
         css = measure_css(context.layouts, measuring, stock, context.font_url)
         record_keys = {item.id: cache.record_key("measure", measure_html(
             context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css), context.roots)
@@ -159,7 +159,7 @@ def plan(context: Context) -> Plan:
             texts = sheet_keys(context.layouts, pages, groups, stock, settings, context.language,
                                context.print_meta, context.font_url, urls)
             keys = [cache.record_key("sheet", text, context.roots) for text in texts]
-            state["sheets"] = _Index(cache, "sheets", keys)
+            state["sheets"] = RecordIndex(cache, "sheets", keys)
             done = 0
         result, first = [], 0
         for number, (chunk, html) in enumerate(documents):
@@ -287,24 +287,6 @@ def plan(context: Context) -> Plan:
     return Plan(jobs, files, then, pages=page_counts, expected=len(jobs) + chunks)
 
 
-class _Index:
-    """Plain data kept between builds in one record, by key: each measured side's boxes, or where
-    each sheet's pages are. It keeps what this build has (found before, or made now): a record per
-    guide, written once or a few times a build, costs far less than a file per sheet or side."""
-
-    def __init__(self, cache, name: str, current: list[str] = ()) -> None:
-        self.cache, self.key = cache, cache.record_key("index", name)
-        found = cache.record(self.key)
-        self.before = found if type(found) is dict else {}
-        self.now = {key: self.before[key] for key in current if key in self.before}
-
-    def keep(self, key: str, value) -> None:
-        self.now[key] = value
-
-    def save(self) -> None:
-        self.cache.put_record(self.key, self.now)
-
-
 def _alone(measuring: Measuring):
     """Each head and measured side with a measuring document of it alone (under a fixed id)."""
     for head in measuring.heads.values():
@@ -313,7 +295,7 @@ def _alone(measuring: Measuring):
         yield item, Measuring({}, (dataclasses.replace(item, id="m"),), frozenset())
 
 
-def _measured_before(measuring: Measuring, measured: "_Index", record_keys: dict[str, str],
+def _measured_before(measuring: Measuring, measured: "RecordIndex", record_keys: dict[str, str],
                      anchors: dict) -> Measuring:
     """What of `measuring` no earlier build measured; what one did fills `anchors`, under the ids
     this build gives them."""
@@ -364,7 +346,7 @@ class _NewSheet:
     record_key: str
 
 
-def _sheets_before(cache, index: _Index, own: list, name: str) -> list:
+def _sheets_before(cache, index: RecordIndex, own: list, name: str) -> list:
     """For each physical sheet, its pages in an earlier render (its record names the render, whose
     entry is checked as every entry is), or a _NewSheet to render."""
     found, sources = [], {}

@@ -248,11 +248,11 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
 def _chapters(context: Context):
     """The chapter records of the body pieces, when they can be used: with a cache, on pages
     printed on one side, with the built-in layouts (see outputs/chapters.py)."""
-    from .flashcards import _Index
+    from ..cache import RecordIndex
 
     if context.cache is None or context.settings.workbook.duplex or len(context.layouts.env.loader.searchpath) > 1:
         return None
-    return Chapters(context, _Index(context.cache, "chapters"))
+    return Chapters(context, RecordIndex(context.cache, "chapters"))
 
 
 def _joined(context: Context, pieces, footer) -> bytes:
