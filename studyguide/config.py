@@ -426,12 +426,15 @@ def _check_markers(path, text, section: str, markers: MarkerSettings) -> None:
             raise ConfigError(path, key, f"{value} is not a valid regular expression: {exc}",
                               "fix the expression (Python's syntax), or write the marker as plain text "
                               "without the slashes", line) from None
-        from .read.settings import runaway  # loaded only when a marker is an expression
+        from .read.settings import matches_nothing, runaway  # loaded only when a marker is an expression
 
         if why := runaway(value[1:-1]):
             raise ConfigError(path, key, f"{value} {why}, which can take hours on a long line",
                               "repeat only letters and classes, such as `/Q\\d+:/` rather than `/(Q\\d+)+:/` "
                               "or `/[QA]+:/` rather than `/(Q|A)+:/`", line)
+        if why := matches_nothing(value[1:-1]):
+            raise ConfigError(path, key, f"{value} {why}",
+                              "make it need at least one character, such as `/Q\\d+:/` rather than `/Q?\\d*/`", line)
 
 
 def is_marker_pattern(marker: str) -> bool:

@@ -130,6 +130,8 @@ def test_the_formats_are_the_readers():
      ["/(x|x)*y/ repeats a choice between alternatives, which can take hours", "rather than `/(Q|A)+:/`"]),
     ('[read.markers]\nquestion = "/(Q?\\\\d?)+:/"\n', "read.markers.question", 2, ["repeats a group that itself repeats"]),
     ('[read.markers]\nquestion = "/(\\\\w)\\\\1*:/"\n', "read.markers.question", 2, ["repeats a back-reference"]),
+    ('[read.markers]\nanswer = "/A?\\\\s*/"\n', "read.markers.answer", 2,
+     ["/A?\\s*/ matches an empty text, so it would mark every line", "at least one character"]),
     ('[read.markers]\nquestoin = "Q."\n', "read.markers.questoin", 2, ["did you mean `read.markers.question`?"]),
     ('[read.markers]\ntag = "card"\n', "read.markers.tag", 2, ["not in the expected form", "#card"]),
     ('[read]\nmarkers = {question = "/[/"}\n', "read.markers.question", 2, ["not a valid regular expression"]),

@@ -15,7 +15,7 @@ from ..model import Card, Chapter, Diagnostic, Guide, Location, escaped
 from .chapters import ChapterDraft, ChapterReader
 from .rules.labels import MARKER_SECONDS, SlowMarker
 from .text import is_question_line
-from .settings import FORMATS, Markers, ReadSettings, runaway
+from .settings import FORMATS, Markers, ReadSettings, matches_nothing, runaway
 from .source import load
 
 CONTENT_SUFFIXES = (".md", ".markdown")
@@ -227,12 +227,14 @@ def _declared(source, relative: str, settings: ReadSettings) -> tuple[str, Marke
                 # a guide is untrusted: `(a+)+` or `(x|x)*` can take hours on one line, so such
                 # repetitions, and very long expressions, are refused
                 why = runaway(value[1:-1]) or ("is longer than 200 characters" if len(value) > 200 else "")
+                empty = not why and matches_nothing(value[1:-1])
             except re.error as exc:
-                why = f"is not a regular expression: {exc}"
-            if why:
-                problems.append(finding("SG105", f"the {name} marker `{value}` {why}",
+                why, empty = f"is not a regular expression: {exc}", ""
+            if why or empty:
+                problems.append(finding("SG105", f"the {name} marker `{value}` {why or empty}",
                                         Location(source.path, _key_line(source, "markers")),
-                                        "write it as text, or repeat only letters and classes: "
+                                        "make it need at least one character: `Q\\d+:` rather than `Q?\\d*`"
+                                        if empty else "write it as text, or repeat only letters and classes: "
                                         "`[QA]+:` rather than `(Q|A)+:`"))
                 markers = dataclasses.replace(markers, **{name: ""})
     return format, markers, problems

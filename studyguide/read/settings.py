@@ -6,6 +6,8 @@ one reader for the whole file. A file's front matter (`format:`, `markers:`) win
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from re import _constants, _parser  # the engine's own parse of a pattern: what runaway() inspects
 
@@ -33,6 +35,12 @@ class ReadSettings:
 
 
 _REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
+
+
+def matches_nothing(expression: str) -> str:
+    """Why a marker's regular expression marks no text at all, or "" if it needs some: one that
+    matches an empty text (`/Q?\\d*/`, `/x*/`) would start a question or an answer on every line."""
+    return "matches an empty text, so it would mark every line" if re.match(expression, "") else ""
 
 
 def runaway(expression: str) -> str:
