@@ -442,15 +442,16 @@ def _too_long(views, key: str, fit: Fit, stock, severity: Severity, cards: int, 
     line = card.location.line if side == "f" or not card.answer_line else card.answer_line
     size = f"{stock.card_width_mm:g} × {stock.card_height_mm:g} mm"
     message = f"card {card.label}: the {what} does not fit its {size} card even at {fit.size_pt:g} pt"
+    over = f"continues over {cards} cards" if cards > 1 else "stays on one card"
     if tall:
-        message += (f"; it continues over {cards} cards, but holds a table row or a line taller than the "
+        message += (f"; it {over}, but holds a table row or a line taller than the "
                     "card, which runs past the card's bottom edge")
         hint = "make it smaller, or use a larger card (--card)"
     elif severity is Severity.ERROR:
         hint = ("shorten it, use a larger card (--card) or a smaller cards.min_size_pt, or let it continue "
                 "on another card (--overflow continue)")
     else:
-        message += f"; it continues over {cards} cards, marked as continued"
+        message += f"; it {over}, marked as continued" if cards > 1 else f"; it {over}"
         hint = "shorten it, or use a larger card (--card), to keep it on one card"
     return finding("SG601", message, Location(card.location.path, line), hint=hint, severity=severity)
 
