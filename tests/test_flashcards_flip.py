@@ -173,3 +173,34 @@ def test_a_back_not_drawn_as_expected_is_not_moved(guide):
     assert move_backs(pdf, move(1.0)) is None  # no card's background where the cards should be
     assert move_backs(pdf, [PageMove(1, move(0)[0].cards[:-1], (0, 0))]) is None  # a card more than said
     assert move_backs(pdf, [PageMove(0, move(0)[0].cards, (0, 0))]) is None  # a front: other places
+
+
+def test_a_guides_own_sheet_layout_has_its_backs_rendered_where_they_go(tmp_path):
+    """A guide's own layouts may draw on a sheet more than cards and guides (a bar, a logo); the
+    code that moves cards cannot tell what such a drawing belongs to, so its backs are rendered
+    in place, and a flip after a build prints what a build without a cache does."""
+    from studyguide.resources import LAYOUTS
+
+    def own_layout(folder: Path) -> None:
+        (folder / "layouts").mkdir()
+        sheet = (LAYOUTS / "flashcards.html.j2").read_text(encoding="utf-8")
+        faces_end = "{% endfor %}\n</div>"  # after a sheet's cards, inside the sheet
+        assert faces_end in sheet
+        bar = '<div style="position: absolute; left: 5mm; bottom: 5mm; width: 30mm; height: 6mm; background: #000"></div>'
+        (folder / "layouts" / "flashcards.html.j2").write_text(
+            sheet.replace(faces_end, "{% endfor %}\n" + bar + "\n</div>"), encoding="utf-8")
+
+    folder = _make(tmp_path / "own")
+    own_layout(folder)
+    assert run_cli(cwd=folder).returncode == 0
+    args = ("--flip", "short", "--back-offset", "2,3")
+    result = run_cli("--verbose", *args, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert rendered_pieces(result).get("flashcards:sheets:0") is True  # laid out again, not moved
+    reference = _in_place(tmp_path, *args, edit=own_layout)
+    _assert_same(folder / "out" / "flashcards.pdf", reference)
+    with pdfplumber.open(folder / "out" / "flashcards.pdf") as ours, pdfplumber.open(reference) as theirs:
+        bars = [[(round(r["x0"], 2), round(r["top"], 2)) for r in page.rects if r["width"] > 80 and r["height"] < 20]
+                for page in (ours.pages[1], theirs.pages[1])]
+    assert bars[0] and bars[0] == bars[1]  # the bar stays where the layout put it
+

@@ -106,6 +106,12 @@ class Layouts:
         self.env.globals["version"] = __version__
         self.use_fonts(bundled())
 
+    @property
+    def built_in(self) -> bool:
+        """Whether only the built-in layouts are used: what they draw is known to the code that
+        takes rendered pages apart (a chapter's pages, a card on a back), a guide's own is not."""
+        return self.user_dir is None
+
     @classmethod
     def for_build(cls, user_dir: Path | None = None) -> "Layouts":
         """The layouts for a build, with the templates compiled by an earlier build of this process

@@ -68,8 +68,10 @@ def plan(context: Context) -> Plan:
                                options.base_size_pt, options.min_size_pt)
     cache = context.cache
     # with a cache, the backs are rendered in one arrangement whatever the flip and offset, and
-    # their cards moved after (printing.backs): a change of flip or offset then renders no card
-    laid_out = backs_laid_out(stock, options.cut, options.backs) if cache is not None else options.backs
+    # their cards moved after (printing.backs): a change of flip or offset then renders no card.
+    # A guide's own layouts may draw more on a sheet than cards and guides: rendered in place.
+    movable = cache is not None and context.layouts.built_in
+    laid_out = backs_laid_out(stock, options.cut, options.backs) if movable else options.backs
     urls = guide_urls(context.layouts, stock, options.cut, laid_out)
     physical_sheets = -(-len(views) // stock.per_sheet)
     per_chunk = -(-settings.build.chunk_cards // stock.per_sheet) if settings.build.chunk_cards else CHUNK_SHEETS

@@ -250,7 +250,7 @@ def _chapters(context: Context):
     printed on one side, with the built-in layouts (see outputs/chapters.py)."""
     from ..cache import RecordIndex
 
-    if context.cache is None or context.settings.workbook.duplex or len(context.layouts.env.loader.searchpath) > 1:
+    if context.cache is None or context.settings.workbook.duplex or not context.layouts.built_in:
         return None
     return Chapters(context, RecordIndex(context.cache, "chapters"))
 
