@@ -39,8 +39,16 @@ _REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_
 
 def matches_nothing(expression: str) -> str:
     """Why a marker's regular expression marks no text at all, or "" if it needs some: one that
-    matches an empty text (`/Q?\\d*/`, `/x*/`) would start a question or an answer on every line."""
-    return "matches an empty text, so it would mark every line" if re.match(expression, "") else ""
+    can match no characters (`/Q?\\d*/`, `/x*/`, `/\\b/`) would start a question or an answer on
+    every line it is tried on."""
+    for line in _SAMPLE_LINES:
+        found = re.match(expression, line)
+        if found is not None and found.end() == 0:
+            return "can match no text at all, so it would mark every line"
+    return ""
+
+
+_SAMPLE_LINES = ("", "Q1: What is it?", "A: It is this.", "1. 问题？", " 答：是的。", "**Q.** text", "- item")
 
 
 def runaway(expression: str) -> str:
