@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -299,6 +300,9 @@ def _check_value(path, text, section: str, name: str, value: Any, f: dataclasses
             raise ConfigError(path, key, f"{item!r} is not one of {', '.join(map(str, choices))}", hint, line)
     if meta.get("pattern") and isinstance(value, str) and not re.match(meta["pattern"], value.strip().lower()):
         raise ConfigError(path, key, f"{value!r} is not in the expected form", meta["help"], line)
+    if isinstance(value, float) and not math.isfinite(value):  # nan passes every comparison below
+        raise ConfigError(path, key, f"{value} is not a number a setting can take", "give a number, such as 1.5",
+                          line)
     if meta.get("minimum") is not None and value < meta["minimum"]:
         raise ConfigError(path, key, f"{value} is below the minimum {meta['minimum']}", line=line)
     if meta.get("maximum") is not None and value > meta["maximum"]:

@@ -25,6 +25,9 @@ def _write(tmp_path, text: str, name: str = "studyguide.toml") -> Path:
                                                                   "did you mean `[workbook]`?"]),
     ("[build]\nchapters = \"1-3,x\"\n", "build.chapters", 2, ["not in the expected form"]),
     ("\n[guide]\ntitle = 3\n", "guide.title", 3, ["expected a string, got an integer 3"]),
+    # nan passes every bound (each comparison with it is false), and ended in an internal error
+    ("[cards]\nback_offset_x_mm = nan\n", "cards.back_offset_x_mm", 2, ["nan is not a number a setting can take"]),
+    ("[cards]\ngap_mm = inf\n", "cards.gap_mm", 2, ["inf is not a number a setting can take"]),
 ])
 def test_each_kind_of_mistake(tmp_path, text, key, line, words):
     path = _write(tmp_path, text)
@@ -172,3 +175,13 @@ def test_a_workbook_paper_no_page_can_have_is_refused_by_check(tmp_path, paper):
     assert f"studyguide.toml:6: `workbook.paper`: paper '{paper}' is outside 50–1000 mm" in result.stderr
     assert "(a paper's sides are 50 to 1000 mm" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_back_offset_of_nan_on_the_command_line_is_exit_2(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ch1.md").write_text("# 第 1 章\n\n1. 问题？\n   答案。\n", encoding="utf-8")
+    result = run_cli("--back-offset", "nan,0", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "cards.back_offset_x_mm" in result.stderr and "nan is not a number" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
