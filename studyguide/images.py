@@ -151,7 +151,10 @@ def _svg_drawn(root) -> int:
         weights[key] = min(total, MAX_SVG_SHAPES + 1)
         return weights[key]
 
-    return weight(root)
+    try:
+        return weight(root)
+    except RecursionError:  # elements nested a thousand deep: the renderer would recurse as deep
+        raise ValueError("the file is not an SVG image that can be printed: its elements nest too deeply") from None
 
 
 def _is_svg(path: Path) -> bool:
