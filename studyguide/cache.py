@@ -28,7 +28,7 @@ import os
 import re
 import shutil
 import stat
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -431,17 +431,27 @@ def folders_digest(folders: list[Path]) -> str:
     return digest.hexdigest()
 
 
+# card settings that only say where cards sit on a sheet: a change of them lays out no card
+# (outputs/flashcards.py moves the backs), so the fingerprint keeps them apart
+PLACEMENT = ("flip", "back_offset_x_mm", "back_offset_y_mm")
+
+
 def fingerprint(settings, content: list[Path], layouts: list[Path], fonts: Path) -> str:
-    """Everything a build's outputs depend on, in one hash."""
+    """Everything a build's outputs depend on, as `<what is laid out>.<where cards sit>`: two
+    hashes, so that a build can tell when only the flip or the back offset changed."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{engine_version()}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
-    digest.update(_settings_text(settings).encode())
+    cards = settings.cards
+    unplaced = replace(settings, cards=replace(cards, **{f.name: f.default for f in fields(cards)
+                                                        if f.name in PLACEMENT}))
+    digest.update(_settings_text(unplaced).encode())
     for path in content:
         _tree(path, digest, contents=True)  # Markdown and the images beside it
     for folder in layouts:
         _tree(folder, digest, contents=True)
     _tree(fonts, digest, contents=False)
-    return digest.hexdigest()
+    placement = json.dumps([getattr(cards, name) for name in PLACEMENT])
+    return f"{digest.hexdigest()}.{hashlib.sha256(placement.encode()).hexdigest()[:16]}"
 
 
 def output_digest(path: Path) -> str | None:
@@ -484,6 +494,14 @@ class Manifest:
             return False
         outputs = last.get("outputs") or {}
         return bool(outputs) and all(output_digest(out_dir / name) == digest for name, digest in outputs.items())
+
+    def only_placement_changed(self, fingerprint_: str, out_dir: Path) -> bool:
+        """Since the last build into the same folder, only where cards sit on the sheets changed
+        (the flip, the back offset): what is laid out is the same (see `fingerprint`)."""
+        last = self.load()
+        before = last.get("fingerprint", "")
+        return (before != fingerprint_ and before.partition(".")[0] == fingerprint_.partition(".")[0]
+                and last.get("out") == str(out_dir.resolve()))
 
     def save(self, fingerprint_: str, out_dir: Path, outputs: dict[str, str]) -> None:
         """Record this build; if that cannot be done (a full disk), the next build only runs again."""

@@ -733,6 +733,10 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
         if not settings.build.quiz and not RENDERED & set(settings.build.outputs):
             # HTML pages and exports render nothing: workers would only load WeasyPrint for nothing
             return _build(settings, content, reporter, force, Pool(1))
+        if not force and user_layouts is None and Manifest(cache_dir).only_placement_changed(stamp, out):
+            # a new flip or back offset: the cards are moved, not laid out (unless a back cannot
+            # be, which then renders in this process), so no worker loads WeasyPrint for nothing
+            return _build(settings, content, reporter, force, Pool(1))
         with Pool(settings.build.jobs or None).warm() as own:
             return _build(settings, content, reporter, force, own)
 

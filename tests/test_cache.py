@@ -131,9 +131,15 @@ def test_the_fingerprint_follows_content_settings_and_layouts(tmp_path, monkeypa
     assert fingerprint(marked, [content], [layouts], fonts) != fingerprint(Settings(), [content], [layouts], fonts)
     assert fingerprint(from_mapping({"read": {"files": {"a.md": "labels"}}}), [content], [layouts], fonts) != \
         fingerprint(Settings(), [content], [layouts], fonts)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert fingerprint(Settings(), [content], [layouts], fonts) != fingerprint.__wrapped__(
-        Settings(), [content], [layouts], fonts) if hasattr(fingerprint, "__wrapped__") else True
+    # a flip or back offset changes where cards sit, not what is laid out: the first part stays
+    placed = fingerprint(override(Settings(), {"cards.flip": "short", "cards.back_offset_x_mm": 1.5}),
+                         [content], [layouts], fonts)
+    unplaced = fingerprint(Settings(), [content], [layouts], fonts)
+    assert placed != unplaced and placed.partition(".")[0] == unplaced.partition(".")[0]
+    assert fingerprint(override(Settings(), {"cards.card": "poker"}), [content], [layouts], fonts).partition(".")[0] \
+        != unplaced.partition(".")[0]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the build date is printed: it counts
+    assert fingerprint(Settings(), [content], [layouts], fonts).partition(".")[0] != unplaced.partition(".")[0]
 
 
 def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch):

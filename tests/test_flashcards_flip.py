@@ -204,3 +204,22 @@ def test_a_guides_own_sheet_layout_has_its_backs_rendered_where_they_go(tmp_path
                 for page in (ours.pages[1], theirs.pages[1])]
     assert bars[0] and bars[0] == bars[1]  # the bar stays where the layout put it
 
+
+
+def test_a_flip_after_a_build_starts_no_render_worker(guide, tmp_path, monkeypatch):
+    """Nothing is laid out, so no worker process loads WeasyPrint (a second of CPU each) for
+    nothing: the build sees that only the flip and offset changed since the last one."""
+    from studyguide import cli
+    from studyguide.printing import pool
+
+    assert run_cli(cwd=guide).returncode == 0  # the last build: default flip, no offset
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a worker process was started")
+
+    monkeypatch.setattr(pool.Pool, "warm", refused)
+    monkeypatch.setattr(pool.Pool, "_process_pool", refused)
+    monkeypatch.chdir(guide)
+    args = ("--flip", "short", "--back-offset", "0.5,-1")
+    assert cli.main([*args, "-q"]) == 0
+    _assert_same(guide / "out" / "flashcards.pdf", _in_place(tmp_path, *args))
