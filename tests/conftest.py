@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,13 @@ def rendered_pieces(result) -> dict[str, bool]:
         if match:
             found[match[1]] = match[2] != "from cache"
     return found
+
+
+def interruptible() -> None:
+    """For a child the test will send SIGINT (a Popen `preexec_fn`): a shell starts a background
+    job with SIGINT ignored, Python then leaves it ignored, and the child would never see the
+    signal; a user's Ctrl-C reaches a build started from a terminal, where it is not ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONTENT, ROOT, run_cli
+from conftest import CONTENT, ROOT, interruptible, run_cli
 
 EPOCH = "1700000000"
 
@@ -125,7 +125,7 @@ def test_an_interrupted_build_leaves_the_old_outputs_and_no_temporary_files(tmp_
     for path in (project / "content").glob("*.md"):
         path.write_text(path.read_text(encoding="utf-8").replace("神经网络", "神经网路"), encoding="utf-8")
     process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "--force", "--verbose"], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=interruptible)
     first = process.stderr.readline()  # --verbose names each piece as it is rendered: the workers are busy
     assert re.match(r"  \S+: \d+ pages", first), first
     assert process.poll() is None, "the build ended before it could be interrupted"
@@ -276,7 +276,7 @@ def test_an_interrupt_while_outputs_are_replaced_leaves_all_old_or_all_new(tmp_p
     _edit_every_chapter(project)
     process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "--force", "--jobs", "2", "--verbose"],
                                cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=interruptible)
     for line in process.stderr:  # --verbose says when the files are about to be replaced
         if line.startswith("  writing "):
             break
@@ -300,7 +300,7 @@ def test_a_killed_build_leaves_no_worker_running_and_the_next_build_cleans_up(tm
     project = _seed_guide(tmp_path / "guide")
     process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "--force", "--jobs", "2", "--verbose"],
                                cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=interruptible)
     first = process.stderr.readline()  # a piece is rendered: the workers are up and busy
     assert re.match(r"  \S+: \d+ pages", first), first
     process.kill()

@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 
-from conftest import CONTENT, ROOT
+from conftest import CONTENT, ROOT, interruptible
 
 TIMEOUT = 120  # seconds for the whole session; each wait below is bounded too
 
@@ -17,7 +17,7 @@ class Session:
     def __init__(self, folder):
         self.process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "watch", "--verbose"],
                                         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True, bufsize=1)
+                                        text=True, bufsize=1, preexec_fn=interruptible)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()

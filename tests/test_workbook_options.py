@@ -3,6 +3,7 @@
 import io
 import re
 
+import pdfplumber
 import pytest
 from pypdf import PdfReader
 
@@ -165,14 +166,18 @@ def test_booklet_pages_land_in_reading_order(tmp_path):
     sheet_w = float(reader.pages[0].mediabox.width)
     assert (round(sheet_w / MM), round(float(reader.pages[0].mediabox.height) / MM)) == (297, 210)
     assert reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == "/DuplexFlipShortEdge"
-    # read the A5 page number printed on each half of each sheet side
+    # read the A5 page number printed on each half of each sheet side (with pdfplumber, which
+    # places the text of each imposed page form where the sheet draws it)
     found = {}
-    for side, page in enumerate(reader.pages):
-        for run in runs(page):
-            text = squash(run.text)
-            if text.startswith("第") and text.endswith("页") and "共" in text:
-                number = int(text[1:text.index("页")])
-                found[number] = (side, run.x_mm > 297 / 2)
+    with pdfplumber.open(out / "handout-booklet.pdf") as booklet:
+        for side, page in enumerate(booklet.pages):
+            lines: dict[tuple[bool, int], list] = {}
+            for char in page.chars:
+                lines.setdefault((char["x0"] > float(page.width) / 2, round(char["top"])), []).append(char)
+            for (is_right, _), chars in lines.items():
+                text = "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"])).replace(" ", "")
+                if number := re.fullmatch(r"第(\d+)页，共\d+页", text):
+                    found[int(number.group(1))] = (side, is_right)
     pages = len(reader.pages) * 2
     assert pages % 4 == 0 and a5 >= 1
     for side, (left, right) in enumerate(booklet_order(pages)):
