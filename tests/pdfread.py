@@ -1,4 +1,5 @@
-"""Reading PDFs back for tests: text with positions, fonts, outline and links, all through pypdf."""
+"""Reading PDFs back for tests: text with positions, fonts, outline and links through pypdf, and
+glyph places through pdfplumber."""
 
 from __future__ import annotations
 
@@ -160,3 +161,39 @@ def horizontal_rules(path: Path, page: int, x_from_mm: float, x_to_mm: float, dp
         else:
             lines.append([y])
     return [sum(group) / len(group) / per_mm for group in lines]
+
+
+def assert_same_pages(pdf: Path, cold: Path) -> None:
+    """Two PDFs show the same glyphs at the same places (within 0.01 pt) on the same pages, under
+    the same bookmarks, with the same links: a file joined from pages of several renders against
+    one rendered whole. A page left blank (to start on the right) must be blank in both."""
+    ours, theirs = glyphs_by_page(pdf), glyphs_by_page(cold)
+    assert len(ours) == len(theirs) >= 2, pdf.name
+    assert sum(1 for page in ours if page) >= 2, f"{pdf.name}: fewer than two pages have text"
+    for number, (mine, other) in enumerate(zip(ours, theirs)):
+        assert [c[0] for c in mine] == [c[0] for c in other], (pdf.name, number)
+        for (text, x, y), (_, x2, y2) in zip(mine, other):
+            assert abs(x - x2) <= 0.01 and abs(y - y2) <= 0.01, (pdf.name, number, text, x, x2, y, y2)
+
+    def marks(path):
+        reader = PdfReader(path)
+
+        def walk(items):
+            for item in items:
+                if isinstance(item, list):
+                    yield from walk(item)
+                else:
+                    yield item.title, reader.get_destination_page_number(item)
+        links = [(number, annotation.get_object().get("/Dest")) for number, page in enumerate(reader.pages)
+                 for annotation in page.get("/Annots") or []]
+        return list(walk(reader.outline)), links
+
+    assert marks(pdf) == marks(cold), pdf.name
+
+
+def glyphs_by_page(pdf: Path) -> list[list[tuple[str, float, float]]]:
+    """Each page's glyphs as (text, left, top), sorted."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        return [sorted((c["text"], c["x0"], c["top"]) for c in page.chars) for page in document.pages]

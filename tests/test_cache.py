@@ -6,6 +6,7 @@ import pytest
 
 import studyguide
 from conftest import CONTENT, ROOT, rendered_pieces, run_cli
+from pdfread import assert_same_pages
 from studyguide.cache import JobCache, fingerprint
 from studyguide.config import Settings
 from studyguide.printing.pool import Job
@@ -146,7 +147,8 @@ def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch
     """Every output of a build that takes what it can from the cache (pieces, chapters, sheets,
     fonts, joins) is what a build without any cache makes of the same edited guide: five chapters,
     enough cards for the workbook to be rendered in pieces. Byte for byte, except the files an edit
-    joins from pages of several renders (the teacher's edition, the flashcards): there the same
+    joins from pages of several renders (the teacher's edition, the workbook's answer key, the
+    flashcards): there the same
     pages carry the same glyphs at the same places, under the same bookmarks and links."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     (tmp_path / "content").mkdir()
@@ -169,12 +171,12 @@ def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert {"teacher.pdf", "workbook.pdf", "flashcards.pdf", "questions.html", "study.html"} <= set(names)
     assert names == sorted(p.name for p in (tmp_path / "cold").iterdir())
-    joined = {"teacher.pdf", "flashcards.pdf"}
+    joined = {"teacher.pdf", "workbook.pdf", "flashcards.pdf"}
     for name in names:
         if name not in joined:
             assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
     for name in joined:
-        _assert_same_pages(tmp_path / "out" / name, tmp_path / "cold" / name)
+        assert_same_pages(tmp_path / "out" / name, tmp_path / "cold" / name)
     from pypdf import PdfReader
 
     teacher = PdfReader(tmp_path / "out" / "teacher.pdf")
@@ -183,7 +185,7 @@ def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch
     shutil.rmtree(tmp_path / "out")
     again = rendered_pieces(run_cli("--verbose", cwd=tmp_path))
     assert again["workbook:teacher:body:0"] is False and not any(again.values()), again
-    _assert_same_pages(tmp_path / "out" / "teacher.pdf", tmp_path / "cold" / "teacher.pdf")
+    assert_same_pages(tmp_path / "out" / "teacher.pdf", tmp_path / "cold" / "teacher.pdf")
 
 
 def test_a_double_sided_workbook_renders_an_edited_piece_whole(tmp_path):
@@ -203,37 +205,3 @@ def test_a_double_sided_workbook_renders_an_edited_piece_whole(tmp_path):
     rendered = rendered_pieces(result)
     assert rendered["workbook:teacher:body:0"] is True, rendered
     assert not any(key.endswith(":changed") for key in rendered), rendered
-
-
-def _assert_same_pages(pdf, cold) -> None:
-    from pypdf import PdfReader
-
-    ours, theirs = _glyphs(pdf), _glyphs(cold)
-    assert len(ours) == len(theirs) >= 2, pdf.name
-    for number, (mine, other) in enumerate(zip(ours, theirs)):
-        assert mine, f"{pdf.name}: page {number + 1} has no text"
-        assert [c[0] for c in mine] == [c[0] for c in other], (pdf.name, number)
-        for (text, x, y), (_, x2, y2) in zip(mine, other):
-            assert abs(x - x2) <= 0.01 and abs(y - y2) <= 0.01, (pdf.name, number, text, x, x2, y, y2)
-
-    def marks(path):
-        reader = PdfReader(path)
-
-        def walk(items):
-            for item in items:
-                if isinstance(item, list):
-                    yield from walk(item)
-                else:
-                    yield item.title, reader.get_destination_page_number(item)
-        links = [(number, annotation.get_object().get("/Dest")) for number, page in enumerate(reader.pages)
-                 for annotation in page.get("/Annots") or []]
-        return list(walk(reader.outline)), links
-
-    assert marks(pdf) == marks(cold), pdf.name
-
-
-def _glyphs(pdf):
-    import pdfplumber
-
-    with pdfplumber.open(pdf) as document:
-        return [sorted((c["text"], c["x0"], c["top"]) for c in page.chars) for page in document.pages]

@@ -141,7 +141,7 @@ class Chapters:
         return found
 
     def _finish(self, key: str, found: list, changed: Rendered | None) -> Rendered:
-        joined = _join(key, found, changed, self.context.fonts)
+        joined = join_pages(key, found, changed, self.context.fonts)
         self.cache.put_entry(self.cache.key(self.jobs[key]), joined)  # a build with no change takes it whole
         self.joined[key] = joined
         return joined
@@ -157,10 +157,12 @@ class _Kept:
 
 
 def _chapter_of(rendered: Rendered, firsts: list[int], index: int) -> _Kept:
-    """The index-th chapter of a render whose chapters start on pages `firsts`: its pages, and
-    what lies on them with pages counted from its first."""
-    first, end = firsts[index], (firsts + [rendered.pages])[index + 1]
+    """The index-th chapter of a render whose chapters start on pages `firsts`."""
+    return pages_of(rendered, firsts[index], (firsts + [rendered.pages])[index + 1])
 
+
+def pages_of(rendered: Rendered, first: int, end: int) -> _Kept:
+    """Pages [first, end) of a render, and what lies on them with pages counted from its first."""
     def mine(items):
         return [dataclasses.replace(item, page=item.page - first) for item in items if first <= item.page < end]
 
@@ -170,7 +172,7 @@ def _chapter_of(rendered: Rendered, firsts: list[int], index: int) -> _Kept:
                  tuple(mine(rendered.links)))
 
 
-def _join(key: str, found: list[_Kept], changed: Rendered | None, fonts) -> Rendered:
+def join_pages(key: str, found: list[_Kept], changed: Rendered | None, fonts) -> Rendered:
     """A piece's render made of its chapters' pages, from earlier renders and from `changed` (the
     changed chapters rendered now)."""
     import pikepdf

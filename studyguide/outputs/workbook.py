@@ -20,6 +20,7 @@ from ..layout.workbook import (ChapterPart, edition_html, glyphs_html, margins_f
 from ..printing.pool import Job, Rendered
 from . import Context, Plan
 from .chapters import Chapters, Unspliced
+from .keyflow import Flow
 
 BOOKLET_KEY = "workbook:handout:a5"
 GLYPHS_KEY = "workbook:page-number-glyphs"
@@ -130,6 +131,8 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
                             font_url, parts=parts, footer=False, code_css=context.code_css, **counts, **extra)
 
     bodies = split(chapters, limit)
+    flow = _flow(context, paper, lambda parts, continued: html("workbook", ("key",), parts,
+                                                                key_continued=continued))
     keys = split(chapters, 2 * limit, key=True)
     jobs = {GLYPHS_KEY: context.job(GLYPHS_KEY, glyphs_html(context.layouts, context.language, font_url),
                                     label="page numbers", **options)}
@@ -147,8 +150,12 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
             for i, group in enumerate(keys):
                 key = f"workbook:key:{i}"
                 pieces.append(key)
+                label = f"answer key, {chapters_label(group)}"
                 jobs[key] = context.job(key, html("workbook", ("key",), group, key_continued=i > 0), **options,
-                                        label=f"answer key, {chapters_label(group)}")
+                                        label=label)
+                if flow is not None:  # after an edit, laid out only from the page it changed on
+                    job = flow.plan(key, jobs.pop(key), group, label, i > 0)
+                    jobs[job.key] = job
         editions[name] = _Edition(name, pieces)
     widest = "workbook" if "workbook" in editions else next(iter(editions))  # its contents has one more line
     placeholders = {chapter.anchor: PLACEHOLDER_PAGE for chapter in chapters} | {"answer-key": PLACEHOLDER_PAGE}
@@ -204,6 +211,10 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
                 result = spliced.then(result)
             except Unspliced as exc:
                 return [spliced.jobs[exc.args[0]]]
+        if flow is not None:
+            result = flow.then(result)
+            if isinstance(result, Job):  # the key's layout did not catch up: the rest of it
+                return [result]
         done[result.key] = result
         follow = []
         if result.key == PLACEHOLDER_KEY:
@@ -253,6 +264,17 @@ def _chapters(context: Context):
     if context.cache is None or context.settings.workbook.duplex or not context.layouts.built_in:
         return None
     return Chapters(context, RecordIndex(context.cache, "chapters"))
+
+
+def _flow(context: Context, paper, html):
+    """The answer key's pieces as laid out before, when they can be used: with a cache and the
+    built-in layouts (see outputs/keyflow.py)."""
+    from ..cache import RecordIndex
+
+    if context.cache is None or not context.layouts.built_in:
+        return None
+    top_pt = margins_for(paper).top_mm / PT_TO_MM
+    return Flow(context, RecordIndex(context.cache, "key"), top_pt, context.settings.workbook.duplex, html)
 
 
 def _joined(context: Context, pieces, footer) -> bytes:
