@@ -492,7 +492,11 @@ class Manifest:
         last = self.load()
         if last.get("fingerprint") != fingerprint_ or last.get("out") != str(out_dir.resolve()):
             return False
-        outputs = last.get("outputs") or {}
+        return self.intact(out_dir, last)
+
+    def intact(self, out_dir: Path, last: dict | None = None) -> bool:
+        """The last build's outputs are all still there as it wrote them."""
+        outputs = (self.load() if last is None else last).get("outputs") or {}
         return bool(outputs) and all(output_digest(out_dir / name) == digest for name, digest in outputs.items())
 
     def only_placement_changed(self, fingerprint_: str, out_dir: Path) -> bool:

@@ -733,20 +733,52 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
         if not settings.build.quiz and not RENDERED & set(settings.build.outputs):
             # HTML pages and exports render nothing: workers would only load WeasyPrint for nothing
             return _build(settings, content, reporter, force, Pool(1))
-        if not force and user_layouts is None and Manifest(cache_dir).only_placement_changed(stamp, out):
-            # a new flip or back offset: the cards are moved, not laid out (unless a back cannot
-            # be, which then renders in this process), so no worker loads WeasyPrint for nothing
-            return _build(settings, content, reporter, force, Pool(1))
+        if not force and user_layouts is None and Manifest(cache_dir).only_placement_changed(stamp, out) \
+                and Manifest(cache_dir).intact(out):
+            return _placed_again(settings, content, reporter, out, cache_dir, stamp)
         with Pool(settings.build.jobs or None).warm() as own:
             return _build(settings, content, reporter, force, own)
+    return _run(settings, content, reporter, out, user_layouts, cache_dir, "" if force else stamp, pool)
 
+
+PLACED = {"flashcards"}  # the outputs in which where cards sit on a sheet (flip, back offset) shows
+
+
+def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, cache_dir: Path, stamp: str) -> int:
+    """Only the flip or the back offset changed since the last build into this folder, whose
+    outputs are as it wrote them: the flashcards are made again, by moving the cards on their
+    sheets rather than laying them out (a back that cannot be moved renders in this process, so
+    no worker loads WeasyPrint for nothing), and every other output, laid out the same, is left
+    as it is."""
+    import dataclasses
+
+    from .cache import Manifest
+    from .printing.pool import Pool
+
+    manifest = Manifest(cache_dir)
+    last = manifest.load().get("outputs", {})
+    placed = [] if settings.build.quiz else [name for name in settings.build.outputs if name in PLACED]
+    if not placed:  # nothing shows where cards sit: the outputs are as they were
+        manifest.save(stamp, out, last)
+        return _build(settings, content, reporter)
+    only = dataclasses.replace(settings, build=dataclasses.replace(settings.build, outputs=placed))
+    code = _run(only, content, reporter, out, None, cache_dir, stamp, Pool(1))
+    made = manifest.load().get("outputs", {})
+    if code == EXIT_OK and made:  # the record covers the outputs left as they are too
+        manifest.save(stamp, out, last | made)
+    return code
+
+
+def _run(settings: Settings, content: list[Path], reporter, out: Path, user_layouts: Path | None,
+         cache_dir: Path | None, stamp: str, pool) -> int:
+    """Build, with the record of what was written kept under `stamp` (none: keep nothing), and
+    report the outcome."""
     from .build import build
     from .select import SelectionError
 
     try:
         with reporter:
-            result = build(settings, content, out, user_layouts, cache_dir,
-                           "" if force else stamp, progress=reporter, pool=pool)
+            result = build(settings, content, out, user_layouts, cache_dir, stamp, progress=reporter, pool=pool)
     except SelectionError as exc:
         reporter.error(f"studyguide: {exc}")
         return EXIT_USAGE

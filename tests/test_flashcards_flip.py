@@ -223,3 +223,33 @@ def test_a_flip_after_a_build_starts_no_render_worker(guide, tmp_path, monkeypat
     args = ("--flip", "short", "--back-offset", "0.5,-1")
     assert cli.main([*args, "-q"]) == 0
     _assert_same(guide / "out" / "flashcards.pdf", _in_place(tmp_path, *args))
+
+
+def test_a_flip_leaves_every_other_output_as_it_is(tmp_path):
+    """The workbook, HTML pages and exports do not show where cards sit: after a flip they are
+    neither made nor written again, and the build after is up to date. An output removed since
+    the last build is made again, with everything else."""
+    folder = _make(tmp_path / "guide")
+    toml = folder / "studyguide.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('outputs = ["flashcards"]',
+                                                             'outputs = ["flashcards", "html", "csv"]'),
+                    encoding="utf-8")
+    assert run_cli(cwd=folder).returncode == 0
+    out = folder / "out"
+    before = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
+    assert {"flashcards.pdf", "questions.html", "answers.html"} <= set(before), before
+    flipped = run_cli("--flip", "short", cwd=folder)
+    assert flipped.returncode == 0, flipped.stderr
+    after = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
+    assert after.keys() == before.keys()
+    assert [name for name in after if after[name] != before[name]] == ["flashcards.pdf"]
+    rows = [line.split()[0] for line in flipped.stdout.splitlines() if line.startswith("out/")]
+    assert rows == ["out/flashcards.pdf"], flipped.stdout
+    _assert_same(out / "flashcards.pdf", _in_place(tmp_path, "--flip", "short"))
+    assert run_cli("--flip", "short", cwd=folder).stdout.strip() == "out: up to date"
+    # an output gone since: the flip's build makes it again
+    (out / "answers.html").unlink()
+    again = run_cli("--flip", "long", cwd=folder)
+    assert again.returncode == 0, again.stderr
+    assert (out / "answers.html").is_file()
+    assert run_cli("--flip", "long", cwd=folder).stdout.strip() == "out: up to date"
