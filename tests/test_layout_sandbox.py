@@ -145,10 +145,33 @@ def test_all_of_a_builds_renders_share_one_budget(tmp_path):
 
 
 def test_the_allowance_grows_with_the_cards():
-    from studyguide.layout.sandbox import BUILD_SECONDS, CARD_SECONDS
+    """A page of every card renders once per build: with 11,300 cards it may take longer than
+    the twenty seconds a render of the seed's size is given (it failed a big guide's build)."""
+    from studyguide.layout.sandbox import BUILD_SECONDS, CARD_SECONDS, SECONDS
     environment = Layouts()
     environment.env.allow_for(1000)
     assert environment.env.allowed == pytest.approx(BUILD_SECONDS + 1000 * CARD_SECONDS)
+    environment.env.allow_for(11_300)
+    assert environment.env.longest == pytest.approx(SECONDS + 11_300 * CARD_SECONDS)
+    assert environment.env.longest > 500
+
+
+def test_the_clock_is_the_processs_own_time(monkeypatch):
+    """A machine busy with other work stretches wall-clock time, not this process's CPU time: a
+    render that waits for the CPU is not a render that works too long."""
+    import time
+
+    from studyguide.layout import sandbox
+
+    environment = Layouts()
+    environment.env.allow_for(10)
+    clock = iter([0.0, 0.5, 1.0])
+    monkeypatch.setattr(time, "monotonic", lambda: 10_000.0)  # as if an hour passed in the wall clock
+    monkeypatch.setattr(sandbox.time, "process_time", lambda: next(clock))
+    environment.env.start()
+    environment.env.tick()  # half a second of CPU: well within
+    environment.env.stop()
+    assert environment.env.spent == pytest.approx(1.0)
 
 
 def test_watch_keeps_compiled_templates_until_a_layout_file_changes(tmp_path):
