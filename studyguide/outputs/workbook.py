@@ -11,11 +11,14 @@ pre-cut font files whole, so the joined PDF carries each font once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
 
 from ..i18n import strings
 from ..geometry.paper import PAPERS, PT_TO_MM, parse_paper
-from ..layout.workbook import (ChapterPart, edition_html, glyphs_html, margins_for, split, whole, with_answer_lines,
+from ..layout.workbook import (edition_html, glyphs_html, margins_for, split, whole, with_answer_lines,
                                with_texts_in_stretches)
 from ..printing.pool import Job, Rendered
 from . import Context, Plan
@@ -100,14 +103,25 @@ def _whole_plan(context: Context, chapters) -> Plan:
     return Plan(jobs, files, pages=pages)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Edition:
     """The pieces of one edition, by job key, and its front matter."""
 
     name: str
-    pieces: list[str]  # body pieces, then answer-key pieces
+    pieces: tuple[str, ...]  # body pieces, then answer-key pieces
     front_pages: int = 0  # pages its front matter takes (from a render with placeholder numbers)
     final_front: str = ""  # key of the front-matter job that carries the real page numbers
+
+
+@dataclass(frozen=True)
+class _Progress:
+    """Where the pieces plan stands: its editions, and the pieces rendered so far."""
+
+    editions: tuple[_Edition, ...]
+    done: Mapping[str, Rendered]
+
+    def edition(self, name: str) -> _Edition:
+        return next(edition for edition in self.editions if edition.name == name)
 
 
 SHARED = "workbook:questions"  # body pieces the handout and the workbook share
@@ -118,25 +132,72 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
     """Pieces rendered once and joined per edition. The handout and the workbook share their
     question pages (the workbook's numbers link to its key; in the handout, with no key, the
     join leaves those links out), and one render of the contents with placeholder numbers tells
-    every edition how many pages its front matter takes."""
+    every edition how many pages its front matter takes.
+
+    Three passes: the pieces (`_piece_jobs`); each edition's contents with its real page numbers,
+    once its pieces are rendered (`_numbered`, again if the numbers changed its length); the
+    files, joined from the pieces (`_edition_files`). Each takes what was rendered and returns
+    jobs; `then` only holds where the plan stands."""
     settings = context.settings
-    duplex = settings.workbook.duplex
-    font_url = context.font_url
-    options = dict(report=True)
     paper = parse_paper(settings.workbook.paper)
+    html = _piece_html(context, chapters)
+    spliced = _chapters(context)
+    flow = _flow(context, paper, lambda parts, continued: html("workbook", ("key",), parts, key_continued=continued))
+    jobs, editions, done = _piece_jobs(context, chapters, limit, html, spliced, flow)
+    state = [_Progress(editions, MappingProxyType(done))]  # the one thing `then` changes, a whole value at a time
+
+    def then(result: Rendered) -> list[Job]:
+        if spliced is not None:
+            try:
+                result = spliced.then(result)
+            except Unspliced as exc:
+                return [spliced.jobs[exc.args[0]]]
+        if flow is not None:
+            result = flow.then(result)
+            if isinstance(result, Job):  # the key's layout did not catch up: the rest of it
+                return [result]
+        state[0], follow = _numbered(state[0], result, lambda edition, progress: _front_job(
+            context, chapters, html, edition, progress))
+        return follow
+
+    def files(rendered):
+        return _edition_files(context, state[0], rendered, paper)
+
+    def pages(rendered):
+        progress = state[0]
+        counts = {}
+        for edition in progress.editions:
+            _, starts = _layout_of(edition, progress.done, settings.workbook.duplex)
+            counts[f"{edition.name}.pdf"] = starts[-1] + progress.done[edition.pieces[-1]].pages - 1
+        return counts
+
+    # and one final contents per edition, once its pieces' page counts are known
+    return Plan(list(jobs.values()), files, then, pages, expected=len(jobs) + len(editions))
+
+
+def _piece_html(context: Context, chapters):
+    """(edition, parts, chapter parts, **options) → the HTML of one piece of an edition."""
     counts = dict(chapter_count=len(chapters), card_count=sum(len(c.cards) for c in chapters))
 
     def html(edition, parts, chapter_parts, **extra):
-        return edition_html(context.layouts, chapter_parts, context.print_meta, settings, context.language, edition,
-                            font_url, parts=parts, footer=False, code_css=context.code_css, **counts, **extra)
+        return edition_html(context.layouts, chapter_parts, context.print_meta, context.settings, context.language,
+                            edition, context.font_url, parts=parts, footer=False, code_css=context.code_css,
+                            **counts, **extra)
+    return html
 
+
+def _piece_jobs(context: Context, chapters, limit: int, html, spliced, flow):
+    """The first pass: the pieces of every edition, the contents with placeholder numbers, the
+    page-number glyphs and the booklet, as (jobs by key, editions, pieces joined already from
+    earlier renders). After an edit, a body piece lays out only its chapters that changed, and
+    the key only its pages from the change on."""
+    settings = context.settings
+    options = dict(report=True)
     bodies = split(chapters, limit)
-    flow = _flow(context, paper, lambda parts, continued: html("workbook", ("key",), parts,
-                                                                key_continued=continued))
     keys = split(chapters, 2 * limit, key=True)
-    jobs = {GLYPHS_KEY: context.job(GLYPHS_KEY, glyphs_html(context.layouts, context.language, font_url),
+    jobs = {GLYPHS_KEY: context.job(GLYPHS_KEY, glyphs_html(context.layouts, context.language, context.font_url),
                                     label="page numbers", **options)}
-    editions: dict[str, _Edition] = {}
+    editions = []
     for name in settings.workbook.editions:
         body = f"workbook:{'teacher' if name == 'teacher' else 'questions'}:body"
         pieces = [f"{body}:{i}" for i in range(len(bodies))]
@@ -156,8 +217,9 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
                 if flow is not None:  # after an edit, laid out only from the page it changed on
                     job = flow.plan(key, jobs.pop(key), group, label, i > 0)
                     jobs[job.key] = job
-        editions[name] = _Edition(name, pieces)
-    widest = "workbook" if "workbook" in editions else next(iter(editions))  # its contents has one more line
+        editions.append(_Edition(name, tuple(pieces)))
+    names = [edition.name for edition in editions]
+    widest = "workbook" if "workbook" in names else names[0]  # its contents has one more line
     placeholders = {chapter.anchor: PLACEHOLDER_PAGE for chapter in chapters} | {"answer-key": PLACEHOLDER_PAGE}
     jobs[PLACEHOLDER_KEY] = context.job(PLACEHOLDER_KEY, html(widest, ("front",), whole(chapters),
                                                               page_numbers=placeholders),
@@ -165,7 +227,6 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
     if settings.workbook.booklet:
         jobs[BOOKLET_KEY] = _booklet_job(context, chapters, context.font_url)
     done: dict[str, Rendered] = {}
-    spliced = _chapters(context)
     if spliced is not None:  # after an edit, a body piece lays out only its chapters that changed
         for i, group in enumerate(bodies):
             for body in ("questions", "teacher"):
@@ -176,84 +237,83 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
                         jobs[job.key] = job
                     else:
                         done[key] = spliced.joined[key]
+    return jobs, tuple(editions), done
 
-    def layout_of(edition: _Edition) -> tuple[list[int], list[int]]:
-        """(blank pages before each piece, first page number of each piece), front matter first."""
-        sizes = [edition.front_pages] + [done[key].pages for key in edition.pieces]
-        blanks, starts, page = [], [], 1
-        for size in sizes:
-            blank = 1 if duplex and page % 2 == 0 and starts else 0  # pieces start on right-hand pages
-            page += blank
-            blanks.append(blank)
-            starts.append(page)
-            page += size
-        return blanks, starts
 
-    def numbers(edition: _Edition) -> dict[str, int]:
-        _, starts = layout_of(edition)
-        found: dict[str, int] = {}
-        for key, start in zip(edition.pieces, starts[1:]):
-            for name, anchor in done[key].anchors.items():
-                found.setdefault(name, start + anchor.page)
-        return {chapter.anchor: found[chapter.anchor] for chapter in chapters} | (
-            {"answer-key": found["answer-key"]} if edition.name == "workbook" else {})
-
-    def final_front(edition: _Edition) -> Job:
-        count = sum(1 for key in done if key.startswith(f"workbook:{edition.name}:front:"))
-        edition.final_front = f"workbook:{edition.name}:front:{count}"
-        return context.job(edition.final_front, html(edition.name, ("front",), whole(chapters),
-                                                     page_numbers=numbers(edition)), **options,
-                           label=f"{edition.name}, contents")
-
-    def then(result: Rendered) -> list[Job]:
-        if spliced is not None:
-            try:
-                result = spliced.then(result)
-            except Unspliced as exc:
-                return [spliced.jobs[exc.args[0]]]
-        if flow is not None:
-            result = flow.then(result)
-            if isinstance(result, Job):  # the key's layout did not catch up: the rest of it
-                return [result]
-        done[result.key] = result
-        follow = []
+def _numbered(progress: _Progress, result: Rendered, front_job) -> tuple[_Progress, list[Job]]:
+    """The second pass, as each piece comes in: the contents of an edition with its real page
+    numbers once all its pieces are rendered, and again when those numbers changed its length.
+    `front_job(edition, progress)` makes that job; returns where the plan stands now and the jobs."""
+    done = MappingProxyType({**progress.done, result.key: result})
+    editions, follow = [], []
+    for edition in progress.editions:
         if result.key == PLACEHOLDER_KEY:
-            for edition in editions.values():
-                edition.front_pages = result.pages
-        for edition in editions.values():
-            if result.key == edition.final_front and result.pages != edition.front_pages:
-                edition.front_pages = result.pages  # the real numbers changed its length: number again
-                follow.append(final_front(edition))
-            elif (not edition.final_front and edition.front_pages
-                  and all(key in done for key in edition.pieces)):
-                follow.append(final_front(edition))
-        return follow
+            edition = dataclasses.replace(edition, front_pages=result.pages)
+        if result.key == edition.final_front and result.pages != edition.front_pages:
+            # the real numbers changed its length: number again
+            edition = dataclasses.replace(edition, front_pages=result.pages, final_front=_next_front(edition, done))
+            follow.append(edition)
+        elif not edition.final_front and edition.front_pages and all(key in done for key in edition.pieces):
+            edition = dataclasses.replace(edition, final_front=_next_front(edition, done))
+            follow.append(edition)
+        editions.append(edition)
+    now = _Progress(tuple(editions), done)
+    return now, [front_job(edition, now) for edition in follow]
 
-    def files(rendered):
-        from ..printing.assemble import Footer, Piece
-        from ..printing.impose import booklet
 
-        words = strings(context.language)
-        result = {}
-        for name, edition in editions.items():
-            blanks, _ = layout_of(edition)
-            pieces = [Piece(done[key], blank) for key, blank in zip([edition.final_front] + edition.pieces, blanks)]
-            footer = Footer(words["page_of"], rendered[GLYPHS_KEY], skip={0},
-                            baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) / PT_TO_MM)
-            result[f"{name}.pdf"] = _joined(context, pieces, footer)
-        if settings.workbook.booklet:
-            result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context), context.language)
-        return result
+def _next_front(edition: _Edition, done: Mapping[str, Rendered]) -> str:
+    count = sum(1 for key in done if key.startswith(f"workbook:{edition.name}:front:"))
+    return f"workbook:{edition.name}:front:{count}"
 
-    def pages(rendered):
-        counts = {}
-        for name, edition in editions.items():
-            _, starts = layout_of(edition)
-            counts[f"{name}.pdf"] = starts[-1] + done[edition.pieces[-1]].pages - 1
-        return counts
 
-    # and one final contents per edition, once its pieces' page counts are known
-    return Plan(list(jobs.values()), files, then, pages, expected=len(jobs) + len(editions))
+def _front_job(context: Context, chapters, html, edition: _Edition, progress: _Progress) -> Job:
+    """An edition's contents, carrying the page numbers its pieces give it."""
+    numbers = _numbers(edition, progress.done, chapters, context.settings.workbook.duplex)
+    return context.job(edition.final_front, html(edition.name, ("front",), whole(chapters), page_numbers=numbers),
+                       report=True, label=f"{edition.name}, contents")
+
+
+def _layout_of(edition: _Edition, done: Mapping[str, Rendered], duplex: bool) -> tuple[list[int], list[int]]:
+    """(blank pages before each piece, first page number of each piece), front matter first."""
+    sizes = [edition.front_pages] + [done[key].pages for key in edition.pieces]
+    blanks, starts, page = [], [], 1
+    for size in sizes:
+        blank = 1 if duplex and page % 2 == 0 and starts else 0  # pieces start on right-hand pages
+        page += blank
+        blanks.append(blank)
+        starts.append(page)
+        page += size
+    return blanks, starts
+
+
+def _numbers(edition: _Edition, done: Mapping[str, Rendered], chapters, duplex: bool) -> dict[str, int]:
+    """The page each chapter (and the answer key) starts on in the edition."""
+    _, starts = _layout_of(edition, done, duplex)
+    found: dict[str, int] = {}
+    for key, start in zip(edition.pieces, starts[1:]):
+        for name, anchor in done[key].anchors.items():
+            found.setdefault(name, start + anchor.page)
+    return {chapter.anchor: found[chapter.anchor] for chapter in chapters} | (
+        {"answer-key": found["answer-key"]} if edition.name == "workbook" else {})
+
+
+def _edition_files(context: Context, progress: _Progress, rendered, paper) -> dict[str, bytes]:
+    """The third pass: each edition joined from its pieces, with page numbers stamped."""
+    from ..printing.assemble import Footer, Piece
+    from ..printing.impose import booklet
+
+    words = strings(context.language)
+    result = {}
+    for edition in progress.editions:
+        blanks, _ = _layout_of(edition, progress.done, context.settings.workbook.duplex)
+        keys = [edition.final_front] + list(edition.pieces)
+        pieces = [Piece(progress.done[key], blank) for key, blank in zip(keys, blanks)]
+        footer = Footer(words["page_of"], rendered[GLYPHS_KEY], skip={0},
+                        baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) / PT_TO_MM)
+        result[f"{edition.name}.pdf"] = _joined(context, pieces, footer)
+    if context.settings.workbook.booklet:
+        result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context), context.language)
+    return result
 
 
 def _chapters(context: Context):
