@@ -18,7 +18,7 @@ from ..geometry.paper import PAPERS, PT_TO_MM, parse_paper
 from ..layout.workbook import (ChapterPart, edition_html, glyphs_html, margins_for, split, whole, with_answer_lines,
                                with_texts_in_stretches)
 from ..printing.pool import Job, Rendered
-from . import Context, Plan
+from . import Context, Plan, Step
 from .chapters import Chapters, Unspliced
 
 BOOKLET_KEY = "workbook:handout:a5"
@@ -164,7 +164,7 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
             for body in ("questions", "teacher"):
                 key = f"workbook:{body}:body:{i}"
                 if key in jobs:
-                    job = spliced.plan(key, jobs.pop(key), group, context.labels.get(key, key))
+                    job = spliced.plan(key, jobs.pop(key), group)
                     if job is not None:
                         jobs[job.key] = job
                     else:
@@ -242,7 +242,8 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
         return counts
 
     # and one final contents per edition, once its pieces' page counts are known
-    return Plan(list(jobs.values()), files, then, pages, expected=len(jobs) + len(editions))
+    return Plan(list(jobs.values()), files, lambda result: Step(tuple(then(result))), pages,
+                expected=len(jobs) + len(editions))
 
 
 def _chapters(context: Context):
