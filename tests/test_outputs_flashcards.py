@@ -119,3 +119,31 @@ def test_backs_rendered_once_are_moved_to_the_flip_asked_for(tmp_path, monkeypat
     [data] = plan.files(rendered).values()
     back = PdfReader(io.BytesIO(data)).pages[1]
     assert "沿着损失函数梯度的反方向" in back.extract_text()
+
+
+def test_backs_that_cannot_be_moved_are_rendered_in_place(tmp_path, monkeypatch):
+    from studyguide.printing import backs
+
+    monkeypatch.setattr(backs, "move_backs", lambda pdf, moves: None)  # as for a page not drawn as expected
+    context = _context(tmp_path, monkeypatch, SHORT, cache=True, flip="short")
+    plan = flashcards.plan(context)
+    rendered, steps = _run(plan)
+    assert [key for key, _ in steps] == ["flashcards:measure:0", "flashcards:sheets:0", "flashcards:sheets:0:placed"]
+    [placing] = steps[1][1].jobs
+    assert placing.key == "flashcards:sheets:0:placed" and placing.label == "flashcards, sheets in place"
+    state = plan.then.__self__.state
+    assert state.placing == {"flashcards:sheets:0:placed": "flashcards:sheets:0"}
+    assert state.made["flashcards:sheets:0"] is rendered["flashcards:sheets:0:placed"]
+    [data] = plan.files(rendered).values()
+    written, placed, laid_out = (_answer_at(pdf) for pdf in (data, rendered["flashcards:sheets:0:placed"].pdf,
+                                                             rendered["flashcards:sheets:0"].pdf))
+    assert written == placed != laid_out  # the file has the back where the short-edge flip puts it
+
+
+def _answer_at(pdf: bytes) -> tuple[float, float]:
+    """Where the answer's first character is drawn on the back page."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        [char] = [c for c in document.pages[1].chars if c["text"] == "沿"]
+        return round(char["x0"], 1), round(char["top"], 1)
