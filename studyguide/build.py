@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import tempfile
 import time
@@ -219,7 +220,8 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     layouts = Layouts.for_build(user_layouts)
     layouts.env.allow_for(len(guide.cards))
     layouts.use_fonts(fonts)
-    context = Context(settings, guide, views, meta, language, layouts, fonts, tuple(allowed), out_dir, work_dir)
+    context = Context(settings, guide, views, meta, language, layouts, fonts, tuple(allowed), out_dir, work_dir,
+                      cache=JobCache(work_dir) if fingerprint else None)
     try:
         return _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool)
     except LayoutError as exc:
@@ -252,83 +254,108 @@ def _unwritable(out_dir: Path):
 
 def _render_and_write(settings: Settings, context: Context, result: Result, out_dir: Path, work_dir: Path,
                       fingerprint: str, progress, pool: Pool | None) -> Result:
-    guide = context.guide
-    cache = JobCache(work_dir) if fingerprint else None
-    context.cache = cache
     wanted = ["quiz"] if settings.build.quiz else settings.build.outputs
     plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in wanted}
-
-    jobs = [job for plan in plans.values() for job in plan.jobs]
-    if progress is not None and hasattr(progress, "expect"):  # the whole count, before the first job
-        progress.expect(sum(plan.expected or len(plan.jobs) for plan in plans.values()), context.labels)
-    owner = {job.key: name for name, plan in plans.items() for job in plan.jobs}
-    rendered = {}
-    made: dict[str, tuple[dict, float]] = {}  # output → (its files, seconds spent finishing it)
-
-    def finish(name: str, mine: dict[str, Rendered]) -> None:
-        started = time.perf_counter()
-        files = plans[name].files(mine)
-        made[name] = (files, time.perf_counter() - started)
+    early: dict[str, tuple[dict, float]] = {}
 
     def meanwhile() -> None:
         """The outputs that need no rendering (HTML, exports) are made while the workers render,
         and the PDF libraries the finishing needs are loaded."""
         for name, plan in plans.items():
-            if not any(owner.get(job.key) == name for job in jobs):
-                finish(name, {})
-        from .printing import assemble, finish as _finish, impose  # noqa: F401 - loaded ahead of use
+            if not plan.jobs:
+                early[name] = _finish(plan, {})
+        for module in ("assemble", "finish", "impose"):  # loaded ahead of use
+            importlib.import_module(f".printing.{module}", __package__)
 
-    if jobs:
-        workers = settings.build.jobs or min(len(jobs), os.cpu_count() or 1)
-
-        def then(item):
-            follow = plans[owner[item.key]].then(item)
-            owner.update({job.key: owner[item.key] for job in follow})
-            return follow
-
-        if pool is not None:
-            rendered = pool.run(jobs, then, cache, progress, meanwhile)
-        else:
-            with Pool(workers) as own:
-                rendered = own.run(jobs, then, cache, progress, meanwhile)
-    result.diagnostics += context.diagnostics
+    rendered, owner, findings = _schedule(plans, settings, context.cache, progress, pool, meanwhile)
+    result.diagnostics += findings
     refused = sorted({pair for item in rendered.values() for pair in item.refused})
     for url, reason in refused:
         result.diagnostics.append(_refused(url, reason, context.layouts.user_dir))
     if result.failed:
         return result
+    made = _collect(plans, rendered, owner, early, out_dir)
+    return _write(made, result, out_dir, len(context.guide.cards), context.cache, work_dir, fingerprint, progress)
 
-    files: dict[Path, bytes | str] = {}
-    pages: dict[str, int] = {}
-    cards: dict[str, int] = {}
-    seconds: dict[str, float] = {}
+
+def _schedule(plans: dict[str, Plan], settings: Settings, cache, progress, pool: Pool | None,
+              meanwhile) -> tuple[dict[str, Rendered], dict[str, str], list[Diagnostic]]:
+    """Every plan's jobs run on one pool, each finished job handed back to its plan for the jobs
+    that follow it: what was rendered, the output each job belongs to, and what the plans found."""
+    findings = [finding for plan in plans.values() for finding in plan.findings]
+    jobs = [job for plan in plans.values() for job in plan.jobs]
+    owner = {job.key: name for name, plan in plans.items() for job in plan.jobs}
+    labels = {job.key: job.label for job in jobs if job.label}  # grows with the jobs that follow
+    if progress is not None and hasattr(progress, "expect"):  # the whole count, before the first job
+        progress.expect(sum(plan.expected or len(plan.jobs) for plan in plans.values()), labels)
+    if not jobs:
+        return {}, owner, findings
+
+    def then(item: Rendered) -> tuple:
+        step = plans[owner[item.key]].then(item)
+        owner.update({job.key: owner[item.key] for job in step.jobs})
+        labels.update({job.key: job.label for job in step.jobs if job.label})
+        findings.extend(step.findings)
+        return step.jobs
+
+    if pool is not None:
+        return pool.run(jobs, then, cache, progress, meanwhile), owner, findings
+    with Pool(settings.build.jobs or min(len(jobs), os.cpu_count() or 1)) as own:
+        return own.run(jobs, then, cache, progress, meanwhile), owner, findings
+
+
+def _finish(plan: Plan, mine: dict[str, Rendered]) -> tuple[dict, float]:
+    """An output's files from its rendered pieces, and the seconds that took."""
+    started = time.perf_counter()
+    files = plan.files(mine)
+    return files, time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class _Made:
+    """Every file of a build, with its pages, cards and the seconds it took."""
+
+    files: dict[Path, bytes | str]
+    pages: dict[str, int]
+    cards: dict[str, int]
+    seconds: dict[str, float]
+
+
+def _collect(plans: dict[str, Plan], rendered: dict[str, Rendered], owner: dict[str, str],
+             early: dict[str, tuple[dict, float]], out_dir: Path) -> _Made:
+    """Each output's files from its share of the rendered pieces (those made while rendering are
+    taken as they are)."""
+    made = _Made({}, {}, {}, {})
     for name, plan in plans.items():
         mine = {key: item for key, item in rendered.items() if owner.get(key) == name}
-        if name not in made:
-            finish(name, mine)
-        outputs, finishing = made[name]
+        outputs, finishing = early[name] if name in early else _finish(plan, mine)
         # an output's time: its pieces' rendering (in workers) and its finishing, shared by its files
         spent = sum(item.seconds for item in mine.values()) + finishing
         for file, data in outputs.items():
-            files[out_dir / file] = data
-            seconds[file] = spent / len(outputs)
-        pages.update(plan.pages(mine))
-        cards.update(plan.cards)
-    # written only once everything rendered, so a failed build leaves the old outputs alone; a file
-    # whose bytes did not change is left as it is; and signals wait until all files are in place,
-    # so an interrupted build leaves either every old file or every new one
+            made.files[out_dir / file] = data
+            made.seconds[file] = spent / len(outputs)
+        made.pages.update(plan.pages(mine))
+        made.cards.update(plan.cards)
+    return made
+
+
+def _write(made: _Made, result: Result, out_dir: Path, all_cards: int, cache, work_dir: Path, fingerprint: str,
+           progress) -> Result:
+    """The files written only once everything rendered, so a failed build leaves the old outputs
+    alone; a file whose bytes did not change is left as it is; and signals wait until all files
+    are in place, so an interrupted build leaves either every old file or every new one."""
     digests = {}
     changed: list[tuple[Path, bytes]] = []
-    for path, data in files.items():
+    for path, data in made.files.items():
         data = data.encode("utf-8") if isinstance(data, str) else data
         digest = hashlib.sha256(data).hexdigest()
         written = output_digest(path) != digest
         if written:
             changed.append((path, data))
         digests[path.name] = digest
-        result.outputs.append(Output(path, pages.get(path.name, 0), cards.get(path.name, len(guide.cards)),
-                                     len(data), seconds[path.name], written))
-    remove_leftovers([path for path in files])  # temporary files of a build that was killed
+        result.outputs.append(Output(path, made.pages.get(path.name, 0), made.cards.get(path.name, all_cards),
+                                     len(data), made.seconds[path.name], written))
+    remove_leftovers(list(made.files))  # temporary files of a build that was killed
     if progress is not None and hasattr(progress, "writing"):
         progress.writing(len(changed))
     with signals_deferred():

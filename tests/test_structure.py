@@ -153,3 +153,25 @@ def test_printing_names_no_output_and_no_file():
     named = [text for text in strings if "flashcard" in text.lower() or re.search(r"\.(pdf|tsv|apkg|html)$", text)]
     assert not named
 
+
+
+def test_a_plan_and_the_context_cannot_be_changed_by_an_output():
+    """What an output finds it returns (with its plan, and with each step its `then` takes), and a
+    job's name for the progress bar travels with the job: nothing is written into what outputs share."""
+    import dataclasses
+
+    from studyguide.outputs import Context, Plan, Step
+    from studyguide.printing.pool import Job
+
+    assert {"diagnostics", "labels"}.isdisjoint(field.name for field in dataclasses.fields(Context))
+    context = Context(*[None] * 10)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        context.cache = object()
+    plan = Plan([Job("a", "", "", (), b"", label="first")], lambda rendered: {}, cards={"a.pdf": 3})
+    assert plan.jobs[0].label == "first" and plan.then(None) == Step((), ())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.findings = ()
+    with pytest.raises(AttributeError):
+        plan.jobs.append(plan.jobs[0])  # a tuple
+    with pytest.raises(TypeError):
+        plan.cards["b.pdf"] = 1

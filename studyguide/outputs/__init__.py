@@ -3,7 +3,8 @@
 Each output module offers `plan(context) -> Plan`. The build runs the jobs of every plan in
 one worker pool, so pieces of different outputs render side by side; a plan's `then` may add
 jobs when one finishes (a render after a measuring pass), and its `files` turns the rendered
-pieces into the bytes of its files.
+pieces into the bytes of its files. What an output finds (a card too long for its card) it
+returns: with its plan, and with each step its `then` takes; nothing is written into the context.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping, NamedTuple
 
 from .. import __version__
 from ..config import Settings
@@ -36,9 +38,9 @@ def identifier(html: str) -> bytes:
     return hashlib.sha256(f"{__version__}\n{printed}".encode()).hexdigest()[:32].encode()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """What every output of one build shares."""
+    """What every output of one build shares; no output changes it."""
 
     settings: Settings
     guide: Guide
@@ -50,8 +52,6 @@ class Context:
     roots: tuple[str, ...]  # folders the renderer may read
     out_dir: Path
     work_dir: Path  # for files a build keeps between runs (the cache)
-    diagnostics: list[Diagnostic] = field(default_factory=list)  # found while planning or finishing
-    labels: dict[str, str] = field(default_factory=dict)  # job key → its name for the progress bar
     cache: object = None  # the build's JobCache, for outputs that keep records of parts of a render
 
     @property
@@ -89,21 +89,32 @@ class Context:
             report: bool = False, urgent: bool = False, label: str = "", lines: str = "",
             texts: str = "") -> Job:
         """A render job; `label` names it as users know it ("workbook, chapters 1–5")."""
-        if label:
-            self.labels[key] = label
         return Job(key, html, str(self.out_dir.resolve()), self.roots, identifier(html), measure, variant,
-                   report, urgent, lines, texts)
+                   report, urgent, lines, texts, label)
 
     @property
     def cards(self):
         return [view for chapter in self.views for view in chapter.cards]
 
 
-@dataclass
+class Step(NamedTuple):
+    """What a plan makes of one finished job: the jobs to run next, and what it found."""
+
+    jobs: tuple[Job, ...] = ()
+    findings: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
-    jobs: list[Job]
+    jobs: tuple[Job, ...]
     files: Callable[[dict[str, Rendered]], dict[str, bytes | str]]
-    then: Callable[[Rendered], list[Job]] = lambda rendered: []
+    then: Callable[[Rendered], Step] = lambda rendered: Step()
     pages: Callable[[dict[str, Rendered]], dict[str, int]] = lambda rendered: {}
-    cards: dict[str, int] = field(default_factory=dict)  # cards in a file, when not the whole guide
+    cards: Mapping[str, int] = field(default_factory=dict)  # cards in a file, when not the whole guide
     expected: int = 0  # jobs this plan will run in all, follow-ups included, as far as known up front
+    findings: tuple[Diagnostic, ...] = ()  # found while planning
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "jobs", tuple(self.jobs))
+        object.__setattr__(self, "cards", MappingProxyType(dict(self.cards)))
+        object.__setattr__(self, "findings", tuple(self.findings))

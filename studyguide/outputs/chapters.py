@@ -59,7 +59,7 @@ class Chapters:
         self.changed: dict[str, tuple[str, list, str]] = {}
         self.joined: dict[str, Rendered] = {}  # piece key → the piece joined from chapters rendered apart
 
-    def plan(self, key: str, job: Job, parts, label: str) -> Job | None:
+    def plan(self, key: str, job: Job, parts) -> Job | None:
         """The job to run for a body piece: itself, or one of only its changed chapters; None when
         every chapter was found in earlier renders (the piece is joined here and now)."""
         pieces = cut(job.html, parts)
@@ -82,7 +82,7 @@ class Chapters:
             self._finish(key, found, None)
             return None
         follow = self.context.job(f"{key}:changed", head + "".join(new) + tail, report=True,
-                                  label=f"{label}, chapters changed")
+                                  label=f"{job.label or key}, chapters changed")
         self.changed[follow.key] = (key, found, self.cache.key(follow))
         return follow
 

@@ -9,28 +9,28 @@ side and joined in order.
 
 from __future__ import annotations
 
-
 import dataclasses
 from dataclasses import dataclass
+from typing import Mapping, NamedTuple
 
 from markupsafe import Markup
 
 from ..cache import RecordIndex, anchor_rows, plain_int, plain_list, plain_str, read_anchors
-
-from ..config import ConfigError
+from ..config import CardSettings, ConfigError
 from ..diagnostics import finding
+from ..geometry.paper import PT_TO_MM
+from ..geometry.sheets import Backs, Stock, StockError, manual_order, stock_for
 from ..i18n import strings
-from ..layout.fit import PADDING_MM, body_width_mm, Fit, Measuring, choose, head_heights, plan_measuring
+from ..layout.fit import (PADDING_MM, Area, Fit, Measuring, Side, body_width_mm, choose, head_heights,
+                          plan_measuring)
 from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, backs_laid_out, card_sides, deck, guide_urls,
                                  head_texts, measure_css, measure_html, sheet_documents, sheet_keys, sheets,
                                  split_html)
-from ..geometry.paper import PT_TO_MM
-from ..geometry.sheets import StockError, manual_order, stock_for
 from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
-from ..model import Location, Severity
-from ..printing.pool import Rendered
-from . import Context, Plan
+from ..model import Diagnostic, Location, Severity
+from ..printing.pool import Anchor, Job, Rendered
+from . import Context, Plan, Step
 
 # Physical sheets per render: small enough that an edit re-renders little and that pieces share
 # out over the workers, large enough that each render's fixed cost (its stylesheet, its fonts)
@@ -63,7 +63,7 @@ def plan(context: Context) -> Plan:
     views = context.cards
     width_em = body_width_mm(stock) / (options.min_size_pt * PT_TO_MM)
     sides = card_sides(views, context.layouts, options.question_on_back, width_em)
-    context.diagnostics.extend(_stacked(views, sides, stock, options.min_size_pt))
+    stacked = tuple(_stacked(views, sides, stock, options.min_size_pt))
     measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
                                options.base_size_pt, options.min_size_pt)
     cache = context.cache
@@ -72,28 +72,9 @@ def plan(context: Context) -> Plan:
     # A guide's own layouts may draw more on a sheet than cards and guides: rendered in place.
     movable = cache is not None and context.layouts.built_in
     laid_out = backs_laid_out(stock, options.cut, options.backs) if movable else options.backs
-    urls = guide_urls(context.layouts, stock, options.cut, laid_out)
     physical_sheets = -(-len(views) // stock.per_sheet)
     per_chunk = -(-settings.build.chunk_cards // stock.per_sheet) if settings.build.chunk_cards else CHUNK_SHEETS
-    chunks = max(1, -(-physical_sheets // per_chunk))
-    # chunks: key → its pages; jobs: key → its job; assembly: job of a chunk's changed sheets →
-    # (the chunk, its sheets); assembled: chunk key → the chunk joined from sheets rendered apart;
-    # placed: chunk key → its pages where the flip and offset put them; moved: chunk key → the
-    # chunk with its backs' cards moved there; placing: job of a chunk rendered in place → the chunk
-    state: dict = {"chunks": {}, "jobs": {}, "own": {}, "assembly": {}, "assembled": {}, "placed": {},
-                   "moved": {}, "placing": {}}
-
-    def measure_jobs() -> list:
-        parts = _halves(to_measure) if chunks > 1 and len(to_measure.items) > 1 else [to_measure]
-        parts_measured.update({f"flashcards:measure:{n}": part for n, part in enumerate(parts)})
-        whole = css if parts == [measuring] else ""  # the stylesheet made for the records' keys is the same
-        return [context.job(f"flashcards:measure:{n}", measure_html(
-            context.layouts, part, stock, context.language, context.print_meta, context.font_url, whole),
-            measure=part.ids,
-            lines="m", label="flashcards, fitting the text") for n, part in enumerate(parts)]
-
-    measured_anchors: dict = {}
-    to_measure, css = measuring, ""
+    css, record_keys, measured = "", {}, None
     if cache is not None:
         # each head and each side at each size is known by a document measuring it alone, which
         # lays it out as the whole measuring document does
@@ -102,191 +83,331 @@ def plan(context: Context) -> Plan:
         record_keys = {item.id: cache.record_key("measure", measure_html(
             context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css), context.roots)
             for item, alone in _alone(measuring)}
-        to_measure = _measured_before(measuring, measured, record_keys, measured_anchors)
-    parts_measured: dict[str, Measuring] = {}
-    jobs = measure_jobs() if to_measure.heads or to_measure.items else []
-    pending_measures = {job.key for job in jobs}
+    setup = _Setup(context, options, stock, words, tuple(views), sides, measuring, laid_out,
+                   guide_urls(context.layouts, stock, options.cut, laid_out), max(1, -(-physical_sheets // per_chunk)),
+                   css, record_keys, measured)
+    first = _measure(setup)
+    passes = _Passes(setup, first.state)
+    # measuring, then the sheets (long cards, rare, may add a split); or, when every side was
+    # measured before, the sheets at once
+    expected = len(first.jobs) + setup.chunks if isinstance(first.state, _Measure) else len(first.jobs)
+    return Plan(first.jobs, passes.files, passes.then, pages=passes.page_counts, expected=expected,
+                findings=stacked + first.findings)
 
-    def after_measuring() -> list:
-        heads = head_heights(measuring, measured_anchors)
-        state["areas"] = side_areas = areas(sides, views, stock, heads)
-        state["fits"] = fits = choose(measuring, measured_anchors, side_areas, options.base_size_pt,
-                                      body_width_mm(stock), options.min_size_pt)
-        too_long = [key for key in sides if not fits[key].fits]
-        if not too_long:
-            return sheet_jobs({})
-        if options.overflow == "error":
-            for key in too_long:
-                context.diagnostics.append(_too_long(views, key, fits[key], stock, Severity.ERROR, 0))
+
+# -- the passes: measure → fit → split → sheets, each from the previous pass's renders ----------
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every pass of a build's flashcards knows from the start."""
+
+    context: Context
+    options: CardSettings
+    stock: Stock
+    words: Mapping[str, str]
+    views: tuple
+    sides: Mapping[str, Side]
+    measuring: Measuring
+    laid_out: Backs  # the arrangement the backs are rendered in (moved after to options.backs)
+    urls: Mapping[str, str]  # the cut guides drawn as laid out
+    chunks: int  # sheet documents rendered side by side
+    css: str  # the measuring stylesheet the cache's records are keyed by ("" without a cache)
+    record_keys: Mapping[str, str]  # head or side id → the cache record of its measure
+    measured: RecordIndex | None  # those records, with a cache
+
+
+class _Pass(NamedTuple):
+    """A pass's answer: the jobs it needs rendered, what it found, and the state the next
+    rendered job comes back to."""
+
+    jobs: tuple[Job, ...]
+    findings: tuple[Diagnostic, ...]
+    state: object
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """Waiting for the measuring jobs."""
+
+    pending: frozenset[str]  # keys of the measuring jobs not back yet
+    anchors: Mapping[str, Anchor]  # every box measured so far, by this build or earlier ones
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    areas: Mapping[str, Area]  # side key → where its body goes on the card
+    fits: Mapping[str, Fit]  # side key → its size, and whether it fits
+
+
+@dataclass(frozen=True)
+class _Split:
+    """Waiting for the render that cuts the sides too long for one card."""
+
+    fitted: _Fitted
+    too_long: tuple[str, ...]  # side keys
+    items: tuple[SplitItem, ...]  # in the same order
+    heights: Mapping[str, float]  # named page → its height in mm
+    trees: Mapping[str, SplitSide]  # side key → its markup, marked where it may be cut
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One sheet document."""
+
+    job: Job  # the whole document's
+    pages: tuple[Sheet, ...]  # as laid out
+    placed: tuple[Sheet, ...]  # where the flip and offset put them
+    own: tuple  # with a cache: (pages of a physical sheet, its record key) for each
+
+
+@dataclass(frozen=True)
+class _Sheets:
+    """Waiting for the sheet documents, the sheets changed in them, and the sheets placed."""
+
+    chunks: Mapping[str, _Chunk]  # job key → the chunk, in order
+    index: RecordIndex | None  # where each sheet was rendered, with a cache
+    changed: Mapping[str, tuple]  # job of a chunk's changed sheets → (the chunk's key, its sheets, the job)
+    placing: Mapping[str, str]  # job rendering a chunk's sheets in place → the chunk's key
+    # chunk key → the chunk as written when not as its job rendered it: joined from sheets
+    # rendered apart, or with its backs' cards moved (a later one replaces an earlier one)
+    made: Mapping[str, Rendered]
+
+
+class _Passes:
+    """The pool's callbacks: each rendered job goes to the pass waiting for it; only the current
+    state is kept."""
+
+    def __init__(self, setup: _Setup, state) -> None:
+        self.setup, self.state = setup, state
+
+    def then(self, rendered: Rendered) -> Step:
+        if isinstance(self.state, _Measure):
+            step = _measured(self.setup, self.state, rendered)
+        elif isinstance(self.state, _Split):
+            step = _split(self.setup, self.state, rendered)
+        elif isinstance(self.state, _Sheets):
+            step = _sheet_rendered(self.setup, self.state, rendered)
+        else:
+            step = _Pass((), (), self.state)
+        self.state = step.state
+        return Step(step.jobs, step.findings)
+
+    def _chunks(self, rendered: dict[str, Rendered]) -> list[Rendered]:
+        state = self.state
+        if not isinstance(state, _Sheets):
             return []
-        items, heights, trees = [], {}, {}
-        for number, key in enumerate(too_long):
-            page = f"pg{round(side_areas[key].height_mm * 100)}"
-            heights[page] = side_areas[key].height_mm - SPLIT_SAFETY_MM
-            trees[key] = SplitSide(sides[key].html)
-            items.append(SplitItem(f"s{number}", trees[key].marked(f"s{number}-"), page))
-        state["split"] = (too_long, items, heights, trees)
-        return [context.job("flashcards:split", split_html(
-            context.layouts, items, heights, stock, options.min_size_pt, context.language, context.print_meta,
-            context.font_url), measure=tuple(_split_ids(items, trees)), texts=GROUP_CLASS,
-            label="flashcards, long cards")]
+        return [state.made[key] if key in state.made else rendered[key]
+                for key in sorted(state.chunks, key=lambda k: int(k.rsplit(":", 1)[1]))]
 
-    def after_splitting(rendered) -> list:
-        too_long, items, heights, trees = state["split"]
-        anchors = rendered.anchors
-        pieces: dict[str, list[Markup]] = {}
-        for key, item in zip(too_long, items):
-            tree = trees[key]
-            starts = starts_from_pages(tree.pages(f"{item.id}-", anchors, rendered.texts))
-            pieces[key] = tree.pieces(starts)
-            limit_pt = heights[item.page] / PT_TO_MM
-            tallest = max((anchor.bottom_pt for name, anchor in anchors.items()
-                           if name.startswith(f"{item.id}-")), default=0.0)
-            # one unbreakable thing (a table row, a line) taller than the card is said, not fatal:
-            # a fitting miss never stops a build
-            tall = tallest > limit_pt + TOLERANCE_MM / PT_TO_MM
-            context.diagnostics.append(_too_long(views, key, state["fits"][key], stock, Severity.WARNING,
-                                                 len(starts), tall))
-        return sheet_jobs(pieces)
+    def _file_pages(self, chunks: list[Rendered]) -> dict:
+        return file_pages(self.setup.options, self.setup.stock.fold, sum(chunk.pages for chunk in chunks))
 
-    def sheet_jobs(pieces: dict[str, list[Markup]]) -> list:
-        cards = deck(views, sides, state["fits"], pieces, state["areas"], options.min_size_pt, words["continued"])
-        pages = sheets(cards, stock, laid_out)
-        placed = sheets(cards, stock, options.backs) if laid_out != options.backs else pages
-        state["pages"] = pages
-        documents = sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
-                                    context.font_url, urls, chunks)
-        if cache is not None:
-            groups = _physical(pages)
-            texts = sheet_keys(context.layouts, pages, groups, stock, settings, context.language,
-                               context.print_meta, context.font_url, urls)
-            keys = [cache.record_key("sheet", text, context.roots) for text in texts]
-            state["sheets"] = RecordIndex(cache, "sheets", keys)
-            done = 0
-        result, first = [], 0
-        for number, (chunk, html) in enumerate(documents):
-            key = f"flashcards:sheets:{number}"
-            state["chunks"][key] = chunk
-            state["placed"][key] = placed[first:first + len(chunk)]
-            first += len(chunk)
-            part = f", part {number + 1} of {len(documents)}" if len(documents) > 1 else ""
-            job = context.job(key, html, label=f"flashcards{part}", lines="b")
-            state["jobs"][key] = job
-            if cache is None:
-                result.append(job)
-                continue
-            own = list(zip(_physical(chunk), keys[done:]))
-            done += len(own)
-            state["own"][key] = own
-            if cache.has(job):
-                result.append(job)
-                continue
-            # a chunk not rendered before: its sheets may have been, each in some render of its own
-            found = _sheets_before(cache, state["sheets"], own, key)
-            if not any(isinstance(item, _CachedSheet) for item in found):
-                result.append(job)  # none was: the chunk is rendered whole, as in a first build
-                continue
-            new = [item for item in found if not isinstance(item, _CachedSheet)]
-            if not new:
-                result += finish_chunk(key, found, None)
-                continue
-            alone = sheet_documents(context.layouts, [page for item in new for page in item.group], stock, settings,
-                                    context.language, context.print_meta, context.font_url, urls)[0][1]
-            follow = context.job(f"{key}:changed", alone, label=f"flashcards{part}, sheets changed", lines="b")
-            state["assembly"][follow.key] = (key, found, follow)
-            result.append(follow)
-        return result
-
-    def remember(rendered, job, own: list) -> None:
-        """Where each sheet of a render has its pages, and its anchors, for the builds to come."""
-        index, where, first = state["sheets"], cache.key(job), 0
-        for group, record_key in own:
-            pages = list(range(first, first + len(group)))
-            anchors = {name: dataclasses.replace(anchor, page=anchor.page - first)
-                       for name, anchor in rendered.anchors.items() if anchor.page in pages}
-            first += len(group)
-            index.keep(record_key, {"job": where, "pages": pages, "anchors": anchor_rows(anchors)})
-        index.save()
-
-    def finish_chunk(key: str, found: list, changed) -> list:
-        state["assembled"][key] = joined = _join_sheets(key, found, changed, context.fonts)
-        cache.put_entry(cache.key(state["jobs"][key]), joined)  # a build with no change takes it whole
-        context.diagnostics.extend(_overflowing(state["chunks"][key], joined.anchors, options.min_size_pt))
-        return place(key, joined)
-
-    def place(key: str, chunk) -> list:
-        """Nothing, once the chunk's backs have their cards where the flip and offset put them; or
-        the job rendering its sheets in place, when they cannot be moved."""
-        from ..printing.backs import move_backs
-
-        if laid_out == options.backs:
-            return []
-        (x, y), (x0, y0) = options.backs.offset_mm, laid_out.offset_mm
-        guides_move = (x - x0, y - y0)
-        moved = move_backs(chunk.pdf, _moves(state["chunks"][key], state["placed"][key], guides_move))
-        if moved is not None:
-            state["moved"][key] = dataclasses.replace(chunk, pdf=moved)
-            return []
-        real = guide_urls(context.layouts, stock, options.cut, options.backs)
-        html = sheet_documents(context.layouts, state["placed"][key], stock, settings, context.language,
-                               context.print_meta, context.font_url, real)[0][1]
-        job = context.job(f"{key}:placed", html, label="flashcards, sheets in place", lines="b")
-        state["placing"][job.key] = key
-        return [job]
-
-    def then(rendered) -> list:
-        if rendered.key in pending_measures:
-            pending_measures.discard(rendered.key)
-            measured_anchors.update(rendered.anchors)
-            if cache is not None and not pending_measures:
-                for item, _ in _alone(measuring):
-                    if item.id in measured_anchors:
-                        measured.keep(record_keys[item.id], _measure_rows(measured_anchors, item.id))
-                measured.save()
-            return after_measuring() if not pending_measures else []
-        if rendered.key == "flashcards:split":
-            return after_splitting(rendered)
-        if rendered.key in state["chunks"]:
-            context.diagnostics.extend(_overflowing(state["chunks"][rendered.key], rendered.anchors,
-                                                    options.min_size_pt))
-            if cache is not None and rendered.seconds:  # rendered now, not taken from the cache
-                remember(rendered, state["jobs"][rendered.key], state["own"][rendered.key])
-            return place(rendered.key, rendered)
-        if rendered.key in state["assembly"]:
-            key, found, job = state["assembly"][rendered.key]
-            remember(rendered, job, [(item.group, item.record_key) for item in found
-                                     if not isinstance(item, _CachedSheet)])
-            return finish_chunk(key, found, rendered)
-        if rendered.key in state["placing"]:
-            state["moved"][state["placing"][rendered.key]] = rendered
-        return []
-
-    def chunk_of(rendered, key: str):
-        for made in (state["moved"], state["assembled"]):
-            if key in made:
-                return made[key]
-        return rendered[key]
-
-    def ordered(rendered) -> list[bytes]:
-        return [chunk_of(rendered, key).pdf for key in sorted(state["chunks"], key=lambda k: int(k.rsplit(":", 1)[1]))]
-
-    def total_pages(rendered) -> int:
-        return sum(chunk_of(rendered, key).pages for key in state["chunks"])
-
-    def files(rendered):
+    def files(self, rendered: dict[str, Rendered]):
         from ..printing.finish import finish_sheets
 
-        return finish_sheets(ordered(rendered), file_pages(options, stock.fold, total_pages(rendered)),
-                             context.info(), context.language, context.fonts)
+        chunks, context = self._chunks(rendered), self.setup.context
+        return finish_sheets([chunk.pdf for chunk in chunks], self._file_pages(chunks), context.info(),
+                             context.language, context.fonts)
 
-    def page_counts(rendered):
-        return {name: len(pages) for name, (pages, _) in file_pages(options, stock.fold, total_pages(rendered)).items()}
+    def page_counts(self, rendered: dict[str, Rendered]) -> dict[str, int]:
+        return {name: len(pages) for name, (pages, _) in self._file_pages(self._chunks(rendered)).items()}
 
-    if not jobs:  # every side was measured before
-        jobs = after_measuring()
-        return Plan(jobs, files, then, pages=page_counts, expected=len(jobs))
-    # measuring, then the sheets (long cards, rare, may add a split)
-    return Plan(jobs, files, then, pages=page_counts, expected=len(jobs) + chunks)
+
+def _then(findings: tuple, step: _Pass) -> _Pass:
+    """`step`, with findings made before it first."""
+    return _Pass(step.jobs, tuple(findings) + step.findings, step.state)
+
+
+def _measure(setup: _Setup) -> _Pass:
+    """The measuring jobs for what no earlier build measured; or, when nothing is left, the fitting
+    at once."""
+    context, measuring = setup.context, setup.measuring
+    to_measure, anchors = measuring, {}
+    if setup.measured is not None:
+        to_measure, anchors = _measured_before(measuring, setup.measured, setup.record_keys)
+    if not (to_measure.heads or to_measure.items):  # every side was measured before
+        return _fit(setup, anchors)
+    parts = _halves(to_measure) if setup.chunks > 1 and len(to_measure.items) > 1 else [to_measure]
+    whole = setup.css if parts == [measuring] else ""  # the stylesheet made for the records' keys is the same
+    jobs = tuple(context.job(f"flashcards:measure:{n}", measure_html(
+        context.layouts, part, setup.stock, context.language, context.print_meta, context.font_url, whole),
+        measure=part.ids, lines="m", label="flashcards, fitting the text") for n, part in enumerate(parts))
+    return _Pass(jobs, (), _Measure(frozenset(job.key for job in jobs), anchors))
+
+
+def _measured(setup: _Setup, state: _Measure, rendered: Rendered) -> _Pass:
+    """A measuring job back: the fitting, once all are (their boxes kept for the builds to come)."""
+    pending, anchors = state.pending - {rendered.key}, {**state.anchors, **rendered.anchors}
+    if pending:
+        return _Pass((), (), _Measure(pending, anchors))
+    if setup.measured is not None:
+        for item, _ in _alone(setup.measuring):
+            if item.id in anchors:
+                setup.measured.keep(setup.record_keys[item.id], _measure_rows(anchors, item.id))
+        setup.measured.save()
+    return _fit(setup, anchors)
+
+
+def _fit(setup: _Setup, anchors: Mapping[str, Anchor]) -> _Pass:
+    """Each side's size from the measured boxes; the sheets, or first the split of the sides too
+    long for one card even at the smallest size."""
+    options, stock, sides = setup.options, setup.stock, setup.sides
+    heads = head_heights(setup.measuring, anchors)
+    side_areas = areas(sides, list(setup.views), stock, heads)
+    fits = choose(setup.measuring, anchors, side_areas, options.base_size_pt, body_width_mm(stock),
+                  options.min_size_pt)
+    fitted = _Fitted(side_areas, fits)
+    too_long = tuple(key for key in sides if not fits[key].fits)
+    if not too_long:
+        return _sheets(setup, fitted, {})
+    if options.overflow == "error":
+        return _Pass((), tuple(_too_long(setup.views, key, fits[key], stock, Severity.ERROR, 0) for key in too_long),
+                     None)
+    items, heights, trees = [], {}, {}
+    for number, key in enumerate(too_long):
+        page = f"pg{round(side_areas[key].height_mm * 100)}"
+        heights[page] = side_areas[key].height_mm - SPLIT_SAFETY_MM
+        trees[key] = SplitSide(sides[key].html)
+        items.append(SplitItem(f"s{number}", trees[key].marked(f"s{number}-"), page))
+    context = setup.context
+    job = context.job("flashcards:split", split_html(
+        context.layouts, items, heights, stock, options.min_size_pt, context.language, context.print_meta,
+        context.font_url), measure=tuple(_split_ids(items, trees)), texts=GROUP_CLASS,
+        label="flashcards, long cards")
+    return _Pass((job,), (), _Split(fitted, too_long, tuple(items), heights, trees))
+
+
+def _split(setup: _Setup, state: _Split, rendered: Rendered) -> _Pass:
+    """The long sides cut where the split render's pages end: the sheets, with each said."""
+    anchors = rendered.anchors
+    pieces: dict[str, list[Markup]] = {}
+    findings = []
+    for key, item in zip(state.too_long, state.items):
+        tree = state.trees[key]
+        starts = starts_from_pages(tree.pages(f"{item.id}-", anchors, rendered.texts))
+        pieces[key] = tree.pieces(starts)
+        limit_pt = state.heights[item.page] / PT_TO_MM
+        tallest = max((anchor.bottom_pt for name, anchor in anchors.items()
+                       if name.startswith(f"{item.id}-")), default=0.0)
+        # one unbreakable thing (a table row, a line) taller than the card is said, not fatal:
+        # a fitting miss never stops a build
+        tall = tallest > limit_pt + TOLERANCE_MM / PT_TO_MM
+        findings.append(_too_long(setup.views, key, state.fitted.fits[key], setup.stock, Severity.WARNING,
+                                  len(starts), tall))
+    return _then(tuple(findings), _sheets(setup, state.fitted, pieces))
+
+
+def _sheets(setup: _Setup, fitted: _Fitted, pieces: dict[str, list[Markup]]) -> _Pass:
+    """The sheet documents; with a cache, a chunk not rendered before is joined from its sheets'
+    earlier renders, with only its changed sheets rendered now."""
+    context, options, stock, settings = setup.context, setup.options, setup.stock, setup.context.settings
+    cards = deck(list(setup.views), setup.sides, fitted.fits, pieces, fitted.areas, options.min_size_pt,
+                 setup.words["continued"])
+    pages = sheets(cards, stock, setup.laid_out)
+    placed = sheets(cards, stock, options.backs) if setup.laid_out != options.backs else pages
+    documents = sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
+                                context.font_url, setup.urls, setup.chunks)
+    cache, keys, index = context.cache, [], None
+    if cache is not None:
+        texts = sheet_keys(context.layouts, pages, _physical(pages), stock, settings, context.language,
+                           context.print_meta, context.font_url, setup.urls)
+        keys = [cache.record_key("sheet", text, context.roots) for text in texts]
+        index = RecordIndex(cache, "sheets", keys)
+    chunks, parts, first, done = {}, {}, 0, 0
+    for number, (chunk, html) in enumerate(documents):
+        key = f"flashcards:sheets:{number}"
+        parts[key] = f", part {number + 1} of {len(documents)}" if len(documents) > 1 else ""
+        own = ()
+        if cache is not None:
+            own = tuple(zip(_physical(chunk), keys[done:]))
+            done += len(own)
+        chunks[key] = _Chunk(context.job(key, html, label=f"flashcards{parts[key]}", lines="b"), tuple(chunk),
+                             tuple(placed[first:first + len(chunk)]), own)
+        first += len(chunk)
+    state = _Sheets(chunks, index, {}, {}, {})
+    jobs, findings = [], []
+    for key, chunk in chunks.items():
+        if cache is None or cache.has(chunk.job):
+            jobs.append(chunk.job)
+            continue
+        # a chunk not rendered before: its sheets may have been, each in some render of its own
+        found = tuple(_sheets_before(cache, index, chunk.own, key))
+        if not any(isinstance(item, _CachedSheet) for item in found):
+            jobs.append(chunk.job)  # none was: the chunk is rendered whole, as in a first build
+            continue
+        new = [item for item in found if not isinstance(item, _CachedSheet)]
+        if not new:
+            step = _finish_chunk(setup, state, key, found, None)
+            jobs += step.jobs
+            findings += step.findings
+            state = step.state
+            continue
+        alone = sheet_documents(context.layouts, [page for item in new for page in item.group], stock, settings,
+                                context.language, context.print_meta, context.font_url, setup.urls)[0][1]
+        follow = context.job(f"{key}:changed", alone, label=f"flashcards{parts[key]}, sheets changed", lines="b")
+        state = dataclasses.replace(state, changed={**state.changed, follow.key: (key, found, follow)})
+        jobs.append(follow)
+    return _Pass(tuple(jobs), tuple(findings), state)
+
+
+def _sheet_rendered(setup: _Setup, state: _Sheets, rendered: Rendered) -> _Pass:
+    """A sheet document back, or a chunk's changed sheets, or its sheets rendered in place."""
+    cache, minimum_pt = setup.context.cache, setup.options.min_size_pt
+    if rendered.key in state.chunks:
+        chunk = state.chunks[rendered.key]
+        findings = tuple(_overflowing(chunk.pages, rendered.anchors, minimum_pt))
+        if cache is not None and rendered.seconds:  # rendered now, not taken from the cache
+            _remember(cache, state.index, rendered, chunk.job, chunk.own)
+        return _then(findings, _place(setup, state, rendered.key, rendered))
+    if rendered.key in state.changed:
+        key, found, job = state.changed[rendered.key]
+        _remember(cache, state.index, rendered, job, [(item.group, item.record_key) for item in found
+                                                      if not isinstance(item, _CachedSheet)])
+        return _finish_chunk(setup, state, key, found, rendered)
+    if rendered.key in state.placing:
+        return _Pass((), (), dataclasses.replace(state, made={**state.made, state.placing[rendered.key]: rendered}))
+    return _Pass((), (), state)
+
+
+def _remember(cache, index: RecordIndex, rendered: Rendered, job: Job, own) -> None:
+    """Where each sheet of a render has its pages, and its anchors, for the builds to come."""
+    where, first = cache.key(job), 0
+    for group, record_key in own:
+        pages = list(range(first, first + len(group)))
+        anchors = {name: dataclasses.replace(anchor, page=anchor.page - first)
+                   for name, anchor in rendered.anchors.items() if anchor.page in pages}
+        first += len(group)
+        index.keep(record_key, {"job": where, "pages": pages, "anchors": anchor_rows(anchors)})
+    index.save()
+
+
+def _finish_chunk(setup: _Setup, state: _Sheets, key: str, found: tuple, changed: Rendered | None) -> _Pass:
+    """A chunk joined from its sheets' renders (`changed` holds those rendered now), then placed."""
+    cache, chunk = setup.context.cache, state.chunks[key]
+    joined = _join_sheets(key, found, changed, setup.context.fonts)
+    cache.put_entry(cache.key(chunk.job), joined)  # a build with no change takes it whole
+    findings = tuple(_overflowing(chunk.pages, joined.anchors, setup.options.min_size_pt))
+    return _then(findings, _place(setup, dataclasses.replace(state, made={**state.made, key: joined}), key, joined))
+
+
+def _place(setup: _Setup, state: _Sheets, key: str, rendered: Rendered) -> _Pass:
+    """Nothing, once the chunk's backs have their cards where the flip and offset put them; or
+    the job rendering its sheets in place, when they cannot be moved."""
+    from ..printing.backs import move_backs
+
+    options, context, chunk = setup.options, setup.context, state.chunks[key]
+    if setup.laid_out == options.backs:
+        return _Pass((), (), state)
+    (x, y), (x0, y0) = options.backs.offset_mm, setup.laid_out.offset_mm
+    moved = move_backs(rendered.pdf, _moves(chunk.pages, chunk.placed, (x - x0, y - y0)))
+    if moved is not None:
+        return _Pass((), (), dataclasses.replace(state, made={**state.made,
+                                                              key: dataclasses.replace(rendered, pdf=moved)}))
+    real = guide_urls(context.layouts, setup.stock, options.cut, options.backs)
+    html = sheet_documents(context.layouts, list(chunk.placed), setup.stock, context.settings, context.language,
+                           context.print_meta, context.font_url, real)[0][1]
+    job = context.job(f"{key}:placed", html, label="flashcards, sheets in place", lines="b")
+    return _Pass((job,), (), dataclasses.replace(state, placing={**state.placing, job.key: key}))
 
 
 def _alone(measuring: Measuring):
@@ -297,17 +418,18 @@ def _alone(measuring: Measuring):
         yield item, Measuring({}, (dataclasses.replace(item, id="m"),), frozenset())
 
 
-def _measured_before(measuring: Measuring, measured: "RecordIndex", record_keys: dict[str, str],
-                     anchors: dict) -> Measuring:
-    """What of `measuring` no earlier build measured; what one did fills `anchors`, under the ids
+def _measured_before(measuring: Measuring, measured: RecordIndex, record_keys: Mapping[str, str]
+                     ) -> tuple[Measuring, dict]:
+    """What of `measuring` no earlier build measured, and the boxes of what one did, under the ids
     this build gives them."""
+    anchors: dict = {}
     heads = {index: head for index, head in measuring.heads.items()
              if not _measure_from(measured.before.get(record_keys[head.id]), head.id, anchors)}
     items = tuple(item for item in measuring.items
                   if not _measure_from(measured.before.get(record_keys[item.id]), item.id, anchors))
     if len(heads) == len(measuring.heads) and len(items) == len(measuring.items):
-        return measuring  # nothing was: the same document as in a first build
-    return Measuring(heads, items, measuring.unmeasured, measuring.hopeless)
+        return measuring, anchors  # nothing was: the same document as in a first build
+    return Measuring(heads, items, measuring.unmeasured, measuring.hopeless), anchors
 
 
 def _measure_from(record, name: str, anchors: dict) -> bool:

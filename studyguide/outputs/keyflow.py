@@ -111,9 +111,8 @@ class Flow:
         self.windows: dict[str, _Window] = {}  # key of a job laying out from a page on → what it is for
         self.rests: dict[str, tuple[str, list]] = {}  # key of a job laying out the rest → (piece, pages before it)
         self.parts: dict[str, tuple] = {}  # piece key → (its chapter parts, its blocks, continued)
-        self.labels: dict[str, str] = {}  # piece key → its label
 
-    def plan(self, key: str, job: Job, parts, label: str, continued: bool) -> Job:
+    def plan(self, key: str, job: Job, parts, continued: bool) -> Job:
         """The job to run for a piece of the key (`continued`: it goes on from an earlier piece):
         itself, or one laying out only from a page on."""
         blocks = blocks_of(parts)
@@ -125,7 +124,7 @@ class Flow:
         rows = [[block.id, block.kind, hashlib.sha256(text.encode()).hexdigest()] for block, text in zip(blocks, texts)]
         self.jobs[key] = job
         self.records[key] = (record_key, rows)
-        self.parts[key], self.labels[key] = (parts, blocks, continued), label
+        self.parts[key] = (parts, blocks, continued)
         if record_key in self.index.before:  # kept while the piece is there
             self.index.now.setdefault(record_key, self.index.before[record_key])
         if self.cache.has(job):
@@ -138,7 +137,7 @@ class Flow:
         # named for the pages it lays out again: to the end, or up to where it may catch up
         upto = f"-to-{window.catch_up[-1][0] + 1}" if window.catch_up else ""
         follow = self.context.job(f"{key}:from-page-{page}{upto}", html, report=True,
-                                  label=f"{label}, from page {page}")
+                                  label=f"{job.label}, from page {page}")
         self.windows[follow.key] = window
         return follow
 
@@ -174,7 +173,7 @@ class Flow:
         page, n = tops[-1]
         rest = self.context.job(f"{window.piece}:from-page-{first + page + 1}",
                                 self.html(window_parts(parts, blocks, n, len(blocks)), True), report=True,
-                                label=f"{self.labels[window.piece]}, from page {first + page + 1}")
+                                label=f"{self.jobs[window.piece].label}, from page {first + page + 1}")
         self.rests[rest.key] = (window.piece, kept + [pages_of(result, 0, page)])
         return rest
 

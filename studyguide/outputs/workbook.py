@@ -21,7 +21,7 @@ from ..geometry.paper import PAPERS, PT_TO_MM, parse_paper
 from ..layout.workbook import (edition_html, glyphs_html, margins_for, split, whole, with_answer_lines,
                                with_texts_in_stretches)
 from ..printing.pool import Job, Rendered
-from . import Context, Plan
+from . import Context, Plan, Step
 from .chapters import Chapters, Unspliced
 from .keyflow import Flow
 
@@ -146,19 +146,19 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
     jobs, editions, done = _piece_jobs(context, chapters, limit, html, spliced, flow)
     state = [_Progress(editions, MappingProxyType(done))]  # the one thing `then` changes, a whole value at a time
 
-    def then(result: Rendered) -> list[Job]:
+    def then(result: Rendered) -> Step:
         if spliced is not None:
             try:
                 result = spliced.then(result)
             except Unspliced as exc:
-                return [spliced.jobs[exc.args[0]]]
+                return Step((spliced.jobs[exc.args[0]],))
         if flow is not None:
             result = flow.then(result)
             if isinstance(result, Job):  # the key's layout did not catch up: the rest of it
-                return [result]
+                return Step((result,))
         state[0], follow = _numbered(state[0], result, lambda edition, progress: _front_job(
             context, chapters, html, edition, progress))
-        return follow
+        return Step(tuple(follow))
 
     def files(rendered):
         return _edition_files(context, state[0], rendered, paper)
@@ -172,7 +172,7 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
         return counts
 
     # and one final contents per edition, once its pieces' page counts are known
-    return Plan(list(jobs.values()), files, then, pages, expected=len(jobs) + len(editions))
+    return Plan(tuple(jobs.values()), files, then, pages, expected=len(jobs) + len(editions))
 
 
 def _piece_html(context: Context, chapters):
@@ -211,11 +211,10 @@ def _piece_jobs(context: Context, chapters, limit: int, html, spliced, flow):
             for i, group in enumerate(keys):
                 key = f"workbook:key:{i}"
                 pieces.append(key)
-                label = f"answer key, {chapters_label(group)}"
                 jobs[key] = context.job(key, html("workbook", ("key",), group, key_continued=i > 0), **options,
-                                        label=label)
+                                        label=f"answer key, {chapters_label(group)}")
                 if flow is not None:  # after an edit, laid out only from the page it changed on
-                    job = flow.plan(key, jobs.pop(key), group, label, i > 0)
+                    job = flow.plan(key, jobs.pop(key), group, i > 0)
                     jobs[job.key] = job
         editions.append(_Edition(name, tuple(pieces)))
     names = [edition.name for edition in editions]
@@ -232,7 +231,7 @@ def _piece_jobs(context: Context, chapters, limit: int, html, spliced, flow):
             for body in ("questions", "teacher"):
                 key = f"workbook:{body}:body:{i}"
                 if key in jobs:
-                    job = spliced.plan(key, jobs.pop(key), group, context.labels.get(key, key))
+                    job = spliced.plan(key, jobs.pop(key), group)
                     if job is not None:
                         jobs[job.key] = job
                     else:

@@ -42,6 +42,7 @@ class Job:
     # a class: every element with it and an id that lies on more than one page also reports the
     # text it holds on each page (a run of words cut where a page ends)
     texts: str = ""
+    label: str = field(default="", compare=False)  # the job as users know it, for the progress bar
 
 
 @dataclass(frozen=True)
