@@ -737,7 +737,11 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
             # a new flip or back offset: the cards are moved, not laid out (unless a back cannot
             # be, which then renders in this process), so no worker loads WeasyPrint for nothing
             return _build(settings, content, reporter, force, Pool(1))
-        with Pool(settings.build.jobs or None).warm() as own:
+        # after an edit a few pieces render, most often more than one: one worker starts now
+        # and a second when two jobs wait, rather than two loading WeasyPrint while this
+        # process is still reading, on a machine that may have only two cores
+        few = not force and Manifest(cache_dir).built_before()
+        with Pool(settings.build.jobs or None).warm(1 if few else None) as own:
             return _build(settings, content, reporter, force, own)
 
     from .build import build
