@@ -214,7 +214,13 @@ def _start_worker(parent: int, scratch: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     tempfile.tempdir = scratch
-    from . import render  # noqa: F401 - imported for its side effect: loading WeasyPrint and Pango
+    # the import makes some 50,000 objects and next to no garbage: the cycle collector would only
+    # walk them again and again (about a tenth of the import's CPU time)
+    gc.disable()
+    try:
+        from . import render  # noqa: F401 - imported for its side effect: loading WeasyPrint and Pango
+    finally:
+        gc.enable()
 
 
 def _die_with_parent(parent: int) -> None:
