@@ -499,6 +499,10 @@ class Manifest:
         outputs = (self.load() if last is None else last).get("outputs") or {}
         return bool(outputs) and all(output_digest(out_dir / name) == digest for name, digest in outputs.items())
 
+    def built_before(self) -> bool:
+        """A build was made with this cache: most of what the next one lays out is likely in it."""
+        return bool(self.load())
+
     def only_placement_changed(self, fingerprint_: str, out_dir: Path) -> bool:
         """Since the last build into the same folder, only where cards sit on the sheets changed
         (the flip, the back offset): what is laid out is the same (see `fingerprint`)."""

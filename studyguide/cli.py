@@ -736,7 +736,11 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
         if not force and user_layouts is None and Manifest(cache_dir).only_placement_changed(stamp, out) \
                 and Manifest(cache_dir).intact(out):
             return _placed_again(settings, content, reporter, out, cache_dir, stamp)
-        with Pool(settings.build.jobs or None).warm() as own:
+        # after an edit a few pieces render, most often more than one: one worker starts now
+        # and a second when two jobs wait, rather than two loading WeasyPrint while this
+        # process is still reading, on a machine that may have only two cores
+        few = not force and Manifest(cache_dir).built_before()
+        with Pool(settings.build.jobs or None).warm(1 if few else None) as own:
             return _build(settings, content, reporter, force, own)
     return _run(settings, content, reporter, out, user_layouts, cache_dir, "" if force else stamp, pool)
 

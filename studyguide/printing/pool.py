@@ -215,7 +215,13 @@ def _start_worker(parent: int, scratch: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     tempfile.tempdir = scratch
-    from . import render  # noqa: F401 - imported for its side effect: loading WeasyPrint and Pango
+    # the import makes some 50,000 objects and next to no garbage: the cycle collector would only
+    # walk them again and again (about a tenth of the import's CPU time)
+    gc.disable()
+    try:
+        from . import render  # noqa: F401 - imported for its side effect: loading WeasyPrint and Pango
+    finally:
+        gc.enable()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -262,22 +268,26 @@ class Pool:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)  # None or 0: one per core
-        self._executor: ProcessPoolExecutor | None = None
+        self._executor: _Workers | None = None
         self._scratch = ""
+        self._in_hand: list[Future] = []  # jobs given to the workers, some perhaps done
 
-    def warm(self) -> "Pool":
-        """Start the workers now, so their imports overlap whatever the caller does before rendering."""
+    def warm(self, workers: int | None = None) -> "Pool":
+        """Start `workers` of the workers now (all by default), so their imports overlap whatever
+        the caller does before rendering; the others start when jobs wait for them."""
         if self.workers > 1:
-            for _ in range(self.workers):
-                self._process_pool().submit(_started)
+            executor = self._process_pool()
+            executor.wanted = max(executor.wanted, min(self.workers, workers or self.workers))
+            for _ in range(executor.wanted - len(executor._processes)):
+                executor.submit(_started)  # each starts one process (see _Workers)
         return self
 
-    def _process_pool(self) -> ProcessPoolExecutor:
+    def _process_pool(self) -> "_Workers":
         if self._executor is None:
             _remove_abandoned()
             self._scratch = tempfile.mkdtemp(prefix=f"studyguide-workers-{os.getpid()}-")
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_start_worker, initargs=(os.getpid(), self._scratch))
+            self._executor = _Workers(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_start_worker, initargs=(os.getpid(), self._scratch))
         return self._executor
 
     def __enter__(self) -> "Pool":
@@ -302,7 +312,13 @@ class Pool:
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on it
                 future.set_exception(exc)
             return future
-        return self._process_pool().submit(render_job, job)
+        executor = self._process_pool()
+        # one more worker only when every one started already has a job
+        self._in_hand = [future for future in self._in_hand if not future.done()]
+        executor.wanted = max(executor.wanted, min(self.workers, len(self._in_hand) + 1))
+        future = executor.submit(render_job, job)
+        self._in_hand.append(future)
+        return future
 
     def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,
             cache=None, progress=None, meanwhile: Callable[[], None] | None = None) -> dict[str, Rendered]:
@@ -362,6 +378,20 @@ class Pool:
                 start(job)
             feed()
         return results
+
+
+class _Workers(ProcessPoolExecutor):
+    """Starts processes only up to `wanted`, which the pool raises as jobs come. The stock
+    executor starts one for each job handed over while none is idle, even while the only one
+    started is still loading WeasyPrint and would take the job a moment later: a second process
+    loading it too only slows the first on a machine with few cores."""
+
+    wanted = 0
+
+    def _adjust_process_count(self) -> None:
+        # called by `submit` (and to replace a process that left), in place of the stock rule
+        if len(self._processes) < min(self.wanted, self._max_workers):
+            self._spawn_process()
 
 
 def _priority(job: Job) -> tuple[bool, int]:

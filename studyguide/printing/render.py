@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
+from .libraries import quick_library_lookup
+
+with quick_library_lookup():  # WeasyPrint loads Pango, HarfBuzz and fontconfig as it is imported
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
 from .fetch import GuardedFetcher
 
