@@ -47,11 +47,33 @@ def embedded_font_urls(context: Context, families: tuple[str, ...] = (), extra: 
                        ) -> dict[str, str]:
     """Each face of the guide (of `families`, if given) cut down to the guide's characters (and
     `extra`), as a data: URL."""
-    characters = guide_characters(context) | set(extra)
+    characters = frozenset(guide_characters(context) | set(extra))
     fonts = context.fonts
     faces = fonts.css_faces(families) + ((fonts.emoji,) if fonts.emoji else ())
-    return {face.file: woff_data_uri(subset(fonts.path(face), characters, face.index), context.cache)
-            for face in faces}
+    return {face.file: _font_url(fonts.path(face), face.index, characters, context.cache) for face in faces}
+
+
+# A cut face as a data: URL, by its file (as the fingerprint knows a font: size, time and inode)
+# and the characters it keeps. Cutting and encoding take a few tenths of a second each build, and
+# `watch` builds again and again with the same characters; kept in memory for this process only.
+_FONT_URLS: dict[tuple, str] = {}
+_FONT_URLS_KEPT = 8  # the faces of the pages and of the study page, and a few left over
+
+
+def _font_url(path, index: int, characters: frozenset[str], cache) -> str:
+    try:
+        found = path.stat()
+        key = (str(path), found.st_size, found.st_mtime_ns, found.st_ino, index, characters)
+    except OSError:
+        key = None
+    url = _FONT_URLS.pop(key, None) if key else None
+    if url is None:
+        url = woff_data_uri(subset(path, characters, index), cache)
+    if key:
+        _FONT_URLS[key] = url  # the last used last: the oldest go first
+        while len(_FONT_URLS) > _FONT_URLS_KEPT:
+            del _FONT_URLS[next(iter(_FONT_URLS))]
+    return url
 
 
 def with_embedded_images(views):
