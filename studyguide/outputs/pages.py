@@ -7,7 +7,7 @@ import dataclasses
 import hashlib
 import re
 
-from ..fonts import subset, woff_data_uri
+from ..fonts import file_stamp, subset, woff_data_uri
 from ..i18n import strings
 from . import Context, Plan
 from .media import data_url, replace_images
@@ -22,8 +22,10 @@ def offline(html: str, script: str = "") -> str:
     first thing in the page, lets a browser load nothing from anywhere (images and fonts only as
     data: URLs, styles only inline) and run no script but `script`, studyguide's own, allowed by
     the hash of the element that holds it."""
+    # (without a script of our own, the page, megabytes of fonts and images, is not searched)
     hashes = sorted({base64.b64encode(hashlib.sha256(match.group(1).encode("utf-8")).digest()).decode()
-                     for match in _INLINE_SCRIPT.finditer(html) if script and match.group(1).strip() == script.strip()})
+                     for match in (_INLINE_SCRIPT.finditer(html) if script else ())
+                     if match.group(1).strip() == script.strip()})
     scripts = " ".join(f"'sha256-{digest}'" for digest in hashes) or "'none'"
     policy = (f"default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
               f"script-src {scripts}; base-uri 'none'; form-action 'none'")
@@ -61,11 +63,8 @@ _FONT_URLS_KEPT = 8  # the faces of the pages and of the study page, and a few l
 
 
 def _font_url(path, index: int, characters: frozenset[str], cache) -> str:
-    try:
-        found = path.stat()
-        key = (str(path), found.st_size, found.st_mtime_ns, found.st_ino, index, characters)
-    except OSError:
-        key = None
+    stamp = file_stamp(path)
+    key = (str(path), stamp, index, characters) if stamp else None
     url = _FONT_URLS.pop(key, None) if key else None
     if url is None:
         url = woff_data_uri(subset(path, characters, index), cache)
