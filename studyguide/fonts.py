@@ -355,11 +355,31 @@ def _intact(path: Path, folder: Path) -> bool:
         return False
     if path.parent == folder:
         return True
+    sidecar = path.with_name(path.name + ".sha256")
+    stamps = (_changed_stamp(path), _changed_stamp(sidecar))
+    if () not in stamps and _CHECKED.get(path) == stamps:
+        return True
     try:
-        sidecar = path.with_name(path.name + ".sha256").read_text(encoding="ascii").strip()
-        return sidecar == hashlib.sha256(path.read_bytes()).hexdigest()
+        intact = sidecar.read_text(encoding="ascii").strip() == hashlib.sha256(path.read_bytes()).hexdigest()
     except (OSError, UnicodeDecodeError):
         return False
+    if intact and () not in stamps:
+        _CHECKED[path] = stamps
+    return intact
+
+
+# Cut files whose digest was checked by this process, with what they were then: `watch` checks them
+# before every build, megabytes each. The change time moves with any write to a file (and no
+# program can set it back), so a file that was written to since is checked again.
+_CHECKED: dict[Path, tuple] = {}
+
+
+def _changed_stamp(path: Path) -> tuple[int, ...]:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return ()
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino
 
 
 def _with_files(fonts: Fonts, files: list[str]) -> Fonts:

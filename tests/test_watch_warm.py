@@ -2,6 +2,7 @@
 is dropped when what it came from changes: content, settings, layouts and fonts."""
 
 import filecmp
+import hashlib
 import os
 import queue
 import re
@@ -110,6 +111,20 @@ def test_a_font_replaced_in_place_is_read_again(tmp_path):
         path.write_bytes(cut)  # same path: only what the file holds, and its size and time, changed
     assert ord("叶") not in fonts.covered("SC")
     assert ord("A") in fonts.covered("SC")
+
+
+def test_a_cut_font_damaged_after_it_was_checked_is_found(tmp_path):
+    from studyguide.fonts import _intact
+
+    cut = tmp_path / "cut-0-abc.otf"
+    data = subset(bundled().folder / "NotoSansMono-Regular.ttf", set("0123456789"))
+    cut.write_bytes(data)
+    (tmp_path / "cut-0-abc.otf.sha256").write_text(hashlib.sha256(data).hexdigest(), encoding="ascii")
+    assert _intact(cut, bundled().folder) and _intact(cut, bundled().folder)  # the second from memory
+    before = cut.stat()
+    cut.write_bytes(bytes(len(data)))  # the same size, and then the same time as before
+    os.utime(cut, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not _intact(cut, bundled().folder)
 
 
 # -- a watch session: every kind of change shows in the outputs, as a fresh build makes them ------
