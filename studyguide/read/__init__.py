@@ -133,9 +133,12 @@ class Letters:
     hangul: int
     latin: int
 
-    def __add__(self, other: "Letters") -> "Letters":
-        return Letters(self.han + other.han, self.kana + other.kana, self.hangul + other.hangul,
-                       self.latin + other.latin)
+    @staticmethod
+    def total(found: list["Letters"]) -> "Letters":
+        han: Counter = Counter()
+        for each in found:
+            han.update(each.han)  # in place: `+` would copy the whole count at every file
+        return Letters(han, sum(f.kana for f in found), sum(f.hangul for f in found), sum(f.latin for f in found))
 
 
 def letters(text: str) -> Letters:
@@ -205,7 +208,7 @@ def read_guide(paths: list[Path], base: Path | None = None, reading: ReadSetting
         chapters.append(chapter)
         diagnostics += more
     diagnostics += _duplicate_chapters(chapters)
-    language = language_of_letters(sum(found, Letters(Counter(), 0, 0, 0)))
+    language = language_of_letters(Letters.total(found))
     return Guide(tuple(chapters), tuple(diagnostics), tuple(sources), language)
 
 
