@@ -192,7 +192,9 @@ def read_guide(paths: list[Path], base: Path | None = None, reading: ReadSetting
             continue
         key = (str(path), str(shown), _relative(path, paths), reading or ReadSettings(),
                hashlib.sha256(data).digest())
-        file = kept[key] = _READ.get(key) or _read_file(data, shown, key[2], reading or ReadSettings())
+        file = _READ.get(key) or _read_file(data, shown, key[2], reading or ReadSettings())
+        if file.lasting:
+            kept[key] = file
         diagnostics += file.diagnostics
         if file.source is None:
             continue
@@ -221,6 +223,7 @@ class _File:
     drafts: tuple[ChapterDraft, ...] = ()
     detected: str = ""
     letters: Letters | None = None
+    lasting: bool = True  # False when a time limit decided it: the next read tries again
 
 
 # What each file of the last read gave, by its path, its bytes and the settings that read it:
@@ -240,7 +243,8 @@ def _read_file(data: bytes, shown: Path, relative: str, reading: ReadSettings) -
     try:
         drafts = reader.chapters()
     except SlowMarker as slow:  # not read, but its text still counts towards the guide's language
-        return _File(source, (*problems, _slow(source, slow, markers, reading)), letters=letters(source.text))
+        return _File(source, (*problems, _slow(source, slow, markers, reading)), letters=letters(source.text),
+                     lasting=False)
     found = letters(source.text)
     return _File(source, (*problems, *reader.diagnostics), tuple(drafts), language_of_letters(found), found)
 
