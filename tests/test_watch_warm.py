@@ -170,6 +170,14 @@ class Session:
                 self.process.kill()
 
 
+def _save(path, data):
+    """Saved as editors save: written beside it under a hidden name, then moved over it, so the
+    watcher sees one change (and one build), never a half-written file."""
+    partial = path.with_name(f".{path.name}.part")
+    partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(partial, path)
+
+
 def _mono_url(html: str) -> str:
     found = re.search(r'font-family: "SG Mono";[^}]*?src: url\("(data:[^"]+)"\)', html)
     assert found, "no SG Mono face in the page"
@@ -199,34 +207,38 @@ def test_watch_rebuilds_show_every_change_as_a_fresh_build_would(tmp_path):
 
         # content: one file edited, the other kept; both in the pages
         time.sleep(0.5)
-        _write(content / "b.md", SECOND.replace("放出能量", "放出能量和二氧化碳"))
+        _save(content / "b.md", SECOND.replace("放出能量", "放出能量和二氧化碳"))
         assert any("2 chapters, 3 cards" in line for line in session.rebuilt())
         answers = (out / "answers.html").read_text(encoding="utf-8")
         assert "放出能量和二氧化碳" in answers and "氧气和 ATP" in answers
 
         # a check across files: b.md takes a.md's chapter number while a.md stays as read
-        _write(content / "b.md", SECOND.replace("第 2 章", "第 1 章").replace("放出能量", "放出能量和水"))
+        _save(content / "b.md", SECOND.replace("第 2 章", "第 1 章").replace("放出能量", "放出能量和水"))
         lines = session.rebuilt()
         assert any("SG202" in line and "b.md" in line for line in lines), lines
         assert "放出能量和水" in (out / "answers.html").read_text(encoding="utf-8")
-        _write(content / "b.md", SECOND.replace("放出能量", "放出能量和二氧化碳"))
+        _save(content / "b.md", SECOND.replace("放出能量", "放出能量和二氧化碳"))
         lines = session.rebuilt()
         assert any("2 chapters, 3 cards" in line for line in lines) and not any("SG202" in line for line in lines)
 
         # settings: a new title
-        _write(project / "studyguide.toml", settings.replace("生物复习", "期末生物复习"))
+        _save(project / "studyguide.toml", settings.replace("生物复习", "期末生物复习"))
         session.rebuilt()
         assert "期末生物复习" in (out / "questions.html").read_text(encoding="utf-8")
         assert "期末生物复习" in (out / "study.html").read_text(encoding="utf-8")
+        # saved again the same way: the new file that replaced the old one is watched too
+        _save(project / "studyguide.toml", settings.replace("生物复习", "期中生物复习"))
+        session.rebuilt()
+        assert "期中生物复习" in (out / "questions.html").read_text(encoding="utf-8")
 
         # layouts: the guide's own screen.css gains a rule
-        _write(project / "layouts" / "screen.css", screen + "\n.warm-check { color: #123456; }\n")
+        _save(project / "layouts" / "screen.css", screen + "\n.warm-check { color: #123456; }\n")
         session.rebuilt()
         assert ".warm-check { color: #123456; }" in (out / "questions.html").read_text(encoding="utf-8")
 
         # fonts: the mono face replaced in place by a smaller cut of itself
         mono = project / "fonts" / "NotoSansMono-Regular.ttf"
-        mono.write_bytes(subset(mono, set("0123456789abcdefghijklmnopqrstuvwxyz")))
+        _save(mono, subset(mono, set("0123456789abcdefghijklmnopqrstuvwxyz")))
         session.rebuilt()
         assert _mono_url((out / "questions.html").read_text(encoding="utf-8")) != old_mono
     finally:
