@@ -658,20 +658,33 @@ def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:
     out = (project / settings.build.out).resolve()
     watched = {p.resolve() for p in _content_paths(settings) if p.exists()}
     watched |= {LAYOUTS, FONTS} | {p for p in (project / settings.build.layouts,) if p.is_dir()}
+    if settings.fonts_folder and settings.fonts_folder.is_dir():  # build.fonts: a face replaced there counts too
+        watched.add(settings.fonts_folder.resolve())
     if settings.source:
         watched.add(settings.source.resolve())
     ignored = (out, (project / ".cache").resolve())
+    # a file (the settings, a chapter named on the command line) is watched through its folder: an
+    # editor that saves by writing a new file and moving it over the old one replaces the file a
+    # watch on it follows, and every later save would go unseen
+    files = {p for p in watched if p.is_file()}
+    folders = watched - files
 
     def relevant(change, path: str) -> bool:
         target = Path(path)
-        return not any(target.is_relative_to(folder) for folder in ignored) and not target.name.startswith(".")
+        if any(target.is_relative_to(folder) for folder in ignored) or target.name.startswith("."):
+            return False
+        return target in files or any(target.is_relative_to(folder) for folder in folders)
 
     with Pool(settings.build.jobs or None).warm() as pool:
         _guarded_build(settings, reporter, pool)
         reporter.line(f"watching {len(watched)} places for changes (Ctrl-C to stop)")
         try:
-            # raise_interrupt: Ctrl-C comes to us, rather than watchfiles logging a line of its own
-            for changes in watch(*sorted(watched), watch_filter=relevant, debounce=300, raise_interrupt=True):
+            # raise_interrupt: Ctrl-C comes to us, rather than watchfiles logging a line of its own.
+            # A save is built once no further change came for `step` ms (an editor's write and
+            # rename come within a millisecond; the default 50 ms waited up to two such steps);
+            # `debounce` only caps how long a stream of changes, a checkout, is gathered.
+            roots = sorted(folders | {p.parent for p in files})
+            for changes in watch(*roots, watch_filter=relevant, debounce=300, step=20, raise_interrupt=True):
                 names = sorted({Path(path).name for _, path in changes})
                 reporter.line(f"changed: {', '.join(names)}")
                 try:

@@ -191,7 +191,8 @@ class Fonts:
 
     def covered(self, region: str) -> frozenset[int]:
         """Code points every text face of the region can show, or the emoji face."""
-        return _covered(self, region)
+        faces = self.faces + ((self.emoji,) if self.emoji else ())
+        return _covered(self, region, tuple(file_stamp(self.path(face)) for face in faces))
 
     def _covered(self, region: str) -> frozenset[int]:
         files = [(self.path(f), f.index) for f in self.faces
@@ -223,16 +224,30 @@ class Fonts:
 
 
 @lru_cache(maxsize=16)
-def _covered(fonts: Fonts, region: str) -> frozenset[int]:
+def _covered(fonts: Fonts, region: str, stamps: tuple) -> frozenset[int]:
     return fonts._covered(region)
+
+
+def file_stamp(path: Path) -> tuple[int, ...]:
+    """A font file as the fingerprint knows it (size, time, inode): what is read from a font is
+    kept by it, so a font replaced while `watch` runs is read again."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return ()
+    return found.st_size, found.st_mtime_ns, found.st_ino
 
 
 LANG_TAGS = {"SC": ("zh-CN", "zh-SG", "zh-Hans"), "TC": ("zh-TW", "zh-Hant"), "HK": ("zh-HK", "zh-MO"),
              "JP": ("ja",), "KR": ("ko",)}
 
 
-@lru_cache(maxsize=16)
 def _unicodes(path: Path, index: int = 0) -> frozenset[int]:
+    return _unicodes_of(path, index, file_stamp(path))
+
+
+@lru_cache(maxsize=16)
+def _unicodes_of(path: Path, index: int, stamp: tuple) -> frozenset[int]:
     import uharfbuzz as hb
 
     # HarfBuzz reads a character map in milliseconds; fontTools takes a tenth of a second per font
@@ -340,11 +355,31 @@ def _intact(path: Path, folder: Path) -> bool:
         return False
     if path.parent == folder:
         return True
+    sidecar = path.with_name(path.name + ".sha256")
+    stamps = (_changed_stamp(path), _changed_stamp(sidecar))
+    if () not in stamps and _CHECKED.get(path) == stamps:
+        return True
     try:
-        sidecar = path.with_name(path.name + ".sha256").read_text(encoding="ascii").strip()
-        return sidecar == hashlib.sha256(path.read_bytes()).hexdigest()
+        intact = sidecar.read_text(encoding="ascii").strip() == hashlib.sha256(path.read_bytes()).hexdigest()
     except (OSError, UnicodeDecodeError):
         return False
+    if intact and () not in stamps:
+        _CHECKED[path] = stamps
+    return intact
+
+
+# Cut files whose digest was checked by this process, with what they were then: `watch` checks them
+# before every build, megabytes each. The change time moves with any write to a file (and no
+# program can set it back), so a file that was written to since is checked again.
+_CHECKED: dict[Path, tuple] = {}
+
+
+def _changed_stamp(path: Path) -> tuple[int, ...]:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return ()
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino
 
 
 def _with_files(fonts: Fonts, files: list[str]) -> Fonts:

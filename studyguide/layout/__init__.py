@@ -222,24 +222,49 @@ def chapter_views(guide: Guide, renderer: ContentRenderer, language: str = "",
     `languages` gives a chapter's own language by its index, where it has one."""
     words = strings(language or guide.language)
     views = []
+    kept = {}
     for chapter in guide.chapters:
         own = (languages or {}).get(chapter.index, "")
         lang = own if own and own != (language or guide.language) else ""
         renderer.language = own or language or guide.language
-        cards = []
-        section = None
-        for card in chapter.cards:
-            question, question_inline = renderer.fragment(card.question, chapter)
-            answer, answer_inline = renderer.fragment(card.answer, chapter)
-            first = bool(card.section) and card.section != section
-            section = card.section
-            cards.append(CardView(card, chapter.title, question, answer, question_inline, answer_inline,
-                                  text_weight(question), text_weight(answer), _lines(card.question),
-                                  _lines(card.answer), first, lang=lang))
-        notes = renderer.html(chapter.notes, chapter) if chapter.notes else Markup("")
-        views.append(ChapterView(chapter, words["chapter"].format(number=chapter.number), chapter.title,
-                                 notes, tuple(cards), lang))
+        key = (chapter, renderer.language, lang, words["chapter"], bool(renderer.renderer.parser.options["breaks"]))
+        if _self_contained(chapter):
+            view = kept[key] = _VIEWS.get(key) or _chapter_view(chapter, renderer, words, lang)
+        else:
+            view = _chapter_view(chapter, renderer, words, lang)
+        views.append(view)
+    _VIEWS.clear()
+    _VIEWS.update(kept)
     return tuple(views)
+
+
+# Each chapter's view from the last build, by the chapter and what it was rendered with: `watch`
+# renders the guide again after every save, and most chapters did not change. Kept in memory for
+# this process only, and only for chapters whose HTML comes from their text alone.
+_VIEWS: dict[tuple, ChapterView] = {}
+
+
+def _self_contained(chapter: Chapter) -> bool:
+    """Whether the chapter's HTML depends on its text alone: no image (a file that may change or
+    appear while the text stays) and no maths (typeset with the fonts)."""
+    texts = [chapter.notes] + [text for card in chapter.cards for text in (card.question, card.answer)]
+    return not any("![" in text or "$" in text for text in texts)
+
+
+def _chapter_view(chapter: Chapter, renderer: ContentRenderer, words: dict, lang: str) -> ChapterView:
+    cards = []
+    section = None
+    for card in chapter.cards:
+        question, question_inline = renderer.fragment(card.question, chapter)
+        answer, answer_inline = renderer.fragment(card.answer, chapter)
+        first = bool(card.section) and card.section != section
+        section = card.section
+        cards.append(CardView(card, chapter.title, question, answer, question_inline, answer_inline,
+                              text_weight(question), text_weight(answer), _lines(card.question),
+                              _lines(card.answer), first, lang=lang))
+    notes = renderer.html(chapter.notes, chapter) if chapter.notes else Markup("")
+    return ChapterView(chapter, words["chapter"].format(number=chapter.number), chapter.title,
+                       notes, tuple(cards), lang)
 
 
 def _lines(markdown: str) -> int:

@@ -7,7 +7,7 @@ import dataclasses
 import hashlib
 import re
 
-from ..fonts import subset, woff_data_uri
+from ..fonts import file_stamp, subset, woff_data_uri
 from ..i18n import strings
 from . import Context, Plan
 from .media import data_url, replace_images
@@ -22,8 +22,10 @@ def offline(html: str, script: str = "") -> str:
     first thing in the page, lets a browser load nothing from anywhere (images and fonts only as
     data: URLs, styles only inline) and run no script but `script`, studyguide's own, allowed by
     the hash of the element that holds it."""
+    # (without a script of our own, the page, megabytes of fonts and images, is not searched)
     hashes = sorted({base64.b64encode(hashlib.sha256(match.group(1).encode("utf-8")).digest()).decode()
-                     for match in _INLINE_SCRIPT.finditer(html) if script and match.group(1).strip() == script.strip()})
+                     for match in (_INLINE_SCRIPT.finditer(html) if script else ())
+                     if match.group(1).strip() == script.strip()})
     scripts = " ".join(f"'sha256-{digest}'" for digest in hashes) or "'none'"
     policy = (f"default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
               f"script-src {scripts}; base-uri 'none'; form-action 'none'")
@@ -47,11 +49,30 @@ def embedded_font_urls(context: Context, families: tuple[str, ...] = (), extra: 
                        ) -> dict[str, str]:
     """Each face of the guide (of `families`, if given) cut down to the guide's characters (and
     `extra`), as a data: URL."""
-    characters = guide_characters(context) | set(extra)
+    characters = frozenset(guide_characters(context) | set(extra))
     fonts = context.fonts
     faces = fonts.css_faces(families) + ((fonts.emoji,) if fonts.emoji else ())
-    return {face.file: woff_data_uri(subset(fonts.path(face), characters, face.index), context.cache)
-            for face in faces}
+    return {face.file: _font_url(fonts.path(face), face.index, characters, context.cache) for face in faces}
+
+
+# A cut face as a data: URL, by its file (as the fingerprint knows a font: size, time and inode)
+# and the characters it keeps. Cutting and encoding take a few tenths of a second each build, and
+# `watch` builds again and again with the same characters; kept in memory for this process only.
+_FONT_URLS: dict[tuple, str] = {}
+_FONT_URLS_KEPT = 8  # the faces of the pages and of the study page, and a few left over
+
+
+def _font_url(path, index: int, characters: frozenset[str], cache) -> str:
+    stamp = file_stamp(path)
+    key = (str(path), stamp, index, characters) if stamp else None
+    url = _FONT_URLS.pop(key, None) if key else None
+    if url is None:
+        url = woff_data_uri(subset(path, characters, index), cache)
+    if key:
+        _FONT_URLS[key] = url  # the last used last: the oldest go first
+        while len(_FONT_URLS) > _FONT_URLS_KEPT:
+            del _FONT_URLS[next(iter(_FONT_URLS))]
+    return url
 
 
 def with_embedded_images(views):

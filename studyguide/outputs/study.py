@@ -80,12 +80,21 @@ def study_html(context: Context) -> str:
         return context.layouts.render("study.html.j2", language=context.language, meta=context.meta, words=words,
                                       chapters=context.views, data=data, script=script, stylesheet=stylesheet)
 
-    # the fonts carry every character the page can show: the cards, and the template's own text
-    urls = embedded_font_urls(context, STUDY_FACES, set(visible_text(page(Markup("")))))
+    # the fonts carry every character the page can show: the cards, and the template's own text.
+    # The built-in page prints its stylesheet once, as given: it is rendered once, with a mark
+    # where the stylesheet goes, rather than once for its text and again with the fonts in it.
+    marked = page(Markup(_STYLESHEET_MARK)) if context.layouts.built_in else ""
+    once = marked.count(_STYLESHEET_MARK) == 1
+    shown = visible_text(marked).replace(_STYLESHEET_MARK, "", 1) if once else visible_text(page(Markup("")))
+    urls = embedded_font_urls(context, STUDY_FACES, set(shown))
     stylesheet = context.layouts.stylesheet("fonts.css.j2", "typography.css", "study.css",
                                             font_url=urls.__getitem__,
                                             faces=context.fonts.css_faces(STUDY_FACES))
-    return offline(page(stylesheet + "\n" + context.code_css), own_script())
+    styles = stylesheet + "\n" + context.code_css
+    return offline(marked.replace(_STYLESHEET_MARK, styles) if once else page(styles), own_script())
+
+
+_STYLESHEET_MARK = "/* studyguide: the stylesheet goes here */"
 
 
 def plan(context: Context) -> Plan:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import fnmatch
+import hashlib
 import os
 import re
 from collections import Counter
@@ -16,7 +17,7 @@ from .chapters import ChapterDraft, ChapterReader
 from .rules.labels import MARKER_SECONDS, SlowMarker
 from .text import is_question_line
 from .settings import FORMATS, Markers, ReadSettings, matches_nothing, runaway
-from .source import load
+from .source import Source, parse, read_bytes
 
 CONTENT_SUFFIXES = (".md", ".markdown")
 
@@ -120,18 +121,41 @@ def detect_language(text: str) -> str:
     Chinese guide quoting a Japanese word stays Chinese. Traditional and Simplified Chinese are
     told apart by the characters only one of GB 2312 and Big5 has (們 or 们).
     """
+    return language_of_letters(letters(text))
+
+
+@dataclasses.dataclass(frozen=True)
+class Letters:
+    """How many letters of each script a text has: a guide's are the sum of its files'."""
+
+    han: Counter
+    kana: int
+    hangul: int
+    latin: int
+
+    @staticmethod
+    def total(found: list["Letters"]) -> "Letters":
+        han: Counter = Counter()
+        for each in found:
+            han.update(each.han)  # in place: `+` would copy the whole count at every file
+        return Letters(han, sum(f.kana for f in found), sum(f.hangul for f in found), sum(f.latin for f in found))
+
+
+def letters(text: str) -> Letters:
     # counted by the regular expression engine: a loop over a 1 MB file's characters takes seconds
-    han = _HAN.findall(text)
-    kana = len(_KANA.findall(text))
-    hangul = len(_HANGUL.findall(text))
-    latin = len(_LATIN.findall(text))
-    if hangul and hangul * 3 >= latin and hangul >= len(han) + kana:
+    return Letters(Counter(_HAN.findall(text)), len(_KANA.findall(text)), len(_HANGUL.findall(text)),
+                   len(_LATIN.findall(text)))
+
+
+def language_of_letters(found: Letters) -> str:
+    han, kana, hangul, latin = sum(found.han.values()), found.kana, found.hangul, found.latin
+    if hangul and hangul * 3 >= latin and hangul >= han + kana:
         return "ko"
-    if kana and kana * 3 >= latin and kana * 2 >= len(han):
+    if kana and kana * 3 >= latin and kana * 2 >= han:
         return "ja"
-    if not han or len(han) * 3 < latin:
+    if not han or han * 3 < latin:
         return "en"
-    counts = Counter(han)  # each character's encodings tried once, not at every use of it
+    counts = found.han  # each character's encodings tried once, not at every use of it
     traditional = sum(n for ch, n in counts.items() if not _encodes(ch, "gb2312") and _encodes(ch, "big5"))
     simplified = sum(n for ch, n in counts.items() if _encodes(ch, "gb2312") and not _encodes(ch, "big5"))
     return "zh-TW" if traditional > simplified else "zh-CN"
@@ -157,35 +181,72 @@ def read_guide(paths: list[Path], base: Path | None = None, reading: ReadSetting
     files, diagnostics = find_files(paths)
     chapters: list[Chapter] = []
     sources: list[Path] = []
-    all_text: list[str] = []
+    found: list[Letters] = []
     read: list[tuple[ChapterDraft, Path, dict, Path]] = []
+    kept: dict[tuple, _File] = {}
     for path in files:
         shown = _shown(path, base)
-        source, problems = load(path, shown)
+        data, problems = read_bytes(path, shown)
         diagnostics += problems
-        if source is None:
+        if data is None:
+            continue
+        key = (str(path), str(shown), _relative(path, paths), reading or ReadSettings(),
+               hashlib.sha256(data).digest())
+        file = _READ.get(key) or _read_file(data, shown, key[2], reading or ReadSettings())
+        if file.lasting:
+            kept[key] = file
+        diagnostics += file.diagnostics
+        if file.source is None:
             continue
         sources.append(path)
-        all_text.append(source.text)
-        format, markers, problems = _declared(source, _relative(path, paths), reading or ReadSettings())
-        diagnostics += problems
-        reader = ChapterReader(source, format, markers)
-        try:
-            drafts = reader.chapters()
-        except SlowMarker as slow:
-            diagnostics.append(_slow(source, slow, markers, reading or ReadSettings()))
-            continue
-        diagnostics += reader.diagnostics
-        detected = detect_language(source.text)
-        read += [(draft, source.path, source.front_matter, path.resolve(), detected) for draft in drafts]
+        found.append(file.letters)
+        read += [(draft, file.source.path, file.source.front_matter, path.resolve(), file.detected)
+                 for draft in file.drafts]
+    _READ.clear()
+    _READ.update(kept)
     numbers = _chapter_numbers([draft.number for draft, *_ in read])
     for (draft, shown, front, absolute, detected), number in zip(read, numbers):
         chapter, more = _chapter(draft, number, len(chapters) + 1, shown, front, absolute, detected)
         chapters.append(chapter)
         diagnostics += more
     diagnostics += _duplicate_chapters(chapters)
-    language = detect_language("\n".join(all_text))
+    language = language_of_letters(Letters.total(found))
     return Guide(tuple(chapters), tuple(diagnostics), tuple(sources), language)
+
+
+@dataclasses.dataclass(frozen=True)
+class _File:
+    """What one file gave, before chapter numbers across files are settled."""
+
+    source: Source | None
+    diagnostics: tuple[Diagnostic, ...]
+    drafts: tuple[ChapterDraft, ...] = ()
+    detected: str = ""
+    letters: Letters | None = None
+    lasting: bool = True  # False when a time limit decided it: the next read tries again
+
+
+# What each file of the last read gave, by its path, its bytes and the settings that read it:
+# `watch` reads the guide again after every save, and most files did not change. Kept in memory
+# for this process only; what spans files (chapter numbers, the guide's language) is worked out
+# again from all of them every time.
+_READ: dict[tuple, _File] = {}
+
+
+def _read_file(data: bytes, shown: Path, relative: str, reading: ReadSettings) -> _File:
+    source, problems = parse(data, shown)
+    if source is None:
+        return _File(None, tuple(problems))
+    format, markers, more = _declared(source, relative, reading)
+    problems += more
+    reader = ChapterReader(source, format, markers)
+    try:
+        drafts = reader.chapters()
+    except SlowMarker as slow:  # not read, but its text still counts towards the guide's language
+        return _File(source, (*problems, _slow(source, slow, markers, reading)), letters=letters(source.text),
+                     lasting=False)
+    found = letters(source.text)
+    return _File(source, (*problems, *reader.diagnostics), tuple(drafts), language_of_letters(found), found)
 
 
 def _relative(path: Path, roots: list[Path]) -> str:

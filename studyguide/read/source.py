@@ -177,16 +177,28 @@ FILE_LIMIT = 1 << 20
 def load(path: Path, shown_as: Path | None = None) -> tuple[Source | None, list[Diagnostic]]:
     """Read a content file; None (with an error) when it cannot be read as text at all."""
     shown = shown_as or path
+    data, problems = read_bytes(path, shown)
+    if data is None:
+        return None, problems
+    return parse(data, shown)
+
+
+def read_bytes(path: Path, shown: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """A content file's bytes; None (with an error) when it is too big or cannot be read."""
     try:
         size = path.stat().st_size
         if size > FILE_LIMIT:
             return None, [finding(
                 "SG101", f"the file is {size / (1 << 20):,.1f} MB, more than the {FILE_LIMIT >> 20} MB a content "
                 "file may be", Location(shown, 1), "split it into several files, one or a few chapters each")]
-        data = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [finding("SG101", f"cannot read the file: {exc.strerror or exc}",
                               Location(shown, 1), "check that it exists and is readable")]
+
+
+def parse(data: bytes, shown: Path) -> tuple[Source | None, list[Diagnostic]]:
+    """A content file's bytes as text, its front matter split off."""
     text, problems = decode(data, shown)
     if text is None:
         return None, problems
