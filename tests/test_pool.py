@@ -1,6 +1,7 @@
 """How rendering jobs are handed to the workers: the ones others wait on first, then the biggest;
 and how many workers start, and when: a build after an edit starts one at once and a second
-only when two jobs wait for them, a first build all of them at once."""
+only when two jobs wait for them with more work than one soon does, a first build all of them at
+once."""
 
 import multiprocessing
 import shutil
@@ -53,9 +54,10 @@ def test_clearing_abandoned_worker_folders_bears_with_other_builds(tmp_path, mon
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"studyguide-workers-{dead}-gone"]
 
 
-def _page(key: str) -> Job:
-    """A job a worker really renders: one page."""
-    return Job(key, f"<p>{key}：一张卡片</p>", "/", (), b"0123456789abcdef")
+def _page(key: str, size: int = 0) -> Job:
+    """A job a worker really renders: one page (its HTML padded to `size` characters with a comment)."""
+    html = f"<p>{key}：一张卡片</p>"
+    return Job(key, html + f"<!--{'x' * (size - len(html) - 7)}-->" if size else html, "/", (), b"0123456789abcdef")
 
 
 def _workers() -> int:
@@ -74,10 +76,13 @@ def test_one_worker_takes_jobs_given_one_at_a_time():
     assert _workers() == before
 
 
-def test_a_second_worker_starts_when_two_jobs_wait():
+def test_a_second_worker_starts_when_two_jobs_wait_with_more_than_one_can_soon_do():
     before = _workers()
     with Pool(2).warm(1) as workers:
-        both = [workers.submit(_page(key)) for key in ("first", "second")]
+        small = [workers.submit(_page(key)) for key in ("a", "b")]
+        assert _workers() - before == 1  # a few small jobs: the first worker soon does both
+        assert [future.result().pages for future in small] == [1, 1]
+        both = [workers.submit(_page(key, pool.SPARE_WORK // 2 + 1)) for key in ("first", "second")]
         assert _workers() - before == 2
         assert [future.result().pages for future in both] == [1, 1]
         more = [workers.submit(_page(key)) for key in ("third", "fourth", "fifth")]
@@ -96,7 +101,7 @@ def test_warming_starts_every_worker_at_once():
 def test_a_build_after_a_build_warms_one_worker(tmp_path, monkeypatch):
     """The first build of a guide renders everything: every worker starts at once. After an
     answer is edited most pieces come from the cache, and one worker starts (a second as soon as
-    two jobs wait); the edit is in the flashcards all the same."""
+    two jobs wait with enough work); the edit is in the flashcards all the same."""
     from studyguide import cli
 
     guide = tmp_path / "guide"

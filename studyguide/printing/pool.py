@@ -24,6 +24,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 
+# characters of HTML the started workers may have in hand before another starts: about two
+# seconds of rendering, what a second worker takes to load WeasyPrint and be ready on a small
+# machine (an edit's jobs, such as a sheet, a chapter and the answer key from a page on, are less)
+SPARE_WORK = 60_000
+
+
 @dataclass(frozen=True)
 class Job:
     key: str  # unique within a build, such as "workbook" or "flashcards"
@@ -270,7 +276,7 @@ class Pool:
         self.workers = max(1, workers or os.cpu_count() or 1)  # None or 0: one per core
         self._executor: _Workers | None = None
         self._scratch = ""
-        self._in_hand: list[Future] = []  # jobs given to the workers, some perhaps done
+        self._in_hand: list[tuple[Future, int]] = []  # jobs given to the workers (some perhaps done), their size
 
     def warm(self, workers: int | None = None) -> "Pool":
         """Start `workers` of the workers now (all by default), so their imports overlap whatever
@@ -313,11 +319,13 @@ class Pool:
                 future.set_exception(exc)
             return future
         executor = self._process_pool()
-        # one more worker only when every one started already has a job
-        self._in_hand = [future for future in self._in_hand if not future.done()]
-        executor.wanted = max(executor.wanted, min(self.workers, len(self._in_hand) + 1))
+        # one more worker only when every one started already has a job, and what they have
+        # is more than one can soon get through: a worker costs a second of CPU to start
+        self._in_hand = [(future, size) for future, size in self._in_hand if not future.done()]
+        if not executor.wanted or sum(size for _, size in self._in_hand) + len(job.html) > SPARE_WORK:
+            executor.wanted = max(executor.wanted, min(self.workers, len(self._in_hand) + 1))
         future = executor.submit(render_job, job)
-        self._in_hand.append(future)
+        self._in_hand.append((future, len(job.html)))
         return future
 
     def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,
