@@ -7,7 +7,6 @@ when NO_COLOR is set (rich honours it) or with --quiet.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 

@@ -16,7 +16,6 @@ import sqlite3
 import warnings
 import zipfile
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
