@@ -23,7 +23,6 @@ naming the render that holds its pages and a digest of each heading and answer i
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 
 from ..cache import plain_list, plain_str
 from ..printing.pool import Job, Rendered
@@ -37,7 +36,8 @@ AT_TOP_PT = 0.01
 
 @dataclasses.dataclass(frozen=True)
 class Block:
-    """A chapter heading ("h") or an answer ("k") of the key, by its element id."""
+    """A chapter heading ("h"), an answer of one paragraph ("k") or of blocks ("b") of the key, by
+    its element id."""
 
     id: str
     kind: str
@@ -61,7 +61,8 @@ def blocks_of(parts) -> list[Block]:
     for number, part in enumerate(parts):
         if not part.key_continued:
             found.append(Block(f"key-{part.anchor}", "h", number))
-        found += [Block(f"key-{view.card.anchor}", "k", number, index) for index, view in enumerate(part.cards)]
+        found += [Block(f"key-{view.card.anchor}", "k" if getattr(view, "answer_inline", True) else "b", number, index)
+                  for index, view in enumerate(part.cards)]
     return found
 
 
@@ -90,7 +91,7 @@ def window_parts(parts, blocks: list[Block], first: int, end: int):
     result = []
     for number, mine in chosen.items():
         part = parts[number]
-        cards = tuple(part.cards[block.card] for block in mine if block.kind == "k")
+        cards = tuple(part.cards[block.card] for block in mine if block.kind != "h")
         heading = any(block.kind == "h" for block in mine)
         result.append(dataclasses.replace(part, cards=cards, key_continued=part.key_continued or not heading))
     return tuple(result)
@@ -121,7 +122,9 @@ class Flow:
             return job
         head, texts, tail = pieces
         record_key = self.cache.record_key("key", f"{key}\0{head}\0{tail}", self.context.roots)
-        rows = [[block.id, block.kind, hashlib.sha256(text.encode()).hexdigest()] for block, text in zip(blocks, texts)]
+        # a block's digest covers the files it names (an image replaced under the same name)
+        rows = [[block.id, block.kind, self.cache.record_key("key-block", text, self.context.roots)]
+                for block, text in zip(blocks, texts)]
         self.jobs[key] = job
         self.records[key] = (record_key, rows)
         self.parts[key] = (parts, blocks, continued)
@@ -162,9 +165,11 @@ class Flow:
             if here is not None and (not self.duplex or (first + here - page) % 2 == 0):
                 return self._joined(window.piece, kept + [pages_of(result, 0, here), pages_of(old, page, old.pages)],
                                     result)
+        parts, blocks, _ = self.parts[window.piece]
+        if window.end == len(blocks):  # it went to the piece's end: it is the rest
+            return self._joined(window.piece, kept + [pages_of(result, 0, result.pages)], result)
         # the pages before the last one that began with an answer are laid out for good (the blocks
         # after it were there to tell), and the rest goes on from that answer
-        parts, blocks, _ = self.parts[window.piece]
         tops = [(page, n) for n in range(window.first, max(window.first, window.end - LOOKAHEAD))
                 if blocks[n].kind == "k" and (page := self._at_top(result, blocks[n].id)) is not None
                 and (not self.duplex or (first + page) % 2 == 0)]
@@ -220,9 +225,12 @@ class Flow:
         for number, (block_id, kind, _) in enumerate(old_rows):
             anchor = old.anchors[block_id]
             if anchor.page not in tops:
-                tops[anchor.page] = number if kind == "k" and abs(anchor.y_pt - self.top_pt) <= AT_TOP_PT else -1
+                tops[anchor.page] = number if kind != "h" and abs(anchor.y_pt - self.top_pt) <= AT_TOP_PT else -1
         tops = {page: number for page, number in tops.items() if number >= 0 and page > 0}
-        starts = [page for page, number in tops.items() if number < same and not (self.duplex and page % 2)]
+        # a short document starts only at an answer of one paragraph: the first block of another
+        # keeps its top margin on a document's first page, where a page after a break drops it
+        starts = [page for page, number in tops.items() if number < same and old_rows[number][1] == "k"
+                  and not (self.duplex and page % 2)]
         first = max(starts, default=0)
         catch_up = tuple((page, old_rows[number][0]) for page, number in sorted(tops.items())
                          if page > first and number >= unchanged_from)[:CATCH_UP_PAGES]
