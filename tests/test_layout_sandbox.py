@@ -147,13 +147,32 @@ def test_all_of_a_builds_renders_share_one_budget(tmp_path):
 def test_the_allowance_grows_with_the_cards():
     """A page of every card renders once per build: with 11,300 cards it may take longer than
     the twenty seconds a render of the seed's size is given (it failed a big guide's build)."""
-    from studyguide.layout.sandbox import BUILD_SECONDS, CARD_SECONDS, SECONDS
+    from studyguide.layout.sandbox import BUILD_SECONDS, CARD_SECONDS, RENDER_CARD_SECONDS, SECONDS
     environment = Layouts()
     environment.env.allow_for(1000)
     assert environment.env.allowed == pytest.approx(BUILD_SECONDS + 1000 * CARD_SECONDS)
     environment.env.allow_for(11_300)
-    assert environment.env.longest == pytest.approx(SECONDS + 11_300 * CARD_SECONDS)
-    assert environment.env.longest > 500
+    assert environment.env.longest == pytest.approx(SECONDS + 11_300 * RENDER_CARD_SECONDS)
+    # one render of a big guide may take minutes, yet less than all of them together
+    assert 250 < environment.env.longest < environment.env.allowed
+
+
+def test_one_render_of_a_big_guide_has_its_own_limit(tmp_path, monkeypatch):
+    """With the build's allowance far from spent, one render that runs past its own limit is
+    stopped, and the finding says it was this render, not all of them."""
+    from studyguide.layout import sandbox
+
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "answers.html.j2").write_text("{% for i in range(100000) %}{{ i }}{% endfor %}\n", encoding="utf-8")
+    environment = Layouts(layouts)
+    environment.env.allow_for(11_300)
+    clock = iter(range(0, 10_000_000, 400))  # each look at the clock: 400 s more of CPU
+    monkeypatch.setattr(sandbox.time, "process_time", lambda: float(next(clock)))
+    with pytest.raises(LayoutError) as caught:
+        environment.render("answers.html.j2")
+    assert caught.value.diagnostic.code == "SG505"
+    assert "the template ran for more than 302 s" in caught.value.diagnostic.message
 
 
 def test_the_clock_is_the_processs_own_time(monkeypatch):

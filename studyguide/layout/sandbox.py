@@ -3,8 +3,8 @@
 Jinja's immutable sandbox refuses Python internals (`__class__`, `__globals__`, …) and changes to
 the values a template is given. On top of it, a template gets only the filters and globals the
 layouts need, and its work is bounded: a value longer than LONGEST characters or items, output
-longer than LONGEST_OUTPUT, a render taking longer than SECONDS and CARD_SECONDS a card of the
-build, or all of a build's renders taking longer than BUILD_SECONDS and CARD_SECONDS a card,
+longer than LONGEST_OUTPUT, a render taking longer than SECONDS and RENDER_CARD_SECONDS a card
+of the build, or all of a build's renders taking longer than BUILD_SECONDS and CARD_SECONDS a card,
 stops with a finding rather than filling the machine's memory or holding the build for ever.
 Time is the process's CPU time, which a busy machine does not stretch. A filter, method or operator that can make its result much bigger
 than what it is given (`join`, `replace`, `center`, `format`, `*`, `%`, `**` …) has the result's
@@ -31,8 +31,10 @@ from ..resources import LAYOUT_BYTES
 
 LONGEST = 20_000_000  # characters (or items) in any one value a template makes
 LONGEST_OUTPUT = 200_000_000  # characters a template may write; the seed's biggest page is about 3 million
-SECONDS = 20.0  # per render, and CARD_SECONDS more per card: one page of all the cards renders
-# once per build (answers.html for 11,300 cards takes about 20 s), the seed's slowest in well under one
+SECONDS = 20.0  # per render, and RENDER_CARD_SECONDS more per card of the build: one page of all the
+# cards renders once per build (answers.html for 11,300 cards takes about 20 s), the seed's
+# slowest in well under one
+RENDER_CARD_SECONDS = 0.025
 # all renders of one build, plus a little per card, since a card's template renders once per card
 # (the seed's layouts take about 7 ms per card in all)
 BUILD_SECONDS = 10.0
@@ -214,7 +216,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         """The time all renders of a build of so many cards may take, and any one of them: a page
         of every card renders once, and takes longer the more cards there are."""
         self.allowed = BUILD_SECONDS + CARD_SECONDS * cards
-        self.longest = SECONDS + CARD_SECONDS * cards
+        self.longest = SECONDS + RENDER_CARD_SECONDS * cards
 
     def start(self) -> None:
         self.started = time.process_time()
