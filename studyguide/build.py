@@ -180,12 +180,14 @@ def _refused(url: str, reason: str, user_layouts: Path | None) -> Diagnostic:
 
 
 def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None,
-          work_dir: Path | None = None, fingerprint: str = "", progress=None, pool: Pool | None = None) -> Result:
+          work_dir: Path | None = None, fingerprint: str = "", progress=None, pool: Pool | None = None,
+          kept: dict[str, str] | None = None) -> Result:
     """Build every output the settings ask for.
 
     `work_dir` is the cache kept between builds (rendered jobs, and the manifest of what was
-    written, saved under `fingerprint`); without it, nothing is kept. A `pool` of worker
-    processes may be passed in to outlive the build (watching keeps one warm).
+    written, saved under `fingerprint`, with `kept`: outputs this build leaves as they are, by
+    digest); without it, nothing is kept. A `pool` of worker processes may be passed in to
+    outlive the build (watching keeps one warm).
     """
     if work_dir is None:
         with tempfile.TemporaryDirectory(prefix="studyguide-") as temporary:
@@ -223,7 +225,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     context = Context(settings, guide, views, meta, language, layouts, fonts, tuple(allowed), out_dir, work_dir,
                       cache=JobCache(work_dir) if fingerprint else None)
     try:
-        return _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool)
+        return _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool, kept or {})
     except LayoutError as exc:
         result.diagnostics.append(exc.diagnostic)
         return result
@@ -253,7 +255,7 @@ def _unwritable(out_dir: Path):
 
 
 def _render_and_write(settings: Settings, context: Context, result: Result, out_dir: Path, work_dir: Path,
-                      fingerprint: str, progress, pool: Pool | None) -> Result:
+                      fingerprint: str, progress, pool: Pool | None, kept: dict[str, str]) -> Result:
     wanted = ["quiz"] if settings.build.quiz else settings.build.outputs
     plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in wanted}
     early: dict[str, tuple[dict, float]] = {}
@@ -275,7 +277,8 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
     if result.failed:
         return result
     made = _collect(plans, rendered, owner, early, out_dir)
-    return _write(made, result, out_dir, len(context.guide.cards), context.cache, work_dir, fingerprint, progress)
+    return _write(made, result, out_dir, len(context.guide.cards), context.cache, work_dir, fingerprint, progress,
+                  kept)
 
 
 def _schedule(plans: dict[str, Plan], settings: Settings, cache, progress, pool: Pool | None,
@@ -340,7 +343,7 @@ def _collect(plans: dict[str, Plan], rendered: dict[str, Rendered], owner: dict[
 
 
 def _write(made: _Made, result: Result, out_dir: Path, all_cards: int, cache, work_dir: Path, fingerprint: str,
-           progress) -> Result:
+           progress, kept: dict[str, str]) -> Result:
     """The files written only once everything rendered, so a failed build leaves the old outputs
     alone; a file whose bytes did not change is left as it is; and signals wait until all files
     are in place, so an interrupted build leaves either every old file or every new one."""
@@ -371,5 +374,5 @@ def _write(made: _Made, result: Result, out_dir: Path, all_cards: int, cache, wo
             return result
     if cache is not None:
         cache.trim()
-        Manifest(work_dir).save(fingerprint, out_dir, digests)
+        Manifest(work_dir).save(fingerprint, out_dir, kept | digests)
     return result

@@ -779,15 +779,12 @@ def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, 
         manifest.save(stamp, out, last)
         return _build(settings, content, reporter)
     only = dataclasses.replace(settings, build=dataclasses.replace(settings.build, outputs=placed))
-    code = _run(only, content, reporter, out, None, cache_dir, stamp, Pool(1))
-    made = manifest.load().get("outputs", {})
-    if code == EXIT_OK and made:  # the record covers the outputs left as they are too
-        manifest.save(stamp, out, last | made)
-    return code
+    # the record of what was written covers the outputs left as they are, in the one save
+    return _run(only, content, reporter, out, None, cache_dir, stamp, Pool(1), kept=last)
 
 
 def _run(settings: Settings, content: list[Path], reporter, out: Path, user_layouts: Path | None,
-         cache_dir: Path | None, stamp: str, pool) -> int:
+         cache_dir: Path | None, stamp: str, pool, kept: dict[str, str] | None = None) -> int:
     """Build, with the record of what was written kept under `stamp` (none: keep nothing), and
     report the outcome."""
     from .build import build
@@ -795,7 +792,8 @@ def _run(settings: Settings, content: list[Path], reporter, out: Path, user_layo
 
     try:
         with reporter:
-            result = build(settings, content, out, user_layouts, cache_dir, stamp, progress=reporter, pool=pool)
+            result = build(settings, content, out, user_layouts, cache_dir, stamp, progress=reporter, pool=pool,
+                           kept=kept)
     except SelectionError as exc:
         reporter.error(f"studyguide: {exc}")
         return EXIT_USAGE
