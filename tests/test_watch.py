@@ -1,45 +1,12 @@
 """`studyguide watch`: it rebuilds after a change, reports a broken file and keeps watching."""
 
-import queue
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 import time
 
-from conftest import CONTENT, ROOT, interruptible
+from conftest import CONTENT
+from watching import Session
 
 TIMEOUT = 120  # seconds for the whole session; each wait below is bounded too
-
-
-class Session:
-    def __init__(self, folder):
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "watch", "--verbose"],
-                                        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True, bufsize=1, preexec_fn=interruptible)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, text: str, seconds: float = 60) -> list[str]:
-        """Lines up to and including the first that holds `text`."""
-        deadline = time.monotonic() + seconds
-        got = []
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            got.append(line)
-            self.seen.append(line)
-            if text in line:
-                return got
-        raise AssertionError(f"no {text!r} within {seconds} s; saw:\n" + "\n".join(self.seen))
 
 
 def test_watch_rebuilds_on_change_and_survives_a_broken_file(tmp_path):
@@ -48,7 +15,7 @@ def test_watch_rebuilds_on_change_and_survives_a_broken_file(tmp_path):
     shutil.copy(CONTENT / "ch01.md", content / "ch01.md")
     (tmp_path / "studyguide.toml").write_text('[build]\noutputs = ["workbook"]\n\n[workbook]\n'
                                               'editions = ["handout"]\n', encoding="utf-8")
-    session = Session(tmp_path)
+    session = Session(tmp_path, "--verbose")
     started = time.monotonic()
     try:
         session.wait_for("watching")
@@ -58,7 +25,7 @@ def test_watch_rebuilds_on_change_and_survives_a_broken_file(tmp_path):
 
         time.sleep(0.5)
         chapter.write_text(text + "11. 新加的问题是什么？\n    新加的答案\n", encoding="utf-8")
-        session.wait_for("changed: ch01.md")
+        session.wait_for(r"changed: ch01\.md")
         rebuilt = session.wait_for("1 chapter, 11 cards")
         assert any("workbook:handout" in line and "from cache" not in line for line in rebuilt)
 
@@ -72,12 +39,7 @@ def test_watch_rebuilds_on_change_and_survives_a_broken_file(tmp_path):
         # the first version's pieces are still in the cache
         assert any("workbook:handout" in line and "from cache" in line for line in restored)
     finally:
-        session.process.send_signal(signal.SIGINT)
-        try:
-            session.process.wait(timeout=30)
-        finally:
-            if session.process.poll() is None:
-                session.process.kill()
+        session.stop()
     # Ctrl-C: the exit code the README gives for an interrupt, and no library's own words
     assert session.process.returncode == 130
     time.sleep(0.5)  # the reader thread takes the last lines

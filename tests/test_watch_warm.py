@@ -4,24 +4,22 @@ is dropped when what it came from changes: content, settings, layouts and fonts.
 import filecmp
 import hashlib
 import os
-import queue
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 from PIL import Image
 
-from conftest import ROOT, interruptible
+from conftest import ROOT
 from studyguide.fonts import bundled, subset
 from studyguide.layout import chapter_views
 from studyguide.layout.content import ContentRenderer
 from studyguide.read import read_guide
 from studyguide.read.settings import Markers, ReadSettings
+from watching import Session
 
 FIRST = """# 第 1 章 光合作用
 
@@ -129,47 +127,6 @@ def test_a_cut_font_damaged_after_it_was_checked_is_found(tmp_path):
 
 # -- a watch session: every kind of change shows in the outputs, as a fresh build makes them ------
 
-class Session:
-    def __init__(self, folder, env):
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "compile.py"), "watch"], cwd=folder, env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
-                                        preexec_fn=interruptible)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, pattern: str, seconds: float = 90) -> list[str]:
-        deadline = time.monotonic() + seconds
-        got = []
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            got.append(line)
-            self.seen.append(line)
-            if re.search(pattern, line):
-                return got
-        raise AssertionError(f"no {pattern!r} within {seconds} s; saw:\n" + "\n".join(self.seen))
-
-    def rebuilt(self) -> list[str]:
-        """The lines of the build a change set off, up to its summary or its failure."""
-        self.wait_for("^changed:")
-        return self.wait_for(r"\d+ chapters?, \d+ cards?|nothing was written")
-
-    def stop(self):
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=30)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-
-
 def _save(path, data):
     """Saved as editors save: written beside it under a hidden name, then moved over it, so the
     watcher sees one change (and one build), never a half-written file."""
@@ -197,7 +154,7 @@ def test_watch_rebuilds_show_every_change_as_a_fresh_build_would(tmp_path):
     settings = '[guide]\ntitle = "生物复习"\n\n[build]\noutputs = ["html", "study"]\nfonts = "fonts"\n'
     _write(project / "studyguide.toml", settings)
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", XDG_CACHE_HOME=str(tmp_path / "cache"))
-    session = Session(project, env)
+    session = Session(project, env=env)
     out = project / "out"
     try:
         session.wait_for("^watching")
