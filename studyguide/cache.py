@@ -473,10 +473,16 @@ def output_digest(path: Path) -> str | None:
 class Manifest:
     def __init__(self, folder: Path) -> None:
         self.path = folder / "manifest.json"
+        self._last: dict | None = None  # as read, once: a build asks it several questions
 
     def load(self) -> dict:
         """The last build's record, or {} when there is none or it is not one (damaged, a list,
         a folder): then nothing counts as up to date and the build runs."""
+        if self._last is None:
+            self._last = self._read()
+        return self._last
+
+    def _read(self) -> dict:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -492,11 +498,11 @@ class Manifest:
         last = self.load()
         if last.get("fingerprint") != fingerprint_ or last.get("out") != str(out_dir.resolve()):
             return False
-        return self.intact(out_dir, last)
+        return self.intact(out_dir)
 
-    def intact(self, out_dir: Path, last: dict | None = None) -> bool:
+    def intact(self, out_dir: Path) -> bool:
         """The last build's outputs are all still there as it wrote them."""
-        outputs = (self.load() if last is None else last).get("outputs") or {}
+        outputs = self.load().get("outputs") or {}
         return bool(outputs) and all(output_digest(out_dir / name) == digest for name, digest in outputs.items())
 
     def built_before(self) -> bool:
@@ -513,6 +519,7 @@ class Manifest:
 
     def save(self, fingerprint_: str, out_dir: Path, outputs: dict[str, str]) -> None:
         """Record this build; if that cannot be done (a full disk), the next build only runs again."""
+        self._last = None  # read again if asked
         data = json.dumps({"fingerprint": fingerprint_, "out": str(out_dir.resolve()), "outputs": outputs}, indent=1)
         if not _write(self.path, data.encode("utf-8"), self.path.parent):
             _remove(self.path)  # an old record must not say that outputs it no longer matches are current

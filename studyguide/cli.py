@@ -735,7 +735,8 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
     user_layouts = _user_layouts(settings)
     layouts = [LAYOUTS] + ([user_layouts] if user_layouts else [])
     stamp = fingerprint(settings, content, layouts, settings.fonts_folder or FONTS)
-    if not force and Manifest(cache_dir).up_to_date(stamp, out):
+    manifest = Manifest(cache_dir) if cache_dir is not None else None  # none: force is set
+    if not force and manifest.up_to_date(stamp, out):
         from .report import shown_path
         reporter.line(f"{shown_path(out)}: up to date")
         return EXIT_OK
@@ -746,13 +747,13 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
         if not settings.build.quiz and not RENDERED & set(settings.build.outputs):
             # HTML pages and exports render nothing: workers would only load WeasyPrint for nothing
             return _build(settings, content, reporter, force, Pool(1))
-        if not force and user_layouts is None and Manifest(cache_dir).only_placement_changed(stamp, out) \
-                and Manifest(cache_dir).intact(out):
-            return _placed_again(settings, content, reporter, out, cache_dir, stamp)
+        if not force and user_layouts is None and manifest.only_placement_changed(stamp, out) \
+                and manifest.intact(out):
+            return _placed_again(settings, content, reporter, out, manifest, stamp)
         # after an edit a few pieces render, most often more than one: one worker starts now
         # and a second when two jobs wait, rather than two loading WeasyPrint while this
         # process is still reading, on a machine that may have only two cores
-        few = not force and Manifest(cache_dir).built_before()
+        few = not force and manifest.built_before()
         with Pool(settings.build.jobs or None).warm(1 if few else None) as own:
             return _build(settings, content, reporter, force, own)
     return _run(settings, content, reporter, out, user_layouts, cache_dir, "" if force else stamp, pool)
@@ -761,7 +762,7 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
 PLACED = {"flashcards"}  # the outputs in which where cards sit on a sheet (flip, back offset) shows
 
 
-def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, cache_dir: Path, stamp: str) -> int:
+def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, manifest, stamp: str) -> int:
     """Only the flip or the back offset changed since the last build into this folder, whose
     outputs are as it wrote them: the flashcards are made again, by moving the cards on their
     sheets rather than laying them out (a back that cannot be moved renders in this process, so
@@ -769,10 +770,8 @@ def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, 
     as it is."""
     import dataclasses
 
-    from .cache import Manifest
     from .printing.pool import Pool
 
-    manifest = Manifest(cache_dir)
     last = manifest.load().get("outputs", {})
     placed = [] if settings.build.quiz else [name for name in settings.build.outputs if name in PLACED]
     if not placed:  # nothing shows where cards sit: the outputs are as they were
@@ -780,7 +779,7 @@ def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, 
         return _build(settings, content, reporter)
     only = dataclasses.replace(settings, build=dataclasses.replace(settings.build, outputs=placed))
     # the record of what was written covers the outputs left as they are, in the one save
-    return _run(only, content, reporter, out, None, cache_dir, stamp, Pool(1), kept=last)
+    return _run(only, content, reporter, out, None, manifest.path.parent, stamp, Pool(1), kept=last)
 
 
 def _run(settings: Settings, content: list[Path], reporter, out: Path, user_layouts: Path | None,

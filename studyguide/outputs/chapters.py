@@ -32,18 +32,25 @@ class Unspliced(Exception):
 def cut(html: str, parts) -> tuple[str, list[str], str] | None:
     """The piece's HTML as (what comes before its chapters, each chapter's section, what comes
     after), or None when its chapters cannot be told apart."""
+    return cut_at(html, [part.anchor for part in parts], _BODY_END)
+
+
+def cut_at(html: str, ids: list[str], end: str) -> tuple[str, list[str], str] | None:
+    """The HTML as (before the element of the first id, each element from its id's to the next's,
+    from the last `end` on), or None when the elements cannot be found in that order. Content
+    cannot forge an element or its id: the reader writes no raw HTML."""
     starts, position = [], 0
-    for part in parts:
-        found = html.find(f'<section class="chapter" id="{part.anchor}"', position)
-        if found < 0:
+    for name in ids:
+        found = html.find(f' id="{name}"', position)
+        opening = html.rfind("<", position, found) if found >= 0 else -1
+        if opening < 0:
             return None
-        starts.append(found)
+        starts.append(opening)
         position = found + 1
-    end = html.rfind(_BODY_END)
-    if not starts or end < starts[-1]:
+    stop = html.rfind(end)
+    if not starts or stop < starts[-1]:
         return None
-    sections = [html[start:stop] for start, stop in zip(starts, starts[1:] + [end])]
-    return html[:starts[0]], sections, html[end:]
+    return html[:starts[0]], [html[a:b] for a, b in zip(starts, starts[1:] + [stop])], html[stop:]
 
 
 class Chapters:

@@ -26,7 +26,7 @@ import dataclasses
 
 from ..cache import plain_list, plain_str
 from ..printing.pool import Job, Rendered
-from .chapters import join_pages, pages_of
+from .chapters import cut_at, join_pages, pages_of
 
 CATCH_UP_PAGES = 2  # pages after the change where the layout may catch up with the earlier one
 LOOKAHEAD = 3  # blocks laid out past the last of them: whether an answer fits a page may depend on the next
@@ -68,19 +68,8 @@ def blocks_of(parts) -> list[Block]:
 
 def cut(html: str, blocks: list[Block]) -> tuple[str, list[str], str] | None:
     """The piece's HTML as (before its first block, each block, after its last), or None when the
-    blocks cannot be found in order. Content cannot forge them: the reader writes no raw HTML."""
-    starts, position = [], 0
-    for block in blocks:
-        found = html.find(f' id="{block.id}"', position)
-        opening = html.rfind("<", position, found) if found >= 0 else -1
-        if opening < 0:
-            return None
-        starts.append(opening)
-        position = found + 1
-    end = html.rfind("</section>")
-    if not starts or end < starts[-1]:
-        return None
-    return html[:starts[0]], [html[a:b] for a, b in zip(starts, starts[1:] + [end])], html[end:]
+    blocks cannot be found in order."""
+    return cut_at(html, [block.id for block in blocks], "</section>")
 
 
 def window_parts(parts, blocks: list[Block], first: int, end: int):
@@ -111,7 +100,7 @@ class Flow:
         self.records: dict[str, tuple[str, list[list[str]]]] = {}  # piece key → (record key, its blocks)
         self.windows: dict[str, _Window] = {}  # key of a job laying out from a page on → what it is for
         self.rests: dict[str, tuple[str, list]] = {}  # key of a job laying out the rest → (piece, pages before it)
-        self.parts: dict[str, tuple] = {}  # piece key → (its chapter parts, its blocks, continued)
+        self.parts: dict[str, tuple] = {}  # piece key → (its chapter parts, its blocks)
 
     def plan(self, key: str, job: Job, parts, continued: bool) -> Job:
         """The job to run for a piece of the key (`continued`: it goes on from an earlier piece):
@@ -127,7 +116,7 @@ class Flow:
                 for block, text in zip(blocks, texts)]
         self.jobs[key] = job
         self.records[key] = (record_key, rows)
-        self.parts[key] = (parts, blocks, continued)
+        self.parts[key] = (parts, blocks)
         if record_key in self.index.before:  # kept while the piece is there
             self.index.now.setdefault(record_key, self.index.before[record_key])
         if self.cache.has(job):
@@ -165,7 +154,7 @@ class Flow:
             if here is not None and (not self.duplex or (first + here - page) % 2 == 0):
                 return self._joined(window.piece, kept + [pages_of(result, 0, here), pages_of(old, page, old.pages)],
                                     result)
-        parts, blocks, _ = self.parts[window.piece]
+        parts, blocks = self.parts[window.piece]
         if window.end == len(blocks):  # it went to the piece's end: it is the rest
             return self._joined(window.piece, kept + [pages_of(result, 0, result.pages)], result)
         # the pages before the last one that began with an answer are laid out for good (the blocks
