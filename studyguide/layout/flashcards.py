@@ -12,6 +12,7 @@ sizes and centre lines are classes, not inline styles. Cut guides are one SVG pe
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -25,7 +26,7 @@ from ..markdown import visible_text
 from ..model import Card
 from . import CardView, Layouts
 from .fit import (HEAD_GAP_MM, HEAD_LINE_HEIGHT, HEAD_SIZE_PT, LINE_HEIGHT, PADDING_MM, Area, Fit,
-                  Measuring, Side, area, body_width_mm, image_max_mm)
+                  Measuring, Side, area, body_width_mm, image_max_mm, steps)
 from .split import STACKED_CLASS
 
 CUT_LINE_PT = 0.5  # thin, but well above the 0.25 pt at which lines vanish on paper
@@ -359,6 +360,14 @@ def _size_class(size_pt: float) -> str:
     return f"z{round(size_pt * 10)}"
 
 
+def _sizes(every, used) -> dict[float, str]:
+    """A class for each size of `every` (all the steps a side may take) and of `used`: a text keying
+    a cache record by its stylesheet then stays the same when one card steps to a size no other
+    card had, which would otherwise change the records of every sheet, or every side measured,
+    and render them all again. A rule for a size no element has changes nothing drawn."""
+    return {size: _size_class(size) for size in (*every, *used)}
+
+
 def _data_url(svg: str) -> str:
     return "data:image/svg+xml," + quote(svg, safe="=:/,.#-")
 
@@ -431,7 +440,8 @@ def sheet_keys(layouts: Layouts, pages: list[Sheet], groups: list[list[Sheet]], 
     of one stylesheet made for all `pages`, and that stylesheet. One stylesheet for the deck costs
     far less than one per sheet."""
     style = _style_for(pages)
-    css = stylesheet(layouts, stock, font_url, style, urls)
+    every = steps(settings.cards.base_size_pt, settings.cards.min_size_pt)
+    css = stylesheet(layouts, stock, font_url, dataclasses.replace(style, sizes=_sizes(every, style.sizes)), urls)
     return [layouts.render("flashcards.html.j2", language=language, meta=meta, sheets=_views(group, style),
                            stylesheet=css, band=settings.cards.band) for group in groups]
 
@@ -470,8 +480,10 @@ def measure_html(layouts: Layouts, measuring: Measuring, stock: Stock, language:
                           items=measuring.items, sizes=sizes, stylesheet=css)
 
 
-def measure_css(layouts: Layouts, measuring: Measuring, stock: Stock, font_url: Callable[[str], str]) -> Markup:
-    sizes = {item.size_pt: _size_class(item.size_pt) for item in measuring.items}
+def measure_css(layouts: Layouts, measuring: Measuring, stock: Stock, font_url: Callable[[str], str],
+                every: tuple[float, ...] = ()) -> Markup:
+    """The measuring stylesheet for these sides' sizes, and the sizes `every` as well (see `_sizes`)."""
+    sizes = _sizes(every, (item.size_pt for item in measuring.items))
     return stylesheet(layouts, stock, font_url, Style({}, sizes, {}), {}, (body_width_mm(stock), 5000))
 
 

@@ -22,7 +22,7 @@ from ..geometry.paper import PT_TO_MM
 from ..geometry.sheets import Backs, Stock, StockError, manual_order, stock_for
 from ..i18n import strings
 from ..layout.fit import (PADDING_MM, Area, Fit, Measuring, Side, body_width_mm, choose, head_heights,
-                          plan_measuring)
+                          plan_measuring, steps)
 from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, backs_laid_out, card_sides, deck, guide_urls,
                                  head_texts, measure_css, measure_html, sheet_documents, sheet_keys, sheets,
                                  split_html)
@@ -79,7 +79,8 @@ def plan(context: Context) -> Plan:
         # each head and each side at each size is known by a document measuring it alone, which
         # lays it out as the whole measuring document does
         measured = RecordIndex(cache, "measured")
-        css = measure_css(context.layouts, measuring, stock, context.font_url)
+        css = measure_css(context.layouts, measuring, stock, context.font_url,
+                          tuple(steps(options.base_size_pt, options.min_size_pt)))
         record_keys = {item.id: cache.record_key("measure", measure_html(
             context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css), context.roots)
             for item, alone in _alone(measuring)}
