@@ -28,9 +28,12 @@ from ..cache import plain_list, plain_str
 from ..printing.pool import Job, Rendered
 from .chapters import cut_at, join_pages, pages_of
 
-CATCH_UP_PAGES = 2  # pages after the change where the layout may catch up with the earlier one
+# pages after the change where the layout may catch up with the earlier one: one, since a page
+# costs a fifth of a second and an edit seldom moves where the next page begins; when it does,
+# the rest is laid out from the last new page that began with an answer
+CATCH_UP_PAGES = 1
 LOOKAHEAD = 3  # blocks laid out past the last of them: whether an answer fits a page may depend on the next
-SHORT_REST = 3  # when no more pages than this follow, the rest of the piece is laid out without catching up
+SHORT_REST = CATCH_UP_PAGES  # when no more pages than this follow, the rest of the piece is laid out without catching up
 AT_TOP_PT = 0.01
 
 
@@ -162,8 +165,10 @@ class Flow:
         tops = [(page, n) for n in range(window.first, max(window.first, window.end - LOOKAHEAD))
                 if blocks[n].kind == "k" and (page := self._at_top(result, blocks[n].id)) is not None
                 and (not self.duplex or (first + page) % 2 == 0)]
-        if not tops:
-            return self.jobs[window.piece]
+        if not tops:  # none after its first: the rest goes on from the window's first page
+            if not first:
+                return self.jobs[window.piece]
+            tops = [(0, window.first)]
         page, n = tops[-1]
         rest = self.context.job(f"{window.piece}:from-page-{first + page + 1}",
                                 self.html(window_parts(parts, blocks, n, len(blocks)), True), report=True,
