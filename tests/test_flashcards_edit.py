@@ -178,3 +178,29 @@ def test_damaged_measurements_are_measured_again(guide, cold):
     _assert_like_cold(guide / "out" / "flashcards.pdf", cold)
     # and the record was written afresh
     assert _index(guide, "box")[1].keys() == measured.keys()
+
+
+def _sizes(pdf: Path) -> list[set[float]]:
+    with pdfplumber.open(pdf) as document:
+        return [{round(c["size"], 2) for c in page.chars} for page in document.pages]
+
+
+def test_an_answer_taking_a_size_no_other_card_has_renders_only_its_sheet(guide):
+    """The texts that key the sheets' and the measured sides' records hold a rule for every size a
+    side may take: a card stepping to a size no other card has leaves every other sheet's and
+    side's record as it was, so its own sheet is all that is laid out again."""
+    chapter = guide / "content" / "ch16.md"
+    text = chapter.read_text(encoding="utf-8")
+    new_sizes = []
+    for length in (20, 30):  # the answer grows: at the card's base size, then at a size of its own
+        chapter.write_text(text.replace(OLD, OLD + "，" + "再取平均" * length), encoding="utf-8")
+        result = run_cli("--verbose", cwd=guide)
+        assert result.returncode == 0, result.stderr
+        done = {key for key, fresh in rendered_pieces(result).items() if fresh}
+        assert done and done <= {"flashcards:measure:0", "flashcards:sheets:0:changed"}, done
+        assert _pages_of(result, "flashcards:sheets:0:changed") == 2
+        sizes = _sizes(guide / "out" / "flashcards.pdf")
+        assert len(sizes) == 6
+        others = set().union(*(found for number, found in enumerate(sizes) if number != 3))
+        new_sizes += sorted(sizes[3] - others)  # card 16.2's answer is on the second sheet's back
+    assert new_sizes, "the long answer took a size no other card has"
