@@ -7,6 +7,7 @@ import importlib
 import os
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -269,7 +270,11 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
         for module in ("assemble", "finish", "impose"):  # loaded ahead of use
             importlib.import_module(f".printing.{module}", __package__)
 
-    rendered, owner, findings = _schedule(plans, settings, context.cache, progress, pool, meanwhile)
+    def finished(name: str, mine: dict[str, Rendered]) -> None:
+        """An output whose jobs are all back is made at once, while the workers render the others'."""
+        early[name] = _finish(plans[name], mine)
+
+    rendered, owner, findings = _schedule(plans, settings, context.cache, progress, pool, meanwhile, finished)
     result.diagnostics += findings
     refused = sorted({pair for item in rendered.values() for pair in item.refused})
     for url, reason in refused:
@@ -282,12 +287,15 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
 
 
 def _schedule(plans: dict[str, Plan], settings: Settings, cache, progress, pool: Pool | None,
-              meanwhile) -> tuple[dict[str, Rendered], dict[str, str], list[Diagnostic]]:
+              meanwhile, finished) -> tuple[dict[str, Rendered], dict[str, str], list[Diagnostic]]:
     """Every plan's jobs run on one pool, each finished job handed back to its plan for the jobs
-    that follow it: what was rendered, the output each job belongs to, and what the plans found."""
+    that follow it: what was rendered, the output each job belongs to, and what the plans found.
+    `finished(name, rendered)` hears of each output once the last of its jobs is back."""
     findings = [finding for plan in plans.values() for finding in plan.findings]
     jobs = [job for plan in plans.values() for job in plan.jobs]
     owner = {job.key: name for name, plan in plans.items() for job in plan.jobs}
+    outstanding = Counter(owner.values())  # output → its jobs not back yet
+    mine: dict[str, dict[str, Rendered]] = {name: {} for name in plans}
     labels = {job.key: job.label for job in jobs if job.label}  # grows with the jobs that follow
     if progress is not None and hasattr(progress, "expect"):  # the whole count, before the first job
         progress.expect(sum(plan.expected or len(plan.jobs) for plan in plans.values()), labels)
@@ -295,10 +303,15 @@ def _schedule(plans: dict[str, Plan], settings: Settings, cache, progress, pool:
         return {}, owner, findings
 
     def then(item: Rendered) -> tuple:
-        step = plans[owner[item.key]].then(item)
-        owner.update({job.key: owner[item.key] for job in step.jobs})
+        name = owner[item.key]
+        step = plans[name].then(item)
+        owner.update({job.key: name for job in step.jobs})
         labels.update({job.key: job.label for job in step.jobs if job.label})
         findings.extend(step.findings)
+        mine[name][item.key] = item
+        outstanding[name] += len(step.jobs) - 1
+        if not outstanding[name]:
+            finished(name, mine[name])
         return step.jobs
 
     if pool is not None:

@@ -373,6 +373,7 @@ class Pool:
                 feed()
                 done = next(iter(_as_completed(pending)))
                 job = pending.pop(done)
+                feed()  # the worker that fell free takes its next job before `then` runs here
                 result, cached = done.result(), False
                 if cache is not None and not result.refused:
                     cache.put(job, result)
