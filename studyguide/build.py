@@ -22,6 +22,7 @@ from .fonts import Fonts, FontsMissing, choose, font_dir, prepared
 from .i18n import list_separator, strings
 from .layout import LayoutError, Layouts, Meta, chapter_views
 from .layout.content import ContentRenderer
+from .layout.workbook import glyphs_html
 from .model import Diagnostic, Guide, Location, Severity
 from .outputs import Context, Plan
 from .outputs import flashcards as flashcards_output
@@ -182,13 +183,14 @@ def _refused(url: str, reason: str, user_layouts: Path | None) -> Diagnostic:
 
 def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: Path | None = None,
           work_dir: Path | None = None, fingerprint: str = "", progress=None, pool: Pool | None = None,
-          kept: dict[str, str] | None = None) -> Result:
+          kept: dict[str, str] | None = None, prime: bool = False) -> Result:
     """Build every output the settings ask for.
 
     `work_dir` is the cache kept between builds (rendered jobs, and the manifest of what was
     written, saved under `fingerprint`, with `kept`: outputs this build leaves as they are, by
     digest); without it, nothing is kept. A `pool` of worker processes may be passed in to
-    outlive the build (watching keeps one warm).
+    outlive the build (watching keeps one warm); with `prime`, its workers then render a page in
+    the guide's fonts, for nothing but to have them loaded for the next build.
     """
     if work_dir is None:
         with tempfile.TemporaryDirectory(prefix="studyguide-") as temporary:
@@ -226,10 +228,14 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     context = Context(settings, guide, views, meta, language, layouts, fonts, tuple(allowed), out_dir, work_dir,
                       cache=JobCache(work_dir) if fingerprint else None)
     try:
-        return _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool, kept or {})
+        result = _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool,
+                                   kept or {})
     except LayoutError as exc:
         result.diagnostics.append(exc.diagnostic)
         return result
+    if prime and pool is not None and not result.failed:
+        pool.prime(context.job("warm-up", glyphs_html(context.layouts, context.language, context.font_url)))
+    return result
 
 
 def _unwritable(out_dir: Path):

@@ -676,7 +676,7 @@ def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:
         return target in files or any(target.is_relative_to(folder) for folder in folders)
 
     with Pool(settings.build.jobs or None).warm() as pool:
-        _guarded_build(settings, reporter, pool)
+        _guarded_build(settings, reporter, pool, warm=True)
         reporter.line(f"watching {len(watched)} places for changes (Ctrl-C to stop)")
         try:
             # raise_interrupt: Ctrl-C comes to us, rather than watchfiles logging a line of its own.
@@ -699,9 +699,9 @@ def _watch(args: argparse.Namespace, settings: Settings, reporter) -> int:
     return EXIT_OK
 
 
-def _guarded_build(settings: Settings, reporter, pool) -> int:
+def _guarded_build(settings: Settings, reporter, pool, warm: bool = False) -> int:
     try:
-        return _build(settings, _content_paths(settings), reporter, pool=pool)
+        return _build(settings, _content_paths(settings), reporter, pool=pool, warm=warm)
     except Exception as exc:  # noqa: BLE001 - a watcher reports a failed build and keeps watching
         reporter.error(f"studyguide: the build failed: {type(exc).__name__}: {exc}")
         return EXIT_CONTENT
@@ -715,7 +715,11 @@ def _user_layouts(settings: Settings) -> Path | None:
     return folder if folder.is_dir() and folder.resolve() != LAYOUTS else None
 
 
-def _build(settings: Settings, content: list[Path], reporter, force: bool = False, pool=None) -> int:
+def _build(settings: Settings, content: list[Path], reporter, force: bool = False, pool=None,
+           warm: bool = False) -> int:
+    """Build what is out of date. `warm` (watch's first build, with its `pool`): outputs found up
+    to date are built all the same, from the cache and silently, so that the guide is read, the
+    layouts compiled and the workers' fonts loaded before the first save, not after it."""
     from .cache import Manifest, cache_folder, fingerprint
     from .resources import FONTS, LAYOUTS
 
@@ -737,8 +741,11 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
     stamp = fingerprint(settings, content, layouts, settings.fonts_folder or FONTS)
     manifest = Manifest(cache_dir) if cache_dir is not None else None  # none: force is set
     if not force and manifest.up_to_date(stamp, out):
-        from .report import shown_path
+        from .report import Reporter, shown_path
         reporter.line(f"{shown_path(out)}: up to date")
+        if warm and pool is not None:
+            return _run(settings, content, Reporter(quiet=True), out, user_layouts, cache_dir, stamp, pool,
+                        prime=True)
         return EXIT_OK
 
     from .printing.pool import Pool
@@ -783,16 +790,16 @@ def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, 
 
 
 def _run(settings: Settings, content: list[Path], reporter, out: Path, user_layouts: Path | None,
-         cache_dir: Path | None, stamp: str, pool, kept: dict[str, str] | None = None) -> int:
+         cache_dir: Path | None, stamp: str, pool, kept: dict[str, str] | None = None, prime: bool = False) -> int:
     """Build, with the record of what was written kept under `stamp` (none: keep nothing), and
-    report the outcome."""
+    report the outcome (`prime`: see `build`)."""
     from .build import build
     from .select import SelectionError
 
     try:
         with reporter:
             result = build(settings, content, out, user_layouts, cache_dir, stamp, progress=reporter, pool=pool,
-                           kept=kept)
+                           kept=kept, prime=prime)
     except SelectionError as exc:
         reporter.error(f"studyguide: {exc}")
         return EXIT_USAGE

@@ -127,3 +127,38 @@ def test_a_build_after_a_build_warms_one_worker(tmp_path, monkeypatch):
     assert cli.main(["-q", "--out", str(tmp_path / "elsewhere")]) == 0
     assert cli.main(["-q", "--force"]) == 0
     assert warmed == [None, 1, 1, None]
+
+
+def _printer_of_this_worker():
+    """Run in a worker: its process and the folders its renderer reads, if it has rendered."""
+    import os
+    import time
+
+    time.sleep(0.5)  # long enough that each of two idle workers takes one of two calls
+    return os.getpid(), pool._PRINTER.roots if pool._PRINTER is not None else None
+
+
+def test_priming_has_every_worker_render_a_job_and_forget_it(tmp_path):
+    """`watch` primes its workers after a first build that found everything up to date: each has
+    rendered a page in the guide's fonts, reading from the guide's folders, before the first save."""
+    job = Job("warm-up", "<p>预热 warm</p>", "/", (str(tmp_path),), b"0123456789abcdef")
+    with Pool(2).warm() as workers:
+        workers.prime(job)
+        seen = [future.result() for future in [workers._executor.submit(_printer_of_this_worker) for _ in range(2)]]
+        assert len({pid for pid, _ in seen}) == 2
+        assert [roots for _, roots in seen] == [(str(tmp_path),)] * 2
+        done = workers.run([_page("a"), _page("b")])
+        assert set(done) == {"a", "b"}  # what priming rendered is no build's
+
+
+def test_priming_without_workers_renders_nothing_here():
+    """With one worker (this process), priming would load WeasyPrint here for nothing."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from studyguide.printing.pool import Job, Pool; "
+            "Pool(1).prime(Job('warm-up', '<p>x</p>', '/', (), b'0123456789abcdef')); "
+            "print('weasyprint' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=CONTENT.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

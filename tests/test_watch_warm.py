@@ -216,3 +216,36 @@ def test_watch_rebuilds_show_every_change_as_a_fresh_build_would(tmp_path):
 
 if __name__ == "__main__":
     pytest.main([__file__])
+
+
+def test_watch_on_an_up_to_date_guide_gets_ready_without_writing_anything(tmp_path):
+    """Outputs found up to date are built all the same before watching begins, silently and from
+    the cache (the guide read, the layouts compiled, the workers' fonts loaded), so that the first
+    save is as quick as the next: nothing is written, nothing is said but "up to date"."""
+    project = tmp_path / "guide"
+    (project / "content").mkdir(parents=True)
+    _write(project / "content" / "a.md", FIRST)
+    _write(project / "studyguide.toml", '[guide]\ntitle = "生物复习"\n\n[build]\noutputs = ["flashcards", "html"]\n')
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    first = subprocess.run([sys.executable, str(ROOT / "compile.py")], cwd=project, env=env, capture_output=True,
+                           text=True)
+    assert first.returncode == 0, first.stderr
+    out = project / "out"
+    written = {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in out.iterdir()}
+    assert set(written) == {"flashcards.pdf", "questions.html", "answers.html"}
+    manifest = next((tmp_path / "cache").rglob("manifest.json"))
+    recorded = manifest.stat().st_mtime_ns
+    time.sleep(0.05)
+    session = Session(project, env=env)
+    try:
+        lines = session.wait_for("^watching")
+        assert any(line.endswith("up to date") for line in lines), lines
+        assert not any(re.search(r"\d+ chapters?, \d+ cards?|rendered", line) for line in lines), lines
+        assert manifest.stat().st_mtime_ns > recorded  # the build ran, from the cache
+        assert {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in out.iterdir()} == written
+        _save(project / "content" / "a.md", FIRST.replace("氧气和 ATP", "氧气、ATP 和 NADPH"))
+        lines = session.rebuilt()
+        assert any("1 chapter, 2 cards" in line for line in lines), lines
+        assert "NADPH" in (out / "answers.html").read_text(encoding="utf-8")
+    finally:
+        session.stop()

@@ -328,6 +328,16 @@ class Pool:
         self._in_hand.append((future, len(job.html)))
         return future
 
+    def prime(self, job: Job) -> None:
+        """Each started worker renders `job` once, for nothing: the first job of a build then finds
+        the guide's fonts loaded and WeasyPrint's caches filled, a fifth of a second less. Waited
+        for, so that the next build's jobs do not queue behind it; what it renders is dropped."""
+        if self.workers == 1 or self._executor is None:
+            return  # rendering here would load WeasyPrint into this process for nothing
+        from concurrent.futures import wait
+
+        wait([self._executor.submit(render_job, job) for _ in range(len(self._executor._processes))])
+
     def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,
             cache=None, progress=None, meanwhile: Callable[[], None] | None = None) -> dict[str, Rendered]:
         """Render jobs; `then(result)` may return follow-up jobs (such as a render after a measure).
