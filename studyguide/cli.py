@@ -766,13 +766,13 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
     return _run(settings, content, reporter, out, user_layouts, cache_dir, "" if force else stamp, pool)
 
 
-PLACED = {"flashcards"}  # the outputs in which where cards sit on a sheet (flip, back offset) shows
+PLACED = {"flashcards"}  # the outputs in which where cards sit on a sheet (flip, back offset, cut guides) shows
 
 
 def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, manifest, stamp: str) -> int:
-    """Only the flip or the back offset changed since the last build into this folder, whose
-    outputs are as it wrote them: the flashcards are made again, by moving the cards on their
-    sheets rather than laying them out (a back that cannot be moved renders in this process, so
+    """Only the flip, the back offset or the cut guides changed since the last build into this
+    folder, whose outputs are as it wrote them: the flashcards are made again, by moving the cards
+    on their sheets and drawing the guides over them rather than laying them out (a back that cannot be moved renders in this process, so
     no worker loads WeasyPrint for nothing), and every other output, laid out the same, is left
     as it is."""
     import dataclasses

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CONTENT, FIXTURES, rendered_pieces, run_cli
+from studyguide.layout.flashcards import GUIDE_GREY
 
 LINKS = """# Chapter 3: Links on cards
 
@@ -44,12 +45,19 @@ def _make(folder: Path, *settings: str) -> Path:
 
 
 def _read(pdf: Path) -> list[dict]:
-    """Each page's glyphs (text, x, y), its text as extracted, and its links (URI and rectangle)."""
+    """Each page's glyphs (text, x, y), its text as extracted, its links (URI and rectangle) and
+    its lines, cut guides among them (ends, width, colour, and how many lengths their dash pattern
+    has: 0 solid)."""
     with pdfplumber.open(pdf) as document:
         return [{"glyphs": sorted((c["text"], c["x0"], c["top"]) for c in page.chars),
                  "text": page.extract_text(),
                  "links": sorted((link["uri"], link["x0"], link["top"], link["x1"], link["bottom"])
-                                 for link in page.hyperlinks)} for page in document.pages]
+                                 for link in page.hyperlinks),
+                 "guides": sorted((round(line["x0"], 2), round(line["top"], 2), round(line["x1"], 2),
+                                   round(line["bottom"], 2), round(line["linewidth"], 2),
+                                   tuple(round(v, 3) for v in line["stroking_color"] or ()),
+                                   len(line["dash"][0]) if line.get("dash") else 0) for line in page.lines)}
+                for page in document.pages]
 
 
 def _assert_same(pdf: Path, reference: Path) -> None:
@@ -67,11 +75,13 @@ def _assert_same(pdf: Path, reference: Path) -> None:
         for link, link2 in zip(mine["links"], other["links"]):
             assert link[0] == link2[0] and link[1:] == pytest.approx(link2[1:], abs=0.01), (number, link, link2)
         links += len(mine["links"])
+        assert mine["guides"] == other["guides"], number
     assert links >= 4  # on fronts and on backs
 
 
 SETTINGS = {"flip": ("--flip", "short"), "offset": ("--back-offset", "1.5,-2"),
-            "both": ("--flip", "short", "--back-offset", "-1,0.5")}
+            "both": ("--flip", "short", "--back-offset", "-1,0.5"), "marks": ("--cut", "marks"),
+            "no guides": ("--cut", "none"), "all": ("--flip", "short", "--back-offset", "-1,0.5", "--cut", "marks")}
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +105,9 @@ def _in_place(tmp_path: Path, *args: str, edit=None) -> Path:
 
 
 @pytest.mark.parametrize("setting", SETTINGS)
-def test_a_flip_or_back_offset_after_a_build_lays_out_no_card(guide, tmp_path, setting):
+def test_a_flip_back_offset_or_cut_guides_after_a_build_lay_out_no_card(guide, tmp_path, setting):
+    """The backs' cards are moved and the cut guides drawn over the sheets when they are joined:
+    what prints is what a build rendering every sheet in place with its guides prints."""
     args = SETTINGS[setting]
     result = run_cli("--verbose", *args, cwd=guide)
     assert result.returncode == 0, result.stderr
@@ -103,6 +115,12 @@ def test_a_flip_or_back_offset_after_a_build_lays_out_no_card(guide, tmp_path, s
     assert rendered.get("flashcards:sheets:0") is False  # taken from the cache
     assert not any(rendered.values()), rendered  # nothing laid out, nothing measured
     _assert_same(guide / "out" / "flashcards.pdf", _in_place(tmp_path, *args))
+    grey = tuple(round(int(GUIDE_GREY[i:i + 2], 16) / 255, 3) for i in (1, 3, 5))
+    guides = [line for page in _read(guide / "out" / "flashcards.pdf") for line in page["guides"] if line[5] == grey]
+    if "--cut" in args and args[args.index("--cut") + 1] == "none":
+        assert not guides
+    else:  # dashed lines between the cards, or solid crop marks outside the grid
+        assert guides and {line[-1] for line in guides} == ({0} if "marks" in args else {2})
 
 
 def test_the_backs_really_move(guide, tmp_path):
@@ -166,13 +184,13 @@ def test_a_back_not_drawn_as_expected_is_not_moved(guide):
 
     def move(shift_mm: float) -> list[PageMove]:
         return [PageMove(1, tuple(CardMove(slot.x_mm + shift_mm, slot.y_mm, slot.width_mm, slot.height_mm, 0, 10)
-                                  for slot in slots), (0, 0))]
+                                  for slot in slots))]
 
     moved = move_backs(pdf, move(0))
     assert moved is not None and moved != pdf
     assert move_backs(pdf, move(1.0)) is None  # no card's background where the cards should be
-    assert move_backs(pdf, [PageMove(1, move(0)[0].cards[:-1], (0, 0))]) is None  # a card more than said
-    assert move_backs(pdf, [PageMove(0, move(0)[0].cards, (0, 0))]) is None  # a front: other places
+    assert move_backs(pdf, [PageMove(1, move(0)[0].cards[:-1])]) is None  # a card more than said
+    assert move_backs(pdf, [PageMove(0, move(0)[0].cards)]) is None  # a front: other places
 
 
 def test_a_guides_own_sheet_layout_has_its_backs_rendered_where_they_go(tmp_path):

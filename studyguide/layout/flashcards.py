@@ -322,17 +322,13 @@ def back_guides(stock: Stock, front: tuple[Line, ...], backs: Backs) -> tuple[Li
 LAID_OUT_AS = Backs("long", (0.0, 0.0))  # the backs' arrangement rendered, the cards moved from it after
 
 
-def backs_laid_out(stock: Stock, cut: str, backs: Backs) -> Backs:
+def backs_laid_out(stock: Stock, backs: Backs) -> Backs:
     """The flip and back offset to render the backs with, so that moving each card afterwards
     (printing.backs) gives the asked ones: the long flip and no offset, whatever is asked, so that
-    a change of flip or offset renders no card again. Only the cards and the cut guides move, so
-    the flip is only left for later where both flips put the guides in the same places."""
-    if stock.fold:
-        return backs
-    front = guides(stock, cut)
-    if back_guides(stock, front, Backs(backs.flip)) != back_guides(stock, front, Backs(LAID_OUT_AS.flip)):
-        return Backs(backs.flip, LAID_OUT_AS.offset_mm)
-    return LAID_OUT_AS
+    a change of flip or offset renders no card again. The cut guides are not on these sheets:
+    they are drawn over them when they are joined (`guides_html`). A folded card's back is on the
+    same page as its front: nothing is moved."""
+    return backs if stock.fold else LAID_OUT_AS
 
 
 # -- HTML ---------------------------------------------------------------------------------------
@@ -407,13 +403,39 @@ def stylesheet(layouts: Layouts, stock: Stock, font_url: Callable[[str], str], s
         band_mm=BAND_MM, head_gap_mm=HEAD_GAP_MM, recall_scale=RECALL_SCALE, image_max_mm=image_max_mm(stock))
 
 
-def guide_urls(layouts: Layouts, stock: Stock, cut: str, backs: Backs) -> dict[str, str]:
-    """The SVG drawing of the guides for each kind of sheet, as data: URLs (parsed once per render)."""
+def guide_lines(stock: Stock, cut: str, backs: Backs) -> dict[str, tuple[Line, ...]]:
+    """The cut guides of each kind of sheet that has any."""
     front = guides(stock, cut)
     kinds = {"fold": front} if stock.fold else {"front": front, "back": back_guides(stock, front, backs)}
+    return {kind: lines for kind, lines in kinds.items() if lines}
+
+
+def guide_urls(layouts: Layouts, stock: Stock, cut: str, backs: Backs) -> dict[str, str]:
+    """The SVG drawing of the guides for each kind of sheet, as data: URLs (parsed once per render)."""
     return {kind: _data_url(layouts.render(
         "cut-guides.svg.j2", paper=stock.paper, lines=lines, stroke_mm=CUT_LINE_PT * PT_TO_MM, colour=GUIDE_GREY,
-        cut_dash=CUT_DASH_MM, fold_dash=FOLD_DASH_MM)) for kind, lines in kinds.items() if lines}
+        cut_dash=CUT_DASH_MM, fold_dash=FOLD_DASH_MM)) for kind, lines in guide_lines(stock, cut, backs).items()}
+
+
+def guide_drawings(stock: Stock, cut: str, backs: Backs) -> dict[str, bytes]:
+    """The cut guides of each kind of sheet as PDF drawing operators, in points from the page's
+    bottom-left corner, drawn as the built-in cut-guides.svg.j2 draws them (grey, 0.5 pt, cuts
+    dashed, folds dash-dotted, crop marks solid, butt ends): drawn over sheets rendered without
+    them when they are joined, so that a change of guides, flip or back offset lays out no card."""
+    mm = 1 / PT_TO_MM
+    height = stock.paper.height_mm
+    grey = " ".join(f"{int(GUIDE_GREY[i:i + 2], 16) / 255:.6f}" for i in (1, 3, 5))
+    drawings = {}
+    for kind, lines in guide_lines(stock, cut, backs).items():
+        ops = [f"q {grey} RG {CUT_LINE_PT:g} w 0 J"]
+        for line in lines:
+            dash = () if line.kind == "mark" else FOLD_DASH_MM if line.kind == "fold" else CUT_DASH_MM
+            ops.append(f"[{' '.join(f'{d * mm:.4f}' for d in dash)}] 0 d "
+                       f"{line.x1_mm * mm:.4f} {(height - line.y1_mm) * mm:.4f} m "
+                       f"{line.x2_mm * mm:.4f} {(height - line.y2_mm) * mm:.4f} l S")
+        ops.append("Q")
+        drawings[kind] = "\n".join(ops).encode("ascii")
+    return drawings
 
 
 def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings, language: str, meta,

@@ -24,7 +24,7 @@ from ..i18n import strings
 from ..layout.fit import (PADDING_MM, Area, Fit, Measuring, Side, body_width_mm, choose, head_heights,
                           plan_measuring, steps)
 from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, backs_laid_out, card_sides, deck, guide_urls,
-                                 head_texts, measure_css, measure_html, sheet_documents, sheet_keys, sheets,
+                                 guide_drawings, head_texts, measure_css, measure_html, sheet_documents, sheet_keys, sheets,
                                  split_html)
 from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
@@ -68,10 +68,13 @@ def plan(context: Context) -> Plan:
                                options.base_size_pt, options.min_size_pt)
     cache = context.cache
     # with a cache, the backs are rendered in one arrangement whatever the flip and offset, and
-    # their cards moved after (printing.backs): a change of flip or offset then renders no card.
-    # A guide's own layouts may draw more on a sheet than cards and guides: rendered in place.
+    # their cards moved after (printing.backs), and the cut guides are rendered on their own and
+    # drawn over the sheets when they are joined: a change of flip, offset or guides then renders
+    # no card. A guide's own layouts may draw more on a sheet than cards and guides: rendered in place.
     movable = cache is not None and context.layouts.built_in
-    laid_out = backs_laid_out(stock, options.cut, options.backs) if movable else options.backs
+    laid_out = backs_laid_out(stock, options.backs) if movable else options.backs
+    # drawn over the sheets at the join, when the sheets are rendered without them
+    guides = guide_drawings(stock, options.cut, options.backs) if movable else None
     physical_sheets = -(-len(views) // stock.per_sheet)
     per_chunk = -(-settings.build.chunk_cards // stock.per_sheet) if settings.build.chunk_cards else CHUNK_SHEETS
     css, record_keys, measured = "", {}, None
@@ -85,8 +88,9 @@ def plan(context: Context) -> Plan:
             context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css), context.roots)
             for item, alone in _alone(measuring)}
     setup = _Setup(context, options, stock, words, tuple(views), sides, measuring, laid_out,
-                   guide_urls(context.layouts, stock, options.cut, laid_out), max(1, -(-physical_sheets // per_chunk)),
-                   css, record_keys, measured)
+                   {} if movable else guide_urls(context.layouts, stock, options.cut, options.backs), guides,
+                   max(1, -(-physical_sheets // per_chunk)), css, record_keys,
+                   measured)
     first = _measure(setup)
     passes = _Passes(setup, first.state)
     # measuring, then the sheets (long cards, rare, may add a split); or, when every side was
@@ -110,7 +114,8 @@ class _Setup:
     sides: Mapping[str, Side]
     measuring: Measuring
     laid_out: Backs  # the arrangement the backs are rendered in (moved after to options.backs)
-    urls: Mapping[str, str]  # the cut guides drawn as laid out
+    urls: Mapping[str, str]  # the cut guides the sheets' documents draw (none when `guides` does)
+    guides: Mapping[str, bytes] | None  # kind of sheet → its cut guides, drawn over it at the join
     chunks: int  # sheet documents rendered side by side
     css: str  # the measuring stylesheet the cache's records are keyed by ("" without a cache)
     record_keys: Mapping[str, str]  # head or side id → the cache record of its measure
@@ -206,9 +211,13 @@ class _Passes:
     def files(self, rendered: dict[str, Rendered]):
         from ..printing.finish import finish_sheets
 
-        chunks, context = self._chunks(rendered), self.setup.context
+        chunks, context, state = self._chunks(rendered), self.setup.context, self.state
+        overlay = None
+        if self.setup.guides and isinstance(state, _Sheets):
+            kinds = tuple(sheet.kind for chunk in state.chunks.values() for sheet in chunk.placed)
+            overlay = (dict(self.setup.guides), kinds)
         return finish_sheets([chunk.pdf for chunk in chunks], self._file_pages(chunks), context.info(),
-                             context.language, context.fonts)
+                             context.language, context.fonts, overlay)
 
     def page_counts(self, rendered: dict[str, Rendered]) -> dict[str, int]:
         return {name: len(pages) for name, (pages, _) in self._file_pages(self._chunks(rendered)).items()}
@@ -399,14 +408,12 @@ def _place(setup: _Setup, state: _Sheets, key: str, rendered: Rendered) -> _Pass
     options, context, chunk = setup.options, setup.context, state.chunks[key]
     if setup.laid_out == options.backs:
         return _Pass((), (), state)
-    (x, y), (x0, y0) = options.backs.offset_mm, setup.laid_out.offset_mm
-    moved = move_backs(rendered.pdf, _moves(chunk.pages, chunk.placed, (x - x0, y - y0)))
+    moved = move_backs(rendered.pdf, _moves(chunk.pages, chunk.placed))
     if moved is not None:
         return _Pass((), (), dataclasses.replace(state, made={**state.made,
                                                               key: dataclasses.replace(rendered, pdf=moved)}))
-    real = guide_urls(context.layouts, setup.stock, options.cut, options.backs)
     html = sheet_documents(context.layouts, list(chunk.placed), setup.stock, context.settings, context.language,
-                           context.print_meta, context.font_url, real)[0][1]
+                           context.print_meta, context.font_url, setup.urls)[0][1]
     job = context.job(f"{key}:placed", html, label="flashcards, sheets in place", lines="b")
     return _Pass((job,), (), dataclasses.replace(state, placing={**state.placing, job.key: key}))
 
@@ -530,7 +537,7 @@ def _join_sheets(key: str, found: list, changed: Rendered | None, fonts) -> Rend
     return Rendered(key, out.getvalue(), len(pdf.pages), anchors, (), tuple(warnings), (), (), size, 0.0)
 
 
-def _moves(laid: list[Sheet], placed: list[Sheet], guides_mm: tuple[float, float]) -> list:
+def _moves(laid: list[Sheet], placed: list[Sheet]) -> list:
     """How far each card of each back page moves, from where it was rendered to where it goes."""
     from ..printing.backs import CardMove, PageMove
 
@@ -541,7 +548,7 @@ def _moves(laid: list[Sheet], placed: list[Sheet], guides_mm: tuple[float, float
         cards = tuple(CardMove(a.rect.x_mm, a.rect.y_mm, a.rect.width_mm, a.rect.height_mm,
                                b.rect.x_mm - a.rect.x_mm, b.rect.y_mm - a.rect.y_mm)
                       for a, b in zip(before.cards, after.cards))
-        moves.append(PageMove(page, cards, guides_mm))
+        moves.append(PageMove(page, cards))
     return moves
 
 

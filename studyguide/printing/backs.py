@@ -5,8 +5,9 @@ then each card is moved, whole, to where the asked flip and offset put it. Weasy
 positioned box in a `q … Q` block of its own, in document order, in the page's stacking context:
 a card side is the block that paints its background (a rectangle filling the card) and the blocks
 after it up to the next card's (its body, positioned too). Each card's blocks are wrapped in
-`q 1 0 0 1 dx dy cm … Q`; the cut guides' block moves by the back offset; link rectangles move
-with their card. Nothing is drawn twice, so the text layer keeps each character once.
+`q 1 0 0 1 dx dy cm … Q`; link rectangles move with their card. The cut guides are not on these
+pages: they are drawn over the sheets, where they go, when the sheets are joined. Nothing is drawn
+twice, so the text layer keeps each character once.
 
 Whatever does not look exactly like that (another count or order of cards, text outside its card,
 a link outside every card or to a place in the document) is not moved: `move_backs` answers None
@@ -37,7 +38,6 @@ class CardMove:
 class PageMove:
     page: int  # 0-based, in the rendered PDF
     cards: tuple[CardMove, ...]  # in document order
-    guides_mm: tuple[float, float]  # how far the cut guides move
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -122,25 +122,18 @@ def _card_rect_pt(card: CardMove) -> tuple[float, ...]:
 
 
 def _groups(ops, blocks: list[_Block], move: PageMove, page_pt: tuple[float, float]):
-    """The blocks of each card, and the guides' block, among `blocks` (one level of nesting), or None."""
+    """The blocks of each card among `blocks` (one level of nesting), or None."""
     rects = [_card_rect_pt(card) for card in move.cards]
-    whole = (0.0, 0.0) + page_pt
     groups: list[list[_Block]] = []
-    guides = None
     for block in blocks:
         first = _first_rect(ops, block, page_pt[1])
         if len(groups) < len(rects) and _close(first, rects[len(groups)]):
             groups.append([block])
-        elif groups and guides is None and _close(first, whole) and \
-                any(name == "Do" for name, _, _ in _walk(ops, block)):
-            guides = block
-        elif groups and guides is None:
-            groups[-1].append(block)
         elif groups:
-            return None  # something after the guides
+            groups[-1].append(block)
     if len(groups) != len(rects):
         return None
-    return groups, guides
+    return groups
 
 
 def _find(ops, blocks: list[_Block], move: PageMove, page_pt: tuple[float, float]):
@@ -168,7 +161,7 @@ def _moved_ops(ops, move: PageMove, page_pt: tuple[float, float]) -> list:
     found = _find(ops, _blocks(ops), move, page_pt)
     if not found:
         raise _Unexpected("the cards' blocks are not where they should be")
-    level, (groups, guides) = found
+    level, groups = found
     first_card = groups[0][0]
     for block in level:
         if block is first_card:
@@ -188,8 +181,6 @@ def _moved_ops(ops, move: PageMove, page_pt: tuple[float, float]) -> list:
     # each wrapped run: (first op, last op, translation)
     wraps = [(group[0].start, group[-1].end, _translation(group[0].ctm, card.dx_mm, card.dy_mm))
              for card, group in zip(move.cards, groups) if (card.dx_mm, card.dy_mm) != (0, 0)]
-    if guides is not None and move.guides_mm != (0, 0):
-        wraps.append((guides.start, guides.end, _translation(guides.ctm, *move.guides_mm)))
     wraps.sort()
     out, at = [], 0
     for start, end, matrix in wraps:

@@ -21,11 +21,13 @@ def preferences(pdf, duplex: str) -> None:
 
 
 def finish_sheets(pdfs: list[bytes], files: dict[str, tuple[list[int], str]], info: dict[str, str], language: str,
-                  fonts: Fonts | None = None) -> dict[str, bytes]:
+                  fonts: Fonts | None = None, overlay: tuple[dict[str, bytes], tuple[str, ...]] | None = None
+                  ) -> dict[str, bytes]:
     """Sheets rendered in pieces, joined in order (with pikepdf, as the workbook's pieces are: see
     assemble.py), then made into files: name → (the joined pages it holds, 0-based and in order;
     how it is printed: a `long` or `short` flip, or on `one` side). The output names the files
-    and chooses their pages; this only joins, sets the viewer preferences, and saves.
+    and chooses their pages; this only joins, draws the `overlay` (the cut guides: see
+    `draw_over`), sets the viewer preferences, and saves.
     """
     import pikepdf
 
@@ -35,6 +37,8 @@ def finish_sheets(pdfs: list[bytes], files: dict[str, tuple[list[int], str]], in
     sources = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]  # open until saved
     for source in sources:
         joined.pages.extend(source.pages)
+    if overlay is not None:
+        draw_over(joined, *overlay)
     if len(pdfs) > 1 and fonts is not None:
         unify_fonts(joined, fonts)  # one copy of each face, not one per piece
     result = {}
@@ -49,6 +53,27 @@ def finish_sheets(pdfs: list[bytes], files: dict[str, tuple[list[int], str]], in
         preferences(part, DUPLEX[sides])
         result[name] = save(part, info, language)
     return result
+
+
+def draw_over(document, drawings: dict[str, bytes], page_kinds: tuple[str, ...]) -> None:
+    """Each page of `document` with the drawing of its kind (`page_kinds`: the kind of each page)
+    drawn over it: PDF drawing operators in the page's own space, one form XObject per kind
+    whatever the number of sheets."""
+    import pikepdf
+
+    pages = list(document.pages)
+    if len(page_kinds) != len(pages):
+        raise ValueError(f"{len(pages)} pages and {len(page_kinds)} kinds of page")
+    forms = {}
+    for page, kind in zip(pages, page_kinds):
+        if kind not in drawings:
+            continue
+        if kind not in forms:
+            box = [float(value) for value in page.mediabox]
+            forms[kind] = document.make_stream(drawings[kind], Type=pikepdf.Name.XObject,
+                                               Subtype=pikepdf.Name.Form, BBox=box,
+                                               Resources=pikepdf.Dictionary())
+        page.add_overlay(forms[kind])
 
 
 def finish_calibration(pdf: bytes, info: dict[str, str], language: str, flip: str) -> bytes:
