@@ -16,6 +16,8 @@ from pypdf import PdfReader
 from conftest import CONTENT, FIXTURES, rendered_pieces, run_cli
 from studyguide.layout.flashcards import GUIDE_GREY
 
+MM = 72 / 25.4
+
 LINKS = """# Chapter 3: Links on cards
 
 1. Where is the format of a PDF page's content written down?
@@ -175,7 +177,7 @@ def test_a_back_not_drawn_as_expected_is_not_moved(guide):
     """A page whose cards are not where the arrangement says is left alone: None, and the
     sheets are rendered in place instead."""
     from studyguide.geometry.sheets import PRESETS
-    from studyguide.printing.backs import CardMove, PageMove, move_backs
+    from studyguide.printing.backs import CardMove, PageMove, move_cards
 
     run_cli(cwd=guide)
     pdf = (guide / "out" / "flashcards.pdf").read_bytes()
@@ -186,11 +188,11 @@ def test_a_back_not_drawn_as_expected_is_not_moved(guide):
         return [PageMove(1, tuple(CardMove(slot.x_mm + shift_mm, slot.y_mm, slot.width_mm, slot.height_mm, 0, 10)
                                   for slot in slots))]
 
-    moved = move_backs(pdf, move(0))
+    moved = move_cards(pdf, move(0))
     assert moved is not None and moved != pdf
-    assert move_backs(pdf, move(1.0)) is None  # no card's background where the cards should be
-    assert move_backs(pdf, [PageMove(1, move(0)[0].cards[:-1])]) is None  # a card more than said
-    assert move_backs(pdf, [PageMove(0, move(0)[0].cards)]) is None  # a front: other places
+    assert move_cards(pdf, move(1.0)) is None  # no card's background where the cards should be
+    assert move_cards(pdf, [PageMove(1, move(0)[0].cards[:-1])]) is None  # a card more than said
+    assert move_cards(pdf, [PageMove(0, move(0)[0].cards)]) is None  # a front: other places
 
 
 def test_a_guides_own_sheet_layout_has_its_backs_rendered_where_they_go(tmp_path):
@@ -271,3 +273,27 @@ def test_a_flip_leaves_every_other_output_as_it_is(tmp_path):
     assert again.returncode == 0, again.stderr
     assert (out / "answers.html").is_file()
     assert run_cli("--flip", "long", cwd=folder).stdout.strip() == "out: up to date"
+
+
+def test_a_gap_between_the_cards_that_keeps_the_grid_lays_out_no_card(tmp_path):
+    """The sheets are rendered as on the same grid with no gap, and every card, fronts too, is moved
+    to its place: a gap that still fits the same cards on a sheet renders nothing again, and prints
+    what a build rendering every card in its place prints."""
+    folder = _make(tmp_path / "guide")
+    first = run_cli("--verbose", "--card", "poker", cwd=folder)
+    assert first.returncode == 0, first.stderr
+    assert rendered_pieces(first).get("flashcards:sheets:0") is True
+    without = _read(folder / "out" / "flashcards.pdf")
+    gapped = run_cli("--verbose", "--card", "poker", "--gap", "3", cwd=folder)
+    assert gapped.returncode == 0, gapped.stderr
+    rendered = rendered_pieces(gapped)
+    assert rendered.get("flashcards:sheets:0") is False and not any(rendered.values()), rendered
+    reference = _in_place(tmp_path, "--card", "poker", "--gap", "3")
+    _assert_same(folder / "out" / "flashcards.pdf", reference)
+    # and the cards did move: fronts and backs, each glyph by a multiple of 3 mm (one gap a
+    # column or row away from the grid's middle) or not at all, the middle card's
+    moved = _read(folder / "out" / "flashcards.pdf")
+    for number in (0, 1):
+        shifts = {(round((x2 - x) / MM * 2) / 2, round((y2 - y) / MM * 2) / 2)
+                  for (_, x, y), (_, x2, y2) in zip(without[number]["glyphs"], moved[number]["glyphs"])}
+        assert {(-3.0, -3.0), (3.0, 3.0), (0.0, 0.0)} <= shifts, (number, shifts)

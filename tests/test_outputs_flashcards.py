@@ -124,7 +124,7 @@ def test_backs_rendered_once_are_moved_to_the_flip_asked_for(tmp_path, monkeypat
 def test_backs_that_cannot_be_moved_are_rendered_in_place(tmp_path, monkeypatch):
     from studyguide.printing import backs
 
-    monkeypatch.setattr(backs, "move_backs", lambda pdf, moves: None)  # as for a page not drawn as expected
+    monkeypatch.setattr(backs, "move_cards", lambda pdf, moves: None)  # as for a page not drawn as expected
     context = _context(tmp_path, monkeypatch, SHORT, cache=True, flip="short")
     plan = flashcards.plan(context)
     rendered, steps = _run(plan)

@@ -73,6 +73,9 @@ def plan(context: Context) -> Plan:
     # no card. A guide's own layouts may draw more on a sheet than cards and guides: rendered in place.
     movable = cache is not None and context.layouts.built_in
     laid_out = backs_laid_out(stock, options.backs) if movable else options.backs
+    # the same grid with no gap between the cards: every card is moved to its place after, so a
+    # change of gap that keeps the grid lays out no card either (folded cards are rendered in place)
+    laid_stock = dataclasses.replace(stock, gap_mm=0.0) if movable and not stock.fold else stock
     # drawn over the sheets at the join, when the sheets are rendered without them
     guides = guide_drawings(stock, options.cut, options.backs) if movable else None
     physical_sheets = -(-len(views) // stock.per_sheet)
@@ -87,7 +90,7 @@ def plan(context: Context) -> Plan:
         record_keys = {item.id: cache.record_key("measure", measure_html(
             context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css), context.roots)
             for item, alone in _alone(measuring)}
-    setup = _Setup(context, options, stock, words, tuple(views), sides, measuring, laid_out,
+    setup = _Setup(context, options, stock, laid_stock, words, tuple(views), sides, measuring, laid_out,
                    {} if movable else guide_urls(context.layouts, stock, options.cut, options.backs), guides,
                    max(1, -(-physical_sheets // per_chunk)), css, record_keys,
                    measured)
@@ -109,6 +112,7 @@ class _Setup:
     context: Context
     options: CardSettings
     stock: Stock
+    laid_stock: Stock  # the one the sheets are rendered on (moved after to `stock`'s places)
     words: Mapping[str, str]
     views: tuple
     sides: Mapping[str, Side]
@@ -313,13 +317,13 @@ def _sheets(setup: _Setup, fitted: _Fitted, pieces: dict[str, list[Markup]]) -> 
     context, options, stock, settings = setup.context, setup.options, setup.stock, setup.context.settings
     cards = deck(list(setup.views), setup.sides, fitted.fits, pieces, fitted.areas, options.min_size_pt,
                  setup.words["continued"])
-    pages = sheets(cards, stock, setup.laid_out)
-    placed = sheets(cards, stock, options.backs) if setup.laid_out != options.backs else pages
-    documents = sheet_documents(context.layouts, pages, stock, settings, context.language, context.print_meta,
+    pages = sheets(cards, setup.laid_stock, setup.laid_out)
+    placed = pages if _in_place(setup) else sheets(cards, stock, options.backs)
+    documents = sheet_documents(context.layouts, pages, setup.laid_stock, settings, context.language, context.print_meta,
                                 context.font_url, setup.urls, setup.chunks)
     cache, keys, index = context.cache, [], None
     if cache is not None:
-        texts = sheet_keys(context.layouts, pages, _physical(pages), stock, settings, context.language,
+        texts = sheet_keys(context.layouts, pages, _physical(pages), setup.laid_stock, settings, context.language,
                            context.print_meta, context.font_url, setup.urls)
         keys = [cache.record_key("sheet", text, context.roots) for text in texts]
         index = RecordIndex(cache, "sheets", keys)
@@ -352,7 +356,8 @@ def _sheets(setup: _Setup, fitted: _Fitted, pieces: dict[str, list[Markup]]) -> 
             findings += step.findings
             state = step.state
             continue
-        alone = sheet_documents(context.layouts, [page for item in new for page in item.group], stock, settings,
+        alone = sheet_documents(context.layouts, [page for item in new for page in item.group], setup.laid_stock,
+                                settings,
                                 context.language, context.print_meta, context.font_url, setup.urls)[0][1]
         follow = context.job(f"{key}:changed", alone, label=f"flashcards{parts[key]}, sheets changed", lines="b")
         state = dataclasses.replace(state, changed={**state.changed, follow.key: (key, found, follow)})
@@ -400,15 +405,20 @@ def _finish_chunk(setup: _Setup, state: _Sheets, key: str, found: tuple, changed
     return _then(findings, _place(setup, dataclasses.replace(state, made={**state.made, key: joined}), key, joined))
 
 
-def _place(setup: _Setup, state: _Sheets, key: str, rendered: Rendered) -> _Pass:
-    """Nothing, once the chunk's backs have their cards where the flip and offset put them; or
-    the job rendering its sheets in place, when they cannot be moved."""
-    from ..printing.backs import move_backs
+def _in_place(setup: _Setup) -> bool:
+    """Whether the sheets are rendered with every card where it goes (nothing to move after)."""
+    return setup.laid_out == setup.options.backs and setup.laid_stock == setup.stock
 
-    options, context, chunk = setup.options, setup.context, state.chunks[key]
-    if setup.laid_out == options.backs:
+
+def _place(setup: _Setup, state: _Sheets, key: str, rendered: Rendered) -> _Pass:
+    """Nothing, once the chunk's cards are where the gap, flip and offset put them; or the job
+    rendering its sheets in place, when they cannot be moved."""
+    from ..printing.backs import move_cards
+
+    context, chunk = setup.context, state.chunks[key]
+    if _in_place(setup):
         return _Pass((), (), state)
-    moved = move_backs(rendered.pdf, _moves(chunk.pages, chunk.placed))
+    moved = move_cards(rendered.pdf, _moves(chunk.pages, chunk.placed))
     if moved is not None:
         return _Pass((), (), dataclasses.replace(state, made={**state.made,
                                                               key: dataclasses.replace(rendered, pdf=moved)}))
@@ -538,12 +548,13 @@ def _join_sheets(key: str, found: list, changed: Rendered | None, fonts) -> Rend
 
 
 def _moves(laid: list[Sheet], placed: list[Sheet]) -> list:
-    """How far each card of each back page moves, from where it was rendered to where it goes."""
+    """How far each card of each page moves, from where it was rendered to where it goes (a page
+    whose cards all stay is left out)."""
     from ..printing.backs import CardMove, PageMove
 
     moves = []
     for page, (before, after) in enumerate(zip(laid, placed)):
-        if before.kind != "back":
+        if [a.rect for a in before.cards] == [b.rect for b in after.cards]:
             continue
         cards = tuple(CardMove(a.rect.x_mm, a.rect.y_mm, a.rect.width_mm, a.rect.height_mm,
                                b.rect.x_mm - a.rect.x_mm, b.rect.y_mm - a.rect.y_mm)

@@ -1,16 +1,18 @@
-"""Cards moved on rendered back pages, so that a flip or a back offset needs no card laid out again.
+"""Cards moved on rendered sheets, so that a flip, a back offset or a gap between the cards needs
+no card laid out again.
 
-A back sheet is rendered with its cards in one arrangement (layout.flashcards.LAID_OUT_AS) and
-then each card is moved, whole, to where the asked flip and offset put it. WeasyPrint draws each
+The sheets are rendered with their cards in one arrangement (the backs as for a long-edge flip with
+no offset, layout.flashcards.LAID_OUT_AS; every card as on a grid with no gap) and then each card
+is moved, whole, to where the asked flip, offset and gap put it. WeasyPrint draws each
 positioned box in a `q … Q` block of its own, in document order, in the page's stacking context:
 a card side is the block that paints its background (a rectangle filling the card) and the blocks
 after it up to the next card's (its body, positioned too). Each card's blocks are wrapped in
-`q 1 0 0 1 dx dy cm … Q`; link rectangles move with their card. The cut guides are not on these
-pages: they are drawn over the sheets, where they go, when the sheets are joined. Nothing is drawn
-twice, so the text layer keeps each character once.
+`q 1 0 0 1 dx dy cm … Q`; link rectangles and named destinations move with their card. The cut
+guides are not on these pages: they are drawn over the sheets, where they go, when the sheets are
+joined. Nothing is drawn twice, so the text layer keeps each character once.
 
 Whatever does not look exactly like that (another count or order of cards, text outside its card,
-a link outside every card or to a place in the document) is not moved: `move_backs` answers None
+a link outside every card or to a place in the document) is not moved: `move_cards` answers None
 and the sheets are rendered in their places instead.
 """
 
@@ -251,9 +253,9 @@ def _move_destinations(targets: list, move: PageMove, page_height_pt: float) -> 
             target[3] = float(target[3]) - card.dy_mm * MM_TO_PT
 
 
-def move_backs(pdf: bytes, moves: list[PageMove]) -> bytes | None:
-    """`pdf` with the cards of its back pages moved as `moves` say, or None when a page is not
-    drawn as expected (its sheets must then be rendered in place)."""
+def move_cards(pdf: bytes, moves: list[PageMove]) -> bytes | None:
+    """`pdf` with the cards of its pages moved as `moves` say, or None when a page is not drawn as
+    expected (its sheets must then be rendered in place)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
