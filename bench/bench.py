@@ -8,7 +8,8 @@ For each deck it times cases of `python compile.py` (every default output: the t
 editions, flashcards, HTML pages and the study page): a cold build (no cache), a build with
 nothing changed, a build after editing one answer, the same edit saved while `watch` runs (from
 the save to every output replaced), a build with a setting that only moves cards on the sheet
-(`--flip short`), and `check` and `export csv` on a warm cache. The edits and settings are
+(`--flip short`, then `--cut marks` as well, then `--band` as well), and `check` and `export csv`
+on a warm cache. The edits and settings are
 reported as a share of the cold build in the same run, since absolute times drift from hour to
 hour on a shared machine. `--before DIR` also times cold builds with the code in DIR (another
 checkout), alternating with this one, to show the cold build before and after a change.
@@ -217,6 +218,8 @@ def measure(size: int, runs: int, work: Path, before: Path | None = None) -> dic
         _add(results, size, "edit", build(project))
         _add(results, size, "watch edit", watched_edit(project, 2 * round_ + 1))
         _add(results, size, "flip", build(project, "--flip", "short"))
+        _add(results, size, "cut marks", build(project, "--flip", "short", "--cut", "marks"))
+        _add(results, size, "band", build(project, "--flip", "short", "--cut", "marks", "--band"))
         _add(results, size, "check", build(project, "check"))
         _add(results, size, "export csv", build(project, "export", "csv"))
     cards = work / f"cards-{size}"
@@ -278,11 +281,11 @@ def versions() -> str:
     return found + (f", Pango {pango}" if pango else "")
 
 
-CASES = ("cold", "no-op", "edit", "watch edit", "flip", "check", "export csv", "flashcards cold")
+CASES = ("cold", "no-op", "edit", "watch edit", "flip", "cut marks", "band", "check", "export csv", "flashcards cold")
 PEERS = ("peer: WeasyPrint, minimal", "peer: Typst")
 # (deck, case) → the largest share of the same run's cold build, as the issues set them
 SHARES = {(113, "edit"): 0.25, (113, "watch edit"): 0.15, (11300, "edit"): 0.05}
-SHARES_ANY = {"flip": 0.15, "check": 0.10, "export csv": 0.10}
+SHARES_ANY = {"flip": 0.15, "cut marks": 0.15, "band": 0.15, "check": 0.10, "export csv": 0.10}
 TARGETS = {  # (deck, case) → (target seconds, or None), as the issues set them
     (113, "cold"): 2.5, (113, "no-op"): 0.5, (113, "edit"): 1.2,
     (1130, "flashcards cold"): 6.0, (11300, "cold"): 90.0,

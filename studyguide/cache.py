@@ -432,16 +432,16 @@ def folders_digest(folders: list[Path]) -> str:
 
 
 # card settings that only say where cards sit on a sheet and what is drawn around them: a change
-# of them lays out no card (outputs/flashcards.py moves the cards and draws the cut guides over
-# the sheets; a gap that changes how many cards a sheet holds lays out the sheets, but still only
+# of them lays out no card (outputs/flashcards.py moves the cards, draws the cut guides and the
+# colour bands over the sheets and gives the labels their colour; a gap that changes how many cards a sheet holds lays out the sheets, but still only
 # the flashcards), so the fingerprint keeps them apart
-PLACEMENT = ("flip", "back_offset_x_mm", "back_offset_y_mm", "cut", "gap_mm")
+PLACEMENT = ("flip", "back_offset_x_mm", "back_offset_y_mm", "cut", "gap_mm", "band")
 
 
 def fingerprint(settings, content: list[Path], layouts: list[Path], fonts: Path) -> str:
     """Everything a build's outputs depend on, as `<what is laid out>.<where cards sit>`: two
-    hashes, so that a build can tell when only the flip, the back offset, the cut guides or the gap
-    between the cards changed."""
+    hashes, so that a build can tell when only the flip, the back offset, the cut guides, the gap
+    between the cards or the colour bands changed."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{engine_version()}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
     cards = settings.cards
@@ -514,7 +514,7 @@ class Manifest:
 
     def only_placement_changed(self, fingerprint_: str, out_dir: Path) -> bool:
         """Since the last build into the same folder, only where cards sit on the sheets changed
-        (the flip, the back offset, the cut guides, the gap): what is laid out is the same (see `fingerprint`)."""
+        (the flip, the back offset, the cut guides, the gap, the bands): what is laid out is the same (see `fingerprint`)."""
         last = self.load()
         before = last.get("fingerprint", "")
         return (before != fingerprint_ and before.partition(".")[0] == fingerprint_.partition(".")[0]

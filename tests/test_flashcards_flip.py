@@ -47,11 +47,17 @@ def _make(folder: Path, *settings: str) -> Path:
 
 
 def _read(pdf: Path) -> list[dict]:
-    """Each page's glyphs (text, x, y), its text as extracted, its links (URI and rectangle) and
-    its lines, cut guides among them (ends, width, colour, and how many lengths their dash pattern
-    has: 0 solid)."""
+    """Each page's glyphs (text, x, y; and with their colour), its text as extracted, its links (URI
+    and rectangle), its colour bands, and its lines, cut guides among them (ends, width, colour,
+    and how many lengths their dash pattern has: 0 solid)."""
     with pdfplumber.open(pdf) as document:
         return [{"glyphs": sorted((c["text"], c["x0"], c["top"]) for c in page.chars),
+                 "inks": sorted((c["text"], round(c["x0"], 1), round(c["top"], 1),
+                                 tuple(round(v, 3) for v in c["non_stroking_color"] or ())) for c in page.chars),
+                 "bands": sorted((round(r["x0"], 2), round(r["top"], 2), round(r["x1"], 2), round(r["bottom"], 2),
+                                  tuple(round(v, 3) for v in r["non_stroking_color"] or ()))
+                                 for r in page.rects if r["fill"] and abs(r["height"] / MM - 0.9) < 0.05
+                                 and r["width"] / MM > 20),
                  "text": page.extract_text(),
                  "links": sorted((link["uri"], link["x0"], link["top"], link["x1"], link["bottom"])
                                  for link in page.hyperlinks),
@@ -78,12 +84,15 @@ def _assert_same(pdf: Path, reference: Path) -> None:
             assert link[0] == link2[0] and link[1:] == pytest.approx(link2[1:], abs=0.01), (number, link, link2)
         links += len(mine["links"])
         assert mine["guides"] == other["guides"], number
+        assert mine["inks"] == other["inks"], number  # the labels in their chapter's colour with --band
+        assert mine["bands"] == other["bands"], number
     assert links >= 4  # on fronts and on backs
 
 
 SETTINGS = {"flip": ("--flip", "short"), "offset": ("--back-offset", "1.5,-2"),
             "both": ("--flip", "short", "--back-offset", "-1,0.5"), "marks": ("--cut", "marks"),
-            "no guides": ("--cut", "none"), "all": ("--flip", "short", "--back-offset", "-1,0.5", "--cut", "marks")}
+            "no guides": ("--cut", "none"), "bands": ("--band",),
+            "all": ("--flip", "short", "--back-offset", "-1,0.5", "--cut", "marks", "--band")}
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +132,10 @@ def test_a_flip_back_offset_or_cut_guides_after_a_build_lay_out_no_card(guide, t
         assert not guides
     else:  # dashed lines between the cards, or solid crop marks outside the grid
         assert guides and {line[-1] for line in guides} == ({0} if "marks" in args else {2})
+    bands = [band for page in _read(guide / "out" / "flashcards.pdf") for band in page["bands"]]
+    assert bool(bands) == ("--band" in args)
+    if bands:  # one colour per chapter, four chapters
+        assert len({band[-1] for band in bands}) == 4
 
 
 def test_the_backs_really_move(guide, tmp_path):
@@ -297,3 +310,24 @@ def test_a_gap_between_the_cards_that_keeps_the_grid_lays_out_no_card(tmp_path):
         shifts = {(round((x2 - x) / MM * 2) / 2, round((y2 - y) / MM * 2) / 2)
                   for (_, x, y), (_, x2, y2) in zip(without[number]["glyphs"], moved[number]["glyphs"])}
         assert {(-3.0, -3.0), (3.0, 3.0), (0.0, 0.0)} <= shifts, (number, shifts)
+
+
+@pytest.mark.parametrize("args", [("--flip", "short", "--back-offset", "-1,0.5"), ("--cut", "marks", "--band"),
+                                  ("--card", "poker", "--gap", "3", "--band")])
+def test_guides_and_bands_drawn_at_the_join_are_those_the_templates_draw(tmp_path, args):
+    """The cut guides and colour bands the join draws over the sheets are the ones cut-guides.svg.j2
+    and cards.css.j2 draw when a guide has layouts of its own (a copy of the built-in ones here),
+    with which every sheet is rendered in place, guides and bands and all."""
+    from studyguide.resources import LAYOUTS
+
+    ours = _make(tmp_path / "ours")
+    theirs = _make(tmp_path / "theirs")
+    shutil.copytree(LAYOUTS, theirs / "layouts")
+    for folder in (ours, theirs):
+        result = run_cli("--verbose", *args, cwd=folder)
+        assert result.returncode == 0, result.stderr
+    _assert_same(ours / "out" / "flashcards.pdf", theirs / "out" / "flashcards.pdf")
+    pages = _read(ours / "out" / "flashcards.pdf")
+    grey = tuple(round(int(GUIDE_GREY[i:i + 2], 16) / 255, 3) for i in (1, 3, 5))
+    assert all(any(line[5] == grey for line in page["guides"]) for page in pages)
+    assert all(page["bands"] for page in pages) == ("--band" in args)

@@ -7,7 +7,9 @@ continuation) → `sheets` (where each face goes on which sheet) → `sheet_docu
 The DOM is kept lean because WeasyPrint's time grows with the number of boxes: a card side is one
 element with its label and chapter title drawn from `data-` attributes by `::before`/`::after`,
 and one body element, centred in its card by a transform so it needs no measured height; places,
-sizes and centre lines are classes, not inline styles. Cut guides are one SVG per kind of sheet.
+sizes and centre lines are classes, not inline styles. Cut guides are one SVG per kind of sheet
+where a guide's own layouts draw them; otherwise they, and the colour bands, are PDF drawings
+(`guide_drawings`, `band_drawing`) put over sheets rendered without them when they are joined.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ MARK_CLEAR_MM = 1.5  # between a crop mark and the grid
 BAND_MM = 0.9  # height of a chapter's colour band, under the head line
 RECALL_SCALE = 0.72  # the question repeated on the back, relative to the answer's size
 # distinct in colour and in grey, for up to eight chapters in a row
+LABEL_INK = (0.121569, 0.372549, 0.545098)  # a card's label without bands: typography.css's --accent, #1f5f8b
 CHAPTER_COLOURS = ("#1f5f8b", "#b5452b", "#2e7d4f", "#7b4fa0", "#b07d10", "#2a8a92", "#a03a6b", "#5a6b1e")
 _LONE_PARAGRAPH = re.compile(r"\s*<p>((?:(?!<p[\s>]|</p>).)*)</p>\s*", re.DOTALL)
 
@@ -308,7 +311,7 @@ def back_guides(stock: Stock, front: tuple[Line, ...], backs: Backs) -> tuple[Li
 
     Each line runs left to right or top to bottom, and the lines come in order, so that guides
     falling in the same places are drawn the same way whichever the flip (they do on a centred
-    grid: see `backs_laid_out`)."""
+    grid)."""
     moved = []
     dx, dy = backs.offset_mm
     for line in front:
@@ -417,6 +420,29 @@ def guide_urls(layouts: Layouts, stock: Stock, cut: str, backs: Backs) -> dict[s
         cut_dash=CUT_DASH_MM, fold_dash=FOLD_DASH_MM)) for kind, lines in guide_lines(stock, cut, backs).items()}
 
 
+def chapter_ink(face) -> tuple[float, float, float]:
+    """The colour of a face's chapter (`--band`), as PDF colour values, as WeasyPrint writes them."""
+    colour = CHAPTER_COLOURS[(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)]
+    return tuple(round(int(colour[i:i + 2], 16) / 255, 6) for i in (1, 3, 5))
+
+
+def band_drawing(sheet: Sheet, stock: Stock) -> bytes:
+    """The colour bands of a sheet's cards (`--band`) as PDF drawing operators, in points from the
+    page's bottom-left corner, where cards.css.j2 draws them: a bar as wide as the card's text,
+    under the head line, in the chapter's colour. Drawn over sheets rendered without them when
+    they are joined, so that turning the bands on or off lays out no card."""
+    mm = 1 / PT_TO_MM
+    ops = ["q"]
+    for placed in sheet.cards:
+        rect, middle = placed.rect, round(placed.face.area.middle_mm, 4)
+        top = rect.y_mm + 2 * middle - stock.card_height_mm + PADDING_MM - (HEAD_GAP_MM + BAND_MM) / 2
+        ink = " ".join(f"{v:g}" for v in chapter_ink(placed.face))
+        ops.append(f"{ink} rg {(rect.x_mm + PADDING_MM) * mm:.4f} {(stock.paper.height_mm - top - BAND_MM) * mm:.4f} "
+                   f"{body_width_mm(stock) * mm:.4f} {BAND_MM * mm:.4f} re f")
+    ops.append("Q")
+    return "\n".join(ops).encode("ascii")
+
+
 def guide_drawings(stock: Stock, cut: str, backs: Backs) -> dict[str, bytes]:
     """The cut guides of each kind of sheet as PDF drawing operators, in points from the page's
     bottom-left corner, drawn as the built-in cut-guides.svg.j2 draws them (grey, 0.5 pt, cuts
@@ -440,10 +466,12 @@ def guide_drawings(stock: Stock, cut: str, backs: Backs) -> dict[str, bytes]:
 
 def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings, language: str, meta,
                     font_url: Callable[[str], str], urls: dict[str, str],
-                    chunks: int = 1) -> list[tuple[list[Sheet], str]]:
+                    chunks: int = 1, band: bool | None = None) -> list[tuple[list[Sheet], str]]:
     """The sheets as HTML: one document, or `chunks` documents of whole physical sheets each to render
     side by side, with the pages each holds. Each document carries the stylesheet of its own sheets,
-    so an edit that changes one card's size or place re-renders only the document holding it."""
+    so an edit that changes one card's size or place re-renders only the document holding it.
+    `band`: whether the sheets draw the colour bands (by default, as the settings say)."""
+    band = settings.cards.band if band is None else band
     per_chunk = _chunk_size(pages, chunks)
     documents = []
     for start in range(0, len(pages), per_chunk):
@@ -451,12 +479,13 @@ def sheet_documents(layouts: Layouts, pages: list[Sheet], stock: Stock, settings
         style = _style_for(chunk)
         css = stylesheet(layouts, stock, font_url, style, urls)
         documents.append((chunk, layouts.render("flashcards.html.j2", language=language, meta=meta,
-                                                sheets=_views(chunk, style), stylesheet=css, band=settings.cards.band)))
+                                                sheets=_views(chunk, style), stylesheet=css, band=band)))
     return documents
 
 
 def sheet_keys(layouts: Layouts, pages: list[Sheet], groups: list[list[Sheet]], stock: Stock, settings,
-               language: str, meta, font_url: Callable[[str], str], urls: dict[str, str]) -> list[str]:
+               language: str, meta, font_url: Callable[[str], str], urls: dict[str, str],
+               band: bool | None = None) -> list[str]:
     """For each physical sheet in `groups` (pages of `pages`), a text that changes whenever its own
     document (`sheet_documents` of it alone) would render differently: its markup, with the classes
     of one stylesheet made for all `pages`, and that stylesheet. One stylesheet for the deck costs
@@ -464,8 +493,9 @@ def sheet_keys(layouts: Layouts, pages: list[Sheet], groups: list[list[Sheet]], 
     style = _style_for(pages)
     every = steps(settings.cards.base_size_pt, settings.cards.min_size_pt)
     css = stylesheet(layouts, stock, font_url, dataclasses.replace(style, sizes=_sizes(every, style.sizes)), urls)
+    band = settings.cards.band if band is None else band
     return [layouts.render("flashcards.html.j2", language=language, meta=meta, sheets=_views(group, style),
-                           stylesheet=css, band=settings.cards.band) for group in groups]
+                           stylesheet=css, band=band) for group in groups]
 
 
 def _views(pages: list[Sheet], style: Style) -> list[SheetView]:

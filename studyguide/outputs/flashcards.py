@@ -23,9 +23,9 @@ from ..geometry.sheets import Backs, Stock, StockError, manual_order, stock_for
 from ..i18n import strings
 from ..layout.fit import (PADDING_MM, Area, Fit, Measuring, Side, body_width_mm, choose, head_heights,
                           plan_measuring, steps)
-from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, backs_laid_out, card_sides, deck, guide_urls,
-                                 guide_drawings, head_texts, measure_css, measure_html, sheet_documents, sheet_keys, sheets,
-                                 split_html)
+from ..layout.flashcards import (LABEL_INK, STACKED, SplitItem, Sheet, areas, backs_laid_out, band_drawing, card_sides,
+                                 chapter_ink, deck, guide_drawings, guide_urls, head_texts, measure_css, measure_html,
+                                 sheet_documents, sheet_keys, sheets, split_html)
 from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
 from ..model import Diagnostic, Location, Severity
@@ -67,17 +67,19 @@ def plan(context: Context) -> Plan:
     measuring = plan_measuring(list(sides.values()), head_texts(views, words["continued"]), stock,
                                options.base_size_pt, options.min_size_pt)
     cache = context.cache
-    # with a cache, the backs are rendered in one arrangement whatever the flip and offset, and
-    # their cards moved after (printing.backs), and the cut guides are rendered on their own and
-    # drawn over the sheets when they are joined: a change of flip, offset or guides then renders
-    # no card. A guide's own layouts may draw more on a sheet than cards and guides: rendered in place.
-    movable = cache is not None and context.layouts.built_in
+    # With a cache, the sheets are rendered in one arrangement whatever the flip, offset and gap
+    # (the backs as for a long-edge flip with no offset, every card as on the grid with no gap),
+    # their cards moved after (printing.backs), and the colour bands drawn over them at the join,
+    # each label given its chapter's colour then: a change of these then renders no card. The cut
+    # guides are drawn over the sheets at the join whether or not there is a cache, so that a
+    # build with one writes the same bytes as a build without. A guide's own layouts may draw
+    # more on a sheet than cards and guides: rendered in place, guides and all.
+    built_in = context.layouts.built_in
+    movable = cache is not None and built_in
     laid_out = backs_laid_out(stock, options.backs) if movable else options.backs
-    # the same grid with no gap between the cards: every card is moved to its place after, so a
-    # change of gap that keeps the grid lays out no card either (folded cards are rendered in place)
     laid_stock = dataclasses.replace(stock, gap_mm=0.0) if movable and not stock.fold else stock
-    # drawn over the sheets at the join, when the sheets are rendered without them
-    guides = guide_drawings(stock, options.cut, options.backs) if movable else None
+    banded = options.band and movable and not stock.fold  # folded cards: rendered in place
+    guides = guide_drawings(stock, options.cut, options.backs) if built_in else None
     physical_sheets = -(-len(views) // stock.per_sheet)
     per_chunk = -(-settings.build.chunk_cards // stock.per_sheet) if settings.build.chunk_cards else CHUNK_SHEETS
     css, record_keys, measured = "", {}, None
@@ -90,8 +92,8 @@ def plan(context: Context) -> Plan:
         record_keys = {item.id: cache.record_key("measure", measure_html(
             context.layouts, alone, stock, context.language, context.print_meta, context.font_url, css), context.roots)
             for item, alone in _alone(measuring)}
-    setup = _Setup(context, options, stock, laid_stock, words, tuple(views), sides, measuring, laid_out,
-                   {} if movable else guide_urls(context.layouts, stock, options.cut, options.backs), guides,
+    setup = _Setup(context, options, stock, laid_stock, banded, words, tuple(views), sides, measuring, laid_out,
+                   {} if built_in else guide_urls(context.layouts, stock, options.cut, options.backs), guides,
                    max(1, -(-physical_sheets // per_chunk)), css, record_keys,
                    measured)
     first = _measure(setup)
@@ -113,6 +115,7 @@ class _Setup:
     options: CardSettings
     stock: Stock
     laid_stock: Stock  # the one the sheets are rendered on (moved after to `stock`'s places)
+    banded: bool  # the colour bands are drawn over sheets rendered without them
     words: Mapping[str, str]
     views: tuple
     sides: Mapping[str, Side]
@@ -217,9 +220,13 @@ class _Passes:
 
         chunks, context, state = self._chunks(rendered), self.setup.context, self.state
         overlay = None
-        if self.setup.guides and isinstance(state, _Sheets):
+        if (self.setup.guides or self.setup.banded) and isinstance(state, _Sheets):
             kinds = tuple(sheet.kind for chunk in state.chunks.values() for sheet in chunk.placed)
-            overlay = (dict(self.setup.guides), kinds)
+            # the bands, on the sheets that were moved (those rendered in place drew their own)
+            in_place = set(state.placing.values())
+            bands = tuple(band_drawing(sheet, self.setup.stock) if self.setup.banded and key not in in_place
+                          else b"" for key, chunk in state.chunks.items() for sheet in chunk.placed)
+            overlay = (dict(self.setup.guides or {}), kinds, bands)
         return finish_sheets([chunk.pdf for chunk in chunks], self._file_pages(chunks), context.info(),
                              context.language, context.fonts, overlay)
 
@@ -320,11 +327,11 @@ def _sheets(setup: _Setup, fitted: _Fitted, pieces: dict[str, list[Markup]]) -> 
     pages = sheets(cards, setup.laid_stock, setup.laid_out)
     placed = pages if _in_place(setup) else sheets(cards, stock, options.backs)
     documents = sheet_documents(context.layouts, pages, setup.laid_stock, settings, context.language, context.print_meta,
-                                context.font_url, setup.urls, setup.chunks)
+                                context.font_url, setup.urls, setup.chunks, band=_band(setup))
     cache, keys, index = context.cache, [], None
     if cache is not None:
         texts = sheet_keys(context.layouts, pages, _physical(pages), setup.laid_stock, settings, context.language,
-                           context.print_meta, context.font_url, setup.urls)
+                           context.print_meta, context.font_url, setup.urls, band=_band(setup))
         keys = [cache.record_key("sheet", text, context.roots) for text in texts]
         index = RecordIndex(cache, "sheets", keys)
     chunks, parts, first, done = {}, {}, 0, 0
@@ -357,8 +364,8 @@ def _sheets(setup: _Setup, fitted: _Fitted, pieces: dict[str, list[Markup]]) -> 
             state = step.state
             continue
         alone = sheet_documents(context.layouts, [page for item in new for page in item.group], setup.laid_stock,
-                                settings,
-                                context.language, context.print_meta, context.font_url, setup.urls)[0][1]
+                                settings, context.language, context.print_meta, context.font_url, setup.urls,
+                                band=_band(setup))[0][1]
         follow = context.job(f"{key}:changed", alone, label=f"flashcards{parts[key]}, sheets changed", lines="b")
         state = dataclasses.replace(state, changed={**state.changed, follow.key: (key, found, follow)})
         jobs.append(follow)
@@ -407,7 +414,12 @@ def _finish_chunk(setup: _Setup, state: _Sheets, key: str, found: tuple, changed
 
 def _in_place(setup: _Setup) -> bool:
     """Whether the sheets are rendered with every card where it goes (nothing to move after)."""
-    return setup.laid_out == setup.options.backs and setup.laid_stock == setup.stock
+    return setup.laid_out == setup.options.backs and setup.laid_stock == setup.stock and not setup.banded
+
+
+def _band(setup: _Setup) -> bool | None:
+    """Whether the sheets as laid out draw the colour bands: not when they are drawn over them."""
+    return False if setup.banded else None
 
 
 def _place(setup: _Setup, state: _Sheets, key: str, rendered: Rendered) -> _Pass:
@@ -418,7 +430,7 @@ def _place(setup: _Setup, state: _Sheets, key: str, rendered: Rendered) -> _Pass
     context, chunk = setup.context, state.chunks[key]
     if _in_place(setup):
         return _Pass((), (), state)
-    moved = move_cards(rendered.pdf, _moves(chunk.pages, chunk.placed))
+    moved = move_cards(rendered.pdf, _moves(chunk.pages, chunk.placed, setup.banded))
     if moved is not None:
         return _Pass((), (), dataclasses.replace(state, made={**state.made,
                                                               key: dataclasses.replace(rendered, pdf=moved)}))
@@ -547,19 +559,20 @@ def _join_sheets(key: str, found: list, changed: Rendered | None, fonts) -> Rend
     return Rendered(key, out.getvalue(), len(pdf.pages), anchors, (), tuple(warnings), (), (), size, 0.0)
 
 
-def _moves(laid: list[Sheet], placed: list[Sheet]) -> list:
-    """How far each card of each page moves, from where it was rendered to where it goes (a page
-    whose cards all stay is left out)."""
+def _moves(laid: list[Sheet], placed: list[Sheet], banded: bool = False) -> list:
+    """How far each card of each page moves, from where it was rendered to where it goes, and with
+    bands, its label's colour (a page whose cards all stay as they are is left out)."""
     from ..printing.backs import CardMove, PageMove
 
     moves = []
     for page, (before, after) in enumerate(zip(laid, placed)):
-        if [a.rect for a in before.cards] == [b.rect for b in after.cards]:
+        if not banded and [a.rect for a in before.cards] == [b.rect for b in after.cards]:
             continue
         cards = tuple(CardMove(a.rect.x_mm, a.rect.y_mm, a.rect.width_mm, a.rect.height_mm,
-                               b.rect.x_mm - a.rect.x_mm, b.rect.y_mm - a.rect.y_mm)
+                               b.rect.x_mm - a.rect.x_mm, b.rect.y_mm - a.rect.y_mm,
+                               chapter_ink(b.face) if banded else None)
                       for a, b in zip(before.cards, after.cards))
-        moves.append(PageMove(page, cards))
+        moves.append(PageMove(page, cards, LABEL_INK if banded else None))
     return moves
 
 

@@ -34,12 +34,16 @@ class CardMove:
     height_mm: float
     dx_mm: float  # and how far it moves, right and down
     dy_mm: float
+    ink: tuple[float, float, float] | None = None  # its label's colour now (see PageMove.ink_from)
 
 
 @dataclass(frozen=True)
 class PageMove:
     page: int  # 0-based, in the rendered PDF
     cards: tuple[CardMove, ...]  # in document order
+    # the colour each card's label was rendered in: the first fill colour of that value drawn in a
+    # card after its background becomes the card's `ink` (the chapter's colour, for --band)
+    ink_from: tuple[float, float, float] | None = None
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -150,6 +154,21 @@ def _find(ops, blocks: list[_Block], move: PageMove, page_pt: tuple[float, float
     return None
 
 
+def _recolour(ops, group: list[_Block], old: tuple[float, ...], new: tuple[float, ...]) -> None:
+    """The first `rg` of colour `old` in a card's blocks set to `new`: its label's, drawn first after
+    its white background."""
+    import pikepdf
+
+    for block in group:
+        for index in range(block.start + 1, block.end):
+            operands, operator = ops[index]
+            if str(operator) == "rg" and len(operands) == 3 and \
+                    all(abs(float(v) - w) <= 1e-4 for v, w in zip(operands, old)):
+                ops[index] = pikepdf.ContentStreamInstruction([*new], operator)
+                return
+    raise _Unexpected("no label in the colour it was rendered in")
+
+
 def _translation(ctm: Matrix, dx_mm: float, dy_mm: float) -> list[float]:
     """The `cm` that moves by (dx, dy) mm on the page, right and down, under matrix `ctm`."""
     if abs(ctm[1]) > 1e-9 or abs(ctm[2]) > 1e-9:
@@ -180,6 +199,10 @@ def _moved_ops(ops, move: PageMove, page_pt: tuple[float, float]) -> list:
                     if not (left - INSIDE_PT <= x <= left + width + INSIDE_PT
                             and top - INSIDE_PT <= y <= top + height + INSIDE_PT):
                         raise _Unexpected("text outside its card")
+    if move.ink_from is not None:
+        for card, group in zip(move.cards, groups):
+            if card.ink is not None:
+                _recolour(ops, group, move.ink_from, card.ink)
     # each wrapped run: (first op, last op, translation)
     wraps = [(group[0].start, group[-1].end, _translation(group[0].ctm, card.dx_mm, card.dy_mm))
              for card, group in zip(move.cards, groups) if (card.dx_mm, card.dy_mm) != (0, 0)]
@@ -207,11 +230,14 @@ def _move_annotations(page, move: PageMove, page_height_pt: float) -> None:
         if "/Dest" in annotation or (action is not None and action.get("/S") != pikepdf.Name.URI):
             raise _Unexpected("a link to a place in the document")
         x1, y1, x2, y2 = (float(v) for v in annotation.Rect)
-        x, y = (x1 + x2) / 2, page_height_pt - (y1 + y2) / 2
+        # the card holding the whole link: cards may touch (no gap as rendered), and a link
+        # running past its card must not move with the card it runs into
+        low, high = page_height_pt - max(y1, y2), page_height_pt - min(y1, y2)
         card = next((card for card, (left, top, width, height) in zip(move.cards, rects)
-                     if left <= x <= left + width and top <= y <= top + height), None)
+                     if left - INSIDE_PT <= min(x1, x2) and max(x1, x2) <= left + width + INSIDE_PT
+                     and top - INSIDE_PT <= low and high <= top + height + INSIDE_PT), None)
         if card is None:
-            raise _Unexpected("a link outside every card")
+            raise _Unexpected("a link outside every card, or over the edge of one")
         dx, dy = card.dx_mm * MM_TO_PT, -card.dy_mm * MM_TO_PT
         annotation.Rect = pikepdf.Array([x1 + dx, y1 + dy, x2 + dx, y2 + dy])
         if "/QuadPoints" in annotation:

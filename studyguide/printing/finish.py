@@ -21,7 +21,8 @@ def preferences(pdf, duplex: str) -> None:
 
 
 def finish_sheets(pdfs: list[bytes], files: dict[str, tuple[list[int], str]], info: dict[str, str], language: str,
-                  fonts: Fonts | None = None, overlay: tuple[dict[str, bytes], tuple[str, ...]] | None = None
+                  fonts: Fonts | None = None,
+                  overlay: tuple[dict[str, bytes], tuple[str, ...], tuple[bytes, ...]] | None = None
                   ) -> dict[str, bytes]:
     """Sheets rendered in pieces, joined in order (with pikepdf, as the workbook's pieces are: see
     assemble.py), then made into files: name → (the joined pages it holds, 0-based and in order;
@@ -55,25 +56,45 @@ def finish_sheets(pdfs: list[bytes], files: dict[str, tuple[list[int], str]], in
     return result
 
 
-def draw_over(document, drawings: dict[str, bytes], page_kinds: tuple[str, ...]) -> None:
-    """Each page of `document` with the drawing of its kind (`page_kinds`: the kind of each page)
-    drawn over it: PDF drawing operators in the page's own space, one form XObject per kind
-    whatever the number of sheets."""
+def draw_over(document, drawings: dict[str, bytes], page_kinds: tuple[str, ...], own: tuple[bytes, ...] = ()) -> None:
+    """Each page of `document` with its `own` drawing, if any, and then the drawing of its kind
+    (`page_kinds`: the kind of each page) drawn over it: PDF drawing operators in the page's own
+    space, in form XObjects (one per kind whatever the number of sheets) under fixed names, so
+    that the same sheets always make the same bytes."""
     import pikepdf
 
     pages = list(document.pages)
-    if len(page_kinds) != len(pages):
-        raise ValueError(f"{len(pages)} pages and {len(page_kinds)} kinds of page")
-    forms = {}
-    for page, kind in zip(pages, page_kinds):
-        if kind not in drawings:
+    if len(page_kinds) != len(pages) or (own and len(own) != len(pages)):
+        raise ValueError(f"{len(pages)} pages, {len(page_kinds)} kinds of page and {len(own)} drawings")
+    forms: dict[str, pikepdf.Object] = {}
+    before = document.make_stream(b"q\n")  # the page's own drawing, in a state of its own
+
+    def form(data: bytes, box) -> pikepdf.Object:
+        return document.make_stream(data, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                                    BBox=[float(value) for value in box], Resources=pikepdf.Dictionary())
+
+    for number, (page, kind) in enumerate(zip(pages, page_kinds)):
+        drawn = []
+        if own and own[number]:
+            drawn.append(("/SGOwn", form(own[number], page.mediabox)))
+        if kind in drawings:
+            if kind not in forms:
+                forms[kind] = form(drawings[kind], page.mediabox)
+            drawn.append(("/SGKind", forms[kind]))
+        if not drawn:
             continue
-        if kind not in forms:
-            box = [float(value) for value in page.mediabox]
-            forms[kind] = document.make_stream(drawings[kind], Type=pikepdf.Name.XObject,
-                                               Subtype=pikepdf.Name.Form, BBox=box,
-                                               Resources=pikepdf.Dictionary())
-        page.add_overlay(forms[kind])
+        # the page's own copies: pages may share their resources, and each kind has its drawing
+        resources = pikepdf.Dictionary(dict((page.obj.get("/Resources") or pikepdf.Dictionary()).items()))
+        xobjects = pikepdf.Dictionary(dict((resources.get("/XObject") or pikepdf.Dictionary()).items()))
+        for name, drawing in drawn:
+            if name in xobjects:
+                raise ValueError(f"the page already has an XObject {name}")
+            xobjects[name] = drawing
+        resources.XObject = xobjects
+        page.obj.Resources = resources
+        page.contents_add(before, prepend=True)
+        page.contents_add(document.make_stream(
+            b"\nQ\n" + b"".join(f"q {name} Do Q\n".encode("ascii") for name, _ in drawn)), prepend=False)
 
 
 def finish_calibration(pdf: bytes, info: dict[str, str], language: str, flip: str) -> bytes:
