@@ -162,3 +162,21 @@ def test_priming_without_workers_renders_nothing_here():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=CONTENT.parent)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_priming_after_a_worker_died_leaves_the_failure_to_the_next_build(tmp_path):
+    """Priming only saves time: with a worker gone it does nothing and says nothing (the next
+    build meets the broken pool and reports it), rather than failing a build that succeeded."""
+    import time
+
+    job = Job("warm-up", "<p>预热</p>", "/", (str(tmp_path),), b"0123456789abcdef")
+    with Pool(2).warm() as workers:
+        workers.prime(job)
+        processes = list(workers._executor._processes.values())
+        assert processes
+        for process in processes:
+            process.kill()
+        deadline = time.monotonic() + 10
+        while any(process.is_alive() for process in processes) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers.prime(job)  # no exception

@@ -335,8 +335,12 @@ class Pool:
         if self.workers == 1 or self._executor is None:
             return  # rendering here would load WeasyPrint into this process for nothing
         from concurrent.futures import wait
+        from concurrent.futures.process import BrokenProcessPool
 
-        wait([self._executor.submit(render_job, job) for _ in range(len(self._executor._processes))])
+        try:  # it only saves time: a worker that died, or a render that failed, is the next build's to meet
+            wait([self._executor.submit(render_job, job) for _ in range(len(self._executor._processes))])
+        except (BrokenProcessPool, RuntimeError):
+            pass
 
     def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,
             cache=None, progress=None, meanwhile: Callable[[], None] | None = None) -> dict[str, Rendered]:
