@@ -13,41 +13,39 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import JobCache, Manifest, output_digest
-from .check import check_guide, check_layouts, check_settings, where_written
+from .check import chapter_language, content_roots, language_of, read_and_check, where_written
 from .config import Settings
 from .diagnostics import finding
-from .outputs import anki as anki_export
-from .outputs import tsv as tsv_export
-from .fonts import Fonts, FontsMissing, choose, font_dir, prepared
+from .fonts import prepared
 from .i18n import list_separator, strings
 from .layout import LayoutError, Layouts, Meta, chapter_views
 from .layout.content import ContentRenderer
 from .layout.workbook import glyphs_html
 from .model import Diagnostic, Guide, Location, Severity
 from .outputs import Context, Plan
-from .outputs import flashcards as flashcards_output
-from .outputs import pages as pages_output
-from .outputs import quiz as quiz_output
-from .outputs import study as study_output
-from .outputs import workbook as workbook_output
 from .printing.pool import Pool, Rendered
-from .read import read_guide
 from .read.symbols import symbol_characters
 from .read.text import with_references
 from .select import select_chapters, shuffle_questions
-from .resources import CHECKOUT, LAYOUTS
+from .resources import LAYOUTS
 from .write import remove_leftovers, signals_deferred, write_all
 
-# setting value in build.outputs → the module that plans it
+# setting value in build.outputs → the module of studyguide.outputs that plans it, imported when
+# asked for: `export csv` need not load the flashcards' or the workbook's code
 OUTPUTS = {
-    "workbook": workbook_output,
-    "flashcards": flashcards_output,
-    "html": pages_output,
-    "quiz": quiz_output,
-    "study": study_output,
-    "anki": anki_export,
-    "csv": tsv_export,
+    "workbook": "workbook",
+    "flashcards": "flashcards",
+    "html": "pages",
+    "quiz": "quiz",
+    "study": "study",
+    "anki": "anki",
+    "csv": "tsv",
 }
+
+
+def output(name: str):
+    """The module that plans the output `name` (a key of OUTPUTS)."""
+    return importlib.import_module(f".outputs.{OUTPUTS[name]}", __package__)
 
 
 @dataclass(frozen=True)
@@ -106,65 +104,6 @@ def shown_characters(guide: Guide, views, meta: Meta) -> set[str]:
         except OSError:
             pass
     return set("".join(texts))
-
-
-def language_of(settings: Settings, guide: Guide) -> str:
-    return guide.language if settings.guide.language == "auto" else settings.guide.language
-
-
-def chapter_language(settings: Settings, guide: Guide, chapter) -> str:
-    """A chapter's own language: its file's front matter, else the guide's setting, else what its
-    file's text looks like (so a Japanese file among Chinese ones gets Japanese forms)."""
-    if chapter.language:
-        return chapter.language
-    if settings.guide.language != "auto":
-        return settings.guide.language
-    return chapter.detected or guide.language
-
-
-def guide_fonts(settings: Settings, guide: Guide) -> Fonts:
-    """The faces for the guide's language and every chapter's, the guide's own first."""
-    languages = [language_of(settings, guide)]
-    languages += [chapter_language(settings, guide, chapter) for chapter in guide.chapters]
-    return choose(languages, settings.fonts_folder)
-
-
-def content_roots(content: list[Path]) -> list[Path]:
-    """The folders content may refer to (images): each content folder, or a file's own folder."""
-    real = [Path(os.path.realpath(p)) for p in content]  # never raises, not even for a link loop
-    return [p if p.is_dir() else p.parent for p in real]
-
-
-def read_and_check(settings: Settings, content: list[Path], user_layouts: Path | None = None
-                   ) -> tuple[Guide | None, Fonts | None, list[Diagnostic]]:
-    """Everything checked before rendering, for `build` and `check` alike: the fonts, the
-    content, its characters, links and images, and the guide's own layouts."""
-    try:
-        font_dir(settings.fonts_folder)
-    except FontsMissing as exc:
-        return None, None, [finding(
-            "SG110", f"the fonts {'cannot be used' if exc.unusable else 'are missing'}: {exc}", Location(exc.folder, 0, 0),
-            "put the font files themselves in that folder, as studyguide ships them" if exc.unusable else
-            "set build.fonts to a folder holding them" if settings.fonts_folder else
-            "restore the fonts/ folder (git checkout fonts)" if CHECKOUT else
-            "reinstall studyguide (pip install --force-reinstall studyguide)")]
-    guide = read_guide(content, reading=settings.read.reading(settings.source))
-    diagnostics = list(guide.diagnostics)
-    fonts = guide_fonts(settings, guide)
-    diagnostics += [finding("SG404", note, None, "on Debian or Ubuntu: sudo apt-get install fonts-noto-cjk")
-                    for note in fonts.notes]
-    languages = {chapter.source: chapter_language(settings, guide, chapter) for chapter in guide.chapters}
-    diagnostics += check_guide(guide, fonts, content_roots(content), languages)
-    diagnostics += check_settings(settings, fonts, language_of(settings, guide))
-    if user_layouts:
-        diagnostics += check_layouts(user_layouts)
-    if not guide.cards and not any(d.severity is Severity.ERROR for d in diagnostics):
-        diagnostics.append(finding(
-            "SG108", "there are no questions to build from", None,
-            "write numbered questions, such as "
-            + ("`1. 问题？`" if language_of(settings, guide).startswith("zh") else "`1. What is …?`")
-            + " with the answer on the next line"))
-    return guide, fonts, diagnostics
 
 
 def _refused(url: str, reason: str, user_layouts: Path | None) -> Diagnostic:
@@ -264,7 +203,7 @@ def _unwritable(out_dir: Path):
 def _render_and_write(settings: Settings, context: Context, result: Result, out_dir: Path, work_dir: Path,
                       fingerprint: str, progress, pool: Pool | None, kept: dict[str, str]) -> Result:
     wanted = ["quiz"] if settings.build.quiz else settings.build.outputs
-    plans: dict[str, Plan] = {name: OUTPUTS[name].plan(context) for name in wanted}
+    plans: dict[str, Plan] = {name: output(name).plan(context) for name in wanted}
     early: dict[str, tuple[dict, float]] = {}
 
     def meanwhile() -> None:

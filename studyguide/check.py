@@ -7,17 +7,22 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import finding
-from .fonts import Fonts, check_coverage
+from .fonts import Fonts, FontsMissing, check_coverage, choose, font_dir
 from .images import ImageRules, image_hint
 from .markdown import CELL_BREAK, Renderer, structure_parser
 from .model import Diagnostic, Guide, Location, Severity
+from .read import read_guide
 from .read.blocks import outside_fences
 from .read.symbols import symbol_characters
 from .read.text import strip_code, with_references
-from .resources import FONTS, LAYOUT_BYTES
+from .resources import CHECKOUT, FONTS, LAYOUT_BYTES
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 
 def check_guide(guide: Guide, fonts: Fonts, content_roots: list[Path],
@@ -423,3 +428,64 @@ def _shown(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+# -- everything checked before rendering, for `build` and `check` alike -----------------------------
+
+def language_of(settings: Settings, guide: Guide) -> str:
+    return guide.language if settings.guide.language == "auto" else settings.guide.language
+
+
+def chapter_language(settings: Settings, guide: Guide, chapter) -> str:
+    """A chapter's own language: its file's front matter, else the guide's setting, else what its
+    file's text looks like (so a Japanese file among Chinese ones gets Japanese forms)."""
+    if chapter.language:
+        return chapter.language
+    if settings.guide.language != "auto":
+        return settings.guide.language
+    return chapter.detected or guide.language
+
+
+def guide_fonts(settings: Settings, guide: Guide) -> Fonts:
+    """The faces for the guide's language and every chapter's, the guide's own first."""
+    languages = [language_of(settings, guide)]
+    languages += [chapter_language(settings, guide, chapter) for chapter in guide.chapters]
+    return choose(languages, settings.fonts_folder)
+
+
+def content_roots(content: list[Path]) -> list[Path]:
+    """The folders content may refer to (images): each content folder, or a file's own folder."""
+    real = [Path(os.path.realpath(p)) for p in content]  # never raises, not even for a link loop
+    return [p if p.is_dir() else p.parent for p in real]
+
+
+def read_and_check(settings: Settings, content: list[Path], user_layouts: Path | None = None
+                   ) -> tuple[Guide | None, Fonts | None, list[Diagnostic]]:
+    """Everything checked before rendering, for `build` and `check` alike: the fonts, the
+    content, its characters, links and images, and the guide's own layouts."""
+    try:
+        font_dir(settings.fonts_folder)
+    except FontsMissing as exc:
+        return None, None, [finding(
+            "SG110", f"the fonts {'cannot be used' if exc.unusable else 'are missing'}: {exc}", Location(exc.folder, 0, 0),
+            "put the font files themselves in that folder, as studyguide ships them" if exc.unusable else
+            "set build.fonts to a folder holding them" if settings.fonts_folder else
+            "restore the fonts/ folder (git checkout fonts)" if CHECKOUT else
+            "reinstall studyguide (pip install --force-reinstall studyguide)")]
+    guide = read_guide(content, reading=settings.read.reading(settings.source))
+    diagnostics = list(guide.diagnostics)
+    fonts = guide_fonts(settings, guide)
+    diagnostics += [finding("SG404", note, None, "on Debian or Ubuntu: sudo apt-get install fonts-noto-cjk")
+                    for note in fonts.notes]
+    languages = {chapter.source: chapter_language(settings, guide, chapter) for chapter in guide.chapters}
+    diagnostics += check_guide(guide, fonts, content_roots(content), languages)
+    diagnostics += check_settings(settings, fonts, language_of(settings, guide))
+    if user_layouts:
+        diagnostics += check_layouts(user_layouts)
+    if not guide.cards and not any(d.severity is Severity.ERROR for d in diagnostics):
+        diagnostics.append(finding(
+            "SG108", "there are no questions to build from", None,
+            "write numbered questions, such as "
+            + ("`1. 问题？`" if language_of(settings, guide).startswith("zh") else "`1. What is …?`")
+            + " with the answer on the next line"))
+    return guide, fonts, diagnostics

@@ -479,12 +479,10 @@ def _check(settings: Settings, content: list[Path], reporter, form: str, strict:
     `cards` lists every card first; verbose says which reader read each chapter."""
     import json
 
-    from .build import read_and_check
-    from .check import card_lines, card_report, check_report, reader_lines, strictly
+    from .check import (card_lines, card_report, chapter_language, check_report, language_of, read_and_check,
+                        reader_lines, strictly)
     from .model import Guide
     from .report import sort_key, summary_line
-
-    from .build import chapter_language, language_of
 
     guide, fonts, diagnostics = read_and_check(settings, content, _user_layouts(settings))
     guide = guide or Guide((), (), (), "en")

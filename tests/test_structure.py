@@ -175,3 +175,21 @@ def test_a_plan_and_the_context_cannot_be_changed_by_an_output():
         plan.jobs.append(plan.jobs[0])  # a tuple
     with pytest.raises(TypeError):
         plan.cards["b.pdf"] = 1
+
+
+def test_the_check_command_loads_no_code_of_the_later_stages(tmp_path):
+    """`check` reads and checks; it needs no output's, renderer's or joiner's code, and loading it
+    (a third of a second) would only make it slower."""
+    import subprocess
+    import sys
+
+    from conftest import CONTENT, ROOT
+
+    code = ("import sys; from studyguide import cli; status = cli.main(['check', '-q', sys.argv[1]]); "
+            "later = ('studyguide.build', 'studyguide.outputs', 'studyguide.printing', 'studyguide.layout', "
+            "'pikepdf', 'weasyprint', 'jinja2'); "
+            "print(status, sorted(m for m in sys.modules if m.startswith(later)))")
+    result = subprocess.run([sys.executable, "-c", code, str(CONTENT)], capture_output=True, text=True, cwd=ROOT,
+                            env={**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 []", result.stdout
