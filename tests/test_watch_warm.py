@@ -243,6 +243,7 @@ def test_watch_on_an_up_to_date_guide_gets_ready_without_writing_anything(tmp_pa
         assert not any(re.search(r"\d+ chapters?, \d+ cards?|rendered", line) for line in lines), lines
         assert manifest.stat().st_mtime_ns > recorded  # the build ran, from the cache
         assert {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in out.iterdir()} == written
+        time.sleep(0.5)  # the watcher starts on its folders just after saying so
         _save(project / "content" / "a.md", FIRST.replace("氧气和 ATP", "氧气、ATP 和 NADPH"))
         lines = session.rebuilt()
         assert any("1 chapter, 2 cards" in line for line in lines), lines

@@ -199,7 +199,8 @@ def _template_errors(name: str):
         # a template runs in a sandbox: what it does wrong, from an unsafe access to a division by
         # zero, is the template's fault and is reported at its line
         frames = _template_frames(exc)
-        where = Location(Path(frames[-1].filename), frames[-1].lineno or 1) if frames else Location(Path(name), 1)
+        where = Location(Path(frames[-1].filename), frames[-1].lineno or 1) if frames else \
+            Location(Path(getattr(exc, "template_file", None) or name), 1)
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         name = Path(frames[-1].filename).name if frames else name
         if isinstance(exc, SecurityError):

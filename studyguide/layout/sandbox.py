@@ -324,6 +324,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
                     raise TooMuchWork(f"the template wrote more than {LONGEST_OUTPUT:,} characters")
                 self.tick()
                 parts.append(part)
+        except TooMuchWork as exc:
+            # stopped between two of its parts (the build's time ran out as it began): no frame of
+            # the template is on the stack then, and the finding must still name its file
+            exc.template_file = template.filename
+            raise
         finally:
             self.stop()
         return "".join(parts)
