@@ -39,8 +39,15 @@ MARK_MM = 5.0  # length of a crop mark
 MARK_CLEAR_MM = 1.5  # between a crop mark and the grid
 BAND_MM = 0.9  # height of a chapter's colour band, under the head line
 RECALL_SCALE = 0.72  # the question repeated on the back, relative to the answer's size
+
+
+def rgb(colour: str) -> tuple[float, float, float]:
+    """`#rrggbb` as PDF colour values, as WeasyPrint writes them (six decimals)."""
+    return tuple(round(int(colour[i:i + 2], 16) / 255, 6) for i in (1, 3, 5))
+
+
+LABEL_INK = rgb("#1f5f8b")  # a card's label without bands: typography.css's --accent
 # distinct in colour and in grey, for up to eight chapters in a row
-LABEL_INK = (0.121569, 0.372549, 0.545098)  # a card's label without bands: typography.css's --accent, #1f5f8b
 CHAPTER_COLOURS = ("#1f5f8b", "#b5452b", "#2e7d4f", "#7b4fa0", "#b07d10", "#2a8a92", "#a03a6b", "#5a6b1e")
 _LONE_PARAGRAPH = re.compile(r"\s*<p>((?:(?!<p[\s>]|</p>).)*)</p>\s*", re.DOTALL)
 
@@ -422,8 +429,7 @@ def guide_urls(layouts: Layouts, stock: Stock, cut: str, backs: Backs) -> dict[s
 
 def chapter_ink(face) -> tuple[float, float, float]:
     """The colour of a face's chapter (`--band`), as PDF colour values, as WeasyPrint writes them."""
-    colour = CHAPTER_COLOURS[(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)]
-    return tuple(round(int(colour[i:i + 2], 16) / 255, 6) for i in (1, 3, 5))
+    return rgb(CHAPTER_COLOURS[(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)])
 
 
 def band_drawing(sheet: Sheet, stock: Stock) -> bytes:
@@ -450,7 +456,7 @@ def guide_drawings(stock: Stock, cut: str, backs: Backs) -> dict[str, bytes]:
     them when they are joined, so that a change of guides, flip or back offset lays out no card."""
     mm = 1 / PT_TO_MM
     height = stock.paper.height_mm
-    grey = " ".join(f"{int(GUIDE_GREY[i:i + 2], 16) / 255:.6f}" for i in (1, 3, 5))
+    grey = " ".join(f"{value:.6f}" for value in rgb(GUIDE_GREY))
     drawings = {}
     for kind, lines in guide_lines(stock, cut, backs).items():
         ops = [f"q {grey} RG {CUT_LINE_PT:g} w 0 J"]
