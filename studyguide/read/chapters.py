@@ -13,10 +13,11 @@ from ..model import Location
 from .blocks import Block, read_blocks
 from .driver import fill
 from .headings import parse_heading
+from .rules import cloze, separator
 from .rules.details import CLOSE, holds
 from .rules.headings import looks_like_question
 from .rules.starts import View, block_asks, label_start, pseudo_start
-from .rules.separator import SR_COMMENT, TAG
+from .rules.separator import SR_COMMENT, TAG, tagged_in_front
 from .settings import Markers
 from .source import Source
 from .text import ANSWER_LABEL, CHAPTER_WORDS, HEADING_NUMBER, PSEUDO_NUMBER, QUESTION_LABEL, SUB_NUMBER, WRAPPER, asks, line_span
@@ -52,6 +53,8 @@ class ChapterReader:
         self.blocks = self._code_comments(self._split_paragraphs(self._details(blocks)))
         self.diagnostics += [self._fault(kind, line) for kind, line in faults]
         self.view = View(self.lines, self.blocks)  # what the rules read
+        # `#flashcards` anywhere in the file: its `q::a` and `?` cards count as questions
+        self.tagged = bool(TAG.search(source.text)) or tagged_in_front(self.lines)
 
     def location(self, line: int, column: int = 1) -> Location:
         return Location(self.source.path, line + 1, column)
@@ -257,8 +260,8 @@ class ChapterReader:
 
     def _holds_starts(self, heading_index: int) -> bool:
         """Whether the text right under a heading holds questions: numbered or labelled ones, or a
-        question | answer table, up to the next heading, or a question in heading form as the
-        next heading below it."""
+        question | answer table, cloze deletions or (in a file tagged `#flashcards`) note-app
+        cards, up to the next heading, or a question in heading form as the next heading below it."""
         level = self.blocks[heading_index].level
         for block in self.blocks[heading_index + 1:]:
             if block.kind == "heading":
@@ -267,12 +270,18 @@ class ChapterReader:
                 return True
             if block.kind == "paragraph" and (label_start(self.view, block) or pseudo_start(self.view, block)):
                 return True
+            if block.kind in ("paragraph", "item") and self._holds_flashcards(block):
+                return True
             if block.kind == "table":
                 from .rules.table import holds_cards
 
                 if holds_cards(self.lines[block.start:block.end]):
                     return True
         return False
+
+    def _holds_flashcards(self, block: Block) -> bool:
+        lines = self.lines[block.start:block.end]
+        return bool(cloze.deletions("\n".join(lines), False)) or (self.tagged and separator.holds(lines))
 
     def _file_title(self) -> tuple[str, int | None]:
         front = self.source.front_matter

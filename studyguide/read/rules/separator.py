@@ -95,6 +95,19 @@ def read(section: Section) -> Reading | None:
     return reading
 
 
+def holds(lines: list[str]) -> bool:
+    """Whether a paragraph's lines hold a card of this form: a `q::a` line that is no code, or a
+    `?` line between its question and its answer."""
+    for k, line in enumerate(lines):
+        text = clean(line)
+        if text.strip() in ("?", "??") and 0 < k < len(lines) - 1:
+            return True
+        match = _INLINE.match(text)
+        if match and "{{c" not in text and not _in_code(text, match.start("sep")) and not _CODE_LIKE.search(text):
+            return True
+    return False
+
+
 def _unlisted(lines):
     number, first = unlist(lines[0][1])
     return [(lines[0][0], first)] + lines[1:]
@@ -110,11 +123,11 @@ def _tagged(section: Section) -> bool:
     """Whether the file is tagged `#flashcards`: worked out once per file, not per chapter."""
     memo = section.view.memo if section.view is not None else {}
     if "flashcards" not in memo:
-        memo["flashcards"] = any(TAG.search(text) for text in section.lines) or _tagged_in_front(section.lines)
+        memo["flashcards"] = any(TAG.search(text) for text in section.lines) or tagged_in_front(section.lines)
     return memo["flashcards"]
 
 
-def _tagged_in_front(lines: list[str]) -> bool:
+def tagged_in_front(lines: list[str]) -> bool:
     """`tags: flashcards` (or `[flashcards, …]`) in the file's front matter tags it as a `#flashcards` line does."""
     if not lines or lines[0].strip() != "---":
         return False
