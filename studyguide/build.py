@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .cache import JobCache, Manifest, output_digest
+from .cache import JobCache
 from .check import chapter_language, content_roots, language_of, read_and_check, where_written
 from .config import Settings
 from .diagnostics import finding
@@ -21,14 +19,14 @@ from .i18n import list_separator, strings
 from .layout import LayoutError, Layouts, Meta, chapter_views
 from .layout.content import ContentRenderer
 from .layout.workbook import glyphs_html
-from .model import Diagnostic, Guide, Location, Severity
+from .model import Diagnostic, Guide, Location
+from .outcome import Made, Result, write_outputs
 from .outputs import Context, Plan
 from .printing.pool import Pool, Rendered
 from .read.symbols import symbol_characters
 from .read.text import with_references
 from .select import select_chapters, shuffle_questions
 from .resources import LAYOUTS
-from .write import remove_leftovers, signals_deferred, write_all
 
 # setting value in build.outputs → the module of studyguide.outputs that plans it, imported when
 # asked for: `export csv` need not load the flashcards' or the workbook's code
@@ -46,29 +44,6 @@ OUTPUTS = {
 def output(name: str):
     """The module that plans the output `name` (a key of OUTPUTS)."""
     return importlib.import_module(f".outputs.{OUTPUTS[name]}", __package__)
-
-
-@dataclass(frozen=True)
-class Output:
-    """One file a build wrote, for the summary."""
-
-    path: Path
-    pages: int
-    cards: int
-    size_bytes: int
-    seconds: float
-    written: bool = True  # False when the file already held exactly these bytes
-
-
-@dataclass
-class Result:
-    guide: Guide | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    outputs: list[Output] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
 def created_date(sources: list[Path]) -> str:
@@ -136,6 +111,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
             return build(settings, content, out_dir, user_layouts, Path(temporary), progress=progress, pool=pool)
     result = Result()
     guide, fonts, result.diagnostics = read_and_check(settings, content, user_layouts)
+    checked = tuple(result.diagnostics)  # what reading and checking found, before any output's findings
     result.guide = guide
     roots = content_roots(content)
     if result.failed:
@@ -168,7 +144,7 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
                       cache=JobCache(work_dir) if fingerprint else None)
     try:
         result = _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool,
-                                   kept or {})
+                                   kept or {}, checked)
     except LayoutError as exc:
         result.diagnostics.append(exc.diagnostic)
         return result
@@ -201,7 +177,8 @@ def _unwritable(out_dir: Path):
 
 
 def _render_and_write(settings: Settings, context: Context, result: Result, out_dir: Path, work_dir: Path,
-                      fingerprint: str, progress, pool: Pool | None, kept: dict[str, str]) -> Result:
+                      fingerprint: str, progress, pool: Pool | None, kept: dict[str, str],
+                      checked: tuple[Diagnostic, ...] = ()) -> Result:
     wanted = ["quiz"] if settings.build.quiz else settings.build.outputs
     plans: dict[str, Plan] = {name: output(name).plan(context) for name in wanted}
     early: dict[str, tuple[dict, float]] = {}
@@ -227,8 +204,27 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
     if result.failed:
         return result
     made = _collect(plans, rendered, owner, early, out_dir)
-    return _write(made, result, out_dir, len(context.guide.cards), context.cache, work_dir, fingerprint, progress,
-                  kept)
+    result = write_outputs(made, result, out_dir, len(context.guide.cards), context.cache, work_dir, fingerprint, progress,
+                    kept)
+    if context.cache is not None and fingerprint and result.outputs:
+        _keep(plans, rendered, owner, context, fingerprint, checked)
+    return result
+
+
+def _keep(plans: dict[str, Plan], rendered: dict[str, Rendered], owner: dict[str, str], context: Context,
+          fingerprint: str, checked: tuple[Diagnostic, ...]) -> None:
+    """The record a build in which only where cards sit changes makes its outputs from, without
+    reading the guide (`cache.placement_key`): what each plan keeps, with what reading and
+    checking found and the guide's size, for its summary."""
+    from .cache import placement_key, plain_finding
+
+    kept = {name: plan.keep({key: item for key, item in rendered.items() if owner.get(key) == name})
+            for name, plan in plans.items()}
+    kept = {name: data for name, data in kept.items() if data is not None}
+    if kept:
+        context.cache.put_record(placement_key(context.cache, fingerprint), {
+            "outputs": kept, "checked": [plain_finding(d) for d in checked],
+            "chapters": len(context.guide.chapters), "cards": len(context.guide.cards)})
 
 
 def _schedule(plans: dict[str, Plan], settings: Settings, cache, progress, pool: Pool | None,
@@ -272,21 +268,11 @@ def _finish(plan: Plan, mine: dict[str, Rendered]) -> tuple[dict, float]:
     return files, time.perf_counter() - started
 
 
-@dataclass(frozen=True)
-class _Made:
-    """Every file of a build, with its pages, cards and the seconds it took."""
-
-    files: dict[Path, bytes | str]
-    pages: dict[str, int]
-    cards: dict[str, int]
-    seconds: dict[str, float]
-
-
 def _collect(plans: dict[str, Plan], rendered: dict[str, Rendered], owner: dict[str, str],
-             early: dict[str, tuple[dict, float]], out_dir: Path) -> _Made:
+             early: dict[str, tuple[dict, float]], out_dir: Path) -> Made:
     """Each output's files from its share of the rendered pieces (those made while rendering are
     taken as they are)."""
-    made = _Made({}, {}, {}, {})
+    made = Made({}, {}, {}, {})
     for name, plan in plans.items():
         mine = {key: item for key, item in rendered.items() if owner.get(key) == name}
         outputs, finishing = early[name] if name in early else _finish(plan, mine)
@@ -298,39 +284,3 @@ def _collect(plans: dict[str, Plan], rendered: dict[str, Rendered], owner: dict[
         made.pages.update(plan.pages(mine))
         made.cards.update(plan.cards)
     return made
-
-
-def _write(made: _Made, result: Result, out_dir: Path, all_cards: int, cache, work_dir: Path, fingerprint: str,
-           progress, kept: dict[str, str]) -> Result:
-    """The files written only once everything rendered, so a failed build leaves the old outputs
-    alone; a file whose bytes did not change is left as it is; and signals wait until all files
-    are in place, so an interrupted build leaves either every old file or every new one."""
-    digests = {}
-    changed: list[tuple[Path, bytes]] = []
-    for path, data in made.files.items():
-        data = data.encode("utf-8") if isinstance(data, str) else data
-        digest = hashlib.sha256(data).hexdigest()
-        written = output_digest(path) != digest
-        if written:
-            changed.append((path, data))
-        digests[path.name] = digest
-        result.outputs.append(Output(path, made.pages.get(path.name, 0), made.cards.get(path.name, all_cards),
-                                     len(data), made.seconds[path.name], written))
-    remove_leftovers(list(made.files))  # temporary files of a build that was killed
-    if progress is not None and hasattr(progress, "writing"):
-        progress.writing(len(changed))
-    with signals_deferred():
-        try:
-            write_all(changed, out_dir)  # the folder the next run looks in for a journal
-        except OSError as exc:
-            result.outputs = []
-            where = Path(exc.filename) if exc.filename else out_dir
-            result.diagnostics.append(finding(
-                "SG701", f"cannot write {where}: {exc.strerror or exc}; no output was replaced", Location(where),
-                "make the file or folder writable (chattr -i if it is immutable), or choose another folder "
-                "with --out"))
-            return result
-    if cache is not None:
-        cache.trim()
-        Manifest(work_dir).save(fingerprint, out_dir, kept | digests)
-    return result

@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import __version__
+from .model import Diagnostic, Location, Severity
 
 LIMIT_BYTES = 1 << 30  # the job cache is trimmed to this size, least recently used first
 FORMAT = b"studyguide-cache-2"  # first word of every entry; a different one is a miss
@@ -175,10 +176,10 @@ def decode(entry: bytes, key: str):
             read_anchors(data["anchors"]),
             tuple((plain_str(url), plain_str(why)) for url, why in plain_list(data["refused"])),
             tuple(plain_str(text) for text in plain_list(data["warnings"])),
-            tuple(Bookmark(plain_int(v[0]), plain_int(v[1]), plain_str(v[2]), _float(v[3]), _float(v[4]))
+            tuple(Bookmark(plain_int(v[0]), plain_int(v[1]), plain_str(v[2]), plain_float(v[3]), plain_float(v[4]))
                   for v in plain_list(data["bookmarks"])),
-            tuple(Link(plain_int(v[0]), plain_str(v[1]), *map(_float, v[2:6])) for v in plain_list(data["links"])),
-            tuple(map(_float, plain_list(data["page_size_pt"])[:2])),
+            tuple(Link(plain_int(v[0]), plain_str(v[1]), *map(plain_float, v[2:6])) for v in plain_list(data["links"])),
+            tuple(map(plain_float, plain_list(data["page_size_pt"])[:2])),
             texts={plain_str(name): tuple((plain_int(v[0]), plain_str(v[1])) for v in plain_list(held))
                    for name, held in _items(data["texts"])})
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
@@ -197,7 +198,7 @@ def read_anchors(value) -> dict:
     for name, row in _items(value):
         if len(plain_list(row)) != 5:
             raise ValueError("not an anchor")
-        anchors[plain_str(name)] = Anchor(plain_int(row[0]), *map(_float, row[1:5]))
+        anchors[plain_str(name)] = Anchor(plain_int(row[0]), *map(plain_float, row[1:5]))
     return anchors
 
 
@@ -208,7 +209,7 @@ def plain_int(value) -> int:
     return value
 
 
-def _float(value) -> float:
+def plain_float(value) -> float:
     if type(value) not in (int, float):
         raise TypeError("not a number")
     return float(value)
@@ -224,6 +225,21 @@ def plain_list(value) -> list:
     if type(value) is not list:
         raise TypeError("not a list")
     return value
+
+
+def plain_finding(diagnostic: Diagnostic) -> list:
+    """A finding as plain data, for a record (`found_again` reads it back)."""
+    where = diagnostic.location
+    return [int(diagnostic.severity), diagnostic.code, diagnostic.message,
+            None if where is None else str(where.path), 0 if where is None else where.line,
+            0 if where is None else where.column, diagnostic.hint]
+
+
+def found_again(row) -> Diagnostic:
+    """A finding from `plain_finding`'s data; ValueError when it is not such data."""
+    severity, code, message, path, line, column, hint = plain_list(row)
+    where = None if path is None else Location(Path(plain_str(path)), plain_int(line), plain_int(column))
+    return Diagnostic(Severity(plain_int(severity)), plain_str(code), plain_str(message), where, plain_str(hint))
 
 
 def _items(value):
@@ -455,6 +471,12 @@ def fingerprint(settings, content: list[Path], layouts: list[Path], fonts: Path)
     _tree(fonts, digest, contents=False)
     placement = json.dumps([getattr(cards, name) for name in PLACEMENT])
     return f"{digest.hexdigest()}.{hashlib.sha256(placement.encode()).hexdigest()[:16]}"
+
+
+def placement_key(cache: JobCache, fingerprint_: str) -> str:
+    """The record a build keeps for the next one in which only where cards sit changes: under
+    what its fingerprint says is laid out (see `fingerprint`)."""
+    return cache.record_key("placed", fingerprint_.partition(".")[0])
 
 
 def output_digest(path: Path) -> str | None:

@@ -783,8 +783,48 @@ def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, 
         manifest.save(stamp, out, last)
         return _build(settings, content, reporter)
     only = dataclasses.replace(settings, build=dataclasses.replace(settings.build, outputs=placed))
+    moved = _moved_again(only, reporter, out, manifest, stamp, last)
+    if moved is not None:
+        return moved
     # the record of what was written covers the outputs left as they are, in the one save
     return _run(only, content, reporter, out, None, manifest.path.parent, stamp, Pool(1), kept=last)
+
+
+def _moved_again(settings: Settings, reporter, out: Path, manifest, stamp: str, last: dict[str, str]) -> int | None:
+    """The placed outputs made from what the last build of the same guide kept for this (see
+    `outputs.flashcards.placed_again`): without reading the guide or laying anything out, and with
+    the findings of that build. None when there is no such record, or it does not serve."""
+    from .cache import JobCache, found_again, placement_key, plain_int, plain_list
+    from .outcome import Made, Result, write_outputs
+
+    work_dir = manifest.path.parent
+    cache = JobCache(work_dir)
+    record = cache.record(placement_key(cache, stamp))
+    try:
+        kept = {name: record["outputs"][name] for name in settings.build.outputs}
+        checked = [found_again(row) for row in plain_list(record["checked"])]
+        chapters, cards = plain_int(record["chapters"]), plain_int(record["cards"])
+    except (TypeError, ValueError, KeyError):  # none, or not what this version writes
+        return None
+    import time
+
+    from .outputs.flashcards import placed_again
+
+    made, found = Made({}, {}, {}, {}), list(checked)
+    with reporter:
+        for name, data in kept.items():
+            started = time.perf_counter()
+            again = placed_again(data, settings, cache) if name == "flashcards" else None
+            if again is None:
+                return None
+            files, pages, findings = again
+            for file, data in files.items():
+                made.files[out / file] = data
+                made.seconds[file] = (time.perf_counter() - started) / len(files)
+            made.pages.update(pages)
+            found += findings
+        result = write_outputs(made, Result(diagnostics=found), out, cards, cache, work_dir, stamp, reporter, last)
+    return _outcome(result, reporter, chapters, cards)
 
 
 def _run(settings: Settings, content: list[Path], reporter, out: Path, user_layouts: Path | None,
@@ -801,11 +841,16 @@ def _run(settings: Settings, content: list[Path], reporter, out: Path, user_layo
     except SelectionError as exc:
         reporter.error(f"studyguide: {exc}")
         return EXIT_USAGE
+    guide = result.guide
+    return _outcome(result, reporter, len(guide.chapters) if guide else 0, len(guide.cards) if guide else 0)
+
+
+def _outcome(result, reporter, chapters: int, cards: int) -> int:
+    """A build's findings and summary said, and its exit status."""
     reporter.diagnostics(result.diagnostics)
     if result.failed:
         count = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
         reporter.error(f"studyguide: {count} error{'s' * (count != 1)}; nothing was written.")
         return EXIT_CONTENT
-    guide = result.guide
-    reporter.summary(result.outputs, len(guide.chapters), len(guide.cards), result.diagnostics)
+    reporter.summary(result.outputs, chapters, cards, result.diagnostics)
     return EXIT_OK

@@ -115,16 +115,48 @@ def _in_place(tmp_path: Path, *args: str, edit=None) -> Path:
     return folder / "out" / "flashcards.pdf"
 
 
+def _forget_placement(folder: Path) -> None:
+    """Remove what the last full build kept for moving cards without reading the guide, so that the
+    next build reads it, finds its sheets in the cache and moves their cards (the way taken when
+    that record is gone, damaged or does not serve)."""
+    import json
+
+    from studyguide.cache import JobCache, cache_folder, placement_key
+
+    cache_dir = cache_folder(folder.resolve())
+    stamp = json.loads((cache_dir / "manifest.json").read_text(encoding="utf-8"))["fingerprint"]
+    cache = JobCache(cache_dir)
+    path = cache._path(placement_key(cache, stamp))
+    assert path.is_file()
+    path.unlink()
+
+
+def _moved_without_reading(result) -> None:
+    """The build read nothing and rendered nothing: no piece, not even one from the cache."""
+    assert result.returncode == 0, result.stderr
+    assert rendered_pieces(result) == {}, result.stdout
+    assert "0 pieces rendered, 0 from cache" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("way", ["kept", "read"])
 @pytest.mark.parametrize("setting", SETTINGS)
-def test_a_flip_back_offset_or_cut_guides_after_a_build_lay_out_no_card(guide, tmp_path, setting):
+def test_a_flip_back_offset_or_cut_guides_after_a_build_lay_out_no_card(guide, tmp_path, setting, way):
     """The backs' cards are moved and the cut guides drawn over the sheets when they are joined:
-    what prints is what a build rendering every sheet in place with its guides prints."""
+    what prints is what a build rendering every sheet in place with its guides prints. `kept`:
+    from what the last build kept, without reading the guide; `read`: with that record gone, the
+    guide read and the sheets found in the cache."""
     args = SETTINGS[setting]
+    assert run_cli(cwd=guide).returncode == 0  # the last build: default flip, no offset
+    if way == "read":
+        _forget_placement(guide)
     result = run_cli("--verbose", *args, cwd=guide)
     assert result.returncode == 0, result.stderr
-    rendered = rendered_pieces(result)
-    assert rendered.get("flashcards:sheets:0") is False  # taken from the cache
-    assert not any(rendered.values()), rendered  # nothing laid out, nothing measured
+    if way == "kept":
+        _moved_without_reading(result)
+    else:
+        rendered = rendered_pieces(result)
+        assert rendered.get("flashcards:sheets:0") is False  # taken from the cache
+        assert not any(rendered.values()), rendered  # nothing laid out, nothing measured
     _assert_same(guide / "out" / "flashcards.pdf", _in_place(tmp_path, *args))
     grey = tuple(round(int(GUIDE_GREY[i:i + 2], 16) / 255, 3) for i in (1, 3, 5))
     guides = [line for page in _read(guide / "out" / "flashcards.pdf") for line in page["guides"] if line[5] == grey]
@@ -136,6 +168,24 @@ def test_a_flip_back_offset_or_cut_guides_after_a_build_lay_out_no_card(guide, t
     assert bool(bands) == ("--band" in args)
     if bands:  # one colour per chapter, four chapters
         assert len({band[-1] for band in bands}) == 4
+
+
+@pytest.mark.parametrize("args", [SETTINGS["all"], ("--back-offset", "1.5,-2", "--cut", "none"),
+                                  ("--card", "poker", "--gap", "3", "--band")])
+def test_cards_moved_from_what_a_build_kept_are_the_bytes_the_guide_read_again_gives(tmp_path, args):
+    """Made without reading the guide, flashcards.pdf is byte for byte what the same move makes
+    after reading the guide and finding its sheets in the cache."""
+    base = ("--card", "poker") if "poker" in args else ()
+    folder = _make(tmp_path / "guide")
+    assert run_cli(*base, cwd=folder).returncode == 0
+    _moved_without_reading(run_cli(*args, cwd=folder))
+    kept = (folder / "out" / "flashcards.pdf").read_bytes()
+    assert run_cli(*base, cwd=folder).returncode == 0  # back as built, again without reading
+    _forget_placement(folder)
+    again = run_cli("--verbose", *args, cwd=folder)
+    assert again.returncode == 0, again.stderr
+    assert rendered_pieces(again).get("flashcards:sheets:0") is False
+    assert (folder / "out" / "flashcards.pdf").read_bytes() == kept
 
 
 def test_the_backs_really_move(guide, tmp_path):
@@ -299,8 +349,7 @@ def test_a_gap_between_the_cards_that_keeps_the_grid_lays_out_no_card(tmp_path):
     without = _read(folder / "out" / "flashcards.pdf")
     gapped = run_cli("--verbose", "--card", "poker", "--gap", "3", cwd=folder)
     assert gapped.returncode == 0, gapped.stderr
-    rendered = rendered_pieces(gapped)
-    assert rendered.get("flashcards:sheets:0") is False and not any(rendered.values()), rendered
+    _moved_without_reading(gapped)
     reference = _in_place(tmp_path, "--card", "poker", "--gap", "3")
     _assert_same(folder / "out" / "flashcards.pdf", reference)
     # and the cards did move: fronts and backs, each glyph by a multiple of 3 mm (one gap a
@@ -331,3 +380,75 @@ def test_guides_and_bands_drawn_at_the_join_are_those_the_templates_draw(tmp_pat
     grey = tuple(round(int(GUIDE_GREY[i:i + 2], 16) / 255, 3) for i in (1, 3, 5))
     assert all(any(line[5] == grey for line in page["guides"]) for page in pages)
     assert all(page["bands"] for page in pages) == ("--band" in args)
+
+
+WARNED = """# Chapter 5: Storage
+
+1. Which table compares the three disk kinds?
+   | Kind | Strength | Weakness | Typical use | Interface |
+   | --- | --- | --- | --- | --- |
+   | Magnetic-platter-drive | Inexpensive-capacity | Mechanical-latency | Archival-storage | SATA-connector |
+   | Solid-state-flash-drive | Random-access-speed | Write-endurance | Operating-systems | NVMe-connector |
+
+2. What is a sector?
+
+3. What does RAID 1 do?
+   It mirrors every block onto a second disk.
+"""
+
+
+def test_cards_moved_without_reading_report_what_the_build_that_read_them_found(tmp_path):
+    """The findings of reading (a question with no answer) and of the flashcards (a table too wide
+    for its card, read row by row) are said again by a build that moves the cards without reading
+    the guide, as a build that reads it says them."""
+    folder = _make(tmp_path / "guide")
+    (folder / "content" / "ch05.md").write_text(WARNED, encoding="utf-8")
+    first = run_cli(cwd=folder)
+    assert first.returncode == 0, first.stderr
+    said = sorted(line for line in first.stderr.splitlines() if " warning SG" in line)
+    assert any("SG301" in line for line in said) and any("SG601" in line for line in said), first.stderr
+    moved = run_cli("--flip", "short", cwd=folder)
+    _moved_without_reading(moved)
+    assert sorted(line for line in moved.stderr.splitlines() if " warning SG" in line) == said
+    assert "2 warnings" in moved.stdout or f"{len(said)} warnings" in moved.stdout, moved.stdout
+
+
+def test_a_record_that_does_not_serve_is_left_for_reading_the_guide(tmp_path):
+    """A damaged record, a sheet render gone from the cache, or a gap that changes how many cards
+    a sheet holds: the guide is read, and the cards land where a build in place puts them."""
+    import json
+
+    from studyguide.cache import JobCache, cache_folder, placement_key
+
+    folder = _make(tmp_path / "guide")
+    assert run_cli(cwd=folder).returncode == 0
+    cache_dir = cache_folder(folder.resolve())
+    cache = JobCache(cache_dir)
+    stamp = json.loads((cache_dir / "manifest.json").read_text(encoding="utf-8"))["fingerprint"]
+    record = cache.record(placement_key(cache, stamp))
+    chunks = record["outputs"]["flashcards"]["chunks"]
+    assert len(chunks) == 1 and len(chunks[0]["pages"]) == 6  # three sheets, front and back
+    # a render gone: read, and the sheets rendered again
+    cache._path(chunks[0]["entry"]).unlink()
+    gone = run_cli("--verbose", "--flip", "short", cwd=folder)
+    assert gone.returncode == 0, gone.stderr
+    assert rendered_pieces(gone).get("flashcards:sheets:0") is True
+    _assert_same(folder / "out" / "flashcards.pdf", _in_place(tmp_path / "a", "--flip", "short"))
+    # a damaged record: read, the sheets from the cache
+    path = cache._path(placement_key(cache, stamp))
+    path.write_bytes(path.read_bytes()[:-5])
+    damaged = run_cli("--verbose", cwd=folder)
+    assert damaged.returncode == 0, damaged.stderr
+    assert rendered_pieces(damaged).get("flashcards:sheets:0") is False
+    # a record whose pages are not on the grid: read
+    record = cache.record(placement_key(cache, stamp))
+    record["outputs"]["flashcards"]["chunks"][0]["pages"][0][1][0][3] += 1.0
+    cache.put_record(placement_key(cache, stamp), record)
+    shifted = run_cli("--verbose", "--back-offset", "1,1", cwd=folder)
+    assert shifted.returncode == 0, shifted.stderr
+    assert rendered_pieces(shifted).get("flashcards:sheets:0") is False
+    _assert_same(folder / "out" / "flashcards.pdf", _in_place(tmp_path / "b", "--back-offset", "1,1"))
+    # a gap that fits fewer cards on a sheet: laid out again
+    wide = run_cli("--verbose", "--gap", "12", cwd=folder)
+    assert wide.returncode == 0, wide.stderr
+    assert rendered_pieces(wide).get("flashcards:sheets:0") is True

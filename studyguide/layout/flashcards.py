@@ -215,6 +215,7 @@ def deck(views: list[CardView], sides: dict[str, Side], fits: dict[str, Fit], pi
 class Placed:
     face: Face
     rect: Rect  # the card's rectangle on the page, in mm
+    index: int = 0  # the card's place among its sheet's cards (its slot, on a front)
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,13 @@ class Sheet:
     kind: str  # front | back | fold
     number: int  # 1-based: the physical sheet
     cards: tuple[Placed, ...]
+
+
+def slot_rect(stock: Stock, kind: str, index: int, placement: Backs) -> Rect:
+    """Where the card at `index` of a sheet's cards sits on a front or back page."""
+    if kind == "back":
+        return stock.slot(stock.back_index(index, placement.flip)).moved(*placement.offset_mm)
+    return stock.slot(index)
 
 
 def sheets(cards: list[Flashcard], stock: Stock, placement: Backs) -> list[Sheet]:
@@ -238,14 +246,34 @@ def sheets(cards: list[Flashcard], stock: Stock, placement: Backs) -> list[Sheet
             placed = []
             for index, card in enumerate(batch):
                 question, answer = stock.slot(index).halves()
-                placed += [Placed(card.front, question), Placed(card.back, answer)]
+                placed += [Placed(card.front, question, index), Placed(card.back, answer, index)]
             result.append(Sheet("fold", number, tuple(placed)))
             continue
-        fronts = tuple(Placed(card.front, stock.slot(index)) for index, card in enumerate(batch))
-        backs = tuple(Placed(card.back, stock.slot(stock.back_index(index, placement.flip)).moved(*placement.offset_mm))
-                      for index, card in enumerate(batch))
-        result += [Sheet("front", number, fronts), Sheet("back", number, backs)]
+        for kind in ("front", "back"):
+            result.append(Sheet(kind, number, tuple(Placed(getattr(card, kind), slot_rect(stock, kind, index, placement),
+                                                            index) for index, card in enumerate(batch))))
     return result
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A card on a page as the join sees it: where it is, its place among its sheet's cards, and
+    its chapter's colour band (the chapter's order, and the middle of the card's text area)."""
+
+    rect: Rect
+    index: int
+    chapter: int
+    middle_mm: float
+
+
+def spots(sheet: Sheet) -> tuple[Spot, ...]:
+    return tuple(Spot(placed.rect, placed.index, placed.face.card.chapter_index, placed.face.area.middle_mm)
+                 for placed in sheet.cards)
+
+
+def moved_spots(page: tuple[Spot, ...], kind: str, stock: Stock, placement: Backs) -> tuple[Spot, ...]:
+    """The same cards where `stock` and `placement` put them: what `sheets` gives, from spots."""
+    return tuple(dataclasses.replace(spot, rect=slot_rect(stock, kind, spot.index, placement)) for spot in page)
 
 
 # -- cut guides ---------------------------------------------------------------------------------
@@ -427,22 +455,22 @@ def guide_urls(layouts: Layouts, stock: Stock, cut: str, backs: Backs) -> dict[s
         cut_dash=CUT_DASH_MM, fold_dash=FOLD_DASH_MM)) for kind, lines in guide_lines(stock, cut, backs).items()}
 
 
-def chapter_ink(face) -> tuple[float, float, float]:
-    """The colour of a face's chapter (`--band`), as PDF colour values, as WeasyPrint writes them."""
-    return rgb(CHAPTER_COLOURS[(face.card.chapter_index - 1) % len(CHAPTER_COLOURS)])
+def chapter_ink(chapter: int) -> tuple[float, float, float]:
+    """The colour of a chapter (by its order; `--band`), as PDF colour values, as WeasyPrint writes them."""
+    return rgb(CHAPTER_COLOURS[(chapter - 1) % len(CHAPTER_COLOURS)])
 
 
-def band_drawing(sheet: Sheet, stock: Stock) -> bytes:
+def band_drawing(page: tuple[Spot, ...], stock: Stock) -> bytes:
     """The colour bands of a sheet's cards (`--band`) as PDF drawing operators, in points from the
     page's bottom-left corner, where cards.css.j2 draws them: a bar as wide as the card's text,
     under the head line, in the chapter's colour. Drawn over sheets rendered without them when
     they are joined, so that turning the bands on or off lays out no card."""
     mm = 1 / PT_TO_MM
     ops = ["q"]
-    for placed in sheet.cards:
-        rect, middle = placed.rect, round(placed.face.area.middle_mm, 4)
+    for spot in page:
+        rect, middle = spot.rect, round(spot.middle_mm, 4)
         top = rect.y_mm + 2 * middle - stock.card_height_mm + PADDING_MM - (HEAD_GAP_MM + BAND_MM) / 2
-        ink = " ".join(f"{v:g}" for v in chapter_ink(placed.face))
+        ink = " ".join(f"{v:g}" for v in chapter_ink(spot.chapter))
         ops.append(f"{ink} rg {(rect.x_mm + PADDING_MM) * mm:.4f} {(stock.paper.height_mm - top - BAND_MM) * mm:.4f} "
                    f"{body_width_mm(stock) * mm:.4f} {BAND_MM * mm:.4f} re f")
     ops.append("Q")

@@ -113,6 +113,9 @@ class Plan:
     cards: Mapping[str, int] = field(default_factory=dict)  # cards in a file, when not the whole guide
     expected: int = 0  # jobs this plan will run in all, follow-ups included, as far as known up front
     findings: tuple[Diagnostic, ...] = ()  # found while planning
+    # plain data for a later build in which only where cards sit changed (flashcards: see
+    # `placed_again`), or None
+    keep: Callable[[dict[str, Rendered]], dict | None] = lambda rendered: None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "jobs", tuple(self.jobs))

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping, NamedTuple
 
 from markupsafe import Markup
 
-from ..cache import RecordIndex, anchor_rows, plain_int, plain_list, plain_str, read_anchors
+from ..cache import RecordIndex, anchor_rows, found_again, plain_finding, plain_float, plain_int, plain_list, plain_str, read_anchors
 from ..config import CardSettings, ConfigError
 from ..diagnostics import finding
 from ..geometry.paper import PT_TO_MM
-from ..geometry.sheets import Backs, Stock, StockError, manual_order, stock_for
+from ..geometry.sheets import Backs, Rect, Stock, StockError, manual_order, stock_for
 from ..i18n import strings
 from ..layout.fit import (PADDING_MM, Area, Fit, Measuring, Side, body_width_mm, choose, head_heights,
                           plan_measuring, steps)
 from ..layout.flashcards import (LABEL_INK, STACKED, SplitItem, Sheet, areas, backs_laid_out, band_drawing, card_sides,
                                  chapter_ink, deck, guide_drawings, guide_urls, head_texts, measure_css, measure_html,
-                                 sheet_documents, sheet_keys, sheets, split_html)
+                                 moved_spots, sheet_documents, sheet_keys, sheets, split_html, spots, Spot)
 from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
 from ..model import Diagnostic, Location, Severity
@@ -97,12 +98,12 @@ def plan(context: Context) -> Plan:
                    max(1, -(-physical_sheets // per_chunk)), css, record_keys,
                    measured)
     first = _measure(setup)
-    passes = _Passes(setup, first.state)
+    passes = _Passes(setup, first.state, stacked + first.findings)
     # measuring, then the sheets (long cards, rare, may add a split); or, when every side was
     # measured before, the sheets at once
     expected = len(first.jobs) + setup.chunks if isinstance(first.state, _Measure) else len(first.jobs)
     return Plan(first.jobs, passes.files, passes.then, pages=passes.page_counts, expected=expected,
-                findings=stacked + first.findings)
+                findings=stacked + first.findings, keep=passes.keep)
 
 
 # -- the passes: measure → fit → split → sheets, each from the previous pass's renders ----------
@@ -190,8 +191,9 @@ class _Passes:
     """The pool's callbacks: each rendered job goes to the pass waiting for it; only the current
     state is kept."""
 
-    def __init__(self, setup: _Setup, state) -> None:
+    def __init__(self, setup: _Setup, state, findings: tuple = ()) -> None:
         self.setup, self.state = setup, state
+        self.found = list(findings)  # every finding of this output's passes, for `keep`
 
     def then(self, rendered: Rendered) -> Step:
         if isinstance(self.state, _Measure):
@@ -203,6 +205,7 @@ class _Passes:
         else:
             step = _Pass((), (), self.state)
         self.state = step.state
+        self.found += step.findings
         return Step(step.jobs, step.findings)
 
     def _chunks(self, rendered: dict[str, Rendered]) -> list[Rendered]:
@@ -224,7 +227,7 @@ class _Passes:
             kinds = tuple(sheet.kind for chunk in state.chunks.values() for sheet in chunk.placed)
             # the bands, on the sheets that were moved (those rendered in place drew their own)
             in_place = set(state.placing.values())
-            bands = tuple(band_drawing(sheet, self.setup.stock) if self.setup.banded and key not in in_place
+            bands = tuple(band_drawing(spots(sheet), self.setup.stock) if self.setup.banded and key not in in_place
                           else b"" for key, chunk in state.chunks.items() for sheet in chunk.placed)
             overlay = (dict(self.setup.guides or {}), kinds, bands)
         return finish_sheets([chunk.pdf for chunk in chunks], self._file_pages(chunks), context.info(),
@@ -232,6 +235,93 @@ class _Passes:
 
     def page_counts(self, rendered: dict[str, Rendered]) -> dict[str, int]:
         return {name: len(pages) for name, (pages, _) in self._file_pages(self._chunks(rendered)).items()}
+
+    def keep(self, rendered: dict[str, Rendered]) -> dict | None:
+        """What a build in which only where cards sit changes needs to make the file again without
+        reading the guide (`placed_again`): each sheet render as laid out (its cache entry) and
+        where its cards are, the document's information and fonts, and this output's findings,
+        none of which depend on where cards sit. None when the sheets are not moved but rendered
+        in place (no cache, folded cards, a guide's own layouts)."""
+        setup, state = self.setup, self.state
+        context = setup.context
+        if context.cache is None or not context.layouts.built_in or setup.stock.fold or not isinstance(state, _Sheets):
+            return None
+        chunks = [{"entry": context.cache.key(chunk.job), "name": key,
+                   "pages": [[page.kind, [[spot.index, spot.chapter, spot.middle_mm, spot.rect.x_mm, spot.rect.y_mm,
+                                           spot.rect.width_mm, spot.rect.height_mm]
+                                          for spot in spots(page)]] for page in chunk.pages]}
+                  for key, chunk in state.chunks.items()]
+        fonts = [[face.family, face.weight, str(context.fonts.path(face))] for face in context.fonts.faces]
+        return {"per_sheet": setup.stock.per_sheet, "chunks": chunks, "info": context.info(),
+                "language": context.language, "fonts": fonts, "findings": [plain_finding(d) for d in self.found]}
+
+
+class _FontFiles:
+    """The font file of each family and weight, as `unify_fonts` asks for it."""
+
+    def __init__(self, rows) -> None:
+        self.files = {(plain_str(family), plain_int(weight)): plain_str(file) for family, weight, file in rows}
+
+    def file_of(self, family: str, weight: int):
+        file = self.files.get((family, weight))
+        return Path(file) if file else None
+
+
+def placed_again(record, settings, cache) -> tuple[dict[str, bytes], dict[str, int], list[Diagnostic]] | None:
+    """flashcards.pdf made again from the sheets as the last build laid them out (its `keep`
+    record), with its cards moved where the settings' flip, back offset and gap put them, and its
+    guides and bands drawn over: the files, their pages, and the findings of the build that laid
+    them out. What a build of the same guide lays out and moves, byte for byte; None when the
+    record does not serve (another grid, a render gone from the cache, a page not drawn as
+    expected): the guide is then read and its sheets placed as usual."""
+    from ..printing.backs import move_cards
+    from ..printing.finish import finish_sheets
+
+    options = settings.cards
+    try:
+        stock = stock_for(options)
+    except StockError:
+        return None
+    if stock.fold or settings.build.quiz:
+        return None
+    laid_stock, laid_out = dataclasses.replace(stock, gap_mm=0.0), backs_laid_out(stock, options.backs)
+    try:
+        if plain_int(record["per_sheet"]) != stock.per_sheet:
+            return None  # a gap that changes how many cards a sheet holds: laid out again
+        pdfs, kinds, bands = [], [], []
+        for chunk in plain_list(record["chunks"]):
+            laid, placed = [], []
+            for kind, cards in plain_list(chunk["pages"]):
+                page = tuple(Spot(Rect(*(plain_float(v) for v in row[3:7])), plain_int(row[0]), plain_int(row[1]),
+                                  plain_float(row[2])) for row in map(plain_list, cards))
+                kind = plain_str(kind)
+                if kind not in ("front", "back") or moved_spots(page, kind, laid_stock, laid_out) != page:
+                    return None  # not the grid these settings lay out on
+                laid.append(page)
+                placed.append(moved_spots(page, kind, stock, options.backs))
+                kinds.append(kind)
+            rendered = cache.entry(plain_str(chunk["entry"]), plain_str(chunk["name"]))
+            if rendered is None or rendered.pages != len(laid):
+                return None
+            pdf = rendered.pdf
+            if not (laid_out == options.backs and laid_stock == stock and not options.band):  # as `_in_place`
+                pdf = move_cards(pdf, _moves(laid, placed, options.band))
+                if pdf is None:
+                    return None
+            pdfs.append(pdf)
+            bands += [band_drawing(page, stock) if options.band else b"" for page in placed]
+        guides = guide_drawings(stock, options.cut, options.backs)
+        overlay = (guides, tuple(kinds), tuple(bands)) if guides or options.band else None
+        info = {plain_str(k): plain_str(v) for k, v in dict(record["info"]).items()}
+        fonts = _FontFiles(map(plain_list, plain_list(record["fonts"])))
+        findings = [found_again(row) for row in plain_list(record["findings"])]
+        language = plain_str(record["language"])
+    except (TypeError, ValueError, KeyError):  # not what this version writes
+        return None
+    if len(pdfs) > 1 and not all(Path(file).is_file() for file in fonts.files.values()):
+        return None  # the fonts cut for the guide are gone from the cache: laid out again
+    files = finish_sheets(pdfs, file_pages(options, False, len(kinds)), info, language, fonts, overlay)
+    return files, {name: len(pages) for name, (pages, _) in file_pages(options, False, len(kinds)).items()}, findings
 
 
 def _then(findings: tuple, step: _Pass) -> _Pass:
@@ -430,7 +520,8 @@ def _place(setup: _Setup, state: _Sheets, key: str, rendered: Rendered) -> _Pass
     context, chunk = setup.context, state.chunks[key]
     if _in_place(setup):
         return _Pass((), (), state)
-    moved = move_cards(rendered.pdf, _moves(chunk.pages, chunk.placed, setup.banded))
+    moved = move_cards(rendered.pdf, _moves([spots(page) for page in chunk.pages],
+                                            [spots(page) for page in chunk.placed], setup.banded))
     if moved is not None:
         return _Pass((), (), dataclasses.replace(state, made={**state.made,
                                                               key: dataclasses.replace(rendered, pdf=moved)}))
@@ -559,19 +650,19 @@ def _join_sheets(key: str, found: list, changed: Rendered | None, fonts) -> Rend
     return Rendered(key, out.getvalue(), len(pdf.pages), anchors, (), tuple(warnings), (), (), size, 0.0)
 
 
-def _moves(laid: list[Sheet], placed: list[Sheet], banded: bool = False) -> list:
+def _moves(laid: list[tuple[Spot, ...]], placed: list[tuple[Spot, ...]], banded: bool = False) -> list:
     """How far each card of each page moves, from where it was rendered to where it goes, and with
     bands, its label's colour (a page whose cards all stay as they are is left out)."""
     from ..printing.backs import CardMove, PageMove
 
     moves = []
     for page, (before, after) in enumerate(zip(laid, placed)):
-        if not banded and [a.rect for a in before.cards] == [b.rect for b in after.cards]:
+        if not banded and [a.rect for a in before] == [b.rect for b in after]:
             continue
         cards = tuple(CardMove(a.rect.x_mm, a.rect.y_mm, a.rect.width_mm, a.rect.height_mm,
                                b.rect.x_mm - a.rect.x_mm, b.rect.y_mm - a.rect.y_mm,
-                               chapter_ink(b.face) if banded else None)
-                      for a, b in zip(before.cards, after.cards))
+                               chapter_ink(b.chapter) if banded else None)
+                      for a, b in zip(before, after))
         moves.append(PageMove(page, cards, LABEL_INK if banded else None))
     return moves
 
