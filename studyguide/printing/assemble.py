@@ -12,6 +12,7 @@ its outputs) would take minutes; qpdf reads and writes them more than ten times 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -62,19 +63,32 @@ def _to_unicode(font) -> dict[str, bytes]:
     return mapping
 
 
+_W_TOKEN = re.compile(rb"\[|\]|[-+]?(?:\d+\.?\d*|\.\d+)")
+
+
 def _widths(descendant) -> dict[int, float]:
-    """Glyph code → advance in 1/1000 em, from a CIDFont's /W array."""
+    """Glyph code → advance in 1/1000 em, from a CIDFont's /W array.
+
+    Read from the array's text: walking it as pikepdf objects cost a joined edition a tenth of a
+    second (a CJK face has thousands of entries)."""
     widths: dict[int, float] = {}
-    array = list(descendant.get(Name.W, Array()))
-    i = 0
-    while i < len(array):
-        first = int(array[i])
-        if isinstance(array[i + 1], Array):
-            for offset, width in enumerate(array[i + 1]):
-                widths[first + offset] = float(width)
-            i += 2
+    array = descendant.get(Name.W)
+    if array is None:
+        return widths
+    tokens = _W_TOKEN.findall(array.unparse(resolved=True))
+    if tokens[:1] != [b"["] or tokens[-1:] != [b"]"]:
+        raise ValueError("a /W that is not an array")
+    i, end = 1, len(tokens) - 1
+    while i < end:
+        first = int(float(tokens[i]))
+        if tokens[i + 1] == b"[":
+            j = i + 2
+            while tokens[j] != b"]":
+                widths[first + j - i - 2] = float(tokens[j])
+                j += 1
+            i = j + 1
         else:
-            last, width = int(array[i + 1]), float(array[i + 2])
+            last, width = int(float(tokens[i + 1])), float(tokens[i + 2])
             for code in range(first, last + 1):
                 widths[code] = width
             i += 3
@@ -111,6 +125,23 @@ def _face_file(base_font: str, fonts: Fonts) -> Path | None:
     return fonts.file_of(family, weight)
 
 
+@functools.lru_cache(maxsize=16)
+def _subset(file: str, size: int, mtime_ns: int, glyphs: frozenset[int]) -> bytes:
+    """The face in `file` cut to `glyphs`, keeping their ids; remembered by the file's size and
+    time and the glyphs, since `watch` joins the same editions with the same glyphs save after save."""
+    import uharfbuzz as hb
+
+    face = hb.Face(hb.Blob.from_file_path(file))
+    request = hb.SubsetInput()
+    for gid in glyphs:
+        request.glyph_set.add(gid)
+    request.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
+                     | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING)
+    for tag in UNUSED_TABLES:
+        request.drop_table_tag_set.add(int.from_bytes(tag.encode(), "big"))
+    return hb.subset(face, request).blob.data
+
+
 def unify_fonts(pdf: pikepdf.Pdf, fonts: Fonts) -> None:
     """Give every piece's copy of a face one font program holding all the glyphs any piece uses.
 
@@ -118,8 +149,6 @@ def unify_fonts(pdf: pikepdf.Pdf, fonts: Fonts) -> None:
     pieces' glyph codes agree: one subset cut for the union of their glyphs serves them all,
     and the joined PDF carries each face once instead of once per piece.
     """
-    import uharfbuzz as hb
-
     descriptors: dict[Path, list] = {}
     glyphs: dict[Path, set[int]] = {}
     seen: set[tuple[int, int]] = set()
@@ -139,15 +168,11 @@ def unify_fonts(pdf: pikepdf.Pdf, fonts: Fonts) -> None:
             descriptors.setdefault(file, []).append(descriptor)
             glyphs.setdefault(file, set()).update(_widths(descendant))
     for file, found in descriptors.items():
-        face = hb.Face(hb.Blob.from_file_path(str(file)))
-        request = hb.SubsetInput()
-        for gid in glyphs[file] | {0}:
-            request.glyph_set.add(gid)
-        request.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
-                         | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING)
-        for tag in UNUSED_TABLES:
-            request.drop_table_tag_set.add(int.from_bytes(tag.encode(), "big"))
-        data = hb.subset(face, request).blob.data
+        try:
+            stat = file.stat()
+        except OSError:
+            continue  # a face gone since it was rendered: its pieces keep their own programs
+        data = _subset(str(file), stat.st_size, stat.st_mtime_ns, frozenset(glyphs[file] | {0}))
         key = Name.FontFile3 if Name.FontFile3 in found[0] else Name.FontFile2
         stream = pikepdf.Stream(pdf, data)
         if key == Name.FontFile3:  # a CFF-flavoured OpenType font program
