@@ -180,8 +180,18 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
                       fingerprint: str, progress, pool: Pool | None, kept: dict[str, str],
                       checked: tuple[Diagnostic, ...] = ()) -> Result:
     wanted = ["quiz"] if settings.build.quiz else settings.build.outputs
-    plans: dict[str, Plan] = {name: output(name).plan(context) for name in wanted}
+    plans: dict[str, Plan] = {}
+    for name in wanted:  # up to the first output with pieces to render, whose jobs then start at once
+        plans[name] = output(name).plan(context)
+        if plans[name].jobs:
+            break
+    rest = [name for name in wanted if name not in plans]
     early: dict[str, tuple[dict, float]] = {}
+
+    def later() -> dict[str, Plan]:
+        """The other outputs' plans, made while the first one's jobs render (planning the
+        flashcards or the workbook takes a tenth of a second or more)."""
+        return {name: output(name).plan(context) for name in rest}
 
     def meanwhile() -> None:
         """The outputs that need no rendering (HTML, exports) are made while the workers render,
@@ -196,7 +206,8 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
         """An output whose jobs are all back is made at once, while the workers render the others'."""
         early[name] = _finish(plans[name], mine)
 
-    rendered, owner, findings = _schedule(plans, settings, context.cache, progress, pool, meanwhile, finished)
+    rendered, owner, findings = _schedule(plans, settings, context.cache, progress, pool, meanwhile, finished,
+                                          later)
     result.diagnostics += findings
     refused = sorted({pair for item in rendered.values() for pair in item.refused})
     for url, reason in refused:
@@ -228,20 +239,40 @@ def _keep(plans: dict[str, Plan], rendered: dict[str, Rendered], owner: dict[str
 
 
 def _schedule(plans: dict[str, Plan], settings: Settings, cache, progress, pool: Pool | None,
-              meanwhile, finished) -> tuple[dict[str, Rendered], dict[str, str], list[Diagnostic]]:
+              meanwhile, finished, later=None) -> tuple[dict[str, Rendered], dict[str, str], list[Diagnostic]]:
     """Every plan's jobs run on one pool, each finished job handed back to its plan for the jobs
     that follow it: what was rendered, the output each job belongs to, and what the plans found.
-    `finished(name, rendered)` hears of each output once the last of its jobs is back."""
-    findings = [finding for plan in plans.values() for finding in plan.findings]
-    jobs = [job for plan in plans.values() for job in plan.jobs]
-    owner = {job.key: name for name, plan in plans.items() for job in plan.jobs}
-    outstanding = Counter(owner.values())  # output → its jobs not back yet
-    mine: dict[str, dict[str, Rendered]] = {name: {} for name in plans}
-    labels = {job.key: job.label for job in jobs if job.label}  # grows with the jobs that follow
-    if progress is not None and hasattr(progress, "expect"):  # the whole count, before the first job
+    `finished(name, rendered)` hears of each output once the last of its jobs is back. `later()`,
+    if given, makes more plans once the first jobs render (they join `plans`), before `meanwhile`."""
+    findings: list[Diagnostic] = []
+    owner: dict[str, str] = {}
+    outstanding: Counter = Counter()  # output → its jobs not back yet
+    mine: dict[str, dict[str, Rendered]] = {}
+    labels: dict[str, str] = {}  # grows with the jobs that follow
+
+    def add(more: dict[str, Plan]) -> list:
+        jobs = []
+        for name, plan in more.items():
+            plans[name] = plan
+            findings.extend(plan.findings)
+            owner.update({job.key: name for job in plan.jobs})
+            outstanding[name] += len(plan.jobs)
+            mine[name] = {}
+            labels.update({job.key: job.label for job in plan.jobs if job.label})
+            jobs += plan.jobs
+        return jobs
+
+    jobs = add(dict(plans))
+    if progress is not None and hasattr(progress, "expect"):  # the count known before the first job
         progress.expect(sum(plan.expected or len(plan.jobs) for plan in plans.values()), labels)
     if not jobs:
         return {}, owner, findings
+
+    def more() -> list:
+        jobs = add(later()) if later is not None else []
+        if meanwhile is not None:
+            meanwhile()
+        return jobs
 
     def then(item: Rendered) -> tuple:
         name = owner[item.key]
@@ -256,9 +287,9 @@ def _schedule(plans: dict[str, Plan], settings: Settings, cache, progress, pool:
         return step.jobs
 
     if pool is not None:
-        return pool.run(jobs, then, cache, progress, meanwhile), owner, findings
+        return pool.run(jobs, then, cache, progress, more), owner, findings
     with Pool(settings.build.jobs or min(len(jobs), os.cpu_count() or 1)) as own:
-        return own.run(jobs, then, cache, progress, meanwhile), owner, findings
+        return own.run(jobs, then, cache, progress, more), owner, findings
 
 
 def _finish(plan: Plan, mine: dict[str, Rendered]) -> tuple[dict, float]:

@@ -44,3 +44,44 @@ def test_each_output_is_finished_once_its_last_job_is_back():
     # the flashcards (their follow-up back) are made before the workbook's jobs come back
     flashcards = events.index(("finished", "flashcards", ["cards 1", "cards 2"]))
     assert flashcards < events.index(("back", "key")) and flashcards < events.index(("back", "body")), events
+
+
+def test_outputs_planned_later_join_the_jobs_under_way():
+    """The first output's jobs are handed to the pool before the other outputs are planned (which
+    takes a tenth of a second or more each); their plans then join, and all are rendered,
+    followed up and finished as if planned together."""
+    events = []
+
+    def then(item: Rendered) -> Step:
+        events.append(("back", item.key))
+        return Step((_job("cards 2"),)) if item.key == "cards 1" else Step()
+
+    plans = {"workbook": Plan((_job("key"), _job("body")), files=lambda rendered: {}, then=then)}
+
+    class Pending(Pool):
+        def submit(self, job):
+            events.append(("submitted", job.key))
+            return super().submit(job)
+
+    def later():
+        events.append(("planned later",))
+        return {"flashcards": Plan((_job("cards 1"),), files=lambda rendered: {}, then=then),
+                "html": Plan((), files=lambda rendered: {})}
+
+    class Uncached(_RenderedBefore):
+        def get(self, job: Job):
+            return None
+
+        def put(self, job: Job, result: Rendered) -> None:
+            pass
+
+    with Pending(1) as pool:
+        rendered, owner, findings = _schedule(plans, None, Uncached(), None, pool, lambda: events.append(("meanwhile",)),
+                                              lambda name, mine: events.append(("finished", name, sorted(mine))),
+                                              later)
+    assert list(plans) == ["workbook", "flashcards", "html"]
+    assert set(rendered) == {"key", "body", "cards 1", "cards 2"} and not findings
+    assert owner["cards 2"] == "flashcards"
+    assert events.index(("submitted", "body")) < events.index(("planned later",)) < events.index(("meanwhile",))
+    finished = sorted(event for event in events if event[0] == "finished")
+    assert finished == [("finished", "flashcards", ["cards 1", "cards 2"]), ("finished", "workbook", ["body", "key"])]

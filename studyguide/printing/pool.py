@@ -343,12 +343,14 @@ class Pool:
             pass
 
     def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,
-            cache=None, progress=None, meanwhile: Callable[[], None] | None = None) -> dict[str, Rendered]:
+            cache=None, progress=None, meanwhile: Callable[[], Iterable[Job] | None] | None = None
+            ) -> dict[str, Rendered]:
         """Render jobs; `then(result)` may return follow-up jobs (such as a render after a measure).
 
         With a cache, a job rendered before (same HTML, same files) is taken from it instead.
         `progress`, if given, hears `added(count)` and `done(rendered, cached)`. `meanwhile`, if
-        given, is called once the workers are busy, for work the main process can do in the meantime.
+        given, is called once the workers are busy, for work the main process can do in the meantime;
+        it may return more jobs (those of outputs planned while the first jobs render).
 
         The workers are given one job each at a time, chosen when one falls free: the jobs others
         wait on first (measuring, numbering), then the biggest, so the last to finish is a small one.
@@ -379,7 +381,12 @@ class Pool:
             start(job)
         feed()
         if meanwhile is not None:
-            meanwhile()
+            more = list(meanwhile() or ())
+            if progress and more:
+                progress.added(len(more))
+            for job in more:
+                start(job)
+            feed()
         while pending or ready or waiting:
             if ready:
                 result, cached = ready.pop(), True
