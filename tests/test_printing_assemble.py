@@ -82,3 +82,34 @@ def test_saving_replaces_the_information_and_gives_the_same_bytes_each_time():
     reader = PdfReader(io.BytesIO(once))
     assert dict(reader.metadata) == {"/Title": "Quiz"}
     assert reader.trailer["/Root"]["/Lang"] == "ko"
+
+
+def test_font_widths_are_read_in_both_forms_of_a_w_array():
+    """`c [w1 w2 …]` gives consecutive codes their widths, `first last w` one width to a range."""
+    from studyguide.printing.assemble import _widths
+
+    descendant = pikepdf.Dictionary(W=pikepdf.Array([1, [224], 17, 19, 555.5, 40, [-3, 1000.25], 90, 90, 0]))
+    assert _widths(descendant) == {1: 224.0, 17: 555.5, 18: 555.5, 19: 555.5, 40: -3.0, 41: 1000.25, 90: 0.0}
+    assert _widths(pikepdf.Dictionary()) == {}
+
+
+def test_a_face_whose_file_is_gone_keeps_its_pieces_own_program(built):
+    """Joining cuts one program per face from the face's file; a file gone since the render (a
+    cache trimmed under a build) leaves each piece's own program in place, not a failed join."""
+    from studyguide.printing.assemble import unify_fonts
+
+    class Gone:
+        def file_of(self, family, weight):
+            from pathlib import Path
+            return Path("/nonexistent/face.otf")
+
+    pdf = pikepdf.open(built / "teacher.pdf")
+    programs = sorted(str(font.DescendantFonts[0].FontDescriptor.get("/FontFile3", font.DescendantFonts[0]
+                                                                      .FontDescriptor.get("/FontFile2")).objgen)
+                      for page in pdf.pages for font in page.Resources.Font.values() if "/DescendantFonts" in font)
+    assert programs
+    unify_fonts(pdf, Gone())
+    assert sorted(str(font.DescendantFonts[0].FontDescriptor.get("/FontFile3", font.DescendantFonts[0]
+                                                                 .FontDescriptor.get("/FontFile2")).objgen)
+                  for page in pdf.pages for font in page.Resources.Font.values()
+                  if "/DescendantFonts" in font) == programs
