@@ -205,3 +205,22 @@ def test_a_double_sided_workbook_renders_an_edited_piece_whole(tmp_path):
     rendered = rendered_pieces(result)
     assert rendered["workbook:teacher:body:0"] is True, rendered
     assert not any(key.endswith(":changed") for key in rendered), rendered
+
+
+def test_the_engine_version_read_beside_the_package_is_the_installed_one():
+    """Read from WeasyPrint's record beside the package (importlib.metadata reads every installed
+    package's record, a twentieth of a second of each command): the same as importlib.metadata
+    says, and importlib.metadata's answer where the record is not the only one."""
+    from importlib.metadata import version
+    from unittest import mock
+
+    from studyguide.cache import engine_version
+
+    engine_version.cache_clear()
+    try:
+        assert engine_version() == version("weasyprint")
+        engine_version.cache_clear()
+        with mock.patch("pathlib.Path.glob", return_value=iter([])):
+            assert engine_version() == version("weasyprint")
+    finally:
+        engine_version.cache_clear()
