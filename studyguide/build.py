@@ -227,7 +227,8 @@ def _keep(plans: dict[str, Plan], rendered: dict[str, Rendered], owner: dict[str
     """The record a build in which only where cards sit changes makes its outputs from, without
     reading the guide (`cache.placement_key`): what each plan keeps, with what reading and
     checking found and the guide's size, for its summary."""
-    from .cache import placement_key, plain_finding
+    from .cache import placement_key
+    from .plain import plain_finding
 
     kept = {name: plan.keep({key: item for key, item in rendered.items() if owner.get(key) == name})
             for name, plan in plans.items()}

@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import __version__
-from .model import Diagnostic, Location, Severity
+from .plain import plain_float, plain_int, plain_list, plain_str
 
 LIMIT_BYTES = 1 << 30  # the job cache is trimmed to this size, least recently used first
 FORMAT = b"studyguide-cache-2"  # first word of every entry; a different one is a miss
@@ -218,46 +218,6 @@ def read_anchors(value) -> dict:
             raise ValueError("not an anchor")
         anchors[plain_str(name)] = Anchor(plain_int(row[0]), *map(plain_float, row[1:5]))
     return anchors
-
-
-def plain_int(value) -> int:
-    """Read-back checks for plain-data records: the value as stored, or TypeError (a damaged entry)."""
-    if type(value) is not int:
-        raise TypeError("not an integer")
-    return value
-
-
-def plain_float(value) -> float:
-    if type(value) not in (int, float):
-        raise TypeError("not a number")
-    return float(value)
-
-
-def plain_str(value) -> str:
-    if type(value) is not str:
-        raise TypeError("not text")
-    return value
-
-
-def plain_list(value) -> list:
-    if type(value) is not list:
-        raise TypeError("not a list")
-    return value
-
-
-def plain_finding(diagnostic: Diagnostic) -> list:
-    """A finding as plain data, for a record (`found_again` reads it back)."""
-    where = diagnostic.location
-    return [int(diagnostic.severity), diagnostic.code, diagnostic.message,
-            None if where is None else str(where.path), 0 if where is None else where.line,
-            0 if where is None else where.column, diagnostic.hint]
-
-
-def found_again(row) -> Diagnostic:
-    """A finding from `plain_finding`'s data; ValueError when it is not such data."""
-    severity, code, message, path, line, column, hint = plain_list(row)
-    where = None if path is None else Location(Path(plain_str(path)), plain_int(line), plain_int(column))
-    return Diagnostic(Severity(plain_int(severity)), plain_str(code), plain_str(message), where, plain_str(hint))
 
 
 def _items(value):

@@ -792,9 +792,10 @@ def _placed_again(settings: Settings, content: list[Path], reporter, out: Path, 
 
 def _moved_again(settings: Settings, reporter, out: Path, manifest, stamp: str, last: dict[str, str]) -> int | None:
     """The placed outputs made from what the last build of the same guide kept for this (see
-    `outputs.flashcards.placed_again`): without reading the guide or laying anything out, and with
+    `placed.placed_again`): without reading the guide or laying anything out, and with
     the findings of that build. None when there is no such record, or it does not serve."""
-    from .cache import JobCache, found_again, placement_key, plain_int, plain_list
+    from .cache import JobCache, placement_key
+    from .plain import found_again, plain_int, plain_list
     from .outcome import Made, Result, write_outputs
 
     work_dir = manifest.path.parent
@@ -808,7 +809,7 @@ def _moved_again(settings: Settings, reporter, out: Path, manifest, stamp: str, 
         return None
     import time
 
-    from .outputs.flashcards import placed_again
+    from .placed import placed_again
 
     made, found = Made({}, {}, {}, {}), list(checked)
     with reporter:

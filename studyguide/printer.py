@@ -74,7 +74,8 @@ def jobs_for(what: str, settings: Settings, out: Path) -> list[Job]:
     are turned by hand between them."""
     from .geometry.paper import PAPERS, parse_paper
     from .geometry.sheets import stock_for
-    from .outputs import calibration, flashcards  # each output names its files
+    from .outputs import calibration  # each output names its files (the flashcards in placed.py)
+    from . import placed
 
     cards = settings.cards
     flip = f"two-sided-{cards.flip}-edge"
@@ -83,12 +84,12 @@ def jobs_for(what: str, settings: Settings, out: Path) -> list[Job]:
         if what == "calibration":
             return [Job(out / calibration.FILE_NAME, flip, sheet, "calibration")]
         if cards.fold:
-            return [Job(out / flashcards.FILE_NAME, "one-sided", sheet, "flashcards")]
+            return [Job(out / placed.FILE_NAME, "one-sided", sheet, "flashcards")]
         if cards.duplex == "manual":
-            fronts, backs = flashcards.MANUAL_NAMES
+            fronts, backs = placed.MANUAL_NAMES
             return [Job(out / fronts, "one-sided", sheet, "flashcards, fronts"),
                     Job(out / backs, "one-sided", sheet, "flashcards, backs")]
-        return [Job(out / flashcards.FILE_NAME, flip, sheet, "flashcards")]
+        return [Job(out / placed.FILE_NAME, flip, sheet, "flashcards")]
     if what == "booklet":  # A5 pages two-up on landscape A4: the sheet turns about its short edge
         return [Job(out / "handout-booklet.pdf", "two-sided-short-edge", media(PAPERS["a4"]), "handout booklet")]
     sides = "two-sided-long-edge" if settings.workbook.duplex else "one-sided"

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CONTENT, FIXTURES, rendered_pieces, run_cli
-from studyguide.layout.flashcards import GUIDE_GREY
+from studyguide.geometry.drawings import GUIDE_GREY
 
 MM = 72 / 25.4
 

@@ -15,7 +15,8 @@ from studyguide.config import CardSettings, ConfigError, Settings
 from studyguide.layout.fit import Area, Side as FitSide, surely_fits
 from studyguide.geometry.paper import Paper
 from studyguide.geometry.sheets import PRESETS, UNPRINTABLE_MM, Backs, Rect, StockError, manual_order, stock_for
-from studyguide.layout.flashcards import Face, Flashcard, back_guides, guides, sheets, stack_wide_tables
+from studyguide.geometry.drawings import back_guides, guides
+from studyguide.layout.flashcards import Face, Flashcard, sheets, stack_wide_tables
 from studyguide.layout.split import Side
 from studyguide.markdown import visible_text
 from studyguide.model import Card, Location

@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from studyguide.outputs.flashcards import FILE_NAME, MANUAL_NAMES, file_pages
+from studyguide.placed import FILE_NAME, MANUAL_NAMES, file_pages
 from studyguide.printing.finish import finish_calibration, finish_sheets, pdf_date, with_info
 
 

@@ -19,14 +19,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from ..geometry.drawings import HEAD_GAP_MM, PADDING_MM, body_width_mm  # noqa: F401 - shared from there
 from ..geometry.paper import PT_TO_MM
 from ..geometry.sheets import Stock
 
 STEP_PT = 0.5
-PADDING_MM = 6.0  # text stays this far from every cut edge
 HEAD_SIZE_PT = 7.0  # cards.min_size_pt by default: nothing on a card is smaller
 HEAD_LINE_HEIGHT = 1.25
-HEAD_GAP_MM = 1.5  # between the head line and the body
 LINE_HEIGHT = 1.5
 PARAGRAPH_GAP_EM = 0.5  # `.text p` margin
 SURE_SHARE = 0.7  # a side estimated to need less than this share of the space is not measured
@@ -82,10 +81,6 @@ class Area:
     @property
     def middle_mm(self) -> float:
         return (self.top_mm + self.bottom_mm) / 2
-
-
-def body_width_mm(stock: Stock) -> float:
-    return stock.card_width_mm - 2 * PADDING_MM
 
 
 def head_height_mm(lines: int = 1) -> float:

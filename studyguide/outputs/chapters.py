@@ -19,7 +19,8 @@ from __future__ import annotations
 import dataclasses
 import io
 
-from ..cache import anchor_rows, plain_int, plain_list, plain_str, read_anchors
+from ..cache import anchor_rows, read_anchors
+from ..plain import plain_int, plain_list, plain_str
 from ..printing.pool import Bookmark, Job, Link, Rendered
 
 _BODY_END = "</body>"

@@ -11,25 +11,26 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Mapping, NamedTuple
 
 from markupsafe import Markup
 
-from ..cache import RecordIndex, anchor_rows, found_again, plain_finding, plain_float, plain_int, plain_list, plain_str, read_anchors
+from ..cache import RecordIndex, anchor_rows, read_anchors
 from ..config import CardSettings, ConfigError
 from ..diagnostics import finding
+from ..geometry.drawings import backs_laid_out, band_drawing, guide_drawings
 from ..geometry.paper import PT_TO_MM
-from ..geometry.sheets import Backs, Rect, Stock, StockError, manual_order, stock_for
+from ..geometry.sheets import Backs, Stock, StockError, stock_for
 from ..i18n import strings
 from ..layout.fit import (PADDING_MM, Area, Fit, Measuring, Side, body_width_mm, choose, head_heights,
                           plan_measuring, steps)
-from ..layout.flashcards import (LABEL_INK, STACKED, SplitItem, Sheet, areas, backs_laid_out, band_drawing, card_sides,
-                                 chapter_ink, deck, guide_drawings, guide_urls, head_texts, measure_css, measure_html,
-                                 moved_spots, sheet_documents, sheet_keys, sheets, split_html, spots, Spot)
+from ..layout.flashcards import (STACKED, SplitItem, Sheet, areas, card_sides, deck, guide_urls, head_texts,
+                                 measure_css, measure_html, sheet_documents, sheet_keys, sheets, split_html, spots)
 from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
 from ..model import Diagnostic, Location, Severity
+from ..plain import plain_finding, plain_int, plain_list, plain_str
+from ..placed import card_moves, file_pages
 from ..printing.pool import Anchor, Job, Rendered
 from . import Context, Plan, Step
 
@@ -39,20 +40,6 @@ from . import Context, Plan, Step
 CHUNK_SHEETS = 24
 SPLIT_SAFETY_MM = 0.2  # the pages that cut sides are this much shorter than the card's text area
 TOLERANCE_MM = 0.2
-FILE_NAME = "flashcards.pdf"
-MANUAL_NAMES = ("flashcards-fronts.pdf", "flashcards-backs.pdf")  # --duplex manual: fed through twice
-
-
-def file_pages(options, fold: bool, pages: int) -> dict[str, tuple[list[int], str]]:
-    """Each file written → the sheets' pages it holds (0-based), and how it is printed: with the
-    flip asked for, or on one side (folded sheets, and each file of a manual duplex)."""
-    if fold:
-        return {FILE_NAME: (list(range(pages)), "one")}
-    if options.duplex != "manual":
-        return {FILE_NAME: (list(range(pages)), options.flip)}
-    return {name: (order, "one") for name, order in zip(MANUAL_NAMES, manual_order(pages))}
-
-
 def plan(context: Context) -> Plan:
     settings = context.settings
     options = settings.cards
@@ -256,74 +243,6 @@ class _Passes:
                 "language": context.language, "fonts": fonts, "findings": [plain_finding(d) for d in self.found]}
 
 
-class _FontFiles:
-    """The font file of each family and weight, as `unify_fonts` asks for it."""
-
-    def __init__(self, rows) -> None:
-        self.files = {(plain_str(family), plain_int(weight)): plain_str(file) for family, weight, file in rows}
-
-    def file_of(self, family: str, weight: int):
-        file = self.files.get((family, weight))
-        return Path(file) if file else None
-
-
-def placed_again(record, settings, cache) -> tuple[dict[str, bytes], dict[str, int], list[Diagnostic]] | None:
-    """flashcards.pdf made again from the sheets as the last build laid them out (its `keep`
-    record), with its cards moved where the settings' flip, back offset and gap put them, and its
-    guides and bands drawn over: the files, their pages, and the findings of the build that laid
-    them out. What a build of the same guide lays out and moves, byte for byte; None when the
-    record does not serve (another grid, a render gone from the cache, a page not drawn as
-    expected): the guide is then read and its sheets placed as usual."""
-    from ..printing.backs import move_cards
-    from ..printing.finish import finish_sheets
-
-    options = settings.cards
-    try:
-        stock = stock_for(options)
-    except StockError:
-        return None
-    if stock.fold or settings.build.quiz:
-        return None
-    laid_stock, laid_out = dataclasses.replace(stock, gap_mm=0.0), backs_laid_out(stock, options.backs)
-    try:
-        if plain_int(record["per_sheet"]) != stock.per_sheet:
-            return None  # a gap that changes how many cards a sheet holds: laid out again
-        pdfs, kinds, bands = [], [], []
-        for chunk in plain_list(record["chunks"]):
-            laid, placed = [], []
-            for kind, cards in plain_list(chunk["pages"]):
-                page = tuple(Spot(Rect(*(plain_float(v) for v in row[3:7])), plain_int(row[0]), plain_int(row[1]),
-                                  plain_float(row[2])) for row in map(plain_list, cards))
-                kind = plain_str(kind)
-                if kind not in ("front", "back") or moved_spots(page, kind, laid_stock, laid_out) != page:
-                    return None  # not the grid these settings lay out on
-                laid.append(page)
-                placed.append(moved_spots(page, kind, stock, options.backs))
-                kinds.append(kind)
-            rendered = cache.entry(plain_str(chunk["entry"]), plain_str(chunk["name"]))
-            if rendered is None or rendered.pages != len(laid):
-                return None
-            pdf = rendered.pdf
-            if not (laid_out == options.backs and laid_stock == stock and not options.band):  # as `_in_place`
-                pdf = move_cards(pdf, _moves(laid, placed, options.band))
-                if pdf is None:
-                    return None
-            pdfs.append(pdf)
-            bands += [band_drawing(page, stock) if options.band else b"" for page in placed]
-        guides = guide_drawings(stock, options.cut, options.backs)
-        overlay = (guides, tuple(kinds), tuple(bands)) if guides or options.band else None
-        info = {plain_str(k): plain_str(v) for k, v in dict(record["info"]).items()}
-        fonts = _FontFiles(map(plain_list, plain_list(record["fonts"])))
-        findings = [found_again(row) for row in plain_list(record["findings"])]
-        language = plain_str(record["language"])
-    except (TypeError, ValueError, KeyError):  # not what this version writes
-        return None
-    if len(pdfs) > 1 and not all(Path(file).is_file() for file in fonts.files.values()):
-        return None  # the fonts cut for the guide are gone from the cache: laid out again
-    files = finish_sheets(pdfs, file_pages(options, False, len(kinds)), info, language, fonts, overlay)
-    return files, {name: len(pages) for name, (pages, _) in file_pages(options, False, len(kinds)).items()}, findings
-
-
 def _then(findings: tuple, step: _Pass) -> _Pass:
     """`step`, with findings made before it first."""
     return _Pass(step.jobs, tuple(findings) + step.findings, step.state)
@@ -520,7 +439,7 @@ def _place(setup: _Setup, state: _Sheets, key: str, rendered: Rendered) -> _Pass
     context, chunk = setup.context, state.chunks[key]
     if _in_place(setup):
         return _Pass((), (), state)
-    moved = move_cards(rendered.pdf, _moves([spots(page) for page in chunk.pages],
+    moved = move_cards(rendered.pdf, card_moves([spots(page) for page in chunk.pages],
                                             [spots(page) for page in chunk.placed], setup.banded))
     if moved is not None:
         return _Pass((), (), dataclasses.replace(state, made={**state.made,
@@ -648,23 +567,6 @@ def _join_sheets(key: str, found: list, changed: Rendered | None, fonts) -> Rend
     pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
     size = (changed or next(item.source for item in found if isinstance(item, _CachedSheet))).page_size_pt
     return Rendered(key, out.getvalue(), len(pdf.pages), anchors, (), tuple(warnings), (), (), size, 0.0)
-
-
-def _moves(laid: list[tuple[Spot, ...]], placed: list[tuple[Spot, ...]], banded: bool = False) -> list:
-    """How far each card of each page moves, from where it was rendered to where it goes, and with
-    bands, its label's colour (a page whose cards all stay as they are is left out)."""
-    from ..printing.backs import CardMove, PageMove
-
-    moves = []
-    for page, (before, after) in enumerate(zip(laid, placed)):
-        if not banded and [a.rect for a in before] == [b.rect for b in after]:
-            continue
-        cards = tuple(CardMove(a.rect.x_mm, a.rect.y_mm, a.rect.width_mm, a.rect.height_mm,
-                               b.rect.x_mm - a.rect.x_mm, b.rect.y_mm - a.rect.y_mm,
-                               chapter_ink(b.chapter) if banded else None)
-                      for a, b in zip(before, after))
-        moves.append(PageMove(page, cards, LABEL_INK if banded else None))
-    return moves
 
 
 def _halves(measuring: Measuring) -> list[Measuring]:

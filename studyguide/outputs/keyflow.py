@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..cache import plain_list, plain_str
+from ..plain import plain_list, plain_str
 from ..printing.pool import Job, Rendered
 from .chapters import cut_at, join_pages, pages_of
 

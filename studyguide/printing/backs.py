@@ -2,7 +2,7 @@
 no card laid out again.
 
 The sheets are rendered with their cards in one arrangement (the backs as for a long-edge flip with
-no offset, layout.flashcards.LAID_OUT_AS; every card as on a grid with no gap) and then each card
+no offset, geometry.drawings.LAID_OUT_AS; every card as on a grid with no gap) and then each card
 is moved, whole, to where the asked flip, offset and gap put it. WeasyPrint draws each
 positioned box in a `q … Q` block of its own, in document order, in the page's stacking context:
 a card side is the block that paints its background (a rectangle filling the card) and the blocks
