@@ -7,7 +7,6 @@ import os
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import JobCache
@@ -20,7 +19,7 @@ from .layout import LayoutError, Layouts, Meta, chapter_views
 from .layout.content import ContentRenderer
 from .layout.workbook import glyphs_html
 from .model import Diagnostic, Guide, Location
-from .outcome import Made, Result, write_outputs
+from .outcome import Made, Result, created_date, write_outputs
 from .outputs import Context, Plan
 from .printing.pool import Pool, Rendered
 from .read.symbols import symbol_characters
@@ -44,16 +43,6 @@ OUTPUTS = {
 def output(name: str):
     """The module that plans the output `name` (a key of OUTPUTS)."""
     return importlib.import_module(f".outputs.{OUTPUTS[name]}", __package__)
-
-
-def created_date(sources: list[Path]) -> str:
-    """SOURCE_DATE_EPOCH if set, else the newest content file's time: stable from build to build."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        stamp = int(epoch)
-    else:
-        stamp = max((int(p.stat().st_mtime) for p in sources if p.exists()), default=0)
-    return datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def guide_meta(settings: Settings, guide: Guide, language: str) -> Meta:
@@ -289,7 +278,10 @@ def _schedule(plans: dict[str, Plan], settings: Settings, cache, progress, pool:
 
     if pool is not None:
         return pool.run(jobs, then, cache, progress, more), owner, findings
-    with Pool(settings.build.jobs or min(len(jobs), os.cpu_count() or 1)) as own:
+    # with outputs still to plan, their jobs are not counted yet: as many workers as cores
+    cores = os.cpu_count() or 1
+    workers = cores if later is not None else min(len(jobs), cores)
+    with Pool(settings.build.jobs or workers) as own:
         return own.run(jobs, then, cache, progress, more), owner, findings
 
 

@@ -38,6 +38,7 @@ from .plain import plain_float, plain_int, plain_list, plain_str
 LIMIT_BYTES = 1 << 30  # the job cache is trimmed to this size, least recently used first
 FORMAT = b"studyguide-cache-2"  # first word of every entry; a different one is a miss
 RECORD = b"studyguide-record-1"  # first word of a record (plain data about part of a render)
+_KEY = re.compile(r"[0-9a-f]{64}")  # what `JobCache.key` and `record_key` give
 _FILE_URL = re.compile(r"""file://[^"')\s]+""")
 # a file bigger than this is known by its size, time and inode rather than its bytes: a guide
 # may ship a video, and its bytes must not all be read for a fingerprint
@@ -72,7 +73,7 @@ def engine_version() -> str:
                             return line.split(":", 1)[1].strip()
                         if not line.strip():
                             break  # the headers end at the first blank line
-            except OSError:
+            except (OSError, ValueError):  # unreadable, or not UTF-8
                 pass
     from importlib.metadata import PackageNotFoundError, version
 
@@ -291,7 +292,10 @@ class JobCache:
         return self._path(self.key(job)).is_file()
 
     def entry(self, key: str, name: str):
-        """The rendered job stored under a key (as `key(job)` gave it), or None: absent or damaged."""
+        """The rendered job stored under a key (as `key(job)` gave it), or None: absent or damaged
+        (or a key read from a record that is not one: no other file is opened, nor removed)."""
+        if not _KEY.fullmatch(key):
+            return None
         path = self._path(key)
         try:
             rendered = decode(path.read_bytes(), name)

@@ -4,7 +4,9 @@ bytes changed, with the record of what was written, and the rows of its summary.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .cache import Manifest, output_digest
@@ -80,3 +82,13 @@ def write_outputs(made: Made, result: Result, out_dir: Path, all_cards: int, cac
         cache.trim()
         Manifest(work_dir).save(fingerprint, out_dir, kept | digests)
     return result
+
+
+def created_date(sources: list[Path]) -> str:
+    """SOURCE_DATE_EPOCH if set, else the newest content file's time: stable from build to build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        stamp = int(epoch)
+    else:
+        stamp = max((int(p.stat().st_mtime) for p in sources if p.exists()), default=0)
+    return datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -46,8 +46,9 @@ def placed_again(record, settings, cache) -> tuple[dict[str, bytes], dict[str, i
     them out. What a build of the same guide lays out and moves, byte for byte; None when the
     record does not serve (another grid, a render gone from the cache, a page not drawn as
     expected): the guide is then read and its sheets placed as usual."""
+    from .outcome import created_date
     from .printing.backs import move_cards
-    from .printing.finish import finish_sheets
+    from .printing.finish import finish_sheets, pdf_date
 
     options = settings.cards
     try:
@@ -67,7 +68,8 @@ def placed_again(record, settings, cache) -> tuple[dict[str, bytes], dict[str, i
                 page = tuple(Spot(Rect(*(plain_float(v) for v in row[3:7])), plain_int(row[0]), plain_int(row[1]),
                                   plain_float(row[2])) for row in map(plain_list, cards))
                 kind = plain_str(kind)
-                if kind not in ("front", "back") or moved_spots(page, kind, laid_stock, laid_out) != page:
+                if kind not in ("front", "back") or not all(0 <= spot.index < stock.per_sheet for spot in page) \
+                        or moved_spots(page, kind, laid_stock, laid_out) != page:
                     return None  # not the grid these settings lay out on
                 laid.append(page)
                 placed.append(moved_spots(page, kind, stock, options.backs))
@@ -85,10 +87,14 @@ def placed_again(record, settings, cache) -> tuple[dict[str, bytes], dict[str, i
         guides = guide_drawings(stock, options.cut, options.backs)
         overlay = (guides, tuple(kinds), tuple(bands)) if guides or options.band else None
         info = {plain_str(k): plain_str(v) for k, v in dict(record["info"]).items()}
+        # the date a build gives its files is the newest content file's (as the build that laid
+        # the sheets out found it), which a file touched since, its text the same, moves on
+        date = pdf_date(created_date([Path(plain_str(path)) for path in plain_list(record["sources"])]))
+        info.update({key: date for key in ("CreationDate", "ModDate") if key in info})
         fonts = _FontFiles(map(plain_list, plain_list(record["fonts"])))
         findings = [found_again(row) for row in plain_list(record["findings"])]
         language = plain_str(record["language"])
-    except (TypeError, ValueError, KeyError):  # not what this version writes
+    except (TypeError, ValueError, KeyError, OverflowError):  # not what this version writes
         return None
     if len(pdfs) > 1 and not all(Path(file).is_file() for file in fonts.files.values()):
         return None  # the fonts cut for the guide are gone from the cache: laid out again

@@ -3,6 +3,7 @@ TypeError or ValueError where a damaged or planted record holds something else."
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from .model import Diagnostic, Location, Severity
@@ -18,7 +19,13 @@ def plain_int(value) -> int:
 def plain_float(value) -> float:
     if type(value) not in (int, float):
         raise TypeError("not a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past any float
+        raise ValueError("not a finite number") from None
+    if not math.isfinite(number):  # JSON as Python reads it has NaN and Infinity
+        raise ValueError("not a finite number")
+    return number
 
 
 def plain_str(value) -> str:

@@ -452,3 +452,54 @@ def test_a_record_that_does_not_serve_is_left_for_reading_the_guide(tmp_path):
     wide = run_cli("--verbose", "--gap", "12", cwd=folder)
     assert wide.returncode == 0, wide.stderr
     assert rendered_pieces(wide).get("flashcards:sheets:0") is True
+
+
+def test_cards_moved_without_reading_carry_the_date_of_the_newest_content_file(tmp_path):
+    """A file touched since the last build, its text the same, moves the date the flashcards
+    carry, as a build reading the guide gives it: the newest content file's time."""
+    import os
+
+    from pypdf import PdfReader
+
+    folder = _make(tmp_path / "guide")
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    assert run_cli(cwd=folder, env=env).returncode == 0
+    later = 1_900_000_000  # 2030-03-17 17:46:40 UTC
+    os.utime(folder / "content" / "ch02.md", (later, later))
+    _moved_without_reading(run_cli("--flip", "short", cwd=folder, env=env))
+    info = PdfReader(folder / "out" / "flashcards.pdf").metadata
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20300317174640Z"
+
+
+@pytest.mark.parametrize("damage", ["nan", "huge", "slot", "escape"])
+def test_a_planted_record_is_refused_not_followed(tmp_path, damage):
+    """The record lives in the user's cache, but is read as strictly as anything read back: a
+    number that is no finite number, a card in no slot of the grid, an entry named outside the
+    cache's own keys. The guide is then read as usual, and nothing else is opened or removed."""
+    import json
+
+    from studyguide.cache import JobCache, cache_folder, placement_key
+
+    folder = _make(tmp_path / "guide")
+    assert run_cli(cwd=folder).returncode == 0
+    cache_dir = cache_folder(folder.resolve())
+    cache = JobCache(cache_dir)
+    stamp = json.loads((cache_dir / "manifest.json").read_text(encoding="utf-8"))["fingerprint"]
+    record = cache.record(placement_key(cache, stamp))
+    chunk = record["outputs"]["flashcards"]["chunks"][0]
+    bait = tmp_path / "bait.entry"
+    bait.write_bytes(b"not an entry")
+    if damage == "nan":
+        chunk["pages"][1][1][0][2] = float("nan")  # the middle of a card's text area, for its band
+    elif damage == "huge":
+        chunk["pages"][1][1][0][3] = 10 ** 400
+    elif damage == "slot":
+        chunk["pages"][1][1][0][0] = 10 ** 400
+    else:
+        chunk["entry"] = "../" * 12 + str(bait.with_suffix(""))[1:]
+    cache.put_record(placement_key(cache, stamp), record)
+    result = run_cli("--verbose", "--flip", "short", "--band", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert rendered_pieces(result).get("flashcards:sheets:0") is False  # read, and found in the cache
+    assert bait.read_bytes() == b"not an entry"
+    _assert_same(folder / "out" / "flashcards.pdf", _in_place(tmp_path, "--flip", "short", "--band"))

@@ -240,6 +240,7 @@ class _Passes:
                   for key, chunk in state.chunks.items()]
         fonts = [[face.family, face.weight, str(context.fonts.path(face))] for face in context.fonts.faces]
         return {"per_sheet": setup.stock.per_sheet, "chunks": chunks, "info": context.info(),
+                "sources": [str(path) for path in context.guide.sources],
                 "language": context.language, "fonts": fonts, "findings": [plain_finding(d) for d in self.found]}
 
 
