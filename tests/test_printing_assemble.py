@@ -113,3 +113,14 @@ def test_a_face_whose_file_is_gone_keeps_its_pieces_own_program(built):
                                                                  .FontDescriptor.get("/FontFile2")).objgen)
                   for page in pdf.pages for font in page.Resources.Font.values()
                   if "/DescendantFonts" in font) == programs
+
+
+def test_font_widths_that_point_to_other_objects_are_read_through_them():
+    """A /W whose entries are other objects (`3 7 0 R`) is walked as objects, not misread as the
+    range 3 to 7 from its text."""
+    from studyguide.printing.assemble import _widths
+
+    pdf = pikepdf.new()
+    widths = pdf.make_indirect(pikepdf.Array([500, 600]))
+    descendant = pikepdf.Dictionary(W=pikepdf.Array([3, widths, 10, 12, 250]))
+    assert _widths(descendant) == {3: 500.0, 4: 600.0, 10: 250.0, 11: 250.0, 12: 250.0}

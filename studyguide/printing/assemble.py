@@ -63,21 +63,24 @@ def _to_unicode(font) -> dict[str, bytes]:
     return mapping
 
 
-_W_TOKEN = re.compile(rb"\[|\]|[-+]?(?:\d+\.?\d*|\.\d+)")
+_W_TOKEN = re.compile(rb"\[|\]|[-+]?(?:\d+\.?\d*|\.\d+)(?![\w.])|\S+")
+_W_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
 
 
 def _widths(descendant) -> dict[int, float]:
     """Glyph code → advance in 1/1000 em, from a CIDFont's /W array.
 
     Read from the array's text: walking it as pikepdf objects cost a joined edition a tenth of a
-    second (a CJK face has thousands of entries)."""
-    widths: dict[int, float] = {}
+    second (a CJK face has thousands of entries). An array that is not all numbers and brackets
+    (an object it points to, `null`) is walked as objects."""
     array = descendant.get(Name.W)
     if array is None:
-        return widths
+        return {}
     tokens = _W_TOKEN.findall(array.unparse(resolved=True))
-    if tokens[:1] != [b"["] or tokens[-1:] != [b"]"]:
-        raise ValueError("a /W that is not an array")
+    if tokens[:1] != [b"["] or tokens[-1:] != [b"]"] or \
+            not all(token in (b"[", b"]") or _W_NUMBER.fullmatch(token) for token in tokens):
+        return _walked_widths(array)
+    widths: dict[int, float] = {}
     i, end = 1, len(tokens) - 1
     while i < end:
         first = int(float(tokens[i]))
@@ -89,6 +92,24 @@ def _widths(descendant) -> dict[int, float]:
             i = j + 1
         else:
             last, width = int(float(tokens[i + 1])), float(tokens[i + 2])
+            for code in range(first, last + 1):
+                widths[code] = width
+            i += 3
+    return widths
+
+
+def _walked_widths(array) -> dict[int, float]:
+    widths: dict[int, float] = {}
+    items = list(array)
+    i = 0
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], Array):
+            for offset, width in enumerate(items[i + 1]):
+                widths[first + offset] = float(width)
+            i += 2
+        else:
+            last, width = int(items[i + 1]), float(items[i + 2])
             for code in range(first, last + 1):
                 widths[code] = width
             i += 3
