@@ -270,7 +270,7 @@ class ChapterReader:
                 return True
             if block.kind == "paragraph" and (label_start(self.view, block) or pseudo_start(self.view, block)):
                 return True
-            if block.kind in ("paragraph", "item") and self._holds_flashcards(block):
+            if block.kind in ("paragraph", "item", "other") and self._holds_flashcards(block):
                 return True
             if block.kind == "table":
                 from .rules.table import holds_cards
@@ -281,7 +281,8 @@ class ChapterReader:
 
     def _holds_flashcards(self, block: Block) -> bool:
         lines = self.lines[block.start:block.end]
-        return bool(cloze.deletions("\n".join(lines), False)) or (self.tagged and separator.holds(lines))
+        highlights = self.format == "cloze"  # `==text==` is a deletion only where the file says it is cloze
+        return bool(cloze.deletions("\n".join(lines), highlights)) or (self.tagged and separator.holds(lines))
 
     def _file_title(self) -> tuple[str, int | None]:
         front = self.source.front_matter

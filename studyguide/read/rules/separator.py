@@ -96,14 +96,15 @@ def read(section: Section) -> Reading | None:
 
 
 def holds(lines: list[str]) -> bool:
-    """Whether a paragraph's lines hold a card of this form: a `q::a` line that is no code, or a
-    `?` line between its question and its answer."""
+    """Whether a paragraph's lines of a file tagged `#flashcards` hold a card of this form: a
+    `q::a` line outside a code span (code-like or not: the tag says what `::` is), or a `?` line
+    between its question and its answer."""
     for k, line in enumerate(lines):
         text = clean(line)
         if text.strip() in ("?", "??") and 0 < k < len(lines) - 1:
             return True
         match = _INLINE.match(text)
-        if match and "{{c" not in text and not _in_code(text, match.start("sep")) and not _CODE_LIKE.search(text):
+        if match and "{{c" not in text and not _in_code(text, match.start("sep")):
             return True
     return False
 
