@@ -115,10 +115,9 @@ def _in_place(tmp_path: Path, *args: str, edit=None) -> Path:
     return folder / "out" / "flashcards.pdf"
 
 
-def _forget_placement(folder: Path) -> None:
-    """Remove what the last full build kept for moving cards without reading the guide, so that the
-    next build reads it, finds its sheets in the cache and moves their cards (the way taken when
-    that record is gone, damaged or does not serve)."""
+def _kept(folder: Path):
+    """The cache of the guide's last build, and the key of the record it kept for moving cards
+    without reading the guide."""
     import json
 
     from studyguide.cache import JobCache, cache_folder, placement_key
@@ -126,7 +125,15 @@ def _forget_placement(folder: Path) -> None:
     cache_dir = cache_folder(folder.resolve())
     stamp = json.loads((cache_dir / "manifest.json").read_text(encoding="utf-8"))["fingerprint"]
     cache = JobCache(cache_dir)
-    path = cache._path(placement_key(cache, stamp))
+    return cache, placement_key(cache, stamp)
+
+
+def _forget_placement(folder: Path) -> None:
+    """Remove what the last full build kept for moving cards without reading the guide, so that the
+    next build reads it, finds its sheets in the cache and moves their cards (the way taken when
+    that record is gone, damaged or does not serve)."""
+    cache, key = _kept(folder)
+    path = cache._path(key)
     assert path.is_file()
     path.unlink()
 
@@ -416,16 +423,10 @@ def test_cards_moved_without_reading_report_what_the_build_that_read_them_found(
 def test_a_record_that_does_not_serve_is_left_for_reading_the_guide(tmp_path):
     """A damaged record, a sheet render gone from the cache, or a gap that changes how many cards
     a sheet holds: the guide is read, and the cards land where a build in place puts them."""
-    import json
-
-    from studyguide.cache import JobCache, cache_folder, placement_key
-
     folder = _make(tmp_path / "guide")
     assert run_cli(cwd=folder).returncode == 0
-    cache_dir = cache_folder(folder.resolve())
-    cache = JobCache(cache_dir)
-    stamp = json.loads((cache_dir / "manifest.json").read_text(encoding="utf-8"))["fingerprint"]
-    record = cache.record(placement_key(cache, stamp))
+    cache, key = _kept(folder)
+    record = cache.record(key)
     chunks = record["outputs"]["flashcards"]["chunks"]
     assert len(chunks) == 1 and len(chunks[0]["pages"]) == 6  # three sheets, front and back
     # a render gone: read, and the sheets rendered again
@@ -435,15 +436,15 @@ def test_a_record_that_does_not_serve_is_left_for_reading_the_guide(tmp_path):
     assert rendered_pieces(gone).get("flashcards:sheets:0") is True
     _assert_same(folder / "out" / "flashcards.pdf", _in_place(tmp_path / "a", "--flip", "short"))
     # a damaged record: read, the sheets from the cache
-    path = cache._path(placement_key(cache, stamp))
+    path = cache._path(key)
     path.write_bytes(path.read_bytes()[:-5])
     damaged = run_cli("--verbose", cwd=folder)
     assert damaged.returncode == 0, damaged.stderr
     assert rendered_pieces(damaged).get("flashcards:sheets:0") is False
     # a record whose pages are not on the grid: read
-    record = cache.record(placement_key(cache, stamp))
+    record = cache.record(key)
     record["outputs"]["flashcards"]["chunks"][0]["pages"][0][1][0][3] += 1.0
-    cache.put_record(placement_key(cache, stamp), record)
+    cache.put_record(key, record)
     shifted = run_cli("--verbose", "--back-offset", "1,1", cwd=folder)
     assert shifted.returncode == 0, shifted.stderr
     assert rendered_pieces(shifted).get("flashcards:sheets:0") is False
@@ -476,16 +477,10 @@ def test_a_planted_record_is_refused_not_followed(tmp_path, damage):
     """The record lives in the user's cache, but is read as strictly as anything read back: a
     number that is no finite number, a card in no slot of the grid, an entry named outside the
     cache's own keys. The guide is then read as usual, and nothing else is opened or removed."""
-    import json
-
-    from studyguide.cache import JobCache, cache_folder, placement_key
-
     folder = _make(tmp_path / "guide")
     assert run_cli(cwd=folder).returncode == 0
-    cache_dir = cache_folder(folder.resolve())
-    cache = JobCache(cache_dir)
-    stamp = json.loads((cache_dir / "manifest.json").read_text(encoding="utf-8"))["fingerprint"]
-    record = cache.record(placement_key(cache, stamp))
+    cache, key = _kept(folder)
+    record = cache.record(key)
     chunk = record["outputs"]["flashcards"]["chunks"][0]
     bait = tmp_path / "bait.entry"
     bait.write_bytes(b"not an entry")
@@ -497,7 +492,7 @@ def test_a_planted_record_is_refused_not_followed(tmp_path, damage):
         chunk["pages"][1][1][0][0] = 10 ** 400
     else:
         chunk["entry"] = "../" * 12 + str(bait.with_suffix(""))[1:]
-    cache.put_record(placement_key(cache, stamp), record)
+    cache.put_record(key, record)
     result = run_cli("--verbose", "--flip", "short", "--band", cwd=folder)
     assert result.returncode == 0, result.stderr
     assert rendered_pieces(result).get("flashcards:sheets:0") is False  # read, and found in the cache
