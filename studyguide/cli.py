@@ -794,9 +794,11 @@ def _moved_again(settings: Settings, reporter, out: Path, manifest, stamp: str, 
     """The placed outputs made from what the last build of the same guide kept for this (see
     `placed.placed_again`): without reading the guide or laying anything out, and with
     the findings of that build. None when there is no such record, or it does not serve."""
+    import time
+
     from .cache import JobCache, placement_key
-    from .plain import found_again, plain_int, plain_list
     from .outcome import Made, Result, write_outputs
+    from .plain import found_again, plain_int, plain_list
 
     work_dir = manifest.path.parent
     cache = JobCache(work_dir)
@@ -807,8 +809,6 @@ def _moved_again(settings: Settings, reporter, out: Path, manifest, stamp: str, 
         chapters, cards = plain_int(record["chapters"]), plain_int(record["cards"])
     except (TypeError, ValueError, KeyError):  # none, or not what this version writes
         return None
-    import time
-
     from .placed import placed_again
 
     made, found = Made({}, {}, {}, {}), list(checked)
@@ -819,8 +819,8 @@ def _moved_again(settings: Settings, reporter, out: Path, manifest, stamp: str, 
             if again is None:
                 return None
             files, pages, findings = again
-            for file, data in files.items():
-                made.files[out / file] = data
+            for file, content in files.items():
+                made.files[out / file] = content
                 made.seconds[file] = (time.perf_counter() - started) / len(files)
             made.pages.update(pages)
             found += findings

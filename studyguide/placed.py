@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .geometry.drawings import (LABEL_INK, Spot, backs_laid_out, band_drawing, chapter_ink, guide_drawings,
                                  moved_spots)
-from .geometry.sheets import Rect, StockError, manual_order, stock_for
+from .geometry.sheets import Backs, Rect, StockError, manual_order, stock_for
 from .model import Diagnostic
 from .plain import found_again, plain_float, plain_int, plain_list, plain_str
 
@@ -26,6 +26,12 @@ def file_pages(options, fold: bool, pages: int) -> dict[str, tuple[list[int], st
     if options.duplex != "manual":
         return {FILE_NAME: (list(range(pages)), options.flip)}
     return {name: (order, "one") for name, order in zip(MANUAL_NAMES, manual_order(pages))}
+
+
+def in_place(laid_stock, stock, laid_out: Backs, backs: Backs, banded: bool) -> bool:
+    """Whether sheets laid out on `laid_stock` with `laid_out` backs already have every card where
+    `stock` and `backs` put them, with no band to draw: nothing to move after."""
+    return laid_out == backs and laid_stock == stock and not banded
 
 
 class _FontFiles:
@@ -78,7 +84,7 @@ def placed_again(record, settings, cache) -> tuple[dict[str, bytes], dict[str, i
             if rendered is None or rendered.pages != len(laid):
                 return None
             pdf = rendered.pdf
-            if not (laid_out == options.backs and laid_stock == stock and not options.band):  # as `_in_place`
+            if not in_place(laid_stock, stock, laid_out, options.backs, options.band):
                 pdf = move_cards(pdf, card_moves(laid, placed, options.band))
                 if pdf is None:
                     return None
@@ -98,8 +104,9 @@ def placed_again(record, settings, cache) -> tuple[dict[str, bytes], dict[str, i
         return None
     if len(pdfs) > 1 and not all(Path(file).is_file() for file in fonts.files.values()):
         return None  # the fonts cut for the guide are gone from the cache: laid out again
-    files = finish_sheets(pdfs, file_pages(options, False, len(kinds)), info, language, fonts, overlay)
-    return files, {name: len(pages) for name, (pages, _) in file_pages(options, False, len(kinds)).items()}, findings
+    pages = file_pages(options, False, len(kinds))
+    files = finish_sheets(pdfs, pages, info, language, fonts, overlay)
+    return files, {name: len(order) for name, (order, _) in pages.items()}, findings
 
 
 def card_moves(laid: list[tuple[Spot, ...]], placed: list[tuple[Spot, ...]], banded: bool = False) -> list:

@@ -30,7 +30,7 @@ from ..layout.split import GROUP_CLASS, starts_from_pages
 from ..layout.split import Side as SplitSide
 from ..model import Diagnostic, Location, Severity
 from ..plain import plain_finding, plain_int, plain_list, plain_str
-from ..placed import card_moves, file_pages
+from ..placed import card_moves, file_pages, in_place
 from ..printing.pool import Anchor, Job, Rendered
 from . import Context, Plan, Step
 
@@ -424,7 +424,7 @@ def _finish_chunk(setup: _Setup, state: _Sheets, key: str, found: tuple, changed
 
 def _in_place(setup: _Setup) -> bool:
     """Whether the sheets are rendered with every card where it goes (nothing to move after)."""
-    return setup.laid_out == setup.options.backs and setup.laid_stock == setup.stock and not setup.banded
+    return in_place(setup.laid_stock, setup.stock, setup.laid_out, setup.options.backs, setup.banded)
 
 
 def _band(setup: _Setup) -> bool | None:
