@@ -36,6 +36,8 @@ CODES: dict[str, tuple[Severity, str]] = {
                                 "chapter heading); it is not printed"),
     "SG306": (Severity.WARNING, "a fenced code block is never closed, so the text after it is shown as code"),
     "SG307": (Severity.ERROR, "lists or quotes nest so deeply that the text inside cannot be read"),
+    "SG308": (Severity.ERROR, "a paragraph holds more cloze deletions than it may make cards (50), or a file's cloze "
+                              "cards would repeat their paragraphs past 2,000,000 characters"),
     # characters and fonts
     "SG401": (Severity.ERROR, "a character is in no installed font (the regional Noto CJK face, the emoji "
                               "font, or the bundled fonts)"),

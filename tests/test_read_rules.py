@@ -94,6 +94,48 @@ def test_highlights_are_clozes_only_when_declared(tmp_path):
     assert [c.rule for c in plain.cards] == ["numbered"]
 
 
+def _sentence(count: int, first: int = 0) -> str:
+    return " ".join(f"Term {k} is =={k * 7}==." for k in range(first, first + count))
+
+
+def test_a_paragraph_of_fifty_deletions_makes_fifty_cards(tmp_path):
+    guide = read(tmp_path, "---\nformat: cloze\n---\n# Numbers\n\n" + _sentence(50) + "\n")
+    assert len(guide.cards) == 50 and not [d for d in guide.diagnostics if d.code == "SG308"]
+    assert guide.cards[49].answer.endswith("Term 49 is **343**.")
+
+
+@pytest.mark.parametrize("deletion, fix", [
+    ("=={}==", "write `format: auto` if the highlights are only emphasis"),
+    ("{{{{c{}::word}}}}", "number deletions that belong on one card alike"),
+])
+def test_a_paragraph_of_too_many_deletions_stops_the_build_naming_its_lines(tmp_path, deletion, fix):
+    # one card per deletion, each repeating the paragraph: 400 short deletions would make 400 cards
+    paragraph = " ".join(deletion.format(k + 1) for k in range(400))
+    guide = read(tmp_path, "---\nformat: cloze\n---\n# Words\n\nA first line.\n" + paragraph +
+                 "\n\nKeep {{c1::this}} one.\n", lossless=False)
+    [error] = notes(guide, "SG308")
+    assert error.severity.name == "ERROR" and error.location.line == 6
+    assert "lines 6–7 holds 400 cloze deletions" in error.message and "at most 50" in error.message
+    assert fix in error.hint and "split the paragraph" in error.hint
+    # its text is kept as the chapter's notes, never dropped; the other paragraph still makes its card
+    assert [c.answer for c in guide.cards] == ["Keep **this** one."]
+    assert paragraph in guide.chapters[0].notes
+
+
+def test_a_file_whose_clozes_repeat_past_the_limit_stops_at_the_paragraph_that_passes_it(tmp_path):
+    from studyguide.read.rules import cloze
+    paragraph = _sentence(40)  # 40 cards, each holding the paragraph twice (question and answer)
+    per = 2 * 40 * len(paragraph)
+    count = cloze.MAX_PER_FILE // per + 3
+    text = "---\nformat: cloze\n---\n# Many\n\n" + "\n\n".join([paragraph] * count) + "\n"
+    guide = read(tmp_path, text, lossless=False)
+    [error] = notes(guide, "SG308")
+    passing = cloze.MAX_PER_FILE // per  # paragraphs that fit, the next one passes
+    assert error.location.line == 6 + 2 * passing
+    assert "2,000,000 characters" in error.message and "split long paragraphs" in error.hint
+    assert len(guide.cards) == 40 * passing
+
+
 def test_true_false_statements(tmp_path):
     text = ("# Review\n\n1. **T** - Water boils at 100 degrees at sea level.\n2. **F** - The sun orbits the earth.\n"
             "   The earth orbits the sun.\n3. (T) Ice floats on water.\n")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import finding
 from ..markdown import MAX_NESTING
-from ..model import Location
+from ..model import Location, Severity
 from .blocks import Block, read_blocks
 from .driver import fill
 from .headings import parse_heading
@@ -49,6 +49,7 @@ class ChapterReader:
         self.language = "zh-CN" if han and han * 3 >= latin else "en"
         faults: list[tuple[str, int]] = []
         self.diagnostics: list = []
+        self.cloze_spent = 0  # characters of the file's cloze cards so far, against cloze.MAX_PER_FILE
         blocks = read_blocks(self.lines, source.body_start, faults=faults)
         self.blocks = self._code_comments(self._split_paragraphs(self._details(blocks)))
         self.diagnostics += [self._fault(kind, line) for kind, line in faults]
@@ -154,6 +155,7 @@ class ChapterReader:
             if draft.cards:
                 self.diagnostics += findings
                 return [draft]
+            self.diagnostics += _errors(findings)
             from .rules.labels import suggestion
             self._no_questions(0, len(self.blocks), "SG201", "the file holds no questions",
                                suggestion(self.lines[self.source.body_start:]) or
@@ -183,7 +185,9 @@ class ChapterReader:
             if draft.cards:
                 drafts.append(draft)
                 self.diagnostics += findings
-            elif parsed.numbered:
+                continue
+            self.diagnostics += _errors(findings)  # a chapter without cards still stops the build when told to
+            if parsed.numbered:
                 self._no_questions(start, end, "SG201", f"chapter `{heading.text}` holds no questions",
                                    self._suggest(start, end) or "add numbered questions under it, or remove the heading")
             else:
@@ -321,6 +325,10 @@ class ChapterReader:
 
     def _fill(self, draft: ChapterDraft, first: int, end: int) -> list:
         return fill(self, draft, first, end)
+
+
+def _errors(findings: list) -> list:
+    return [made for made in findings if made.severity is Severity.ERROR]
 
 
 def _markup_only(line: str) -> bool:

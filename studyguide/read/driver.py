@@ -56,7 +56,8 @@ def _parts(blocks, first: int, end: int) -> list[tuple[int, int]]:
 def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
     declared = reader.format
     section = Section(reader.lines, reader.blocks[first:end], reader.language, reader.markers,
-                      declared=declared != "auto", location=reader.location, view=reader.view, at=first)
+                      declared=declared != "auto", location=reader.location, view=reader.view, at=first,
+                      room=cloze.MAX_PER_FILE - reader.cloze_spent)
     classic = numbered.read(section)
     reading, notes, mixed = None, [], False
     if declared == "labels" and section.markers == Markers():
@@ -80,6 +81,8 @@ def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
                                  f"{line_span(section.first + 1, section.end)}", reader.location(section.first), hint))
         reading.notes += mend(reading.cards)
     findings, draft.notes = reading.outside(section)
+    if reading.rule == cloze.NAME:
+        reader.cloze_spent += cloze.spent(reading.cards)
     notes += [finding("SG205", message, reader.location(line), hint) for line, message, hint in reading.notes]
     finish(reading.cards, reader.language, declared)
     draft.cards = reading.cards

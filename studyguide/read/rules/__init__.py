@@ -32,6 +32,7 @@ class Section:
     location: object = None  # line -> Location, for findings
     view: object = None  # the whole file's lines and blocks (`starts.View`), for rules that look beyond
     at: int = 0  # the index of blocks[0] in view.blocks
+    room: int = 2_000_000  # characters a rule whose cards repeat the text (cloze) may still make in this file
 
     @property
     def first(self) -> int:
@@ -62,6 +63,7 @@ class Reading:
     # parts, `---` left out), and reports them in its own words, gives them here
     kept: Lines | None = None
     findings: list | None = None
+    errors: list = field(default_factory=list)  # what stops the build if this reading is kept
 
     def outside(self, section: Section) -> tuple[list, Lines]:
         """Findings about the text outside the cards, and its lines as the chapter's notes."""
@@ -70,7 +72,7 @@ class Reading:
                     section.location(a)) for a, z in self.loose]
         kept = self.kept if self.kept is not None else [
             (n, section.lines[n]) for a, z in self.loose for n in range(a, z)]
-        return findings, kept
+        return [*self.errors, *findings], kept
 
 
 def card(rule: str, number: str, question: Lines, answer: Lines, section: str = "") -> dict:

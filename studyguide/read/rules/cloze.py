@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ...diagnostics import finding
+from ..text import line_span
 from . import Reading, Section, card, loose_ranges, unlist
 
 NAME = "cloze"
@@ -15,6 +17,10 @@ TITLE = "cloze deletions"  # how notes name the rule
 # the text runs to the first `::` (a hint follows) or `}}`, never back: a line of unclosed
 # `{{c1::` takes linear time
 _ANKI = re.compile(r"\{\{c(?P<number>\d{1,3})::(?P<text>(?:[^:}]|:(?!:)|\}(?!\}))*+)(?:::(?P<hint>[^{}]*+))?\}\}")
+# each cloze number of a paragraph makes a card holding the whole paragraph: past these, a small
+# file would make thousands of cards (one per `==a==`) or megabytes of text to lay out
+MAX_PER_PARAGRAPH = 50
+MAX_PER_FILE = Section.room  # characters of the cloze cards of one file, questions and answers
 _HIGHLIGHT = re.compile(r"(?<!=)==(?P<text>[^=\s][^=]*+)(?<!\s)==(?!=)")
 
 
@@ -64,6 +70,27 @@ def fill(text: str, key: str, highlights: bool) -> tuple[str, str]:
     return q, a
 
 
+def _crowded(section: Section, block, keys: list[str]):
+    how = ("write `format: auto` if the highlights are only emphasis" if all(key[0] == "h" for key in keys)
+           else "number deletions that belong on one card alike (`{{c1::…}}` twice)")
+    where = section.location(block.start) if section.location else None
+    return finding("SG308", f"the paragraph on {line_span(block.start + 1, block.end)} holds {len(keys):,} cloze "
+                   f"deletions; each makes a card that repeats the whole paragraph, and a paragraph makes at "
+                   f"most {MAX_PER_PARAGRAPH}", where, f"split the paragraph, or {how}")
+
+
+def _too_much(section: Section, block):
+    where = section.location(block.start) if section.location else None
+    return finding("SG308", f"with the paragraph on {line_span(block.start + 1, block.end)}, the file's cloze cards "
+                   f"would hold more than {MAX_PER_FILE:,} characters: each deletion's card repeats its whole "
+                   "paragraph", where, "split long paragraphs that hold many deletions, or the file into several")
+
+
+def spent(cards: list[dict]) -> int:
+    """Characters of the cards' questions and answers, counted against MAX_PER_FILE."""
+    return sum(len(text) for made in cards for side in ("question", "answer") for _, text in made[side])
+
+
 def _lines(text: str, source: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The text's lines numbered as the source's, without a leading list marker."""
     number, first = unlist(text.split("\n")[0])
@@ -78,6 +105,7 @@ def read(section: Section) -> Reading | None:
     reading = Reading(NAME, 0.95)
     used: set[int] = set()
     title = ""
+    spending = 0
     for block in section.blocks:
         if block.kind == "heading":
             title = block.text
@@ -89,11 +117,18 @@ def read(section: Section) -> Reading | None:
         keys = list(dict.fromkeys(key for key, _ in deletions(text, highlights)))
         if not keys:
             continue
+        if len(keys) > MAX_PER_PARAGRAPH:
+            reading.errors.append(_crowded(section, block, keys))
+            continue  # left to the notes: the error stops the build, and no text is lost
+        spending += 2 * len(keys) * len(text)  # a question and an answer per key, before filling them
+        if spending > section.room:
+            reading.errors.append(_too_much(section, block))
+            break
         used.update(range(block.start, block.end))
         for key in keys:
             question, answer = fill(text, key, highlights)
             reading.cards.append(card(NAME, "", _lines(question, lines), _lines(answer, lines), title))
-    if not reading.cards:
+    if not reading.cards and not reading.errors:
         return None
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading
