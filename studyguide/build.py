@@ -208,6 +208,7 @@ def _render_and_write(settings: Settings, context: Context, result: Result, out_
                     kept)
     if context.cache is not None and fingerprint and result.outputs:
         _keep(plans, rendered, owner, context, fingerprint, checked)
+        _keep_exports(context, fingerprint, checked)
     return result
 
 
@@ -226,6 +227,22 @@ def _keep(plans: dict[str, Plan], rendered: dict[str, Rendered], owner: dict[str
         context.cache.put_record(placement_key(context.cache, fingerprint), {
             "outputs": kept, "checked": [plain_finding(d) for d in checked],
             "chapters": len(context.guide.chapters), "cards": len(context.guide.cards)})
+
+
+def _keep_exports(context: Context, fingerprint: str, checked: tuple[Diagnostic, ...]) -> None:
+    """The record from which `export csv` of the same guide and settings writes its file without
+    reading the guide (`cache.export_key`), whichever outputs this build was asked for: the file
+    as its output writes it (a few milliseconds, no layout), what reading and checking found, and
+    the guide's size, for its summary."""
+    if context.settings.build.quiz:  # a quiz build reads the guide into other cards
+        return
+    from .cache import export_key
+    from .outputs import tsv
+    from .plain import plain_finding
+
+    context.cache.put_record(export_key(context.cache, fingerprint), {
+        "files": {tsv.FILE_NAME: tsv.tsv_text(context)}, "checked": [plain_finding(d) for d in checked],
+        "chapters": len(context.guide.chapters), "cards": len(context.guide.cards)})
 
 
 def _schedule(plans: dict[str, Plan], settings: Settings, cache, progress, pool: Pool | None,

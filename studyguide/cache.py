@@ -437,28 +437,40 @@ PLACEMENT = ("flip", "back_offset_x_mm", "back_offset_y_mm", "cut", "gap_mm", "b
 
 
 def fingerprint(settings, content: list[Path], layouts: list[Path], fonts: Path) -> str:
-    """Everything a build's outputs depend on, as `<what is laid out>.<where cards sit>`: two
-    hashes, so that a build can tell when only the flip, the back offset, the cut guides, the gap
-    between the cards or the colour bands changed."""
+    """Everything a build's outputs depend on, as `<what is laid out>.<where cards sit>.<what
+    every output is made from>`: three hashes, so that a build can tell when only the flip, the
+    back offset, the cut guides, the gap between the cards or the colour bands changed, and an
+    export that it asks for a file the last builds of the same guide and settings already made,
+    whichever other outputs they were asked for."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{engine_version()}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
     cards = settings.cards
     unplaced = replace(settings, cards=replace(cards, **{f.name: f.default for f in fields(cards)
-                                                        if f.name in PLACEMENT}))
+                                                        if f.name in PLACEMENT}),
+                       build=replace(settings.build, outputs=[]))
     digest.update(_settings_text(unplaced).encode())
     for path in content:
         _tree(path, digest, contents=True)  # Markdown and the images beside it
     for folder in layouts:
         _tree(folder, digest, contents=True)
     _tree(fonts, digest, contents=False)
+    made_from = digest.hexdigest()
+    laid_out = hashlib.sha256(f"{made_from}\0{json.dumps(list(settings.build.outputs))}".encode()).hexdigest()
     placement = json.dumps([getattr(cards, name) for name in PLACEMENT])
-    return f"{digest.hexdigest()}.{hashlib.sha256(placement.encode()).hexdigest()[:16]}"
+    return f"{laid_out}.{hashlib.sha256(placement.encode()).hexdigest()[:16]}.{made_from}"
 
 
 def placement_key(cache: JobCache, fingerprint_: str) -> str:
     """The record a build keeps for the next one in which only where cards sit changes: under
     what its fingerprint says is laid out (see `fingerprint`)."""
     return cache.record_key("placed", fingerprint_.partition(".")[0])
+
+
+def export_key(cache: JobCache, fingerprint_: str) -> str:
+    """The record a build keeps of the exports it can make without laying anything out, for an
+    `export` of the same guide and settings: under what its fingerprint says every output is
+    made from (see `fingerprint`)."""
+    return cache.record_key("exports", fingerprint_.rpartition(".")[2])
 
 
 def output_digest(path: Path) -> str | None:
@@ -475,6 +487,19 @@ def output_digest(path: Path) -> str | None:
         return digest.hexdigest()
     except OSError:
         return None
+
+
+KEPT_BUILDS = 4  # the builds a manifest remembers, newest first
+
+
+def _build_record(data) -> bool:
+    return (type(data) is dict and type(data.get("fingerprint")) is str and type(data.get("out")) is str
+            and type(data.get("outputs")) is dict and all(type(v) is str for v in data["outputs"].values()))
+
+
+def _intact(outputs: dict[str, str], out_dir: Path) -> bool:
+    """Every output of a build's record is still there as it was written."""
+    return bool(outputs) and all(output_digest(out_dir / name) == digest for name, digest in outputs.items())
 
 
 class Manifest:
@@ -494,23 +519,24 @@ class Manifest:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        if (type(data) is not dict or type(data.get("fingerprint")) is not str or type(data.get("out")) is not str
-                or type(data.get("outputs")) is not dict
-                or not all(type(v) is str for v in data["outputs"].values())):
+        if not _build_record(data):
             return {}
+        data["earlier"] = [record for record in data.get("earlier", []) if _build_record(record)] \
+            if type(data.get("earlier")) is list else []
         return data
 
     def up_to_date(self, fingerprint_: str, out_dir: Path) -> bool:
-        """Nothing changed since the last build, and its outputs are still there as it wrote them."""
+        """Nothing changed since the last build, or one of the few before it (an export between
+        two builds does not make the second build all again), and its outputs are still there as
+        it wrote them."""
         last = self.load()
-        if last.get("fingerprint") != fingerprint_ or last.get("out") != str(out_dir.resolve()):
-            return False
-        return self.intact(out_dir)
+        where = str(out_dir.resolve())
+        return any(record["fingerprint"] == fingerprint_ and record["out"] == where
+                   and _intact(record["outputs"], out_dir) for record in ([last] if last else []) + last.get("earlier", []))
 
     def intact(self, out_dir: Path) -> bool:
         """The last build's outputs are all still there as it wrote them."""
-        outputs = self.load().get("outputs") or {}
-        return bool(outputs) and all(output_digest(out_dir / name) == digest for name, digest in outputs.items())
+        return _intact(self.load().get("outputs") or {}, out_dir)
 
     def built_before(self) -> bool:
         """A build was made with this cache: most of what the next one lays out is likely in it."""
@@ -526,8 +552,14 @@ class Manifest:
 
     def save(self, fingerprint_: str, out_dir: Path, outputs: dict[str, str]) -> None:
         """Record this build; if that cannot be done (a full disk), the next build only runs again."""
+        last = self.load()
         self._last = None  # read again if asked
-        data = json.dumps({"fingerprint": fingerprint_, "out": str(out_dir.resolve()), "outputs": outputs}, indent=1)
+        where = str(out_dir.resolve())
+        earlier = [{key: record[key] for key in ("fingerprint", "out", "outputs")}
+                   for record in ([last] if last else []) + last.get("earlier", [])
+                   if (record["fingerprint"], record["out"]) != (fingerprint_, where)][:KEPT_BUILDS - 1]
+        data = json.dumps({"fingerprint": fingerprint_, "out": where, "outputs": outputs, "earlier": earlier},
+                          indent=1)
         if not _write(self.path, data.encode("utf-8"), self.path.parent):
             _remove(self.path)  # an old record must not say that outputs it no longer matches are current
 

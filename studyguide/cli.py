@@ -83,8 +83,12 @@ class UsageError(Exception):
     pass
 
 
+# the file each export writes (each output module's FILE_NAME; a test keeps them the same)
+EXPORT_FILES = {"anki": "flashcards.apkg", "csv": "flashcards.tsv"}
 # `studyguide export FORMAT` → the output (in build.outputs) that writes it
 EXPORTS = {"anki": "anki", "csv": "csv"}
+# the exports every build keeps a record to write from (`build._keep_exports`)
+RECORDED_EXPORTS = {"csv"}
 
 
 def export_settings(settings: Settings, format: str) -> Settings:
@@ -745,6 +749,10 @@ def _build(settings: Settings, content: list[Path], reporter, force: bool = Fals
             return _run(settings, content, Reporter(quiet=True), out, user_layouts, cache_dir, stamp, pool,
                         prime=True)
         return EXIT_OK
+    wanted = settings.build.outputs
+    if not force and len(wanted) == 1 and wanted[0] in RECORDED_EXPORTS and not settings.build.quiz \
+            and (done := _exported_again(settings, reporter, out, manifest, stamp)) is not None:
+        return done
 
     from .printing.pool import Pool
 
@@ -825,6 +833,36 @@ def _moved_again(settings: Settings, reporter, out: Path, manifest, stamp: str, 
             made.pages.update(pages)
             found += findings
         result = write_outputs(made, Result(diagnostics=found), out, cards, cache, work_dir, stamp, reporter, last)
+    return _outcome(result, reporter, chapters, cards)
+
+
+def _exported_again(settings: Settings, reporter, out: Path, manifest, stamp: str) -> int | None:
+    """An export written from the record an earlier build of the same guide and settings kept
+    (whichever outputs it made, wherever it wrote them; see `build._keep_exports`): the same bytes,
+    with the findings of that build's reading and checking, and without reading the guide. None
+    when there is no such record, or it does not serve."""
+    import time
+
+    from .cache import JobCache, export_key
+    from .outcome import Made, Result, write_outputs
+    from .plain import found_again, plain_int, plain_list, plain_str
+
+    started = time.perf_counter()
+    work_dir = manifest.path.parent
+    cache = JobCache(work_dir)
+    record = cache.record(export_key(cache, stamp))
+    try:
+        [(name, text)] = record["files"].items()
+        text = plain_str(text)
+        checked = [found_again(row) for row in plain_list(record["checked"])]
+        chapters, cards = plain_int(record["chapters"]), plain_int(record["cards"])
+    except (TypeError, ValueError, KeyError, AttributeError):  # none, or not what this version writes
+        return None
+    if name != EXPORT_FILES[settings.build.outputs[0]] or any(d.severity is Severity.ERROR for d in checked):
+        return None  # a planted name; a guide with errors is read again, to say them where they are
+    made = Made({out / name: text.encode("utf-8")}, {}, {}, {name: time.perf_counter() - started})
+    with reporter:
+        result = write_outputs(made, Result(diagnostics=checked), out, cards, cache, work_dir, stamp, reporter, {})
     return _outcome(result, reporter, chapters, cards)
 
 

@@ -78,6 +78,8 @@ def test_a_layout_edited_again_is_compiled_again(project):
     # a new layout, an edit of it, and the edit undone (rendered for the first build already)
     for colour, expected in (("#222", True), ("#333", True), ("#222", False)):
         (layouts / "cards.css.j2").write_text(css + f"\n.card {{ color: {colour}; }}\n", encoding="utf-8")
+        # without the outputs: a build whose outputs are all still as it wrote them is up to date
+        shutil.rmtree(project / "out")
         result = run_cli("--verbose", cwd=project)
         assert result.returncode == 0, result.stderr
         rendered = rendered_pieces(result)
@@ -139,8 +141,43 @@ def test_the_fingerprint_follows_content_settings_and_layouts(tmp_path, monkeypa
     assert placed != unplaced and placed.partition(".")[0] == unplaced.partition(".")[0]
     assert fingerprint(override(Settings(), {"cards.card": "poker"}), [content], [layouts], fonts).partition(".")[0] \
         != unplaced.partition(".")[0]
+    # what every output is made from (the last part) leaves out where cards sit and which outputs
+    # are made: an export of the same guide and settings finds what any build of it kept
+    made_from = unplaced.rpartition(".")[2]
+    assert placed.rpartition(".")[2] == made_from
+    only_csv = fingerprint(override(Settings(), {"build.outputs": ["csv"]}), [content], [layouts], fonts)
+    assert only_csv.partition(".")[0] != unplaced.partition(".")[0] and only_csv.rpartition(".")[2] == made_from
+    assert fingerprint(override(Settings(), {"build.chapters": "1"}), [content], [layouts], fonts) \
+        .rpartition(".")[2] != made_from
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the build date is printed: it counts
-    assert fingerprint(Settings(), [content], [layouts], fonts).partition(".")[0] != unplaced.partition(".")[0]
+    dated = fingerprint(Settings(), [content], [layouts], fonts)
+    assert dated.partition(".")[0] != unplaced.partition(".")[0] and dated.rpartition(".")[2] != made_from
+
+
+def test_an_export_between_two_builds_leaves_the_second_up_to_date(project):
+    """The manifest remembers a few builds: `export csv` (or `export anki`) after a build, then
+    the build again, finds the build's outputs as it wrote them; a build whose outputs were
+    changed since is not up to date; and no more than four builds are kept."""
+    import json
+
+    from studyguide.cache import KEPT_BUILDS, cache_folder
+
+    for export in ("csv", "anki"):
+        assert run_cli("export", export, cwd=project).returncode == 0
+        again = run_cli(cwd=project)
+        assert again.returncode == 0 and again.stdout.strip() == "out: up to date", again.stdout
+    (project / "out" / "questions.html").write_text("changed", encoding="utf-8")
+    changed = run_cli(cwd=project)
+    assert changed.returncode == 0 and "up to date" not in changed.stdout
+    assert "questions.html" in changed.stdout
+    for flip in ("short", "long", "short", "long", "short"):
+        assert run_cli("--flip", flip, cwd=project).returncode == 0
+    manifest = json.loads((cache_folder(project.resolve()) / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["earlier"]) == KEPT_BUILDS - 1 == 3
+    records = [manifest, *manifest["earlier"]]
+    # a build made again replaces its own record: short and long once each, then the two exports
+    assert len({record["fingerprint"] for record in records}) == 4
+    assert [sorted(record["outputs"]) for record in records[2:]] == [["flashcards.apkg"], ["flashcards.tsv"]]
 
 
 def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch):

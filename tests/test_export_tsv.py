@@ -120,3 +120,121 @@ def test_an_export_starts_no_render_workers(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["export", "csv", "-q"]) == 0
     assert len(rows((tmp_path / "out" / "flashcards.tsv").read_text(encoding="utf-8"))) == 9
+
+
+EXPORTED = """# Chapter 4: Records
+
+1. Which tool formats a Python file in place?
+   A formatter such as `black`:
+
+   ```python
+   def area(r):
+       return 3.14159 * r ** 2
+   ```
+
+2. What does a "cache hit" save?
+   | step | cost |
+   | --- | --- |
+   | parse | skipped |
+   | layout | skipped |
+
+3. Name the step this chapter leaves out.
+"""
+
+
+def _guide(folder):
+    (folder / "content").mkdir(parents=True)
+    (folder / "content" / "ch04.md").write_text(EXPORTED, encoding="utf-8")
+    (folder / "content" / "ch02.md").write_text((CONTENT / "ch02.md").read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def _reads(monkeypatch) -> list:
+    """A list that gets an item each time the build reads the guide."""
+    from studyguide import build
+
+    calls, real = [], build.read_and_check
+    monkeypatch.setattr(build, "read_and_check", lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    return calls
+
+
+def test_an_export_after_a_build_writes_the_same_file_without_reading_the_guide(tmp_path, monkeypatch, capsys):
+    """A build (its default outputs, no export among them) keeps what `export csv` writes: the
+    export then writes those bytes and says the build's findings again, without reading the
+    guide; and the build after it finds its outputs up to date."""
+    from studyguide import cli
+
+    folder = _guide(tmp_path / "guide")
+    built = run_cli(cwd=folder)
+    assert built.returncode == 0, built.stderr
+    warned = sorted(line for line in built.stderr.splitlines() if " warning SG" in line)
+    assert len(warned) == 1 and "SG301" in warned[0] and "ch04.md:17" in warned[0], built.stderr
+    assert not (folder / "out" / "flashcards.tsv").exists()
+    monkeypatch.chdir(folder)
+    with monkeypatch.context() as patched:
+        reads = _reads(patched)
+        assert cli.main(["export", "csv"]) == 0
+    assert reads == []
+    said = capsys.readouterr()
+    assert sorted(line for line in said.err.splitlines() if " warning SG" in line) == warned
+    assert "1 warning" in said.out and "out/flashcards.tsv" in said.out, said.out
+    kept = (folder / "out" / "flashcards.tsv").read_bytes()
+    read = run_cli("export", "csv", "--out", str(tmp_path / "read"), cwd=folder)  # another folder: read
+    assert read.returncode == 0 and sorted(l for l in read.stderr.splitlines() if " warning SG" in l) == warned
+    assert kept == (tmp_path / "read" / "flashcards.tsv").read_bytes()
+    assert len(rows(kept.decode("utf-8"))) == 12 and "def area(r):" in kept.decode("utf-8")
+    again = run_cli(cwd=folder)
+    assert again.returncode == 0 and "up to date" in again.stdout, again.stdout
+
+
+def test_an_export_with_other_settings_or_an_edited_guide_reads_it(tmp_path, monkeypatch):
+    """The record serves only the guide and settings it was made from."""
+    from studyguide import cli
+
+    folder = _guide(tmp_path / "guide")
+    assert run_cli(cwd=folder).returncode == 0
+    monkeypatch.chdir(folder)
+    with monkeypatch.context() as patched:
+        reads = _reads(patched)
+        assert cli.main(["export", "csv", "-q", "--chapters", "4"]) == 0
+        assert reads == [1] and len(rows((folder / "out" / "flashcards.tsv").read_text(encoding="utf-8"))) == 3
+        path = folder / "content" / "ch04.md"
+        path.write_text(EXPORTED.replace("in place", "where it lies"), encoding="utf-8")
+        assert cli.main(["export", "csv", "-q"]) == 0
+        assert reads == [1, 1]
+    assert "where it lies" in (folder / "out" / "flashcards.tsv").read_text(encoding="utf-8")
+
+
+def test_a_planted_export_record_is_refused(tmp_path, monkeypatch):
+    """The record is read as strictly as any: a file named outside the output folder, or text
+    that is not text, leaves the export to read the guide, and nothing is written elsewhere."""
+    import json
+
+    from studyguide import cli
+    from studyguide.cache import JobCache, cache_folder, export_key
+
+    folder = _guide(tmp_path / "guide")
+    assert run_cli(cwd=folder).returncode == 0
+    cache_dir = cache_folder(folder.resolve())
+    cache = JobCache(cache_dir)
+    key = export_key(cache, json.loads((cache_dir / "manifest.json").read_text(encoding="utf-8"))["fingerprint"])
+    record = cache.record(key)
+    assert list(record["files"]) == ["flashcards.tsv"] and record["cards"] == 12
+    monkeypatch.chdir(folder)
+    for planted in ({"../../escaped.tsv": "x\ty\n"}, {"flashcards.tsv": ["x"]}, {}):
+        cache.put_record(key, dict(record, files=planted))
+        (folder / "out" / "flashcards.tsv").unlink(missing_ok=True)  # else the last export is up to date
+        with monkeypatch.context() as patched:
+            reads = _reads(patched)
+            assert cli.main(["export", "csv", "-q"]) == 0
+        assert reads == [1]
+        assert not (tmp_path / "escaped.tsv").exists() and not (folder / "escaped.tsv").exists()
+        assert len(rows((folder / "out" / "flashcards.tsv").read_text(encoding="utf-8"))) == 12
+
+
+def test_the_command_line_names_the_file_each_export_writes():
+    from studyguide.build import output
+    from studyguide.cli import EXPORT_FILES, EXPORTS, RECORDED_EXPORTS
+
+    assert EXPORT_FILES == {name: output(EXPORTS[name]).FILE_NAME for name in EXPORTS}
+    assert RECORDED_EXPORTS <= set(EXPORTS)
