@@ -130,7 +130,8 @@ def build(settings: Settings, content: list[Path], out_dir: Path, user_layouts: 
     layouts.env.allow_for(len(guide.cards))
     layouts.use_fonts(fonts)
     context = Context(settings, guide, views, meta, language, layouts, fonts, tuple(allowed), out_dir, work_dir,
-                      cache=JobCache(work_dir) if fingerprint else None)
+                      cache=JobCache(work_dir) if fingerprint else None,
+                      spare_core=pool.spare_core if pool is not None else Context.spare_core)
     try:
         result = _render_and_write(settings, context, result, out_dir, work_dir, fingerprint, progress, pool,
                                    kept or {}, checked)

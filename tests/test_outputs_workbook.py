@@ -66,3 +66,53 @@ def test_double_sided_pieces_start_on_right_hand_pages():
     # front 1–2, a 3–5, a blank 6, b 7–8
     assert _layout_of(edition, done, duplex=True) == ([0, 0, 1], [1, 3, 7])
     assert _layout_of(edition, done, duplex=False) == ([0, 0, 0], [1, 3, 6])
+
+
+def test_an_edition_complete_only_with_its_pieces_glyphs_and_a_contents_that_keeps_its_length():
+    from studyguide.outputs.workbook import GLYPHS_KEY, _complete
+
+    edition = _Edition("handout", ("workbook:questions:body:0",), final_front="workbook:handout:front:0",
+                       front_pages=2)
+    done = {"workbook:questions:body:0": _rendered("workbook:questions:body:0", 5),
+            "workbook:handout:front:0": _rendered("workbook:handout:front:0", 2)}
+    assert not _complete(edition, done)  # no page-number glyphs yet
+    done[GLYPHS_KEY] = _rendered(GLYPHS_KEY, 1)
+    assert _complete(edition, done)
+    assert not _complete(dataclasses.replace(edition, front_pages=3), done)  # to be numbered again
+    assert not _complete(dataclasses.replace(edition, pieces=("workbook:questions:body:0", "workbook:key:0")), done)
+    assert not _complete(dataclasses.replace(edition, final_front=""), done)
+
+
+@pytest.mark.parametrize("spare", [True, False])
+def test_editions_joined_while_others_render_are_the_files_joined_at_the_end(tmp_path, monkeypatch, spare):
+    """With a core no worker uses (an edit's one worker), an edition whose pages are all in is
+    joined at once, while the others render; the files are those of joining every edition at the end."""
+    import shutil
+
+    from conftest import CONTENT
+    from studyguide import cli
+    from studyguide.outputs import workbook
+    from studyguide.printing.pool import Pool
+
+    (tmp_path / "content").mkdir()
+    for name in ("ch01.md", "ch02.md"):
+        shutil.copy(CONTENT / name, tmp_path / "content" / name)
+    # pieces of 8 cards: the editions are joined from pieces, as a guide of 150 cards or more is
+    (tmp_path / "studyguide.toml").write_text('[build]\noutputs = ["workbook"]\nchunk_cards = 8\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    seen = []
+    real = workbook._edition_files
+
+    def files(context, progress, rendered, paper, joined=MappingProxyType({})):
+        seen.append(sorted(joined))
+        return real(context, progress, rendered, paper, joined)
+
+    monkeypatch.setattr(workbook, "_edition_files", files)
+    assert cli.main(["-q", "--jobs", "1", "--out", "end"]) == 0
+    assert seen == [[]]  # rendered in this process: no core is spare
+    monkeypatch.setattr(Pool, "spare_core", lambda self: spare)
+    assert cli.main(["-q", "--jobs", "1", "--force", "--out", "early"]) == 0
+    assert seen[1] == (["handout", "teacher", "workbook"] if spare else [])
+    for name in ("handout.pdf", "workbook.pdf", "teacher.pdf"):
+        assert (tmp_path / "early" / name).read_bytes() == (tmp_path / "end" / name).read_bytes(), name

@@ -180,3 +180,16 @@ def test_priming_after_a_worker_died_leaves_the_failure_to_the_next_build(tmp_pa
         while any(process.is_alive() for process in processes) and time.monotonic() < deadline:
             time.sleep(0.05)
         workers.prime(job)  # no exception
+
+
+def test_a_core_is_spare_while_fewer_workers_run_than_the_machine_has_cores(monkeypatch):
+    import os
+
+    assert Pool(1).spare_core() is False  # jobs render in this process
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    with Pool(2) as pool:
+        assert pool.spare_core() is True  # none started
+        pool.warm(1)
+        assert pool.spare_core() is True  # one of two cores
+        pool.warm(2)
+        assert pool.spare_core() is False

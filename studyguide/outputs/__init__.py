@@ -53,6 +53,9 @@ class Context:
     out_dir: Path
     work_dir: Path  # for files a build keeps between runs (the cache)
     cache: object = None  # the build's JobCache, for outputs that keep records of parts of a render
+    # whether a core is free of rendering workers right now: work this process does then costs the
+    # workers no time (an edit's one worker), where with every core rendering it would slow them
+    spare_core: Callable[[], bool] = lambda: False
 
     @property
     def print_meta(self) -> Meta:

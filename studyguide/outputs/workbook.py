@@ -158,10 +158,18 @@ def _pieces_plan(context: Context, chapters, limit: int) -> Plan:
                 return Step((result,))
         state[0], follow = _numbered(state[0], result, lambda edition, progress: _front_job(
             context, chapters, html, edition, progress))
+        # an edition whose pages are all in is joined now, while the workers render the others' (the
+        # key, most often): when no jobs wait on this step, and on a core no worker uses
+        if not follow and context.spare_core():
+            for edition in state[0].editions:
+                if edition.name not in joined and _complete(edition, state[0].done):
+                    joined[edition.name] = _edition_file(context, edition, state[0].done, paper)
         return Step(tuple(follow))
 
+    joined: dict[str, bytes] = {}  # editions joined before the last of the plan's pieces came in
+
     def files(rendered):
-        return _edition_files(context, state[0], rendered, paper)
+        return _edition_files(context, state[0], rendered, paper, joined)
 
     def pages(rendered):
         progress = state[0]
@@ -296,20 +304,33 @@ def _numbers(edition: _Edition, done: Mapping[str, Rendered], chapters, duplex: 
         {"answer-key": found["answer-key"]} if edition.name == "workbook" else {})
 
 
-def _edition_files(context: Context, progress: _Progress, rendered, paper) -> dict[str, bytes]:
-    """The third pass: each edition joined from its pieces, with page numbers stamped."""
+def _complete(edition: _Edition, done: Mapping[str, Rendered]) -> bool:
+    """Every page of the edition is rendered: its pieces, the page-number glyphs, and its contents
+    with the page numbers they give (not to be numbered again)."""
+    front = done.get(edition.final_front) if edition.final_front else None
+    return (front is not None and front.pages == edition.front_pages and GLYPHS_KEY in done
+            and all(key in done for key in edition.pieces))
+
+
+def _edition_file(context: Context, edition: _Edition, done: Mapping[str, Rendered], paper) -> bytes:
+    """The third pass, for one edition: joined from its pieces, with page numbers stamped."""
     from ..printing.assemble import Footer, Piece
+
+    blanks, _ = _layout_of(edition, done, context.settings.workbook.duplex)
+    keys = [edition.final_front] + list(edition.pieces)
+    pieces = [Piece(done[key], blank) for key, blank in zip(keys, blanks)]
+    footer = Footer(strings(context.language)["page_of"], done[GLYPHS_KEY], skip={0},
+                    baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) / PT_TO_MM)
+    return _joined(context, pieces, footer)
+
+
+def _edition_files(context: Context, progress: _Progress, rendered, paper,
+                   joined: Mapping[str, bytes] = MappingProxyType({})) -> dict[str, bytes]:
+    """Every edition's file: those `joined` already, and the others joined now."""
     from ..printing.impose import booklet
 
-    words = strings(context.language)
-    result = {}
-    for edition in progress.editions:
-        blanks, _ = _layout_of(edition, progress.done, context.settings.workbook.duplex)
-        keys = [edition.final_front] + list(edition.pieces)
-        pieces = [Piece(progress.done[key], blank) for key, blank in zip(keys, blanks)]
-        footer = Footer(words["page_of"], rendered[GLYPHS_KEY], skip={0},
-                        baseline_from_bottom_pt=(margins_for(paper).bottom_mm - 7) / PT_TO_MM)
-        result[f"{edition.name}.pdf"] = _joined(context, pieces, footer)
+    result = {f"{edition.name}.pdf": joined.get(edition.name) or _edition_file(context, edition, progress.done, paper)
+              for edition in progress.editions}
     if context.settings.workbook.booklet:
         result["handout-booklet.pdf"] = booklet(rendered[BOOKLET_KEY].pdf, _metadata(context), context.language)
     return result

@@ -328,6 +328,13 @@ class Pool:
         self._in_hand.append((future, len(job.html)))
         return future
 
+    def spare_core(self) -> bool:
+        """Fewer workers started than the machine has cores: one is free of rendering."""
+        if self.workers == 1:
+            return False  # jobs render in this process
+        started = len(self._executor._processes) if self._executor is not None else 0
+        return started < (os.cpu_count() or 1)
+
     def prime(self, job: Job) -> None:
         """Each started worker renders `job` once, for nothing: the first job of a build then finds
         the guide's fonts loaded and WeasyPrint's caches filled, a fifth of a second less. Waited
