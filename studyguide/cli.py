@@ -838,7 +838,7 @@ def _moved_again(settings: Settings, reporter, out: Path, manifest, stamp: str, 
 
 def _exported_again(settings: Settings, reporter, out: Path, manifest, stamp: str) -> int | None:
     """An export written from the record an earlier build of the same guide and settings kept
-    (whichever outputs it made, wherever it wrote them; see `build._keep_exports`): the same bytes,
+    (whichever outputs it made; see `build._keep_exports`): the same bytes,
     with the findings of that build's reading and checking, and without reading the guide. None
     when there is no such record, or it does not serve."""
     import time
@@ -853,14 +853,14 @@ def _exported_again(settings: Settings, reporter, out: Path, manifest, stamp: st
     record = cache.record(export_key(cache, stamp))
     try:
         [(name, text)] = record["files"].items()
-        text = plain_str(text)
+        data = plain_str(text).encode("utf-8")  # a lone surrogate, which JSON can hold, is refused here
         checked = [found_again(row) for row in plain_list(record["checked"])]
         chapters, cards = plain_int(record["chapters"]), plain_int(record["cards"])
     except (TypeError, ValueError, KeyError, AttributeError):  # none, or not what this version writes
         return None
     if name != EXPORT_FILES[settings.build.outputs[0]] or any(d.severity is Severity.ERROR for d in checked):
         return None  # a planted name; a guide with errors is read again, to say them where they are
-    made = Made({out / name: text.encode("utf-8")}, {}, {}, {name: time.perf_counter() - started})
+    made = Made({out / name: data}, {}, {}, {name: time.perf_counter() - started})
     with reporter:
         result = write_outputs(made, Result(diagnostics=checked), out, cards, cache, work_dir, stamp, reporter, {})
     return _outcome(result, reporter, chapters, cards)

@@ -170,14 +170,16 @@ def test_an_export_between_two_builds_leaves_the_second_up_to_date(project):
     changed = run_cli(cwd=project)
     assert changed.returncode == 0 and "up to date" not in changed.stdout
     assert "questions.html" in changed.stdout
-    for flip in ("short", "long", "short", "long", "short"):
+    path = cache_folder(project.resolve()) / "manifest.json"
+    for flip in ("short", "long", "short", "long"):
         assert run_cli("--flip", flip, cwd=project).returncode == 0
-    manifest = json.loads((cache_folder(project.resolve()) / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["earlier"]) == KEPT_BUILDS - 1 == 3
-    records = [manifest, *manifest["earlier"]]
-    # a build made again replaces its own record: short and long once each, then the two exports
-    assert len({record["fingerprint"] for record in records}) == 4
+    records = [manifest := json.loads(path.read_text(encoding="utf-8")), *manifest["earlier"]]
+    # a build made again replaces its own record: long (the default) and short once each, then the exports
+    assert len({record["fingerprint"] for record in records}) == len(records) == KEPT_BUILDS == 4
     assert [sorted(record["outputs"]) for record in records[2:]] == [["flashcards.apkg"], ["flashcards.tsv"]]
+    assert run_cli("--band", cwd=project).returncode == 0  # a fifth: the oldest, the csv export, goes
+    records = [manifest := json.loads(path.read_text(encoding="utf-8")), *manifest["earlier"]]
+    assert len(records) == 4 and [sorted(record["outputs"]) for record in records[3:]] == [["flashcards.apkg"]]
 
 
 def test_a_warm_edit_builds_the_same_files_as_a_cold_build(tmp_path, monkeypatch):

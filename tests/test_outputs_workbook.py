@@ -101,8 +101,9 @@ def test_editions_joined_while_others_render_are_the_files_joined_at_the_end(tmp
     (tmp_path / "studyguide.toml").write_text('[build]\noutputs = ["workbook"]\nchunk_cards = 8\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    seen = []
-    real = workbook._edition_files
+    seen, joins = [], []
+    real, join = workbook._edition_files, workbook._edition_file
+    monkeypatch.setattr(workbook, "_edition_file", lambda *args: joins.append(args[1].name) or join(*args))
 
     def files(context, progress, rendered, paper, joined=MappingProxyType({})):
         seen.append(sorted(joined))
@@ -114,5 +115,6 @@ def test_editions_joined_while_others_render_are_the_files_joined_at_the_end(tmp
     monkeypatch.setattr(Pool, "spare_core", lambda self: spare)
     assert cli.main(["-q", "--jobs", "1", "--force", "--out", "early"]) == 0
     assert seen[1] == (["handout", "teacher", "workbook"] if spare else [])
+    assert sorted(joins) == ["handout"] * 2 + ["teacher"] * 2 + ["workbook"] * 2  # each joined once a build
     for name in ("handout.pdf", "workbook.pdf", "teacher.pdf"):
         assert (tmp_path / "early" / name).read_bytes() == (tmp_path / "end" / name).read_bytes(), name

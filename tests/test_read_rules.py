@@ -440,3 +440,35 @@ def test_a_container_after_text_under_a_heading_answers_the_text_not_the_heading
     guide = read(tmp_path, text, ReadSettings(format="labels", markers=Markers(container="details")))
     assert cards(guide) == [("", "What does the borrow checker prevent?", "Data races.", "labels"),
                             ("", "Why is `Rc` not `Send`?", "Its count is not atomic.", "labels")]
+
+
+def test_the_cloze_limit_of_a_file_counts_every_chapter_once(tmp_path, monkeypatch):
+    """The characters of a file's cloze cards add up over its chapters, a chapter of two forms
+    counted once (its parts, not the whole and then the parts), and the error is said once."""
+    from studyguide.read.rules import cloze
+
+    paragraph = " ".join(f"Term {k} is {{{{c{k + 1}::{k * 7}}}}}." for k in range(5))  # 5 cards
+    per = 2 * 5 * len(paragraph)  # each card holds the paragraph as its question and its answer
+    # the limit is checked against each paragraph's cost before its cards are made (`per`), and
+    # counts that cost for the cards kept
+    monkeypatch.setattr(cloze, "MAX_PER_FILE", int(2.2 * per))
+    mixed = f"# Chapter 1 One\n\n## Asked\n\n1. What is X?\n   X.\n\n## Filled\n\n{paragraph}\n"
+    # one chapter of two forms and one of cloze deletions: two paragraphs' worth, under the limit
+    guide = read(tmp_path, mixed + f"\n# Chapter 2 Two\n\n{paragraph}\n")
+    assert not notes(guide, "SG308") and len(guide.cards) == 11
+    # a third and a fourth paragraph, in chapters of their own: the third passes the limit
+    guide = read(tmp_path, mixed + "".join(f"\n# Chapter {k} More\n\n{paragraph}\n" for k in (2, 3, 4)),
+                 lossless=False)
+    [error] = notes(guide, "SG308")
+    assert error.location.line == mixed.count("\n") + 1 + 7  # the third chapter's paragraph
+    assert [len(chapter.cards) for chapter in guide.chapters] == [6, 5]  # the fourth says nothing more
+
+
+def test_too_many_deletions_beside_numbered_questions_is_still_an_error(tmp_path):
+    """A paragraph refused for its deletions still counts as the cloze reading's: the numbered
+    questions beside it do not take its text in, with its markup, as an answer."""
+    paragraph = " ".join(f"t{k} {{{{c{k}::v{k}}}}}" for k in range(1, 52))
+    guide = read(tmp_path, f"# Chapter 1\n\n1. What is X?\n   X.\n\n2. What is Y?\n   Y too.\n\nFacts: {paragraph}.\n",
+                 lossless=False)
+    [error] = notes(guide, "SG308")
+    assert "51 cloze deletions" in error.message and error.location.line == 9

@@ -31,10 +31,12 @@ def fill(reader, draft, first: int, end: int) -> list[Diagnostic]:
 
     When two rules each find cards in the chapter (a table of terms, then numbered questions), each
     part under its own sub-heading is read on its own."""
+    spent = reader.cloze_spent
     findings, mixed = _fill(reader, draft, first, end)
     parts = _parts(reader.blocks, first, end)
     if not mixed or len(parts) < 2:
         return findings
+    reader.cloze_spent = spent  # the parts' readings count instead of the whole chapter's
     draft.cards, draft.notes, draft.readers, findings = [], [], [], []
     for a, b in parts:
         part = dataclasses.replace(draft, cards=[], notes=[], readers=[])
@@ -82,7 +84,7 @@ def _fill(reader, draft, first: int, end: int) -> tuple[list[Diagnostic], bool]:
         reading.notes += mend(reading.cards)
     findings, draft.notes = reading.outside(section)
     if reading.rule == cloze.NAME:
-        reader.cloze_spent += cloze.spent(reading.cards)
+        reader.cloze_spent += reading.cost
     notes += [finding("SG205", message, reader.location(line), hint) for line, message, hint in reading.notes]
     finish(reading.cards, reader.language, declared)
     draft.cards = reading.cards
@@ -97,13 +99,15 @@ def _choose(section: Section, classic: list[dict], reader) -> tuple[Reading | No
         readings.append(key)
     if not readings:
         return None, [], False
-    best = max(readings, key=lambda r: (r.sure, len(r.cards)))
+    # a rule's cards count with those it refused to make (too many to a paragraph): an error then
+    # says so, rather than another reading taking the text in
+    best = max(readings, key=lambda r: (r.sure, len(r.cards) + r.refused))
     count = len(classic)
     from_headings = all(made["rule"] == "headings" for made in classic)
     # questions without a single answer (a list of open questions at the end) lose to any reading
     # whose cards have answers
     unanswered = all(not made["answer"] for made in classic)
-    takes = (best.sure >= 0.8 and len(best.cards) >= count) or count == 0 or (
+    takes = (best.sure >= 0.8 and len(best.cards) + best.refused >= count) or count == 0 or (
         best.rule == "headings" and (from_headings or unanswered) and len(best.cards) > count)
     where = reader.location(section.first)
     span = line_span(section.first + 1, section.end)

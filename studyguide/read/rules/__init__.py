@@ -64,6 +64,8 @@ class Reading:
     kept: Lines | None = None
     findings: list | None = None
     errors: list = field(default_factory=list)  # what stops the build if this reading is kept
+    refused: int = 0  # cards the rule would have made, but refused with one of those errors
+    cost: int = 0  # characters its cards repeat of the text, against a file's limit (cloze)
 
     def outside(self, section: Section) -> tuple[list, Lines]:
         """Findings about the text outside the cards, and its lines as the chapter's notes."""

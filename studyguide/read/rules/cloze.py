@@ -86,11 +86,6 @@ def _too_much(section: Section, block):
                    "paragraph", where, "split long paragraphs that hold many deletions, or the file into several")
 
 
-def spent(cards: list[dict]) -> int:
-    """Characters of the cards' questions and answers, counted against MAX_PER_FILE."""
-    return sum(len(text) for made in cards for side in ("question", "answer") for _, text in made[side])
-
-
 def _lines(text: str, source: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The text's lines numbered as the source's, without a leading list marker."""
     number, first = unlist(text.split("\n")[0])
@@ -119,16 +114,20 @@ def read(section: Section) -> Reading | None:
             continue
         if len(keys) > MAX_PER_PARAGRAPH:
             reading.errors.append(_crowded(section, block, keys))
+            reading.refused += len(keys)
             continue  # left to the notes: the error stops the build, and no text is lost
         spending += 2 * len(keys) * len(text)  # a question and an answer per key, before filling them
         if spending > section.room:
-            reading.errors.append(_too_much(section, block))
+            if section.room > 0:  # said once, where the file passes the limit, not in every chapter after
+                reading.errors.append(_too_much(section, block))
+            reading.refused += len(keys)
             break
         used.update(range(block.start, block.end))
         for key in keys:
             question, answer = fill(text, key, highlights)
             reading.cards.append(card(NAME, "", _lines(question, lines), _lines(answer, lines), title))
-    if not reading.cards and not reading.errors:
+    reading.cost = spending  # past the limit with a refused paragraph: the chapters after it make no more
+    if not reading.cards and not reading.refused:
         return None
     reading.loose = loose_ranges(section, used, reading.cards)
     return reading
