@@ -151,6 +151,20 @@ def test_priming_has_every_worker_render_a_job_and_forget_it(tmp_path):
         assert set(done) == {"a", "b"}  # what priming rendered is no build's
 
 
+def test_priming_reaches_a_worker_still_starting(tmp_path):
+    """A worker still loading WeasyPrint when priming starts is primed too: the one already up
+    does not take both jobs."""
+    job = Job("warm-up", "<p>预热 warm</p>", "/", (str(tmp_path),), b"0123456789abcdef")
+    with Pool(2) as workers:
+        workers.warm(1)
+        workers._executor.submit(_printer_of_this_worker).result()  # the first is up
+        workers.warm(2)  # the second starts now
+        workers.prime(job)
+        seen = [future.result() for future in [workers._executor.submit(_printer_of_this_worker) for _ in range(2)]]
+        assert len({pid for pid, _ in seen}) == 2
+        assert [roots for _, roots in seen] == [(str(tmp_path),)] * 2
+
+
 def test_priming_without_workers_renders_nothing_here():
     """With one worker (this process), priming would load WeasyPrint here for nothing."""
     import subprocess

@@ -230,6 +230,22 @@ def _start_worker(parent: int, scratch: str) -> None:
         gc.enable()
 
 
+PRIME_WAIT_S = 5.0  # how long a primed worker waits for the others (one still loading WeasyPrint)
+
+
+def _primed(job: Job, folder: str, count: int) -> None:
+    """Render `job` for nothing, then wait until `count` workers have (each leaves a mark in
+    `folder`): a worker that is done first cannot take a second worker's job while that one is
+    still starting, so each of them renders it once."""
+    try:
+        render_job(job)
+    finally:
+        Path(folder, f"worker-{os.getpid()}").touch()
+        deadline = time.monotonic() + PRIME_WAIT_S
+        while len(os.listdir(folder)) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
 def _die_with_parent(parent: int) -> None:
     try:
         import ctypes
@@ -344,10 +360,14 @@ class Pool:
         from concurrent.futures import wait
         from concurrent.futures.process import BrokenProcessPool
 
+        count = len(self._executor._processes)
+        folder = tempfile.mkdtemp(prefix="primed-", dir=self._scratch)
         try:  # it only saves time: a worker that died, or a render that failed, is the next build's to meet
-            wait([self._executor.submit(render_job, job) for _ in range(len(self._executor._processes))])
+            wait([self._executor.submit(_primed, job, folder, count) for _ in range(count)])
         except (BrokenProcessPool, RuntimeError):
             pass
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def run(self, jobs: Iterable[Job], then: Callable[[Rendered], Iterable[Job]] | None = None,
             cache=None, progress=None, meanwhile: Callable[[], Iterable[Job] | None] | None = None
