@@ -529,10 +529,14 @@ class Manifest:
         """Nothing changed since the last build, or one of the few before it (an export between
         two builds does not make the second build all again), and its outputs are still there as
         it wrote them."""
-        last = self.load()
         where = str(out_dir.resolve())
         return any(record["fingerprint"] == fingerprint_ and record["out"] == where
-                   and _intact(record["outputs"], out_dir) for record in ([last] if last else []) + last.get("earlier", []))
+                   and _intact(record["outputs"], out_dir) for record in self._records())
+
+    def _records(self) -> list[dict]:
+        """The builds remembered, newest first."""
+        last = self.load()
+        return ([last] if last else []) + last.get("earlier", [])
 
     def intact(self, out_dir: Path) -> bool:
         """The last build's outputs are all still there as it wrote them."""
@@ -552,11 +556,11 @@ class Manifest:
 
     def save(self, fingerprint_: str, out_dir: Path, outputs: dict[str, str]) -> None:
         """Record this build; if that cannot be done (a full disk), the next build only runs again."""
-        last = self.load()
+        records = self._records()
         self._last = None  # read again if asked
         where = str(out_dir.resolve())
         earlier = [{key: record[key] for key in ("fingerprint", "out", "outputs")}
-                   for record in ([last] if last else []) + last.get("earlier", [])
+                   for record in records
                    if (record["fingerprint"], record["out"]) != (fingerprint_, where)][:KEPT_BUILDS - 1]
         data = json.dumps({"fingerprint": fingerprint_, "out": where, "outputs": outputs, "earlier": earlier},
                           indent=1)
